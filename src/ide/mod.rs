@@ -1,0 +1,58 @@
+//! Features over one analysed document: plain data in, plain data out, byte offsets throughout.
+//! No protocol types here; `lsp` and `cli` convert at their edges.
+
+mod diagnostics;
+mod symbols;
+
+use std::sync::Arc;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use symbols::{Symbol, SymbolKind};
+
+use crate::model::Manifest;
+use crate::syntax::{self, Parse, PathAt};
+
+/// One version of a document, analysed: its text, parse and model. Immutable, so a snapshot can
+/// be shared with any number of requests while the next edit is being applied.
+#[derive(Debug)]
+pub struct Analysis {
+    text: Arc<str>,
+    parse: Parse,
+    model: Manifest,
+}
+
+impl Analysis {
+    pub fn new(text: Arc<str>, parse: Parse) -> Self {
+        let model = Manifest::from_yaml(parse.root());
+        Self { text, parse, model }
+    }
+
+    /// Parses and analyses a text from scratch.
+    pub fn from_text(text: &str) -> Self {
+        Self::new(Arc::from(text), syntax::parse(text))
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn parse(&self) -> &Parse {
+        &self.parse
+    }
+
+    pub fn model(&self) -> &Manifest {
+        &self.model
+    }
+
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        diagnostics::diagnostics(self)
+    }
+
+    pub fn document_symbols(&self) -> Vec<Symbol> {
+        symbols::document_symbols(self)
+    }
+
+    pub fn key_path_at(&self, offset: usize) -> PathAt {
+        syntax::key_path_at(&self.text, &self.parse, offset)
+    }
+}

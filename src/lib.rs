@@ -1,0 +1,11 @@
+//! convox-lsp: a language server and command-line checker for Convox's `convox.yml`.
+//!
+//! Data flows one way: [`text`] -> [`syntax`] -> [`model`] -> [`ide`] -> [`lsp`] (the protocol)
+//! or [`cli`] (the terminal). See `docs/architecture.md`.
+
+pub mod cli;
+pub mod ide;
+pub mod lsp;
+pub mod model;
+pub mod syntax;
+pub mod text;

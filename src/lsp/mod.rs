@@ -1,0 +1,35 @@
+//! The only module that knows the Language Server Protocol: the server, its thin handlers, the
+//! document store, and the conversions between protocol positions and byte offsets.
+
+mod convert;
+mod documents;
+mod panic;
+mod server;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tower_lsp_server::{ClientSocket, LspService};
+
+pub use panic::{CatchPanic, panic_message};
+pub use server::Server;
+
+/// Builds the service for a transport. `shutdown` turns true when a `shutdown` request arrives.
+pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBool>) {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let (service, socket) = LspService::new(move |client| Server::new(client, flag));
+    (CatchPanic(service), socket, shutdown)
+}
+
+/// Serves on any pair of streams until `exit` (or end of input). Returns the process exit code
+/// the protocol asks for: 0 after `shutdown` then `exit`, 1 otherwise.
+pub async fn serve<I, O>(input: I, output: O) -> i32
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket, shutdown) = service();
+    tower_lsp_server::Server::new(input, output, socket).serve(service).await;
+    if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }
+}

@@ -1,0 +1,68 @@
+//! Every request and notification runs under `catch_unwind`: a panic in a handler becomes an
+//! `InternalError` response (or, for a notification, a logged error) and the server goes on.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response};
+
+pub struct CatchPanic<S>(pub S);
+
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_string()
+    }
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+impl<S> tower::Service<Request> for CatchPanic<S>
+where
+    S: tower::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<Option<Response>, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let id = req.id().cloned();
+        let method = req.method().to_string();
+        let answer = move |payload: Box<dyn Any + Send>| {
+            let msg = panic_message(payload.as_ref());
+            tracing::error!(method = %method, "handler panicked: {msg}");
+            Ok(id.map(|id| {
+                Response::from_error(
+                    id,
+                    Error {
+                        code: ErrorCode::InternalError,
+                        message: format!("convox-lsp: internal error in {method}: {msg}").into(),
+                        data: None,
+                    },
+                )
+            }))
+        };
+        match std::panic::catch_unwind(AssertUnwindSafe(|| self.0.call(req))) {
+            Ok(fut) => Box::pin(async move {
+                match AssertUnwindSafe(fut).catch_unwind().await {
+                    Ok(result) => result,
+                    Err(payload) => answer(payload),
+                }
+            }),
+            Err(payload) => Box::pin(async move { answer(payload) }),
+        }
+    }
+}

@@ -1,0 +1,463 @@
+//! The manifest as typed values, each with the range it was read from. Built from the lowered
+//! YAML tree; a part that does not have the expected shape is left out (validation reports it),
+//! and everything else is still there.
+
+use crate::syntax::yaml::{Entry, Kind, Node, ScalarType};
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+/// A name as written (a key, or a string in a list), with its range.
+pub type Name = Spanned<String>;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// Every top-level key, known or not, with the range of its whole entry.
+    pub sections: Vec<Section>,
+    pub environment: Vec<EnvVar>,
+    pub services: Vec<Service>,
+    pub resources: Vec<Resource>,
+    pub timers: Vec<Timer>,
+    pub balancers: Vec<Balancer>,
+    pub labels: Vec<KeyValue>,
+    pub configs: Vec<Config>,
+    pub params: Vec<KeyValue>,
+    pub app_settings: Option<TextRange>,
+    pub budget: Option<Budget>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    pub key: Name,
+    pub range: TextRange,
+}
+
+/// `KEY` or `KEY=default` in an `environment` list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: Name,
+    pub default: Option<Spanned<String>>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyValue {
+    pub key: Name,
+    pub value: Option<Spanned<String>>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub name: Name,
+    /// The whole `name: {...}` entry.
+    pub range: TextRange,
+    /// Every key of the service's body.
+    pub keys: Vec<Name>,
+    pub agent: Option<Spanned<bool>>,
+    pub build: Option<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+    pub command: Option<Spanned<String>>,
+    pub port: Option<Spanned<Port>>,
+    pub ports: Vec<Spanned<String>>,
+    pub internal: Option<Spanned<bool>>,
+    pub internal_router: Option<Spanned<bool>>,
+    pub domains: Vec<Spanned<String>>,
+    pub scale: Option<Scale>,
+    pub resources: Vec<ResourceRef>,
+    pub environment: Vec<EnvVar>,
+    pub labels: Vec<KeyValue>,
+    pub config_mounts: Vec<Name>,
+    pub volumes: Vec<Spanned<String>>,
+}
+
+/// A service's `port`: `3000`, `"https:3000"` or `{port, scheme}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Port {
+    pub scheme: String,
+    pub port: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scale {
+    pub range: TextRange,
+    pub count: Option<Spanned<Count>>,
+    pub cpu: Option<Spanned<i64>>,
+    pub memory: Option<Spanned<i64>>,
+}
+
+/// `scale.count`: one number, or a `min-max` range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Count {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// An entry of a service's `resources` list: `database` or `database:MY_DB_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceRef {
+    pub name: Name,
+    pub alias: Option<Name>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    pub name: Name,
+    pub range: TextRange,
+    pub kind: Option<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+    pub options: Vec<KeyValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timer {
+    pub name: Name,
+    pub range: TextRange,
+    pub schedule: Option<Spanned<String>>,
+    pub command: Option<Spanned<String>>,
+    pub service: Option<Name>,
+    pub concurrency: Option<Spanned<String>>,
+    pub parallel_count: Option<Spanned<i64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Balancer {
+    pub name: Name,
+    pub range: TextRange,
+    pub service: Option<Name>,
+    pub ports: Vec<BalancerPort>,
+    pub whitelist: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BalancerPort {
+    pub listen: Name,
+    pub target: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<String>>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub id: Option<Name>,
+    pub name: Option<Name>,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub range: TextRange,
+    pub never_auto_shutdown: Vec<Name>,
+}
+
+fn spanned<T>(value: T, range: TextRange) -> Spanned<T> {
+    Spanned { value, range }
+}
+
+/// A scalar's string value (any style), with its range.
+fn string(node: &Node) -> Option<Spanned<String>> {
+    node.as_str().map(|s| spanned(s.to_string(), node.range))
+}
+
+fn key_name(e: &Entry) -> Option<Name> {
+    string(&e.key)
+}
+
+fn boolean(node: &Node) -> Option<Spanned<bool>> {
+    let s = node.as_scalar()?;
+    if s.yaml11_type() != ScalarType::Bool {
+        return None;
+    }
+    let v = matches!(s.value.to_ascii_lowercase().as_str(), "y" | "yes" | "true" | "on");
+    Some(spanned(v, node.range))
+}
+
+fn integer(node: &Node) -> Option<Spanned<i64>> {
+    let s = node.as_scalar()?;
+    if s.yaml11_type() != ScalarType::Int {
+        return None;
+    }
+    s.value.replace('_', "").parse().ok().map(|v| spanned(v, node.range))
+}
+
+/// The string items of a list (a scalar alone counts as a one-item list where Convox allows it).
+fn strings(node: &Node) -> Vec<Spanned<String>> {
+    match &node.kind {
+        Kind::Seq(items) => items.iter().filter_map(string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn key_values(node: &Node) -> Vec<KeyValue> {
+    node.as_map()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some(KeyValue { key: key_name(e)?, value: string(&e.value), range: e.range }))
+        .collect()
+}
+
+/// `environment` items: `KEY` or `KEY=default`; nested lists are flattened as Convox does.
+pub fn environment(node: &Node) -> Vec<EnvVar> {
+    let mut out = Vec::new();
+    let Some(items) = node.as_seq() else { return out };
+    for item in items {
+        match &item.kind {
+            Kind::Seq(_) => out.extend(environment(item)),
+            Kind::Scalar(s) => {
+                // Offsets inside the scalar are exact only for unquoted and simply quoted text.
+                let raw_start = item.range.start + usize::from(s.style != crate::syntax::yaml::Style::Plain);
+                let (name, default) = match s.value.split_once('=') {
+                    Some((k, v)) => (k, Some(v)),
+                    None => (s.value.as_str(), None),
+                };
+                let name_range = TextRange::new(raw_start, raw_start + name.len());
+                let default = default.map(|v| {
+                    let start = name_range.end + 1;
+                    spanned(v.to_string(), TextRange::new(start, start + v.len()))
+                });
+                out.push(EnvVar { name: spanned(name.to_string(), name_range), default, range: item.range });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Parses a port as Convox does: an integer, `"3000"`, `"https:3000"`, or `{port, scheme}`.
+pub fn port(node: &Node) -> Option<Port> {
+    match &node.kind {
+        Kind::Scalar(s) => {
+            let (scheme, num) = match s.value.split_once(':') {
+                Some((scheme, num)) => (scheme.to_string(), num),
+                None => ("http".to_string(), s.value.as_str()),
+            };
+            Some(Port { scheme, port: num.trim().parse().ok()? })
+        }
+        Kind::Map(_) => {
+            let port = integer(&node.get("port")?.value)?.value;
+            let scheme = node.get("scheme").and_then(|e| e.value.as_str()).unwrap_or("http");
+            Some(Port { scheme: scheme.to_string(), port: u32::try_from(port).ok()? })
+        }
+        _ => None,
+    }
+}
+
+/// Parses `scale.count` (or a scalar `scale`): `2`, `"2-10"`, or `{min, max}`.
+pub fn count(node: &Node) -> Option<Count> {
+    match &node.kind {
+        Kind::Scalar(s) => {
+            let v = s.value.trim();
+            match v.split_once('-') {
+                Some((a, b)) => Some(Count { min: a.trim().parse().ok()?, max: b.trim().parse().ok()? }),
+                None => {
+                    let n = v.parse().ok()?;
+                    Some(Count { min: n, max: n })
+                }
+            }
+        }
+        Kind::Map(_) => {
+            let min = integer(&node.get("min")?.value)?.value;
+            let max = node.get("max").and_then(|e| integer(&e.value)).map_or(min, |m| m.value);
+            Some(Count { min, max })
+        }
+        _ => None,
+    }
+}
+
+impl Manifest {
+    pub fn from_yaml(root: &Node) -> Manifest {
+        let mut m = Manifest::default();
+        let Some(entries) = root.as_map() else { return m };
+        for e in entries {
+            let Some(key) = key_name(e) else { continue };
+            m.sections.push(Section { key: key.clone(), range: e.range });
+            let v = &e.value;
+            match key.value.as_str() {
+                "environment" => m.environment = environment(v),
+                "services" => m.services = named(v, service),
+                "resources" => m.resources = named(v, resource),
+                "timers" => m.timers = named(v, timer),
+                "balancers" => m.balancers = named(v, balancer),
+                "labels" => m.labels = key_values(v),
+                "params" => m.params = key_values(v),
+                "configs" => m.configs = configs(v),
+                "appSettings" => m.app_settings = Some(e.range),
+                "budget" => {
+                    let never = v.get("neverAutoShutdown").map(|n| strings(&n.value)).unwrap_or_default();
+                    m.budget = Some(Budget { range: e.range, never_auto_shutdown: never });
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name.value == name)
+    }
+
+    pub fn resource(&self, name: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.name.value == name)
+    }
+
+    pub fn timer(&self, name: &str) -> Option<&Timer> {
+        self.timers.iter().find(|t| t.name.value == name)
+    }
+
+    pub fn balancer(&self, name: &str) -> Option<&Balancer> {
+        self.balancers.iter().find(|b| b.name.value == name)
+    }
+}
+
+/// The entries of a `name: body` map (services, resources, timers, balancers).
+fn named<T>(node: &Node, f: fn(Name, &Entry) -> T) -> Vec<T> {
+    node.as_map().unwrap_or_default().iter().filter_map(|e| Some(f(key_name(e)?, e))).collect()
+}
+
+fn get<'a>(body: &'a Node, key: &str) -> Option<&'a Node> {
+    body.get(key).map(|e| &e.value)
+}
+
+fn service(name: Name, e: &Entry) -> Service {
+    let b = &e.value;
+    let keys = b.as_map().unwrap_or_default().iter().filter_map(key_name).collect();
+    let scale = get(b, "scale").map(|s| match &s.kind {
+        Kind::Map(_) => Scale {
+            range: s.range,
+            count: get(s, "count").and_then(|c| count(c).map(|v| spanned(v, c.range))),
+            cpu: get(s, "cpu").and_then(integer),
+            memory: get(s, "memory").and_then(integer),
+        },
+        _ => Scale { range: s.range, count: count(s).map(|v| spanned(v, s.range)), cpu: None, memory: None },
+    });
+    let build = get(b, "build").and_then(|n| match &n.kind {
+        Kind::Map(_) => get(n, "path").and_then(string).or_else(|| Some(spanned(".".to_string(), n.range))),
+        _ => string(n),
+    });
+    let domains = get(b, "domain")
+        .map(|d| match &d.kind {
+            Kind::Seq(_) => strings(d),
+            Kind::Scalar(_) => string(d)
+                .map(|s| {
+                    s.value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| spanned(x.to_string(), s.range))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    let resources = get(b, "resources")
+        .map(|r| {
+            strings(r)
+                .into_iter()
+                .map(|s| {
+                    let range = s.range;
+                    match s.value.split_once(':') {
+                        Some((n, alias)) => {
+                            let nr = TextRange::new(range.start, range.start + n.len());
+                            let ar = TextRange::new(nr.end + 1, nr.end + 1 + alias.len());
+                            ResourceRef {
+                                name: spanned(n.to_string(), nr),
+                                alias: Some(spanned(alias.to_string(), ar)),
+                                range,
+                            }
+                        }
+                        None => ResourceRef { name: s, alias: None, range },
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let config_mounts = get(b, "configMounts")
+        .and_then(Node::as_seq)
+        .map(|items| items.iter().filter_map(|i| get(i, "id").and_then(string)).collect())
+        .unwrap_or_default();
+    Service {
+        name,
+        range: e.range,
+        keys,
+        agent: get(b, "agent").and_then(boolean),
+        build,
+        image: get(b, "image").and_then(string),
+        command: get(b, "command").and_then(string),
+        port: get(b, "port").and_then(|p| port(p).map(|v| spanned(v, p.range))),
+        ports: get(b, "ports").map(strings).unwrap_or_default(),
+        internal: get(b, "internal").and_then(boolean),
+        internal_router: get(b, "internalRouter").and_then(boolean),
+        domains,
+        scale,
+        resources,
+        environment: get(b, "environment").map(environment).unwrap_or_default(),
+        labels: get(b, "labels").map(key_values).unwrap_or_default(),
+        config_mounts,
+        volumes: get(b, "volumes").map(strings).unwrap_or_default(),
+    }
+}
+
+fn resource(name: Name, e: &Entry) -> Resource {
+    let b = &e.value;
+    Resource {
+        name,
+        range: e.range,
+        kind: get(b, "type").and_then(string),
+        image: get(b, "image").and_then(string),
+        options: get(b, "options").map(key_values).unwrap_or_default(),
+    }
+}
+
+fn timer(name: Name, e: &Entry) -> Timer {
+    let b = &e.value;
+    Timer {
+        name,
+        range: e.range,
+        schedule: get(b, "schedule").and_then(string),
+        command: get(b, "command").and_then(string),
+        service: get(b, "service").and_then(string),
+        concurrency: get(b, "concurrency").and_then(string),
+        parallel_count: get(b, "parallelCount").and_then(integer),
+    }
+}
+
+fn balancer(name: Name, e: &Entry) -> Balancer {
+    let b = &e.value;
+    let ports = get(b, "ports")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| {
+            let listen = key_name(p)?;
+            let (target, protocol) = match &p.value.kind {
+                Kind::Map(_) => (get(&p.value, "port").and_then(string), get(&p.value, "protocol").and_then(string)),
+                _ => (string(&p.value), None),
+            };
+            Some(BalancerPort { listen, target, protocol, range: p.range })
+        })
+        .collect();
+    let whitelist = get(b, "whitelist")
+        .map(|w| match &w.kind {
+            Kind::Seq(_) => strings(w),
+            _ => string(w).into_iter().collect(),
+        })
+        .unwrap_or_default();
+    Balancer { name, range: e.range, service: get(b, "service").and_then(string), ports, whitelist }
+}
+
+fn configs(node: &Node) -> Vec<Config> {
+    node.as_seq()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| Config { id: get(c, "id").and_then(string), name: get(c, "name").and_then(string), range: c.range })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

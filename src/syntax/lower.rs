@@ -1,0 +1,396 @@
+//! Lowering: tree-sitter CST -> [`yaml::Node`]. Tolerant: an `ERROR` inside a map or list is
+//! skipped (the syntax error is reported separately), everything around it is kept.
+
+use tree_sitter::Node as TsNode;
+
+use super::yaml::{Entry, Kind, Node, Scalar, Style};
+use crate::text::TextRange;
+
+/// YAML nesting deeper than this is cut off (a `Kind::Error` node) so that no recursion here or
+/// above can overflow the stack. Real manifests nest fewer than 15 levels.
+pub const MAX_DEPTH: usize = 128;
+
+pub(super) struct Lowerer<'a> {
+    pub text: &'a str,
+    pub too_deep: Option<TextRange>,
+}
+
+fn range(n: TsNode) -> TextRange {
+    TextRange::new(n.start_byte(), n.end_byte())
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self { text, too_deep: None }
+    }
+
+    /// Lowers every `document` under a `stream`.
+    pub fn documents(&mut self, root: TsNode) -> Vec<Node> {
+        let mut docs = Vec::new();
+        let mut stack = vec![root];
+        // Documents sit directly under `stream`, or under an ERROR that took the stream's place.
+        while let Some(n) = stack.pop() {
+            let mut cursor = n.walk();
+            let children: Vec<_> = n.named_children(&mut cursor).collect();
+            for child in children.into_iter().rev() {
+                match child.kind() {
+                    "document" => docs.push(child),
+                    "ERROR" if n.kind() == "stream" => stack.push(child),
+                    _ => {}
+                }
+            }
+        }
+        docs.sort_by_key(|d| d.start_byte());
+        let mut out: Vec<Node> = docs.into_iter().map(|d| self.document(d)).collect();
+        if out.is_empty() {
+            // The whole stream failed: lower what the ERROR holds as the first document.
+            out.push(self.error_contents(root, 0));
+        }
+        out
+    }
+
+    fn document(&mut self, doc: TsNode) -> Node {
+        let mut cursor = doc.walk();
+        for child in doc.named_children(&mut cursor) {
+            if matches!(child.kind(), "block_node" | "flow_node") {
+                return self.node(child, 0);
+            }
+        }
+        Node::empty(doc.start_byte())
+    }
+
+    /// An ERROR node can still hold well-formed pairs: keep the ones it has so that a broken
+    /// document keeps as much of its structure as the parser recovered.
+    fn error_contents(&mut self, n: TsNode, depth: usize) -> Node {
+        let mut entries = Vec::new();
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            match child.kind() {
+                "block_mapping_pair" => entries.push(self.pair(child, depth + 1)),
+                "block_node" | "flow_node" | "document" => {
+                    let inner =
+                        if child.kind() == "document" { self.document(child) } else { self.node(child, depth + 1) };
+                    if let Kind::Map(es) = inner.kind {
+                        entries.extend(es);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let kind = if entries.is_empty() { Kind::Error } else { Kind::Map(entries) };
+        Node { kind, range: range(n), anchor: None, tag: None, flow: false }
+    }
+
+    fn node(&mut self, n: TsNode, depth: usize) -> Node {
+        if depth > MAX_DEPTH {
+            self.too_deep.get_or_insert(range(n));
+            return Node { kind: Kind::Error, range: range(n), anchor: None, tag: None, flow: false };
+        }
+        let mut anchor = None;
+        let mut tag = None;
+        let mut content = None;
+        let mut cursor = n.walk();
+        for child in n.named_children(&mut cursor) {
+            match child.kind() {
+                "anchor" => {
+                    let name = child.named_child(0).map_or("", |c| &self.text[c.byte_range()]);
+                    anchor = Some((name.to_string(), range(child)));
+                }
+                "tag" => tag = Some((self.text[child.byte_range()].to_string(), range(child))),
+                "comment" => {}
+                _ => content = content.or(Some(child)),
+            }
+        }
+        let Some(c) = content else {
+            // Only properties (`key: &a` or `key: !!null`): an empty value.
+            let mut node = Node::empty(n.end_byte());
+            node.anchor = anchor;
+            node.tag = tag;
+            return node;
+        };
+        let flow = matches!(c.kind(), "flow_mapping" | "flow_sequence");
+        let kind = match c.kind() {
+            "block_mapping" => Kind::Map(self.block_mapping(c, depth)),
+            "block_sequence" => Kind::Seq(self.block_sequence(c, depth)),
+            "flow_mapping" | "flow_sequence" => self.flow_collection(c, depth),
+            "alias" => Kind::Alias(c.named_child(0).map_or("", |a| &self.text[a.byte_range()]).to_string()),
+            "plain_scalar" => scalar(Style::Plain, fold_plain(&self.text[c.byte_range()])),
+            "single_quote_scalar" => scalar(Style::SingleQuoted, single_quoted(&self.text[c.byte_range()])),
+            "double_quote_scalar" => scalar(Style::DoubleQuoted, double_quoted(&self.text[c.byte_range()])),
+            "block_scalar" => {
+                let raw = &self.text[c.byte_range()];
+                let style = if raw.starts_with('>') { Style::Folded } else { Style::Literal };
+                scalar(style, block_scalar(self.text, c.start_byte(), c.end_byte()))
+            }
+            "ERROR" => self.error_contents(c, depth).kind,
+            _ => Kind::Error,
+        };
+        Node { kind, range: range(n), anchor, tag, flow }
+    }
+
+    fn block_mapping(&mut self, n: TsNode, depth: usize) -> Vec<Entry> {
+        let mut cursor = n.walk();
+        let pairs: Vec<_> = n.named_children(&mut cursor).filter(|c| c.kind() == "block_mapping_pair").collect();
+        pairs.into_iter().map(|p| self.pair(p, depth + 1)).collect()
+    }
+
+    fn pair(&mut self, p: TsNode, depth: usize) -> Entry {
+        let key = match p.child_by_field_name("key") {
+            Some(k) => self.node(k, depth),
+            None => Node::empty(p.start_byte()),
+        };
+        let value = match p.child_by_field_name("value") {
+            Some(v) => self.node(v, depth),
+            None => {
+                // `key:` with nothing after it: an empty value just after the colon.
+                let colon_end = (0..p.child_count())
+                    .filter_map(|i| p.child(i))
+                    .find(|c| c.kind() == ":")
+                    .map_or(p.end_byte(), |c| c.end_byte());
+                Node::empty(colon_end)
+            }
+        };
+        Entry { key, value, range: range(p) }
+    }
+
+    fn block_sequence(&mut self, n: TsNode, depth: usize) -> Vec<Node> {
+        let mut cursor = n.walk();
+        let items: Vec<_> = n.named_children(&mut cursor).filter(|c| c.kind() == "block_sequence_item").collect();
+        items
+            .into_iter()
+            .map(|item| {
+                let mut c = item.walk();
+                let inner = item.named_children(&mut c).find(|c| matches!(c.kind(), "block_node" | "flow_node"));
+                match inner {
+                    Some(v) => self.node(v, depth + 1),
+                    None => Node::empty(item.end_byte()),
+                }
+            })
+            .collect()
+    }
+
+    fn flow_collection(&mut self, n: TsNode, depth: usize) -> Kind {
+        let is_map = n.kind() == "flow_mapping";
+        let mut entries = Vec::new();
+        let mut items = Vec::new();
+        let mut cursor = n.walk();
+        let children: Vec<_> = n.named_children(&mut cursor).collect();
+        for c in children {
+            match c.kind() {
+                "flow_pair" => {
+                    let key = c
+                        .child_by_field_name("key")
+                        .map_or_else(|| Node::empty(c.start_byte()), |k| self.node(k, depth + 1));
+                    let value = c
+                        .child_by_field_name("value")
+                        .map_or_else(|| Node::empty(c.end_byte()), |v| self.node(v, depth + 1));
+                    let entry = Entry { key, value, range: range(c) };
+                    if is_map {
+                        entries.push(entry);
+                    } else {
+                        // `[a: b]` is a list holding a one-pair map.
+                        items.push(Node {
+                            kind: Kind::Map(vec![entry]),
+                            range: range(c),
+                            anchor: None,
+                            tag: None,
+                            flow: true,
+                        });
+                    }
+                }
+                "flow_node" => {
+                    let node = self.node(c, depth + 1);
+                    if is_map {
+                        // `{a, b}`: keys with empty values.
+                        let end = node.range.end;
+                        entries.push(Entry { key: node, value: Node::empty(end), range: range(c) });
+                    } else {
+                        items.push(node);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if is_map { Kind::Map(entries) } else { Kind::Seq(items) }
+    }
+}
+
+fn scalar(style: Style, value: String) -> Kind {
+    Kind::Scalar(Scalar { value, style })
+}
+
+/// Folds a multi-line flow scalar: line breaks become a space, empty lines become `\n`.
+fn fold_lines(raw: &str) -> String {
+    if !raw.contains(['\n', '\r']) {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_breaks = 0usize;
+    for (i, line) in raw.lines().enumerate() {
+        let line = if i == 0 { line.trim_end() } else { line.trim() };
+        if i > 0 && line.is_empty() {
+            pending_breaks += 1;
+            continue;
+        }
+        if i > 0 {
+            if pending_breaks > 0 {
+                out.extend(std::iter::repeat_n('\n', pending_breaks));
+            } else {
+                out.push(' ');
+            }
+        }
+        pending_breaks = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+fn fold_plain(raw: &str) -> String {
+    fold_lines(raw.trim())
+}
+
+fn single_quoted(raw: &str) -> String {
+    let inner = raw.strip_prefix('\'').unwrap_or(raw);
+    let inner = inner.strip_suffix('\'').unwrap_or(inner);
+    fold_lines(inner).replace("''", "'")
+}
+
+fn double_quoted(raw: &str) -> String {
+    let inner = raw.strip_prefix('"').unwrap_or(raw);
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    // An escaped line break joins the lines with nothing between them.
+    let mut joined = String::with_capacity(inner.len());
+    let mut lines = inner.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let escaped_break = line.ends_with('\\') && !line.ends_with("\\\\");
+        if escaped_break {
+            joined.push_str(&line[..line.len() - 1]);
+            if let Some(next) = lines.peek_mut() {
+                *next = next.trim_start();
+            }
+            continue;
+        }
+        joined.push_str(line);
+        if lines.peek().is_some() {
+            joined.push('\n');
+        }
+    }
+    let folded = fold_lines(&joined);
+    let mut out = String::with_capacity(folded.len());
+    let mut chars = folded.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            out.push('\\');
+            break;
+        };
+        let hex = |chars: &mut std::str::Chars, n: usize| -> Option<char> {
+            let s: String = chars.by_ref().take(n).collect();
+            u32::from_str_radix(&s, 16).ok().and_then(char::from_u32)
+        };
+        match e {
+            '0' => out.push('\0'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            't' | '\t' => out.push('\t'),
+            'n' => out.push('\n'),
+            'v' => out.push('\u{b}'),
+            'f' => out.push('\u{c}'),
+            'r' => out.push('\r'),
+            'e' => out.push('\u{1b}'),
+            ' ' => out.push(' '),
+            '"' => out.push('"'),
+            '/' => out.push('/'),
+            '\\' => out.push('\\'),
+            'N' => out.push('\u{85}'),
+            '_' => out.push('\u{a0}'),
+            'L' => out.push('\u{2028}'),
+            'P' => out.push('\u{2029}'),
+            'x' => out.push(hex(&mut chars, 2).unwrap_or('\u{fffd}')),
+            'u' => out.push(hex(&mut chars, 4).unwrap_or('\u{fffd}')),
+            'U' => out.push(hex(&mut chars, 8).unwrap_or('\u{fffd}')),
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    out
+}
+
+/// A `|` or `>` block scalar: header indicators, indentation, folding and chomping.
+fn block_scalar(text: &str, start: usize, end: usize) -> String {
+    let raw = &text[start..end];
+    let (header, body) = raw.split_once('\n').unwrap_or((raw, ""));
+    let header = header.split('#').next().unwrap_or("").trim();
+    let folded = header.starts_with('>');
+    let chomp = if header.contains('-') {
+        '-'
+    } else if header.contains('+') {
+        '+'
+    } else {
+        ' '
+    };
+    let explicit_indent = header.chars().find_map(|c| c.to_digit(10)).map(|d| d as usize);
+    let lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    // The node may end before the final newline: count what it holds.
+    let indent = explicit_indent.unwrap_or_else(|| {
+        lines.iter().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
+    });
+    let content: Vec<&str> = lines.iter().map(|l| if l.len() >= indent { &l[indent..] } else { "" }).collect();
+    let mut out = String::new();
+    if folded {
+        let mut prev_more_indented = false;
+        for (i, line) in content.iter().enumerate() {
+            let more = line.starts_with([' ', '\t']);
+            if i > 0 {
+                // A break before empty lines folds away; each empty line is one "\n".
+                let prev_empty = content[i - 1].is_empty();
+                if line.is_empty() || more || prev_more_indented {
+                    out.push('\n');
+                } else if !prev_empty {
+                    out.push(' ');
+                }
+            }
+            out.push_str(line);
+            prev_more_indented = more;
+        }
+    } else {
+        out = content.join("\n");
+    }
+    let trimmed_len = out.trim_end_matches('\n').len();
+    let trailing = out.len() - trimmed_len;
+    out.truncate(trimmed_len);
+    match chomp {
+        '-' => {}
+        '+' => out.extend(std::iter::repeat_n('\n', trailing.max(1))),
+        _ => {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalar_decoding() {
+        assert_eq!(double_quoted(r#""a\tb\u00e9\"""#), "a\tbé\"");
+        assert_eq!(double_quoted("\"one\n  two\""), "one two");
+        assert_eq!(double_quoted("\"one\\\n  two\""), "onetwo");
+        assert_eq!(single_quoted("'it''s'"), "it's");
+        assert_eq!(fold_plain("bin/web\n    --port 3000"), "bin/web --port 3000");
+        let t = "k: |\n  line 1\n  line 2\n";
+        assert_eq!(block_scalar(t, 3, t.len()), "line 1\nline 2\n");
+        let t = "k: >-\n  a\n  b\n\n  c\n";
+        assert_eq!(block_scalar(t, 3, t.len()), "a b\nc");
+    }
+}

@@ -1,0 +1,281 @@
+//! The key path at an offset (`services.web.scale.count`), from the lowered tree, falling back to
+//! an indentation scan of the text where the tree has nothing (a blank line, a broken line, a key
+//! being typed).
+
+use super::Parse;
+use super::yaml::{Kind, Node};
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyPath(pub Vec<Segment>);
+
+impl KeyPath {
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().filter_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        })
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the cursor is on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// On a key: the path ends with that key.
+    Key(TextRange),
+    /// On a scalar value (or an empty one): the path ends with the key it belongs to.
+    Value(TextRange),
+    /// In a map's body but on no key (a blank line, or a word still being typed without a colon):
+    /// the path is the map's. `TextRange` is the partial word under the cursor, maybe empty.
+    NewKey(TextRange),
+    /// In a list's body on a new item (`- ` with nothing yet): the path is the list's.
+    NewItem(TextRange),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathAt {
+    pub path: KeyPath,
+    pub target: Target,
+    /// True when the path comes from the indentation scan rather than the tree.
+    pub from_indentation: bool,
+}
+
+/// The key path at `offset` in the first document.
+pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
+    let offset = offset.min(text.len());
+    let line = line_bounds(text, offset);
+    let broken = parse.is_broken_at(offset);
+    if !broken {
+        let mut path = Vec::new();
+        if let Some(target) = walk(parse.root(), offset, &mut path, line) {
+            return PathAt { path: KeyPath(path), target, from_indentation: false };
+        }
+    }
+    // Blank or broken line, or a position the tree does not cover: read the indentation.
+    indentation_scan(text, offset)
+}
+
+fn line_bounds(text: &str, offset: usize) -> TextRange {
+    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
+    TextRange::new(start, end)
+}
+
+/// Descends to the innermost node holding `offset`. Returns `None` when the offset is on a line
+/// the tree holds no node of (the caller then scans indentation).
+fn walk(node: &Node, offset: usize, path: &mut Vec<Segment>, line: TextRange) -> Option<Target> {
+    match &node.kind {
+        Kind::Map(entries) => {
+            for e in entries {
+                if e.key.range.contains_inclusive(offset) && !e.key.range.is_empty() {
+                    path.push(Segment::Key(e.key.as_str().unwrap_or_default().to_string()));
+                    return Some(Target::Key(e.key.range));
+                }
+                let value_range = e.value.range;
+                let in_value = value_range.contains_inclusive(offset)
+                    || (e.value.is_empty()
+                        && offset >= e.key.range.end
+                        && offset <= line.end
+                        && line.contains_inclusive(e.key.range.end));
+                if in_value {
+                    path.push(Segment::Key(e.key.as_str().unwrap_or_default().to_string()));
+                    return match &e.value.kind {
+                        Kind::Map(_) | Kind::Seq(_) => walk(&e.value, offset, path, line),
+                        _ => Some(Target::Value(value_range)),
+                    };
+                }
+            }
+            None
+        }
+        Kind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let on_dash_line = item.is_empty() && line.contains_inclusive(item.range.start);
+                if item.range.contains_inclusive(offset) && (!item.range.is_empty() || on_dash_line) || on_dash_line {
+                    path.push(Segment::Index(i));
+                    return match &item.kind {
+                        Kind::Map(_) | Kind::Seq(_) => walk(item, offset, path, line),
+                        Kind::Empty => Some(Target::NewItem(TextRange::empty(offset))),
+                        _ => Some(Target::Value(item.range)),
+                    };
+                }
+            }
+            None
+        }
+        Kind::Scalar(_) | Kind::Alias(_) | Kind::Empty | Kind::Error => {
+            if node.range.contains_inclusive(offset) && !node.range.is_empty() {
+                Some(Target::Value(node.range))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The key of a line such as `  name: value`, `  - name: value` or `  name:`; with the column
+/// its key starts at and whether it is a list item.
+fn line_key(line: &str) -> Option<(usize, bool, &str)> {
+    let indent = indent_of(line);
+    let rest = &line[indent..];
+    let (item, rest, col) = match rest.strip_prefix("- ").or_else(|| rest.strip_prefix('-').filter(|r| r.is_empty())) {
+        Some(r) => {
+            let extra = r.len() - r.trim_start_matches(' ').len();
+            (true, r.trim_start_matches(' '), indent + 2 + extra)
+        }
+        None => (false, rest, indent),
+    };
+    let key = match rest.find(": ").or_else(|| rest.strip_suffix(':').map(|r| r.len())) {
+        Some(i) => rest[..i].trim().trim_matches(['"', '\'']),
+        None => {
+            return if item { Some((indent, true, "")) } else { None };
+        }
+    };
+    if key.is_empty() || key.starts_with('#') || key.contains(['{', '[']) {
+        return if item { Some((indent, true, "")) } else { None };
+    }
+    Some((col, item, key))
+}
+
+/// Reads the path from indentation alone: walks up from the cursor's line to each line with
+/// less indentation that holds a `key:` or a `- ` item.
+pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
+    let line = line_bounds(text, offset);
+    let line_text = &text[line.start..line.end];
+    let before = &text[line.start..offset];
+    let word_start = before.rfind(|c: char| c.is_whitespace() || c == '-').map_or(line.start, |i| line.start + i + 1);
+    let word = TextRange::new(word_start, offset);
+
+    // Where the cursor's own line stands.
+    let (threshold, target) = if before.trim().is_empty() {
+        // Blank up to the cursor: the cursor column decides.
+        let col = before.len();
+        let rest_item = line_text.trim_start().starts_with('-');
+        if rest_item { (indent_of(line_text), Target::NewItem(word)) } else { (col, Target::NewKey(word)) }
+    } else {
+        match line_key(line_text) {
+            Some((col, item, key)) if !key.is_empty() && offset > line.start + col + key.len() => {
+                // After `key:` on the value side.
+                let own = if item { indent_of(line_text) } else { col };
+                let mut p = scan_up(text, line.start, own);
+                if item {
+                    p.push(Segment::Index(count_items_before(text, line.start, indent_of(line_text))));
+                }
+                p.push(Segment::Key(key.to_string()));
+                let vstart = line.start + line_text.find(':').map_or(line_text.len(), |i| i + 1);
+                let vr = super::trim_range(text, TextRange::new(vstart.min(line.end), line.end));
+                return PathAt { path: KeyPath(p), target: Target::Value(vr), from_indentation: true };
+            }
+            Some((_, true, _)) => {
+                let indent = indent_of(line_text);
+                let mut p = scan_up(text, line.start, indent);
+                p.push(Segment::Index(count_items_before(text, line.start, indent)));
+                return PathAt { path: KeyPath(p), target: Target::NewKey(word), from_indentation: true };
+            }
+            _ => {
+                let indent = indent_of(line_text);
+                if line_text.trim_start().starts_with('-') {
+                    (indent, Target::NewItem(word))
+                } else {
+                    (indent, Target::NewKey(word))
+                }
+            }
+        }
+    };
+    let path = scan_up(text, line.start, threshold);
+    PathAt { path: KeyPath(path), target, from_indentation: true }
+}
+
+/// Collects the keys of the enclosing lines above `line_start` whose key column is below `col`.
+fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut threshold = col;
+    let mut end = line_start;
+    while end > 0 && threshold > 0 {
+        let before = &text[..end];
+        let trimmed = before.strip_suffix('\n').unwrap_or(before);
+        let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
+        let start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let l = &trimmed[start..];
+        end = start;
+        let content = l.trim();
+        if content.is_empty() || content.starts_with('#') {
+            if start == 0 {
+                break;
+            }
+            continue;
+        }
+        let indent = indent_of(l);
+        if let Some((key_col, item, key)) = line_key(l) {
+            // `- key: v` opens a map at key_col inside the list item at `indent`.
+            if !key.is_empty() && key_col < threshold {
+                segments.push(Segment::Key(key.to_string()));
+                threshold = key_col;
+                if item {
+                    segments.push(Segment::Index(count_items_before(text, start, indent)));
+                    threshold = indent;
+                }
+            } else if key.is_empty() && item && indent < threshold {
+                segments.push(Segment::Index(count_items_before(text, start, indent)));
+                threshold = indent;
+            }
+        } else if indent < threshold && content.starts_with("---") {
+            break;
+        }
+        if start == 0 {
+            break;
+        }
+    }
+    segments.reverse();
+    segments
+}
+
+/// How many `- ` items at `indent` precede the line at `line_start` in the same list.
+fn count_items_before(text: &str, line_start: usize, indent: usize) -> usize {
+    let mut n = 0;
+    for l in text[..line_start].lines().rev() {
+        let content = l.trim();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let i = indent_of(l);
+        if i < indent {
+            break;
+        }
+        if i == indent {
+            if content.starts_with('-') {
+                n += 1;
+            } else {
+                break;
+            }
+        }
+    }
+    n
+}

@@ -1,0 +1,224 @@
+use expect_test::{Expect, expect};
+
+use super::yaml::{Kind, Node};
+use super::*;
+
+/// A compact outline of the parse: one line per node, then the errors with line:col ranges.
+fn outline(text: &str) -> String {
+    let parse = parse(text);
+    let mut out = String::new();
+    for (i, doc) in parse.documents.iter().enumerate() {
+        if parse.documents.len() > 1 {
+            out.push_str(&format!("--- document {i}\n"));
+        }
+        node_outline(doc, 0, &mut out);
+    }
+    for e in &parse.errors {
+        let (l1, c1) = lc(text, e.range.start);
+        let (l2, c2) = lc(text, e.range.end);
+        out.push_str(&format!("error {l1}:{c1}-{l2}:{c2} {:?}: {}\n", &text[e.range.start..e.range.end], e.message));
+    }
+    out
+}
+
+fn lc(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    (line, offset - before.rfind('\n').map_or(0, |i| i + 1))
+}
+
+fn node_outline(n: &Node, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    match &n.kind {
+        Kind::Map(entries) => {
+            for e in entries {
+                let key = e.key.as_str().unwrap_or("?");
+                match &e.value.kind {
+                    Kind::Map(_) | Kind::Seq(_) => {
+                        out.push_str(&format!("{pad}{key}:\n"));
+                        node_outline(&e.value, depth + 1, out);
+                    }
+                    _ => {
+                        out.push_str(&format!("{pad}{key}: "));
+                        node_outline(&e.value, 0, out);
+                    }
+                }
+            }
+        }
+        Kind::Seq(items) => {
+            for item in items {
+                out.push_str(&format!("{pad}-\n"));
+                node_outline(item, depth + 1, out);
+            }
+        }
+        Kind::Scalar(s) => out.push_str(&format!("{pad}{:?} ({:?})\n", s.value, s.style)),
+        Kind::Alias(a) => out.push_str(&format!("{pad}*{a}\n")),
+        Kind::Empty => out.push_str(&format!("{pad}<empty>\n")),
+        Kind::Error => out.push_str(&format!("{pad}<error>\n")),
+    }
+}
+
+fn check(text: &str, expect: Expect) {
+    expect.assert_eq(&outline(text));
+}
+
+#[test]
+fn valid_document() {
+    check(
+        "services:\n  web:\n    port: 3000\n    command: \"bin/web\"\n    resources:\n      - database\n      -\n    health:\n",
+        expect![[r#"
+            services:
+              web:
+                port: "3000" (Plain)
+                command: "bin/web" (DoubleQuoted)
+                resources:
+                  -
+                    "database" (Plain)
+                  -
+                    <empty>
+                health: <empty>
+        "#]],
+    );
+}
+
+#[test]
+fn empty_and_comment_only_files() {
+    check(
+        "",
+        expect![[r#"
+        <error>
+    "#]],
+    );
+    check(
+        "# just a comment\n\n",
+        expect![[r#"
+        <error>
+    "#]],
+    );
+}
+
+#[test]
+fn multi_document() {
+    check(
+        "a: 1\n---\nb: 2\n",
+        expect![[r#"
+        --- document 0
+        a: "1" (Plain)
+        --- document 1
+        b: "2" (Plain)
+    "#]],
+    );
+}
+
+#[test]
+fn key_without_colon_keeps_the_rest() {
+    check(
+        "services:\n  web:\n    sca\n    port: 3000\n  worker:\n    command: run\n",
+        expect![[r#"
+            services:
+              web:
+                port: "3000" (Plain)
+              worker:
+                command: "run" (Plain)
+            error 2:4-2:7 "sca": mapping values are not allowed in this context (expected "key: value": this line has no colon, or is indented differently from its neighbours)
+        "#]],
+    );
+}
+
+#[test]
+fn bad_indentation_keeps_the_rest() {
+    check(
+        "services:\n  web:\n   command: x\n    port: 3000\n  worker:\n    port: 1\n",
+        expect![[r#"
+            services:
+              web:
+                port: "3000" (Plain)
+              worker:
+                port: "1" (Plain)
+            error 2:3-2:13 "command: x": mapping values are not allowed in this context
+        "#]],
+    );
+}
+
+#[test]
+fn unclosed_quote_is_local() {
+    check(
+        "services:\n  web:\n    command: \"bin/web\n    port: 3000\n  worker:\n    port: 1\n",
+        expect![[r#"
+            services:
+              web:
+                port: "3000" (Plain)
+              worker:
+                port: "1" (Plain)
+            error 2:4-2:21 "command: \"bin/web": found unexpected end of stream at line 7 column 1, while scanning a quoted scalar at line 3 column 14 (unclosed double-quoted string)
+        "#]],
+    );
+}
+
+#[test]
+fn lone_dash_value() {
+    check(
+        "services:\n  web:\n    port: -\n    command: x\nresources:\n  db:\n    type: postgres\n",
+        expect![[r#"
+            services:
+              web:
+                command: "x" (Plain)
+            resources:
+              db:
+                type: "postgres" (Plain)
+            error 2:4-2:11 "port: -": block sequence entries are not allowed in this context
+        "#]],
+    );
+}
+
+#[test]
+fn unknown_alias_is_reported_by_the_strict_parser() {
+    check(
+        "a: &x 1\nb: *y\n",
+        expect![[r#"
+        a: "1" (Plain)
+        b: *y
+        error 1:3-1:5 "*y": unknown anchor
+    "#]],
+    );
+}
+
+#[test]
+fn tabs_and_bom() {
+    check(
+        "\u{feff}services:\n  web:\n\tport: 1\n",
+        expect![[r#"
+        services:
+          web: <empty>
+        error 2:1-2:8 "port: 1": found character that cannot start any token at line 3 column 1, while scanning for the next token
+    "#]],
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let mut text = String::new();
+    for i in 0..1_000 {
+        text.push_str(&" ".repeat(i));
+        text.push_str("k:\n");
+    }
+    let p = parse(&text);
+    assert!(p.errors.iter().any(|e| e.message.contains("indentation of 200 columns")), "{:?}", p.errors.first());
+    for flow in ["[".repeat(10_000), "{a: ".repeat(10_000), format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000))] {
+        let p = parse(&flow);
+        assert!(!p.errors.is_empty());
+    }
+}
+
+#[test]
+fn incremental_parse_matches_a_fresh_parse() {
+    let mut text = crate::text::Text::new("services:\n  web:\n    port: 3000\n");
+    let mut parser = Parser::new();
+    parser.parse(&text.to_string());
+    let e = text.replace(21, 25, "scale");
+    parser.edit(&e);
+    let incremental = parser.parse(&text.to_string());
+    let fresh = parse(&text.to_string());
+    assert_eq!(incremental.documents, fresh.documents);
+    assert_eq!(incremental.errors, fresh.errors);
+}

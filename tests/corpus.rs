@@ -1,0 +1,42 @@
+//! Every manifest of `../shared/corpus` (real files from public repositories) goes through the
+//! whole analysis without a panic, and gives YAML syntax errors exactly where `INDEX.tsv` says the
+//! file is not parseable YAML.
+
+use std::path::PathBuf;
+
+use convox_lsp::ide::Analysis;
+
+fn corpus() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn every_corpus_file_is_answered() {
+    let Some(dir) = corpus() else {
+        eprintln!("no ../shared/corpus beside the project: skipped");
+        return;
+    };
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
+    let mut checked = 0;
+    let mut mismatches = Vec::new();
+    for line in index.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (file, version) = (cols[0], cols[5]);
+        let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
+        let analysis = Analysis::from_text(&text);
+        let diags = analysis.diagnostics();
+        let _ = analysis.document_symbols();
+        for offset in (0..=text.len()).step_by(7).filter(|o| text.is_char_boundary(*o)) {
+            let _ = analysis.key_path_at(offset);
+        }
+        let syntax_errors = diags.iter().filter(|d| d.code == "yaml-syntax").count();
+        let unparseable = version.starts_with("unparseable YAML");
+        if (syntax_errors > 0) != unparseable {
+            mismatches.push(format!("{file}: {syntax_errors} syntax errors, index says {version:?}"));
+        }
+        checked += 1;
+    }
+    assert!(checked > 200, "only {checked} corpus files read");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
