@@ -402,7 +402,16 @@ fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
             }
         }
     }
-    let offset = match strict_error(work) {
+    let strict = strict_error(work);
+    // "could not find expected ':' ... while scanning a simple key at line 4": the key's own line
+    // is the one to blank, not the line where libyaml gave up.
+    let key_line = strict.as_ref().and_then(|e| {
+        let (_, rest) = e.message.split_once("while scanning a simple key at line ")?;
+        let line: usize = rest.split(' ').next()?.parse().ok()?;
+        let start = work.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum::<usize>();
+        Some(line_range(work, start))
+    });
+    let offset = match strict {
         Some(e) => e.offset,
         None if truncated => root.end_byte(),
         None => match error_nodes(tree).first() {
@@ -412,6 +421,9 @@ fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
     };
     let line = line_range(work, offset);
     let mut out = Vec::new();
+    if let Some(k) = key_line {
+        out.push(vec![k]);
+    }
     if let Some(prev) = prev_content_line(work, line.start) {
         out.push(vec![prev]);
     }

@@ -222,3 +222,18 @@ fn incremental_parse_matches_a_fresh_parse() {
     assert_eq!(incremental.documents, fresh.documents);
     assert_eq!(incremental.errors, fresh.errors);
 }
+
+#[test]
+fn missing_colon_before_a_nested_list_blames_the_key() {
+    check(
+        "services:\n  web:\n    domain: x\n    environment\n      - FOO=bar\n    image: httpd\n    port: 80\n",
+        expect![[r#"
+            services:
+              web:
+                domain: "x\n- FOO=bar" (Plain)
+                image: "httpd" (Plain)
+                port: "80" (Plain)
+            error 3:4-3:15 "environment": could not find expected ':' at line 6 column 5, while scanning a simple key at line 4 column 5 (expected "key: value": this line has no colon, or is indented differently from its neighbours)
+        "#]],
+    );
+}
