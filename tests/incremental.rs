@@ -17,11 +17,37 @@ struct Edit {
 
 fn edit_strategy() -> impl Strategy<Value = Edit> {
     let pieces = prop::sample::select(vec![
-        "", "a", " ", "\n", "\r\n", ":", ": ", "- ", "\"", "'", "#", "🚀", "é", "\t", "{", "}", "[", "]", "  port: 3000\n",
-        "services:\n", "    ", "&a ", "*a", "|\n", "---\n",
+        "",
+        "a",
+        " ",
+        "\n",
+        "\r\n",
+        ":",
+        ": ",
+        "- ",
+        "\"",
+        "'",
+        "#",
+        "🚀",
+        "é",
+        "\t",
+        "{",
+        "}",
+        "[",
+        "]",
+        "  port: 3000\n",
+        "services:\n",
+        "    ",
+        "&a ",
+        "*a",
+        "|\n",
+        "---\n",
     ]);
-    (0usize..10_000, 0usize..12, prop::collection::vec(pieces, 0..4))
-        .prop_map(|(at, delete, parts)| Edit { at, delete, insert: parts.concat() })
+    (0usize..10_000, 0usize..12, prop::collection::vec(pieces, 0..4)).prop_map(|(at, delete, parts)| Edit {
+        at,
+        delete,
+        insert: parts.concat(),
+    })
 }
 
 /// Clamps an edit to char boundaries of `s` and returns the byte range.
@@ -53,7 +79,8 @@ fn run(edits: &[Edit], enc: PositionEncoding) {
         let (start, end) = clamp(&expected, e);
         let a = text.position(start, enc);
         let b = text.position(end, enc);
-        let applied = text.apply_change(Some((LineCol::new(a.line, a.col), LineCol::new(b.line, b.col))), &e.insert, enc);
+        let applied =
+            text.apply_change(Some((LineCol::new(a.line, a.col), LineCol::new(b.line, b.col))), &e.insert, enc);
         parser.edit(&applied);
         expected.replace_range(start..end, &e.insert);
         let current = text.to_string();
