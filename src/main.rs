@@ -73,7 +73,8 @@ fn serve() -> i32 {
         }
     };
     let code = runtime.block_on(lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Exit at once: the runtime's blocking stdin reader would otherwise keep the process alive
-    // until the client closes the pipe.
+    // Do not wait for the runtime's blocking stdin reader: a client may keep the pipe open after
+    // `exit`, and the process must end now.
+    runtime.shutdown_background();
     code
 }

@@ -23,7 +23,8 @@ pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBoo
 }
 
 /// Serves on any pair of streams until `exit` (or end of input). Returns the process exit code
-/// the protocol asks for: 0 after `shutdown` then `exit`, 1 otherwise.
+/// the protocol asks for: 0 when `shutdown` came first, 1 otherwise (`exit` alone, or the input
+/// closed without a `shutdown`).
 pub async fn serve<I, O>(input: I, output: O) -> i32
 where
     I: tokio::io::AsyncRead + Unpin,

@@ -3,8 +3,9 @@
 //! update the document store synchronously, before their first `.await`, and never wait on the
 //! client; diagnostics go out through one publisher task that only publishes the newest version.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
@@ -13,6 +14,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
 use super::documents::{Documents, Snapshot};
+use crate::ide::Analysis;
 use crate::text::PositionEncoding;
 
 #[derive(Default)]
@@ -55,6 +57,9 @@ impl Server {
 /// computed are merged, and each document is published at its newest version only, so a stale
 /// version is never published after a newer one.
 async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::UnboundedReceiver<Publish>) {
+    // The analysis last published per document, so one picked up early is not sent twice. A
+    // `Weak` keeps its allocation, so the address cannot be reused by a later analysis.
+    let mut published: HashMap<Uri, Weak<Analysis>> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while let Ok(more) = rx.try_recv() {
@@ -72,6 +77,7 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
             }
             seen.push(uri.clone());
             if closed {
+                published.remove(&uri);
                 client.publish_diagnostics(uri, Vec::new(), None).await;
                 continue;
             }
@@ -80,6 +86,10 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
                 st.documents.snapshot(&uri, st.encoding)
             };
             let Some(snap) = snapshot else { continue };
+            if published.get(&uri).is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
+                continue;
+            }
+            published.insert(uri.clone(), Arc::downgrade(&snap.analysis));
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 snap.analysis
                     .diagnostics()

@@ -1,0 +1,295 @@
+//! A small Language Server Protocol test client shared by `tests/protocol.rs` (in-memory pipes)
+//! and `tests/stdio.rs` (the real binary over standard input and output).
+//!
+//! Messages are plain `serde_json::Value`s, framed as `Content-Length: N\r\n\r\n{json}`. A reader
+//! task parses what the server writes and queues it; every wait has a timeout so that a broken
+//! server fails a test instead of hanging it.
+
+#![allow(dead_code)] // Each test crate uses its own part of the harness.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+/// How long any single wait may take before the test fails. Only there to avoid hangs.
+pub const TIMEOUT: Duration = Duration::from_secs(5);
+
+pub const PUBLISH_DIAGNOSTICS: &str = "textDocument/publishDiagnostics";
+
+/// The example manifest: services web, worker, agent, jobs; resources database, cache,
+/// analytics-db, sessions.
+pub const EXAMPLE: &str = include_str!("../../examples/convox.yml");
+
+/// The URI the tests open the example under.
+pub const EXAMPLE_URI: &str = "file:///tmp/convox-lsp-tests/convox.yml";
+
+/// Reads one framed message, or `None` at the end of the stream.
+pub async fn read_message<R: AsyncBufRead + Unpin>(r: &mut R) -> std::io::Result<Option<Value>> {
+    let mut length: Option<usize> = None;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).await? == 0 {
+            return Ok(None);
+        }
+        let header = line.trim_end_matches(['\r', '\n']);
+        if header.is_empty() {
+            if length.is_some() {
+                break;
+            }
+            continue; // Blank lines before a header block: tolerated.
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            let parsed = value.trim().parse();
+            length = Some(parsed.map_err(|e| std::io::Error::other(format!("bad Content-Length {value:?}: {e}")))?);
+        }
+    }
+    let mut body = vec![0u8; length.unwrap()];
+    r.read_exact(&mut body).await?;
+    let value =
+        serde_json::from_slice(&body).map_err(|e| std::io::Error::other(format!("bad JSON from the server: {e}")))?;
+    Ok(Some(value))
+}
+
+/// Frames a message the way the protocol wants it.
+pub fn frame(msg: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(msg).unwrap();
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(&body);
+    out
+}
+
+/// The client end of a connection to the server.
+pub struct TestClient<W> {
+    /// `None` once the input of the server was closed.
+    writer: Option<W>,
+    incoming: mpsc::UnboundedReceiver<Value>,
+    /// Received but not yet consumed messages, in arrival order.
+    pending: VecDeque<Value>,
+    next_id: i64,
+    /// True once the server closed its output.
+    eof: bool,
+}
+
+impl<W: AsyncWrite + Unpin> TestClient<W> {
+    /// `writer` goes to the server's input; `reader` is the server's output.
+    pub fn new<R: AsyncRead + Unpin + Send + 'static>(writer: W, reader: R) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut r = BufReader::new(reader);
+            loop {
+                match read_message(&mut r).await {
+                    Ok(Some(msg)) => {
+                        if tx.send(msg).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        eprintln!("test client: cannot read from the server: {e}");
+                        break;
+                    }
+                }
+            }
+        });
+        Self { writer: Some(writer), incoming: rx, pending: VecDeque::new(), next_id: 1, eof: false }
+    }
+
+    pub async fn send(&mut self, msg: &Value) {
+        let w = self.writer.as_mut().expect("the server's input is already closed");
+        let bytes = frame(msg);
+        tokio::time::timeout(TIMEOUT, async {
+            w.write_all(&bytes).await?;
+            w.flush().await
+        })
+        .await
+        .expect("timed out writing to the server")
+        .expect("cannot write to the server");
+    }
+
+    pub async fn notify(&mut self, method: &str, params: Value) {
+        let mut msg = json!({"jsonrpc": "2.0", "method": method});
+        if !params.is_null() {
+            msg["params"] = params;
+        }
+        self.send(&msg).await;
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub async fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut msg = json!({"jsonrpc": "2.0", "id": id, "method": method});
+        if !params.is_null() {
+            msg["params"] = params;
+        }
+        self.send(&msg).await;
+        id
+    }
+
+    /// Sends a request and returns the whole response message (`result` or `error`).
+    pub async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params).await;
+        self.response(id).await
+    }
+
+    /// Sends a request and returns its `result`; fails the test on an error response.
+    pub async fn request_ok(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params).await;
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response.get("result").cloned().unwrap_or_else(|| panic!("{method}: response without result: {response}"))
+    }
+
+    /// Closes the server's input (end of stream).
+    pub fn close_input(&mut self) {
+        self.writer = None;
+    }
+
+    /// The next message from the server, or `None` when it closed its output.
+    pub async fn recv(&mut self) -> Option<Value> {
+        if let Some(msg) = self.pending.pop_front() {
+            return Some(msg);
+        }
+        self.recv_new().await
+    }
+
+    async fn recv_new(&mut self) -> Option<Value> {
+        if self.eof {
+            return None;
+        }
+        match tokio::time::timeout(TIMEOUT, self.incoming.recv()).await {
+            Ok(Some(msg)) => Some(msg),
+            Ok(None) => {
+                self.eof = true;
+                None
+            }
+            Err(_) => panic!(
+                "timed out after {TIMEOUT:?} waiting for a message from the server; unconsumed: {:?}",
+                self.pending
+            ),
+        }
+    }
+
+    /// Waits for the first message matching `pred`; the others stay queued, in order.
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.pending.iter().position(&pred) {
+            return self.pending.remove(i).unwrap();
+        }
+        loop {
+            match self.recv_new().await {
+                Some(msg) if pred(&msg) => return msg,
+                Some(msg) => self.pending.push_back(msg),
+                None => panic!(
+                    "the server closed its output while the test waited for {what}; unconsumed: {:?}",
+                    self.pending
+                ),
+            }
+        }
+    }
+
+    pub async fn response(&mut self, id: i64) -> Value {
+        self.wait_for(&format!("the response to request {id}"), |m| m.get("method").is_none() && m["id"] == json!(id))
+            .await
+    }
+
+    /// The next notification with `method` (its `params`).
+    pub async fn notification(&mut self, method: &str) -> Value {
+        let msg = self.wait_for(method, |m| m["method"] == method && m.get("id").is_none()).await;
+        msg["params"].clone()
+    }
+
+    /// Waits for diagnostics published for `uri` at `version` (`None`: without a version, as after
+    /// didClose) and returns the `params`. Diagnostics for other versions stay queued.
+    pub async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Value {
+        let msg = self
+            .wait_for(&format!("diagnostics of {uri} version {version:?}"), |m| {
+                m["method"] == PUBLISH_DIAGNOSTICS
+                    && m["params"]["uri"] == uri
+                    && m["params"].get("version").and_then(Value::as_i64) == version
+            })
+            .await;
+        msg["params"].clone()
+    }
+
+    /// Takes every queued message and every message that has already arrived, without waiting.
+    pub fn drain(&mut self) -> Vec<Value> {
+        let mut out: Vec<Value> = self.pending.drain(..).collect();
+        while let Ok(msg) = self.incoming.try_recv() {
+            out.push(msg);
+        }
+        out
+    }
+
+    /// Waits until the server closes its output; fails if it does not within the timeout.
+    pub async fn expect_eof(&mut self) {
+        while self.recv_new().await.is_some() {}
+    }
+
+    /// `initialize` (with the given client capabilities), then `initialized`. Returns the result.
+    /// Awaiting the response before anything else matters: tower-lsp-server drops notifications
+    /// that arrive before it has answered `initialize`.
+    pub async fn initialize(&mut self, capabilities: Value) -> Value {
+        let result = self
+            .request_ok(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities, "clientInfo": {"name": "convox-lsp-tests"}}),
+            )
+            .await;
+        self.notify("initialized", json!({})).await;
+        result
+    }
+
+    pub async fn did_open(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": version, "text": text}}),
+        )
+        .await;
+    }
+
+    pub async fn did_change(&mut self, uri: &str, version: i64, changes: Vec<Value>) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        )
+        .await;
+    }
+
+    pub async fn did_close(&mut self, uri: &str) {
+        self.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}})).await;
+    }
+
+    pub async fn document_symbols(&mut self, uri: &str) -> Value {
+        self.request_ok("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}})).await
+    }
+
+    /// `shutdown` (asserting a null result), then `exit`.
+    pub async fn shutdown_and_exit(&mut self) {
+        let result = self.request_ok("shutdown", Value::Null).await;
+        assert_eq!(result, Value::Null, "shutdown result");
+        self.notify("exit", Value::Null).await;
+    }
+}
+
+/// An incremental change replacing `(sl, sc)..(el, ec)` with `text`.
+pub fn edit(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> Value {
+    json!({
+        "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
+        "text": text,
+    })
+}
+
+/// An insertion at `(line, col)`.
+pub fn insert(line: u32, col: u32, text: &str) -> Value {
+    edit(line, col, line, col, text)
+}
+
+/// `line:col-line:col` of a protocol range.
+pub fn fmt_range(r: &Value) -> String {
+    format!("{}:{}-{}:{}", r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"])
+}

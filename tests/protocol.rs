@@ -1,0 +1,714 @@
+//! The language server over in-memory pipes: a test client drives `convox_lsp::lsp::serve`
+//! through `tokio::io::duplex` streams with real JSON-RPC framing.
+
+mod common;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{EXAMPLE, EXAMPLE_URI, PUBLISH_DIAGNOSTICS, TIMEOUT, TestClient, edit, fmt_range, insert};
+use expect_test::expect;
+use serde_json::{Value, json};
+use tokio::io::DuplexStream;
+use tokio::task::JoinHandle;
+use tower::{Service, ServiceExt};
+use tower_lsp_server::jsonrpc::{ErrorCode, Id, Request, Response};
+use tower_lsp_server::ls_types::DocumentSymbol;
+
+/// Zero-based line of `  web:` in the example.
+const WEB_LINE: u32 = 83;
+/// Zero-based line of `    command: bin/web` in the example.
+const COMMAND_LINE: u32 = 87;
+
+/// A server on in-memory pipes, and a client connected to it.
+fn start() -> (TestClient<DuplexStream>, JoinHandle<i32>) {
+    let (client_out, server_in) = tokio::io::duplex(64 * 1024);
+    let (server_out, client_in) = tokio::io::duplex(64 * 1024);
+    let server = tokio::spawn(convox_lsp::lsp::serve(server_in, server_out));
+    (TestClient::new(client_out, client_in), server)
+}
+
+/// A started and initialized server (UTF-16 unless `utf8`).
+async fn start_initialized(utf8: bool) -> (TestClient<DuplexStream>, JoinHandle<i32>) {
+    let (mut client, server) = start();
+    let caps = if utf8 { json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}) } else { json!({}) };
+    client.initialize(caps).await;
+    (client, server)
+}
+
+/// A server with the example open at version 1 and its (empty) diagnostics received.
+async fn start_with_example(utf8: bool) -> (TestClient<DuplexStream>, JoinHandle<i32>) {
+    let (mut client, server) = start_initialized(utf8).await;
+    client.did_open(EXAMPLE_URI, 1, EXAMPLE).await;
+    let diags = client.diagnostics(EXAMPLE_URI, Some(1)).await;
+    assert_eq!(diags["diagnostics"], json!([]), "the example has no diagnostics");
+    (client, server)
+}
+
+/// Waits for `serve` to return and gives its exit code.
+async fn exit_code(server: JoinHandle<i32>) -> i32 {
+    tokio::time::timeout(TIMEOUT, server).await.expect("serve did not return in time").expect("serve panicked")
+}
+
+/// Ends a test cleanly: shutdown, exit, and `serve` returns 0.
+async fn finish(mut client: TestClient<DuplexStream>, server: JoinHandle<i32>) {
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_code(server).await, 0);
+}
+
+/// One line per diagnostic: range, severity, source, code.
+fn render_diagnostics(params: &Value) -> Vec<String> {
+    params["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()), "a diagnostic without a message: {d}");
+            format!(
+                "{} severity={} {}/{}",
+                fmt_range(&d["range"]),
+                d["severity"],
+                d["source"].as_str().unwrap_or("-"),
+                d["code"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) initialize
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialize_reports_capabilities_and_defaults_to_utf16() {
+    let (mut client, server) = start();
+    let result = client.initialize(json!({})).await;
+    let caps = &result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16", "{result}");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync: {result}");
+    assert_eq!(caps["textDocumentSync"]["openClose"], true, "{result}");
+    assert_eq!(caps["documentSymbolProvider"], true, "{result}");
+    assert_eq!(result["serverInfo"]["name"], "convox-lsp");
+    assert_eq!(result["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialize_negotiates_utf8_when_offered() {
+    let (mut client, server) = start();
+    let result = client.initialize(json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}})).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8", "{result}");
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn initialize_keeps_utf16_when_utf8_is_not_offered() {
+    let (mut client, server) = start();
+    let result = client.initialize(json!({"general": {"positionEncodings": ["utf-32", "utf-16"]}})).await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16", "{result}");
+    finish(client, server).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) didOpen
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn did_open_of_the_example_publishes_no_diagnostics_for_version_1() {
+    let (mut client, server) = start_initialized(false).await;
+    client.did_open(EXAMPLE_URI, 1, EXAMPLE).await;
+    let params = client.notification(PUBLISH_DIAGNOSTICS).await;
+    assert_eq!(params["uri"], EXAMPLE_URI);
+    assert_eq!(params["version"], 1);
+    assert_eq!(params["diagnostics"], json!([]));
+    finish(client, server).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) incremental didChange: a syntax error on the exact line, then fixed
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_a_colon_reports_the_line_and_restoring_it_clears() {
+    let (mut client, server) = start_with_example(false).await;
+
+    // `    command: bin/web` -> `    command bin/web` (the colon is at column 11).
+    client.did_change(EXAMPLE_URI, 2, vec![edit(COMMAND_LINE, 11, COMMAND_LINE, 12, "")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(render_diagnostics(&params), ["87:4-87:19 severity=1 convox-lsp/yaml-syntax"], "{params}");
+    // The outline survives the broken line.
+    let symbols = parse_symbols(client.document_symbols(EXAMPLE_URI).await);
+    let sections: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(sections, ["environment", "resources", "services", "timers", "balancers"]);
+
+    client.did_change(EXAMPLE_URI, 3, vec![insert(COMMAND_LINE, 11, ":")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(3)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unclosed_quote_reports_the_line_and_closing_it_clears() {
+    let (mut client, server) = start_with_example(false).await;
+
+    // `    command: bin/web` -> `    command: "bin/web`.
+    client.did_change(EXAMPLE_URI, 2, vec![insert(COMMAND_LINE, 13, "\"")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(render_diagnostics(&params), ["87:4-87:21 severity=1 convox-lsp/yaml-syntax"], "{params}");
+    let message = params["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(message.contains("unclosed double-quoted string"), "{message}");
+
+    // -> `    command: "bin/web"`.
+    client.did_change(EXAMPLE_URI, 3, vec![insert(COMMAND_LINE, 21, "\"")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(3)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_changes_in_one_notification_apply_in_order() {
+    let (mut client, server) = start_with_example(false).await;
+    // `bin/web` becomes `[a, b]`, then (in coordinates of the text after the first change) the
+    // `]` at column 18 goes: `    command: [a, b`, an unclosed flow sequence. Applied in another
+    // order, or in the coordinates of the original text, the result would be valid YAML.
+    let changes =
+        vec![edit(COMMAND_LINE, 13, COMMAND_LINE, 20, "[a, b]"), edit(COMMAND_LINE, 18, COMMAND_LINE, 19, "")];
+    client.did_change(EXAMPLE_URI, 2, changes).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(render_diagnostics(&params), ["87:4-87:18 severity=1 convox-lsp/yaml-syntax"], "{params}");
+
+    // Close it, then turn it back into `bin/web`, in one notification.
+    let changes = vec![insert(COMMAND_LINE, 18, "]"), edit(COMMAND_LINE, 13, COMMAND_LINE, 19, "bin/web")];
+    client.did_change(EXAMPLE_URI, 3, changes).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(3)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    let after_edits = client.document_symbols(EXAMPLE_URI).await;
+    let fresh_uri = "file:///tmp/convox-lsp-tests/fresh.yml";
+    client.did_open(fresh_uri, 1, EXAMPLE).await;
+    assert_eq!(after_edits, client.document_symbols(fresh_uri).await);
+    finish(client, server).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (d) columns after an emoji, in UTF-16 and in UTF-8
+
+/// Edits around emojis on `    command: bin/web`, in the columns of the negotiated encoding.
+/// The syntax errors are unknown aliases, reported on the alias token: their ranges show where
+/// the server believes each edit landed.
+async fn edits_after_an_emoji(utf8: bool) {
+    let (mut client, server) = start_with_example(utf8).await;
+    // An emoji is 2 UTF-16 code units and 4 UTF-8 bytes; everything else here is ASCII.
+    let e = if utf8 { 4 } else { 2 };
+    let l = COMMAND_LINE;
+    let error_at = |start: u32, end: u32| vec![format!("{l}:{start}-{l}:{end} severity=1 convox-lsp/yaml-syntax")];
+
+    // v2: `    command: [🚀, web] # 🚀 rocket` (replacing the ASCII `bin/web` at 13..20).
+    client.did_change(EXAMPLE_URI, 2, vec![edit(l, 13, l, 20, "[🚀, web] # 🚀 rocket")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    let web = 14 + e + 2; // `web`, after `[🚀, `
+    let line_end = web + 3 + 4 + e + 7; // `web] # 🚀 rocket`
+
+    // v3: `*` after the emoji: `[🚀, *web]`, an unknown alias on the token `*web]`.
+    client.did_change(EXAMPLE_URI, 3, vec![insert(l, web, "*")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(3)).await;
+    assert_eq!(render_diagnostics(&params), error_at(web, web + 5), "{params}");
+    assert!(params["diagnostics"][0]["message"].as_str().unwrap().contains("unknown anchor"), "{params}");
+
+    // v4: delete that `*` again.
+    client.did_change(EXAMPLE_URI, 4, vec![edit(l, web, l, web + 1, "")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(4)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+
+    // v5: replace the emoji itself (a range ending after it) with `*x`: `[*x, web]`.
+    client.did_change(EXAMPLE_URI, 5, vec![edit(l, 14, l, 14 + e, "*x")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(5)).await;
+    assert_eq!(render_diagnostics(&params), error_at(14, 17), "{params}");
+
+    // v6: and back.
+    client.did_change(EXAMPLE_URI, 6, vec![edit(l, 14, l, 16, "🚀")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(6)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+
+    // v7: from `]` to the end of the line, past the second emoji, becomes `, 🚀, *rocket]`:
+    // `[🚀, web, 🚀, *rocket]`, an unknown alias after two emojis.
+    client.did_change(EXAMPLE_URI, 7, vec![edit(l, web + 3, l, line_end, ", 🚀, *rocket]")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(7)).await;
+    let rocket = web + 3 + 2 + e + 2;
+    assert_eq!(render_diagnostics(&params), error_at(rocket, rocket + 8), "{params}");
+
+    // v8: the whole value, up to the end of the line, back to `bin/web`.
+    client.did_change(EXAMPLE_URI, 8, vec![edit(l, 13, l, rocket + 8, "bin/web")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(8)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+
+    // The text is the example again: the same outline as a freshly opened copy.
+    let after_edits = client.document_symbols(EXAMPLE_URI).await;
+    let fresh_uri = "file:///tmp/convox-lsp-tests/fresh.yml";
+    client.did_open(fresh_uri, 1, EXAMPLE).await;
+    let fresh = client.document_symbols(fresh_uri).await;
+    assert_eq!(after_edits, fresh);
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf16_columns_after_an_emoji() {
+    edits_after_an_emoji(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf8_columns_after_an_emoji() {
+    edits_after_an_emoji(true).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (e) documentSymbol
+
+/// Column `col` of `line` as a byte offset, in the given encoding.
+fn offset(text: &str, line: u32, col: u32, utf8: bool) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line as usize).map(str::len).sum();
+    let mut units = 0;
+    for (i, ch) in text[start..].char_indices() {
+        if units >= col as usize || ch == '\n' {
+            return start + i;
+        }
+        units += if utf8 { ch.len_utf8() } else { ch.len_utf16() };
+    }
+    text.len()
+}
+
+/// The text a protocol range covers.
+fn slice<'t>(text: &'t str, r: &tower_lsp_server::ls_types::Range, utf8: bool) -> &'t str {
+    &text[offset(text, r.start.line, r.start.character, utf8)..offset(text, r.end.line, r.end.character, utf8)]
+}
+
+fn parse_symbols(result: Value) -> Vec<DocumentSymbol> {
+    serde_json::from_value(result).expect("a nested DocumentSymbol response")
+}
+
+/// One line per symbol: name, detail, kind, selection range; children indented.
+fn render_symbols(symbols: &[DocumentSymbol]) -> String {
+    fn go(out: &mut String, symbols: &[DocumentSymbol], depth: usize) {
+        for s in symbols {
+            let r = s.selection_range;
+            out.push_str(&format!(
+                "{}{}{} {:?} {}:{}-{}:{}\n",
+                "  ".repeat(depth),
+                s.name,
+                s.detail.as_ref().map(|d| format!(" ({d})")).unwrap_or_default(),
+                s.kind,
+                r.start.line,
+                r.start.character,
+                r.end.line,
+                r.end.character
+            ));
+            go(out, s.children.as_deref().unwrap_or_default(), depth + 1);
+        }
+    }
+    let mut out = String::new();
+    go(&mut out, symbols, 0);
+    out
+}
+
+/// Every selection range lies inside its range, and every child's range inside its parent's.
+fn check_nesting(symbols: &[DocumentSymbol], parent: Option<&DocumentSymbol>) {
+    let inside = |inner: &tower_lsp_server::ls_types::Range, outer: &tower_lsp_server::ls_types::Range| {
+        (outer.start.line, outer.start.character) <= (inner.start.line, inner.start.character)
+            && (inner.end.line, inner.end.character) <= (outer.end.line, outer.end.character)
+    };
+    for s in symbols {
+        assert!(inside(&s.selection_range, &s.range), "selection range outside the range: {s:?}");
+        if let Some(p) = parent {
+            assert!(inside(&s.range, &p.range), "{} lies outside its parent {}", s.name, p.name);
+        }
+        check_nesting(s.children.as_deref().unwrap_or_default(), Some(s));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_symbols_of_the_example() {
+    let (mut client, server) = start_with_example(false).await;
+    let symbols = parse_symbols(client.document_symbols(EXAMPLE_URI).await);
+
+    expect![[r#"
+        environment Namespace 10:0-10:11
+          PORT (= 3000) Variable 11:4-11:8
+          RAILS_ENV (= production) Variable 12:4-12:13
+          DATABASE_URL Variable 13:4-13:16
+        resources Namespace 27:0-27:9
+          database (postgres) Struct 31:2-31:10
+          cache (redis) Struct 39:2-39:7
+          analytics-db (rds-postgres) Struct 44:2-44:14
+          sessions (elasticache-redis) Struct 58:2-58:10
+        services Namespace 71:0-71:8
+          web (Deployment, port 3000) Class 83:2-83:5
+            PORT (= 3000) Variable 106:8-106:12
+            WEB_HOST Variable 107:8-107:16
+          worker (Deployment) Class 210:2-210:8
+            QUEUE_NAME (= default) Variable 214:8-214:18
+          agent (DaemonSet) Class 237:2-237:7
+          jobs (Deployment) Class 251:2-251:6
+        timers Namespace 267:0-267:6
+          cleanup (0 3 * * *) Event 269:2-269:9
+          data-import (0 * * * *) Event 277:2-277:13
+        balancers Namespace 294:0-294:9
+          tcp-lb (-> worker) Interface 296:2-296:8
+    "#]]
+    .assert_eq(&render_symbols(&symbols));
+
+    check_nesting(&symbols, None);
+    // Every selection range is exactly the name it shows.
+    fn names(text: &str, symbols: &[DocumentSymbol]) {
+        for s in symbols {
+            assert_eq!(slice(text, &s.selection_range, false), s.name, "selection range of {s:?}");
+            names(text, s.children.as_deref().unwrap_or_default());
+        }
+    }
+    names(EXAMPLE, &symbols);
+
+    let services = symbols.iter().find(|s| s.name == "services").expect("a services section");
+    let web = services.children.as_ref().unwrap().iter().find(|s| s.name == "web").expect("the web service");
+    assert_eq!(fmt_range(&serde_json::to_value(web.selection_range).unwrap()), format!("{WEB_LINE}:2-{WEB_LINE}:5"));
+    assert_eq!(web.range.start.line, WEB_LINE);
+    // web's entry ends before the worker service starts.
+    let worker = services.children.as_ref().unwrap().iter().find(|s| s.name == "worker").unwrap();
+    assert!(web.range.end.line < worker.selection_range.start.line, "{web:?}");
+    finish(client, server).await;
+}
+
+/// A key after an emoji on the same line: the selection range follows the negotiated encoding.
+async fn symbol_columns(utf8: bool) -> String {
+    let text = "services: {🚀: {build: .}, web: {build: .}}\n";
+    let (mut client, server) = start_initialized(utf8).await;
+    client.did_open("file:///tmp/convox-lsp-tests/flow.yml", 1, text).await;
+    let params = client.diagnostics("file:///tmp/convox-lsp-tests/flow.yml", Some(1)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    let symbols = parse_symbols(client.document_symbols("file:///tmp/convox-lsp-tests/flow.yml").await);
+    check_nesting(&symbols, None);
+    for s in &symbols[0].children.clone().unwrap_or_default() {
+        assert_eq!(slice(text, &s.selection_range, utf8), s.name);
+    }
+    finish(client, server).await;
+    render_symbols(&symbols)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_symbol_columns_follow_the_encoding() {
+    expect![[r#"
+        services Namespace 0:0-0:8
+          🚀 (Deployment) Class 0:11-0:13
+          web (Deployment) Class 0:27-0:30
+    "#]]
+    .assert_eq(&symbol_columns(false).await);
+    expect![[r#"
+        services Namespace 0:0-0:8
+          🚀 (Deployment) Class 0:11-0:15
+          web (Deployment) Class 0:29-0:32
+    "#]]
+    .assert_eq(&symbol_columns(true).await);
+}
+
+// ---------------------------------------------------------------------------------------------
+// (f) a burst of changes
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_changes_ends_with_the_final_version() {
+    let (mut client, server) = start_with_example(false).await;
+    // Typed one character per notification on the empty last line, without waiting. The texts
+    // from `labels: {` to just before the closing `}` are broken YAML; the last one is valid.
+    let typed = "labels: {team: \"abcdefghijklmnopqrstuvwxyz012345\"}";
+    assert_eq!(typed.chars().count(), 50);
+    let last_line = EXAMPLE.lines().count() as u32;
+    for (i, ch) in typed.chars().enumerate() {
+        client.did_change(EXAMPLE_URI, 2 + i as i64, vec![insert(last_line, i as u32, &ch.to_string())]).await;
+    }
+    let final_version = 51;
+
+    // Collect diagnostics until the final version's arrive.
+    let mut versions = Vec::new();
+    loop {
+        let params = client.notification(PUBLISH_DIAGNOSTICS).await;
+        let version = params["version"].as_i64().expect("a version");
+        versions.push(version);
+        if version == final_version {
+            assert_eq!(params["diagnostics"], json!([]), "the final text is valid: {params}");
+            break;
+        }
+        if version >= 10 {
+            // From `labels: {` on, every intermediate text is broken.
+            assert!(!params["diagnostics"].as_array().unwrap().is_empty(), "version {version} is broken: {params}");
+        }
+    }
+    // Nothing older may follow: a round trip, then a grace period for stragglers.
+    let symbols = parse_symbols(client.document_symbols(EXAMPLE_URI).await);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for msg in client.drain() {
+        if msg["method"] == PUBLISH_DIAGNOSTICS {
+            versions.push(msg["params"]["version"].as_i64().unwrap_or(-1));
+        }
+    }
+    // The same version may be published twice (a change that arrives while the publisher is
+    // busy is seen by its snapshot and again by its own message), but never an older one.
+    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "published versions must never go back: {versions:?}");
+    assert_eq!(versions.last(), Some(&final_version), "{versions:?}");
+
+    // The text is right: the typed section is in the outline.
+    let labels = symbols.iter().find(|s| s.name == "labels").expect("a labels section");
+    let team = &labels.children.as_ref().unwrap()[0];
+    assert_eq!((team.name.as_str(), team.detail.as_deref()), ("team", Some("abcdefghijklmnopqrstuvwxyz012345")));
+    assert_eq!(
+        fmt_range(&serde_json::to_value(team.selection_range).unwrap()),
+        format!("{last_line}:9-{last_line}:13")
+    );
+    finish(client, server).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (g) didClose
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn did_close_publishes_empty_diagnostics() {
+    let (mut client, server) = start_with_example(false).await;
+    // Break the document first so that clearing is visible.
+    client.did_change(EXAMPLE_URI, 2, vec![edit(COMMAND_LINE, 11, COMMAND_LINE, 12, "")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(params["diagnostics"].as_array().unwrap().len(), 1);
+
+    client.did_close(EXAMPLE_URI).await;
+    let params = client.notification(PUBLISH_DIAGNOSTICS).await;
+    assert_eq!(params["uri"], EXAMPLE_URI);
+    assert_eq!(params["diagnostics"], json!([]));
+    assert!(params.get("version").is_none_or(Value::is_null), "{params}");
+
+    // A closed document has no symbols.
+    assert_eq!(client.document_symbols(EXAMPLE_URI).await, Value::Null);
+    finish(client, server).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (h) lifecycle and exit codes
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_then_exit_returns_0() {
+    let (mut client, server) = start_with_example(false).await;
+    client.shutdown_and_exit().await;
+    assert_eq!(exit_code(server).await, 0);
+    client.expect_eof().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_without_shutdown_returns_1() {
+    let (mut client, server) = start_with_example(false).await;
+    client.notify("exit", Value::Null).await;
+    assert_eq!(exit_code(server).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_input_ends_the_server() {
+    let (mut client, server) = start_with_example(false).await;
+    client.close_input();
+    assert_eq!(exit_code(server).await, 1);
+    client.expect_eof().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_input_after_shutdown_returns_0() {
+    let (mut client, server) = start_initialized(false).await;
+    let result = client.request_ok("shutdown", Value::Null).await;
+    assert_eq!(result, Value::Null);
+    client.close_input();
+    assert_eq!(exit_code(server).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_the_input_before_initialize_ends_the_server() {
+    let (mut client, server) = start();
+    client.close_input();
+    assert_eq!(exit_code(server).await, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// (i) panics become error responses
+
+/// A service that panics in `call` for method `sync`, inside its future for `async`, and answers
+/// `"ok"` otherwise.
+fn panicky() -> impl Service<Request, Response = Option<Response>, Error = Infallible, Future: Send + 'static> {
+    tower::service_fn(|req: Request| {
+        if req.method() == "sync" {
+            panic!("boom in call");
+        }
+        let method = req.method().to_string();
+        let id = req.id().cloned();
+        async move {
+            if method == "async" {
+                panic!("boom in the future");
+            }
+            Ok::<_, Infallible>(id.map(|id| Response::from_ok(id, json!("ok"))))
+        }
+    })
+}
+
+async fn call<S>(svc: &mut S, req: Request) -> Option<Response>
+where
+    S: Service<Request, Response = Option<Response>, Error = Infallible>,
+{
+    let fut = svc.ready().await.unwrap().call(req);
+    tokio::time::timeout(TIMEOUT, fut).await.expect("the call hung").unwrap()
+}
+
+fn assert_internal_error(response: Option<Response>, id: i64, fragment: &str) {
+    let response = response.expect("a response to a request");
+    assert_eq!(response.id(), &Id::Number(id));
+    let error = response.error().unwrap_or_else(|| panic!("an error response: {response:?}"));
+    assert_eq!(error.code, ErrorCode::InternalError);
+    assert!(error.message.contains(fragment), "{:?} should mention {fragment:?}", error.message);
+}
+
+#[tokio::test]
+async fn a_panic_in_a_handler_becomes_an_internal_error() {
+    let mut svc = convox_lsp::lsp::CatchPanic(panicky());
+
+    let response = call(&mut svc, Request::build("sync").id(1).finish()).await;
+    assert_internal_error(response, 1, "boom in call");
+    // The service goes on.
+    let response = call(&mut svc, Request::build("fine").id(2).finish()).await.expect("a response");
+    assert_eq!((response.id(), response.result()), (&Id::Number(2), Some(&json!("ok"))));
+
+    let response = call(&mut svc, Request::build("async").id(1).finish()).await;
+    assert_internal_error(response, 1, "boom in the future");
+    let response = call(&mut svc, Request::build("fine").id(3).finish()).await.expect("a response");
+    assert_eq!((response.id(), response.result()), (&Id::Number(3), Some(&json!("ok"))));
+}
+
+#[tokio::test]
+async fn a_panic_in_a_notification_handler_yields_no_response() {
+    let mut svc = convox_lsp::lsp::CatchPanic(panicky());
+    assert!(call(&mut svc, Request::build("sync").finish()).await.is_none());
+    assert!(call(&mut svc, Request::build("async").finish()).await.is_none());
+    assert!(call(&mut svc, Request::build("fine").finish()).await.is_none());
+    let response = call(&mut svc, Request::build("fine").id(4).finish()).await.expect("a response");
+    assert!(response.is_ok());
+}
+
+#[tokio::test]
+async fn catch_panic_passes_normal_responses_through() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let inner = tower::service_fn(move |req: Request| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let id = req.id().cloned();
+        async move {
+            Ok::<_, Infallible>(
+                id.map(|id| Response::from_error(id, tower_lsp_server::jsonrpc::Error::method_not_found())),
+            )
+        }
+    });
+    let mut svc = convox_lsp::lsp::CatchPanic(inner);
+    let response = call(&mut svc, Request::build("x").id(7).finish()).await.expect("a response");
+    assert_eq!(response.error().unwrap().code, ErrorCode::MethodNotFound);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn panic_message_reads_str_and_string_payloads() {
+    use convox_lsp::lsp::panic_message;
+    assert_eq!(panic_message(&"static"), "static");
+    assert_eq!(panic_message(&String::from("owned")), "owned");
+    assert_eq!(panic_message(&42_u8), "unknown panic");
+}
+
+// ---------------------------------------------------------------------------------------------
+// (j) robustness
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_request_is_method_not_found_and_the_server_goes_on() {
+    let (mut client, server) = start_with_example(false).await;
+    let response = client.request("convox/noSuchMethod", json!({})).await;
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    // An unknown notification is ignored.
+    client.notify("convox/noSuchNotification", json!({})).await;
+    let symbols = client.document_symbols(EXAMPLE_URI).await;
+    assert!(!symbols.as_array().unwrap().is_empty());
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_to_a_document_that_is_not_open_is_ignored() {
+    let (mut client, server) = start_with_example(false).await;
+    let other = "file:///tmp/convox-lsp-tests/never-opened.yml";
+    client.did_change(other, 2, vec![insert(0, 0, "x")]).await;
+    assert_eq!(client.document_symbols(other).await, Value::Null);
+    let symbols = client.document_symbols(EXAMPLE_URI).await;
+    assert!(!symbols.as_array().unwrap().is_empty());
+    // Nothing was published for it.
+    for msg in client.drain() {
+        assert_ne!(msg["params"]["uri"], other, "{msg}");
+    }
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn positions_past_the_end_do_not_crash() {
+    let (mut client, server) = start_with_example(false).await;
+    let lines = EXAMPLE.lines().count() as u32;
+    // A column past the end of a line: clamped to the end of the line (`# ...====x`).
+    client.did_change(EXAMPLE_URI, 2, vec![insert(0, 500, "x")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    // A line past the end: clamped to the end of the text.
+    client.did_change(EXAMPLE_URI, 3, vec![edit(lines + 10, 3, lines + 20, 1, "# tail\n")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(3)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    // A reversed range, and a range from inside the text to far past its end.
+    client.did_change(EXAMPLE_URI, 4, vec![edit(5, 3, 2, 0, "")]).await;
+    client.did_change(EXAMPLE_URI, 5, vec![edit(lines, 0, u32::MAX, u32::MAX, "")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(5)).await;
+    assert!(params["diagnostics"].is_array(), "{params}");
+    let symbols = client.document_symbols(EXAMPLE_URI).await;
+    assert!(!symbols.as_array().unwrap().is_empty());
+    finish(client, server).await;
+}
+
+/// A column inside a character (half a surrogate pair, a UTF-8 continuation byte) lands at the
+/// start of that character.
+async fn column_inside_an_emoji(utf8: bool) {
+    let uri = "file:///tmp/convox-lsp-tests/inside.yml";
+    let (mut client, server) = start_initialized(utf8).await;
+    client.did_open(uri, 1, "x: [🚀]\n").await;
+    assert_eq!(client.diagnostics(uri, Some(1)).await["diagnostics"], json!([]));
+    // Column 5 is inside the emoji in both encodings (it starts at 4).
+    client.did_change(uri, 2, vec![insert(0, 5, "*a, ")]).await;
+    // `x: [*a, 🚀]`: an unknown alias on `*a,`.
+    let params = client.diagnostics(uri, Some(2)).await;
+    assert_eq!(render_diagnostics(&params), ["0:4-0:7 severity=1 convox-lsp/yaml-syntax"], "{params}");
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_utf16_column_inside_a_surrogate_pair_snaps_to_the_character_start() {
+    column_inside_an_emoji(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_utf8_column_inside_a_character_snaps_to_its_start() {
+    column_inside_an_emoji(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_without_a_range_replaces_the_whole_text() {
+    let (mut client, server) = start_with_example(false).await;
+    client
+        .did_change(EXAMPLE_URI, 2, vec![json!({"text": "services:\n  web:\n    build: .\n    command bin/web\n"})])
+        .await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(2)).await;
+    assert_eq!(render_diagnostics(&params), ["3:4-3:19 severity=1 convox-lsp/yaml-syntax"], "{params}");
+    // Incremental changes go on from the new text (and its fresh parse).
+    client.did_change(EXAMPLE_URI, 3, vec![insert(3, 11, ":")]).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(3)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    let symbols = parse_symbols(client.document_symbols(EXAMPLE_URI).await);
+    expect![[r#"
+        services Namespace 0:0-0:8
+          web (Deployment) Class 1:2-1:5
+    "#]]
+    .assert_eq(&render_symbols(&symbols));
+    finish(client, server).await;
+}

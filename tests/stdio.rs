@@ -1,0 +1,99 @@
+//! The built binary over standard input and output, as an editor runs it.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{EXAMPLE, EXAMPLE_URI, TestClient};
+use serde_json::{Value, json};
+use tokio::process::{Child, ChildStdin, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_convox-lsp");
+
+/// How long the process may take to exit once it has been told to (or lost its input).
+const EXIT_TIMEOUT: Duration = Duration::from_secs(5);
+
+fn spawn() -> (Child, TestClient<ChildStdin>) {
+    let mut child = Command::new(BIN)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .env_remove("CONVOX_LSP_LOG")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("cannot start convox-lsp");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (child, TestClient::new(stdin, stdout))
+}
+
+/// The exit code, failing (and killing the process) if it does not exit in time.
+async fn wait_exit(child: &mut Child) -> i32 {
+    match tokio::time::timeout(EXIT_TIMEOUT, child.wait()).await {
+        Ok(status) => status.expect("wait for convox-lsp").code().expect("convox-lsp was killed by a signal"),
+        Err(_) => {
+            let _ = child.start_kill();
+            panic!("convox-lsp did not exit within {EXIT_TIMEOUT:?}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_session_exits_0() {
+    let (mut child, mut client) = spawn();
+    let result = client.initialize(json!({})).await;
+    assert_eq!(result["serverInfo"]["name"], "convox-lsp");
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+
+    client.did_open(EXAMPLE_URI, 1, EXAMPLE).await;
+    let params = client.diagnostics(EXAMPLE_URI, Some(1)).await;
+    assert_eq!(params["diagnostics"], json!([]), "{params}");
+
+    let symbols = client.document_symbols(EXAMPLE_URI).await;
+    let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["environment", "resources", "services", "timers", "balancers"]);
+    let services: Vec<&str> =
+        symbols[2]["children"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(services, ["web", "worker", "agent", "jobs"]);
+
+    // Standard input stays open after `exit`, as many editors leave it: the process must still go.
+    client.shutdown_and_exit().await;
+    assert_eq!(wait_exit(&mut child).await, 0);
+    client.expect_eof().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_without_shutdown_exits_1() {
+    let (mut child, mut client) = spawn();
+    client.initialize(json!({})).await;
+    client.notify("exit", Value::Null).await;
+    assert_eq!(wait_exit(&mut child).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_stdin_exits_1() {
+    let (mut child, mut client) = spawn();
+    client.initialize(json!({})).await;
+    client.did_open(EXAMPLE_URI, 1, EXAMPLE).await;
+    client.diagnostics(EXAMPLE_URI, Some(1)).await;
+    client.close_input();
+    assert_eq!(wait_exit(&mut child).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_stdin_after_shutdown_exits_0() {
+    let (mut child, mut client) = spawn();
+    client.initialize(json!({})).await;
+    assert_eq!(client.request_ok("shutdown", Value::Null).await, Value::Null);
+    client.close_input();
+    assert_eq!(wait_exit(&mut child).await, 0);
+}
+
+#[test]
+fn version_flag_prints_the_version() {
+    let out = std::process::Command::new(BIN).arg("--version").output().expect("run convox-lsp --version");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim_end(), format!("convox-lsp {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(env!("CARGO_PKG_VERSION"), "0.1.0");
+}
