@@ -237,3 +237,26 @@ fn missing_colon_before_a_nested_list_blames_the_key() {
         "#]],
     );
 }
+
+#[test]
+fn nodes_at_an_offset() {
+    let text = "services:\n  web:\n    resources:\n      - database\n";
+    let p = parse(text);
+    let at = text.find("data").unwrap();
+    let chain: Vec<String> = p
+        .root()
+        .nodes_at(at)
+        .iter()
+        .map(|n| format!("{} {:?}", n.kind_name(), &text[n.range.start..n.range.end]))
+        .collect();
+    expect![[r#"
+        [
+            "a map \"services:\\n  web:\\n    resources:\\n      - database\\n\"",
+            "a map \"web:\\n    resources:\\n      - database\\n\"",
+            "a map \"resources:\\n      - database\\n\"",
+            "a list \"- database\\n\"",
+            "a string \"database\"",
+        ]
+    "#]]
+    .assert_debug_eq(&chain);
+}

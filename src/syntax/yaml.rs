@@ -93,6 +93,35 @@ impl Node {
         matches!(&self.kind, Kind::Scalar(s) if s.style == Style::Plain && matches!(s.value.as_str(), "null" | "Null" | "NULL" | "~"))
     }
 
+    /// The chain of nodes holding `offset`, from this node down to the innermost one (keys
+    /// included: on a key, the key's scalar is last).
+    pub fn nodes_at(&self, offset: usize) -> Vec<&Node> {
+        let mut chain = vec![self];
+        let mut node = self;
+        loop {
+            let next = match &node.kind {
+                Kind::Map(entries) => entries.iter().find_map(|e| {
+                    if e.key.range.contains_inclusive(offset) && !e.key.range.is_empty() {
+                        Some(&e.key)
+                    } else if e.value.range.contains_inclusive(offset) && !e.value.range.is_empty() {
+                        Some(&e.value)
+                    } else {
+                        None
+                    }
+                }),
+                Kind::Seq(items) => items.iter().find(|i| i.range.contains_inclusive(offset) && !i.range.is_empty()),
+                _ => None,
+            };
+            match next {
+                Some(n) => {
+                    chain.push(n);
+                    node = n;
+                }
+                None => return chain,
+            }
+        }
+    }
+
     /// The first entry whose key is `key`.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.as_map()?.iter().find(|e| e.key.as_str() == Some(key))
