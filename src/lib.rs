@@ -4,8 +4,10 @@
 //! or [`cli`] (the terminal). See `docs/architecture.md`.
 
 pub mod cli;
+pub mod context;
 pub mod ide;
 pub mod lsp;
 pub mod model;
+pub mod schema;
 pub mod syntax;
 pub mod text;

@@ -1,7 +1,7 @@
 use std::io::Write;
 
 use clap::{Parser, Subcommand};
-use convox_lsp::{cli, lsp};
+use convox_lsp::{cli, context, lsp};
 
 /// A language server and checker for Convox's convox.yml.
 ///
@@ -28,6 +28,22 @@ enum Command {
         /// Files to check; `-` reads standard input.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
+    },
+    /// Show what each key becomes in Kubernetes and the kubectl commands to inspect it: the whole
+    /// file, or one key (`services.web.scale.count`) in full.
+    Explain {
+        /// The manifest; `-` reads standard input.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// A key path such as `services.web` or `timers.cleanup.schedule`.
+        #[arg(value_name = "KEY.PATH")]
+        key: Option<String>,
+        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
+        #[arg(long)]
+        rack: Option<String>,
+        /// The app (else .convox/app, else the manifest's directory name).
+        #[arg(long)]
+        app: Option<String>,
     },
 }
 
@@ -58,6 +74,23 @@ fn main() {
             let stderr = std::io::stderr();
             let outcome = cli::check(&paths, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
+        }
+        Command::Explain { path, key, rack, app } => {
+            let mut sources = context::Sources::from_environment();
+            sources.rack_setting = rack;
+            sources.app_setting = app;
+            let manifest = (path != "-").then(|| std::path::PathBuf::from(&path));
+            let ctx = context::discover(manifest.as_deref(), &sources);
+            match cli::explain(&path, key.as_deref(), &ctx) {
+                Ok(text) => {
+                    print!("{text}");
+                    0
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    2
+                }
+            }
         }
     };
     let _ = std::io::stdout().flush();

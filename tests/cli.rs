@@ -81,3 +81,29 @@ fn version_and_help() {
     let out = run(&["check"], None);
     assert_eq!(out.status.code(), Some(2), "a missing PATH is a usage error");
 }
+
+#[test]
+fn explain_the_whole_file_and_one_key() {
+    let out = run(&["explain", "examples/convox.yml", "--rack", "acme", "--app", "shop"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.starts_with("# examples/convox.yml (namespace acme-shop)\n"), "{table}");
+    assert!(table.contains("\ntimers.cleanup\n  -> CronJob timer-cleanup; ServiceAccount timer-cleanup"), "{table}");
+    assert!(table.contains("\nservices.web.scale.count\n"), "{table}");
+
+    let out = run(
+        &["explain", "examples/convox.yml", "services.web.termination.grace", "--rack", "acme", "--app", "shop"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let one = text(&out.stdout);
+    assert!(one.contains("`Deployment web` → `spec.template.spec.terminationGracePeriodSeconds`"), "{one}");
+
+    let out = run(&["explain", "examples/convox.yml", "services.web.nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error: examples/convox.yml: no key services.web.nope"),
+        "{}",
+        text(&out.stderr)
+    );
+}

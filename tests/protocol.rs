@@ -712,3 +712,62 @@ async fn a_change_without_a_range_replaces_the_whole_text() {
     .assert_eq(&render_symbols(&symbols));
     finish(client, server).await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// hover and settings
+
+async fn hover(client: &mut TestClient<tokio::io::DuplexStream>, uri: &str, line: u32, character: u32) -> Value {
+    client
+        .request_ok(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_uses_the_rack_and_app_settings() {
+    let (mut client, server) = start();
+    let result = client
+        .request_ok(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {},
+                   "initializationOptions": {"convox": {"rack": "acme", "app": "shop"}}}),
+        )
+        .await;
+    assert_eq!(result["capabilities"]["hoverProvider"], true, "{result}");
+    client.notify("initialized", json!({})).await;
+    let uri = "untitled:convox.yml";
+    client.did_open(uri, 1, "services:\n  web:\n    port: 3000\n").await;
+    let h = hover(&mut client, uri, 1, 3).await;
+    assert_eq!(h["contents"]["kind"], "markdown");
+    let md = h["contents"]["value"].as_str().unwrap();
+    assert!(md.contains("kubectl get deploy,svc,ing -n acme-shop -l service=web"), "{md}");
+    assert_eq!(fmt_range(&h["range"]), "1:2-1:5");
+
+    // New settings apply to open documents at once.
+    client
+        .notify("workspace/didChangeConfiguration", json!({"settings": {"convox": {"rack": "prod", "app": "api"}}}))
+        .await;
+    let h = hover(&mut client, uri, 1, 3).await;
+    assert!(h["contents"]["value"].as_str().unwrap().contains("-n prod-api "), "{h}");
+    // Nothing under the cursor: null.
+    assert_eq!(hover(&mut client, uri, 0, 99).await, Value::Null);
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_range_after_an_emoji_is_in_utf16() {
+    let (mut client, server) = start();
+    client.initialize(json!({})).await;
+    let uri = "untitled:convox.yml";
+    client.did_open(uri, 1, "services:\n  web: {command: \"🚀\", port: 3000}\n").await;
+    // `port` starts at UTF-16 column 23 (the rocket is two units; in bytes it would be 25).
+    let h = hover(&mut client, uri, 1, 24).await;
+    assert_eq!(fmt_range(&h["range"]), "1:23-1:27", "{h}");
+    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**port**"), "{h}");
+    // On the value `3000`.
+    let h = hover(&mut client, uri, 1, 30).await;
+    assert_eq!(fmt_range(&h["range"]), "1:29-1:33", "{h}");
+    finish(client, server).await;
+}

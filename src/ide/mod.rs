@@ -2,13 +2,16 @@
 //! No protocol types here; `lsp` and `cli` convert at their edges.
 
 mod diagnostics;
+mod hover;
 mod symbols;
 
 use std::sync::Arc;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use hover::{ExplainRow, Hover};
 pub use symbols::{Symbol, SymbolKind};
 
+use crate::context::Context;
 use crate::model::Manifest;
 use crate::syntax::{self, Parse, PathAt};
 
@@ -50,6 +53,15 @@ impl Analysis {
 
     pub fn document_symbols(&self) -> Vec<Symbol> {
         symbols::document_symbols(self)
+    }
+
+    pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {
+        hover::hover(self, offset, ctx)
+    }
+
+    /// Every key of the file with the objects it becomes (`convox-lsp explain`).
+    pub fn explain(&self, ctx: &Context) -> Vec<ExplainRow> {
+        hover::explain(self, ctx)
     }
 
     pub fn key_path_at(&self, offset: usize) -> PathAt {

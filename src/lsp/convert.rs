@@ -10,6 +10,20 @@ pub fn to_linecol(p: lsp::Position) -> LineCol {
     LineCol::new(p.line, p.character)
 }
 
+pub fn offset(text: &Text, p: lsp::Position, enc: PositionEncoding) -> usize {
+    text.offset(to_linecol(p), enc)
+}
+
+pub fn hover(text: &Text, h: &ide::Hover, enc: PositionEncoding) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown.clone(),
+        }),
+        range: Some(range(text, h.range, enc)),
+    }
+}
+
 pub fn position(text: &Text, offset: usize, enc: PositionEncoding) -> lsp::Position {
     let lc = text.position(offset, enc);
     lsp::Position::new(lc.line, lc.col)

@@ -6,12 +6,15 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
+use crate::context::Context;
 use crate::ide::Analysis;
 use crate::syntax::Parser;
 use crate::text::{PositionEncoding, Text};
 
 pub struct Document {
     pub version: i32,
+    /// Rack and app of this manifest (found when it opens and when settings change).
+    pub context: Context,
     pub text: Text,
     parser: Parser,
     pub analysis: Arc<Analysis>,
@@ -24,14 +27,15 @@ pub struct Snapshot {
     pub text: Text,
     pub analysis: Arc<Analysis>,
     pub encoding: PositionEncoding,
+    pub context: Context,
 }
 
 impl Document {
-    pub fn new(version: i32, content: &str) -> Self {
+    pub fn new(version: i32, content: &str, context: Context) -> Self {
         let mut parser = Parser::new();
         let parse = parser.parse(content);
         let analysis = Arc::new(Analysis::new(Arc::from(content), parse));
-        Self { version, text: Text::new(content), parser, analysis }
+        Self { version, context, text: Text::new(content), parser, analysis }
     }
 
     /// Applies the changes in order, then reparses incrementally once.
@@ -57,8 +61,12 @@ pub struct Documents {
 }
 
 impl Documents {
-    pub fn open(&mut self, uri: Uri, version: i32, text: &str) {
-        self.docs.insert(uri, Document::new(version, text));
+    pub fn open(&mut self, uri: Uri, version: i32, text: &str, context: Context) {
+        self.docs.insert(uri, Document::new(version, text, context));
+    }
+
+    pub fn uris(&self) -> impl Iterator<Item = &Uri> {
+        self.docs.keys()
     }
 
     pub fn get_mut(&mut self, uri: &Uri) -> Option<&mut Document> {
@@ -75,6 +83,7 @@ impl Documents {
             text: d.text.clone(),
             analysis: d.analysis.clone(),
             encoding,
+            context: d.context.clone(),
         })
     }
 }

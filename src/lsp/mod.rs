@@ -5,6 +5,7 @@ mod convert;
 mod documents;
 mod panic;
 mod server;
+mod settings;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,6 +14,7 @@ use tower_lsp_server::{ClientSocket, LspService};
 
 pub use panic::{CatchPanic, panic_message};
 pub use server::Server;
+pub use settings::Settings;
 
 /// Builds the service for a transport. `shutdown` turns true when a `shutdown` request arrives.
 pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBool>) {

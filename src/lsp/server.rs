@@ -14,6 +14,8 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
 use super::documents::{Documents, Snapshot};
+use super::settings::Settings;
+use crate::context::{self, Context, Sources};
 use crate::ide::Analysis;
 use crate::text::PositionEncoding;
 
@@ -21,6 +23,33 @@ use crate::text::PositionEncoding;
 struct State {
     documents: Documents,
     encoding: PositionEncoding,
+    settings: Settings,
+    /// The client answers `workspace/configuration`.
+    pull_configuration: bool,
+}
+
+impl State {
+    fn context_for(&self, uri: &Uri) -> Context {
+        let mut sources = Sources::from_environment();
+        sources.rack_setting = self.settings.rack.clone();
+        sources.app_setting = self.settings.app.clone();
+        let path = (uri.scheme().as_str() == "file").then(|| uri.to_file_path()).flatten();
+        context::discover(path.as_deref(), &sources)
+    }
+
+    fn apply_settings(&mut self, settings: Settings) {
+        if settings == self.settings {
+            return;
+        }
+        self.settings = settings;
+        let uris: Vec<Uri> = self.documents.uris().cloned().collect();
+        for uri in uris {
+            let ctx = self.context_for(&uri);
+            if let Some(d) = self.documents.get_mut(&uri) {
+                d.context = ctx;
+            }
+        }
+    }
 }
 
 enum Publish {
@@ -29,6 +58,7 @@ enum Publish {
 }
 
 pub struct Server {
+    client: Client,
     state: Arc<Mutex<State>>,
     publish: mpsc::UnboundedSender<Publish>,
     shutdown: Arc<AtomicBool>,
@@ -43,8 +73,28 @@ impl Server {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(publisher(client, state.clone(), rx));
-        Self { state, publish: tx, shutdown }
+        tokio::spawn(publisher(client.clone(), state.clone(), rx));
+        Self { client, state, publish: tx, shutdown }
+    }
+
+    /// Asks the client for the `convox` settings section, without blocking any handler.
+    fn pull_configuration(&self) {
+        if !lock(&self.state).pull_configuration {
+            return;
+        }
+        let client = self.client.clone();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            let item = ConfigurationItem { scope_uri: None, section: Some("convox".to_string()) };
+            match client.configuration(vec![item]).await {
+                Ok(values) => {
+                    if let Some(settings) = values.first().and_then(Settings::from_value) {
+                        lock(&state).apply_settings(settings);
+                    }
+                }
+                Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
+            }
+        });
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
@@ -110,7 +160,15 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = convert::negotiate_encoding(&params.capabilities);
-        lock(&self.state).encoding = encoding;
+        {
+            let mut state = lock(&self.state);
+            state.encoding = encoding;
+            state.pull_configuration =
+                params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+            if let Some(settings) = params.initialization_options.as_ref().and_then(Settings::from_value) {
+                state.settings = settings;
+            }
+        }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -120,6 +178,7 @@ impl LanguageServer for Server {
                     ..Default::default()
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 ..Default::default()
             },
             offset_encoding: None,
@@ -132,6 +191,15 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        self.pull_configuration();
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match Settings::from_value(&params.settings) {
+            Some(settings) => lock(&self.state).apply_settings(settings),
+            // Clients that send `null` expect the server to pull.
+            None => self.pull_configuration(),
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -141,7 +209,11 @@ impl LanguageServer for Server {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        lock(&self.state).documents.open(doc.uri.clone(), doc.version, &doc.text);
+        {
+            let mut state = lock(&self.state);
+            let ctx = state.context_for(&doc.uri);
+            state.documents.open(doc.uri.clone(), doc.version, &doc.text, ctx);
+        }
         let _ = self.publish.send(Publish::Changed(doc.uri));
     }
 
@@ -173,6 +245,13 @@ impl LanguageServer for Server {
         if lock(&self.state).documents.close(&uri) {
             let _ = self.publish.send(Publish::Closed(uri));
         }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let pos = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+        Ok(snap.analysis.hover(offset, &snap.context).map(|h| convert::hover(&snap.text, &h, snap.encoding)))
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {

@@ -88,6 +88,8 @@ pub struct Scale {
     pub count: Option<Spanned<Count>>,
     pub cpu: Option<Spanned<i64>>,
     pub memory: Option<Spanned<i64>>,
+    /// `scale.autoscale` or `scale.keda` is set (KEDA replaces the HPA).
+    pub autoscale: bool,
 }
 
 /// `scale.count`: one number, or a `min-max` range.
@@ -269,6 +271,50 @@ pub fn count(node: &Node) -> Option<Count> {
     }
 }
 
+impl Service {
+    pub fn is_agent(&self) -> bool {
+        self.agent.as_ref().is_some_and(|a| a.value)
+    }
+
+    pub fn is_internal(&self) -> bool {
+        self.internal.as_ref().is_some_and(|a| a.value)
+    }
+
+    pub fn is_internal_router(&self) -> bool {
+        self.internal_router.as_ref().is_some_and(|a| a.value)
+    }
+
+    /// The `scale.count` Convox uses: 1 when absent.
+    pub fn count(&self) -> Count {
+        self.scale.as_ref().and_then(|s| s.count.as_ref()).map_or(Count { min: 1, max: 1 }, |c| c.value)
+    }
+
+    pub fn autoscales(&self) -> bool {
+        self.scale.as_ref().is_some_and(|s| s.autoscale)
+    }
+}
+
+impl Resource {
+    pub fn type_name(&self) -> Option<&str> {
+        self.kind.as_ref().map(|k| k.value.as_str())
+    }
+
+    /// The name Kubernetes objects use: Convox keeps only a-z, `-` and `.` (`cache1` -> `cache`).
+    pub fn k8s_name(&self) -> String {
+        k8s_name(&self.name.value)
+    }
+}
+
+/// Convox's `k8sname`: every character but a-z, `-` and `.` is dropped.
+pub fn k8s_name(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_lowercase() || *c == '-' || *c == '.').collect()
+}
+
+/// The environment variable prefix of a resource: upper case, `-` as `_`.
+pub fn env_prefix(name: &str) -> String {
+    name.to_ascii_uppercase().replace('-', "_")
+}
+
 impl Manifest {
     pub fn from_yaml(root: &Node) -> Manifest {
         let mut m = Manifest::default();
@@ -332,8 +378,15 @@ fn service(name: Name, e: &Entry) -> Service {
             count: get(s, "count").and_then(|c| count(c).map(|v| spanned(v, c.range))),
             cpu: get(s, "cpu").and_then(integer),
             memory: get(s, "memory").and_then(integer),
+            autoscale: get(s, "autoscale").or_else(|| get(s, "keda")).is_some_and(|n| !n.is_empty()),
         },
-        _ => Scale { range: s.range, count: count(s).map(|v| spanned(v, s.range)), cpu: None, memory: None },
+        _ => Scale {
+            range: s.range,
+            count: count(s).map(|v| spanned(v, s.range)),
+            cpu: None,
+            memory: None,
+            autoscale: false,
+        },
     });
     let build = get(b, "build").and_then(|n| match &n.kind {
         Kind::Map(_) => get(n, "path").and_then(string).or_else(|| Some(spanned(".".to_string(), n.range))),

@@ -23,7 +23,7 @@ fn reads_the_example() {
     assert_eq!(&text[web.name.range.start..web.name.range.end], "web");
     assert_eq!(web.resources.len(), 4);
     assert_eq!(&text[web.resources[2].name.range.start..web.resources[2].name.range.end], "analytics-db");
-    assert_eq!(m.service("agent").unwrap().agent.as_ref().unwrap().value, true);
+    assert!(m.service("agent").unwrap().agent.as_ref().unwrap().value);
     assert_eq!(m.timer("cleanup").unwrap().service.as_ref().unwrap().value, "jobs");
     assert_eq!(m.balancers[0].ports.len(), 2);
     assert_eq!(

@@ -207,11 +207,11 @@ fn build(parser: &mut Parser, original: &str, tree: &Tree, too_deep: Vec<TextRan
     } else {
         (text, tree)
     };
-    if errors.is_empty() {
-        if let Some(s) = &strict {
-            // The strict parser found what tree-sitter accepts (an unknown alias, a tab ...).
-            errors.push(SyntaxError { range: token_at(text, s.offset), message: s.message.clone() });
-        }
+    if errors.is_empty()
+        && let Some(s) = &strict
+    {
+        // The strict parser found what tree-sitter accepts (an unknown alias, a tab ...).
+        errors.push(SyntaxError { range: token_at(text, s.offset), message: s.message.clone() });
     }
 
     let mut lowerer = lower::Lowerer::new(lower_text);
@@ -394,12 +394,10 @@ fn repair(parser: &mut Parser, text: &str, mut tree: Tree) -> (String, Tree, Vec
 fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
     let root = tree.root_node();
     let truncated = root.is_error() || root.end_byte() < work.trim_end().len();
-    if !truncated {
-        if let Some(r) = error_nodes(tree).into_iter().find(|r| !r.is_empty() || r.start < work.len()) {
-            let lines = lines_of(work, r);
-            if lines.len() == 1 {
-                return vec![lines];
-            }
+    if !truncated && let Some(r) = error_nodes(tree).into_iter().find(|r| !r.is_empty() || r.start < work.len()) {
+        let lines = lines_of(work, r);
+        if lines.len() == 1 {
+            return vec![lines];
         }
     }
     let strict = strict_error(work);

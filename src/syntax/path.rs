@@ -115,7 +115,7 @@ fn walk(node: &Node, offset: usize, path: &mut Vec<Segment>, line: TextRange) ->
         Kind::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
                 let on_dash_line = item.is_empty() && line.contains_inclusive(item.range.start);
-                if item.range.contains_inclusive(offset) && (!item.range.is_empty() || on_dash_line) || on_dash_line {
+                if on_dash_line || (item.range.contains_inclusive(offset) && !item.range.is_empty()) {
                     path.push(Segment::Index(i));
                     return match &item.kind {
                         Kind::Map(_) | Kind::Seq(_) => walk(item, offset, path, line),

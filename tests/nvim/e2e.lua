@@ -370,6 +370,45 @@ check('documentSymbol: timers and balancers with their names', function()
   H.expect_section(syms, 'balancers', { 'tcp-lb' })
 end, { needs = { 'client attaches to examples/convox.yml' } })
 
+check('hover on a service names its Kubernetes objects and kubectl commands', function()
+  local b = S.bufs['convox.yml']
+  local line = H.find_line(b, '^  web:')
+  local res = H.request(b, 'textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(b) },
+    position = { line = line, character = 3 },
+  })
+  H.assert(res and res.contents and res.contents.kind == 'markdown', 'no markdown hover: %s', vim.inspect(res))
+  local md = res.contents.value
+  for _, want in ipairs({ 'Deployment web', 'Service web', 'Ingress web', 'HorizontalPodAutoscaler web', 'Secret env-web', 'kubectl get deploy,svc,ing,hpa -n ' }) do
+    H.assert(md:find(want, 1, true), 'hover lacks %q:\n%s', want, md)
+  end
+  H.eq(res.range.start.line, line, 'hover range line')
+  return md:match('^[^\n]*')
+end, { needs = { 'client attaches to examples/convox.yml' } })
+
+check('hover answers on every key of the example', function()
+  local b = S.bufs['convox.yml']
+  local lines = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+  local asked, answered, missing = 0, 0, {}
+  for i, l in ipairs(lines) do
+    local indent, key = l:match('^(%s*%-?%s*)([%a][%w-]*):')
+    if key and not l:match('^%s*#') then
+      asked = asked + 1
+      local res = H.request(b, 'textDocument/hover', {
+        textDocument = { uri = vim.uri_from_bufnr(b) },
+        position = { line = i - 1, character = #indent },
+      })
+      if res and res.contents and res.contents.value ~= '' then
+        answered = answered + 1
+      else
+        table.insert(missing, ('%d:%s'):format(i - 1, key))
+      end
+    end
+  end
+  H.assert(#missing == 0, 'no hover on %d of %d keys: %s', #missing, asked, table.concat(missing, ', '))
+  return ('%d keys hovered'):format(answered)
+end, { needs = { 'client attaches to examples/convox.yml' } })
+
 local BROKEN_LINE = 4 -- 0-based: `    command: "unclosed` in fixtures/convox.broken.yml
 
 check('broken fixture: error diagnostic on line ' .. BROKEN_LINE, function()

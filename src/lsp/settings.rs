@@ -1,0 +1,26 @@
+//! Client settings (section `convox`), from `initializationOptions`, `workspace/configuration`
+//! or `workspace/didChangeConfiguration`. Each accepts either `{ "convox": { ... } }` or the
+//! section's contents directly.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct Settings {
+    /// The rack the app deploys to (its namespace is `<rack>-<app>`).
+    pub rack: Option<String>,
+    /// The app's name.
+    pub app: Option<String>,
+}
+
+impl Settings {
+    /// Reads settings from any of the shapes clients send; `None` when there is nothing usable.
+    pub fn from_value(v: &Value) -> Option<Settings> {
+        let section = v.get("convox").unwrap_or(v);
+        if !section.is_object() {
+            return None;
+        }
+        serde_json::from_value(section.clone()).ok()
+    }
+}

@@ -1,0 +1,250 @@
+//! The knowledge base: every key of `convox.yml`, what it accepts, its default, and the Kubernetes
+//! objects and fields it becomes, with the kubectl commands that inspect them. Kept as data
+//! (`data/*.yml`, format in `FORMAT.md`), embedded in the binary and read once. Hover, completion,
+//! validation, `docs/reference.md` and the JSON Schema all read it from here.
+
+mod load;
+pub mod reference;
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::syntax::{KeyPath, Segment};
+
+/// The YAML shapes a key accepts.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Map,
+    List,
+    Null,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Parsed, but does nothing in Convox v3.
+    NoEffect,
+    /// A v2 key: silently ignored by v3.
+    Removed,
+    /// Reserved for a future Convox release.
+    Reserved,
+}
+
+/// A condition under which an object exists or a field is set (`FORMAT.md`, "Condition tokens").
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum When {
+    Port,
+    PortOrPorts,
+    Ingress,
+    InternalRouter,
+    Agent,
+    NotAgent,
+    CountRange,
+    Autoscale,
+    Containerized,
+    Persistent,
+    Managed,
+    Parallel,
+}
+
+impl When {
+    /// How a hover says the condition in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            When::Port => "only when the service has `port`",
+            When::PortOrPorts => "only when the service has `port` or `ports`",
+            When::Ingress => "only when the service has `port` and is neither `internal` nor `internalRouter`",
+            When::InternalRouter => "only with `port` and `internalRouter: true`",
+            When::Agent => "only for an agent (`agent: true`)",
+            When::NotAgent => "not for an agent",
+            When::CountRange => "only when `scale.count` is a range (and no autoscale, not an agent)",
+            When::Autoscale => "only with `scale.autoscale` or `scale.keda`",
+            When::Containerized => "only for a containerized resource",
+            When::Persistent => "only for postgres, postgis, mysql and mariadb",
+            When::Managed => "only for rds-* and elasticache-* resources",
+            When::Parallel => "only when `parallelCount` is more than 1",
+        }
+    }
+}
+
+/// One Kubernetes object a key creates or sets a field of.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct K8sRef {
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub when: Option<When>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Everything known about one key pattern.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDoc {
+    pub summary: String,
+    pub description: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub accepts: Vec<Shape>,
+    #[serde(default, deserialize_with = "load::strings")]
+    pub forms: Vec<String>,
+    #[serde(default, deserialize_with = "load::opt_string")]
+    pub default: Option<String>,
+    #[serde(default, deserialize_with = "load::strings")]
+    pub values: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub k8s: Vec<K8sRef>,
+    #[serde(default)]
+    pub no_k8s: Option<String>,
+    #[serde(default)]
+    pub kubectl: Vec<String>,
+    #[serde(default)]
+    pub errors: Vec<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    /// For resource options: the resource types the option applies to.
+    #[serde(default)]
+    pub types: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceCategory {
+    Containerized,
+    Managed,
+}
+
+/// One resource `type`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceType {
+    pub summary: String,
+    pub description: String,
+    pub category: ResourceCategory,
+    #[serde(default)]
+    pub persistent: bool,
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default, deserialize_with = "load::opt_string")]
+    pub default_version: Option<String>,
+    pub port: u16,
+    pub url: String,
+    pub objects: Vec<String>,
+    #[serde(default)]
+    pub required_options: Vec<String>,
+    #[serde(default)]
+    pub aws: Option<String>,
+}
+
+/// The sections whose keys are names the user chooses.
+pub const NAMED_SECTIONS: [&str; 4] = ["services", "resources", "timers", "balancers"];
+
+pub struct Schema {
+    keys: IndexMap<String, KeyDoc>,
+    resource_types: IndexMap<String, ResourceType>,
+    /// Every pattern and every prefix of one, at segment boundaries.
+    prefixes: HashSet<String>,
+}
+
+/// A path matched against the knowledge base.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match<'a> {
+    pub pattern: String,
+    pub doc: Option<&'a KeyDoc>,
+    /// The name bound to the first `*` (`web` in `services.web.port`).
+    pub name: Option<String>,
+}
+
+static SCHEMA: LazyLock<Schema> = LazyLock::new(|| load::load().unwrap_or_else(|e| panic!("{e}")));
+
+/// The knowledge base (loaded on first use; the data is checked by the tests).
+pub fn schema() -> &'static Schema {
+    &SCHEMA
+}
+
+impl Schema {
+    fn new(keys: IndexMap<String, KeyDoc>, resource_types: IndexMap<String, ResourceType>) -> Schema {
+        let mut prefixes = HashSet::new();
+        for pattern in keys.keys() {
+            let mut end = 0;
+            for (i, c) in pattern.char_indices() {
+                if c == '.' || c == '[' {
+                    prefixes.insert(pattern[..i].to_string());
+                }
+                end = i + c.len_utf8();
+            }
+            prefixes.insert(pattern[..end].to_string());
+        }
+        Schema { keys, resource_types, prefixes }
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &KeyDoc)> {
+        self.keys.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn get(&self, pattern: &str) -> Option<&KeyDoc> {
+        self.keys.get(pattern)
+    }
+
+    pub fn resource_types(&self) -> impl Iterator<Item = (&str, &ResourceType)> {
+        self.resource_types.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
+        self.resource_types.get(name)
+    }
+
+    /// The direct children of a pattern, in data order: `(child key, pattern, doc)`.
+    pub fn children<'a>(&'a self, parent: &'a str) -> impl Iterator<Item = (&'a str, &'a str, &'a KeyDoc)> + 'a {
+        self.keys.iter().filter_map(move |(p, d)| {
+            let rest = if parent.is_empty() { p.as_str() } else { p.strip_prefix(parent)?.strip_prefix('.')? };
+            (!rest.is_empty() && !rest.contains('.') && !rest.contains('[')).then_some((rest, p.as_str(), d))
+        })
+    }
+
+    /// Matches a concrete path (`services.web.scale.count`, `services.web.volumeOptions[0].awsEfs`)
+    /// against the patterns: a key the data names wins over `*`.
+    pub fn lookup(&self, path: &KeyPath) -> Match<'_> {
+        let mut pattern = String::new();
+        let mut name = None;
+        for seg in &path.0 {
+            match seg {
+                Segment::Key(k) => {
+                    let exact = if pattern.is_empty() { k.clone() } else { format!("{pattern}.{k}") };
+                    if self.prefixes.contains(&exact) {
+                        pattern = exact;
+                    } else {
+                        let star = if pattern.is_empty() { "*".to_string() } else { format!("{pattern}.*") };
+                        if name.is_none() && NAMED_SECTIONS.contains(&pattern.as_str()) {
+                            name = Some(k.clone());
+                        }
+                        pattern = star;
+                    }
+                }
+                Segment::Index(_) => pattern.push_str("[]"),
+            }
+        }
+        let doc = self.keys.get(&pattern);
+        Match { pattern, doc, name }
+    }
+}
+
+#[cfg(test)]
+mod tests;
