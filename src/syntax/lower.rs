@@ -1,7 +1,7 @@
 //! Lowering: tree-sitter CST -> [`yaml::Node`]. Tolerant: an `ERROR` inside a map or list is
 //! skipped (the syntax error is reported separately), everything around it is kept.
 
-use tree_sitter::Node as TsNode;
+use tree_sitter::{Node as TsNode, TreeCursor};
 
 use super::yaml::{Entry, Kind, Node, Scalar, Style};
 use crate::text::TextRange;
@@ -10,29 +10,54 @@ use crate::text::TextRange;
 /// above can overflow the stack. Real manifests nest fewer than 15 levels.
 pub const MAX_DEPTH: usize = 128;
 
-pub(super) struct Lowerer<'a> {
+pub(super) struct Lowerer<'a, 't> {
     pub text: &'a str,
     pub too_deep: Option<TextRange>,
+    /// An alias, anchor or tag was seen (the strict parser must then have its say).
+    pub saw_properties: bool,
+    /// One cursor for the whole walk: children are collected before recursing, so it is never
+    /// held across a call (creating a cursor per node costs an allocation each).
+    cursor: TreeCursor<'t>,
 }
+
+/// A child with its field name (`key`, `value`) if it has one.
+type Child<'t> = (Option<&'static str>, TsNode<'t>);
 
 fn range(n: TsNode) -> TextRange {
     TextRange::new(n.start_byte(), n.end_byte())
 }
 
-impl<'a> Lowerer<'a> {
-    pub fn new(text: &'a str) -> Self {
-        Self { text, too_deep: None }
+impl<'a, 't> Lowerer<'a, 't> {
+    pub fn new(text: &'a str, root: TsNode<'t>) -> Self {
+        Self { text, too_deep: None, saw_properties: false, cursor: root.walk() }
+    }
+
+    /// Every child of `n` (named or not), with field names.
+    fn children(&mut self, n: TsNode<'t>) -> Vec<Child<'t>> {
+        self.cursor.reset(n);
+        let mut out = Vec::new();
+        if self.cursor.goto_first_child() {
+            loop {
+                out.push((self.cursor.field_name(), self.cursor.node()));
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    fn named(&mut self, n: TsNode<'t>) -> impl Iterator<Item = TsNode<'t>> + use<'t> {
+        self.children(n).into_iter().map(|(_, c)| c).filter(|c| c.is_named())
     }
 
     /// Lowers every `document` under a `stream`.
-    pub fn documents(&mut self, root: TsNode) -> Vec<Node> {
+    pub fn documents(&mut self, root: TsNode<'t>) -> Vec<Node> {
         let mut docs = Vec::new();
         let mut stack = vec![root];
         // Documents sit directly under `stream`, or under an ERROR that took the stream's place.
         while let Some(n) = stack.pop() {
-            let mut cursor = n.walk();
-            let children: Vec<_> = n.named_children(&mut cursor).collect();
-            for child in children.into_iter().rev() {
+            for child in self.named(n).collect::<Vec<_>>().into_iter().rev() {
                 match child.kind() {
                     "document" => docs.push(child),
                     "ERROR" if n.kind() == "stream" => stack.push(child),
@@ -49,27 +74,23 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn document(&mut self, doc: TsNode) -> Node {
-        let mut cursor = doc.walk();
-        for child in doc.named_children(&mut cursor) {
-            if matches!(child.kind(), "block_node" | "flow_node") {
-                return self.node(child, 0);
-            }
+    fn document(&mut self, doc: TsNode<'t>) -> Node {
+        let content = self.named(doc).find(|c| matches!(c.kind(), "block_node" | "flow_node"));
+        match content {
+            Some(c) => self.node(c, 0),
+            None => Node::empty(doc.start_byte()),
         }
-        Node::empty(doc.start_byte())
     }
 
     /// An ERROR node can still hold well-formed pairs: keep the ones it has so that a broken
     /// document keeps as much of its structure as the parser recovered.
-    fn error_contents(&mut self, n: TsNode, depth: usize) -> Node {
+    fn error_contents(&mut self, n: TsNode<'t>, depth: usize) -> Node {
         let mut entries = Vec::new();
-        let mut cursor = n.walk();
-        for child in n.named_children(&mut cursor) {
+        for child in self.named(n).collect::<Vec<_>>() {
             match child.kind() {
                 "block_mapping_pair" => entries.push(self.pair(child, depth + 1)),
                 "block_node" | "flow_node" | "document" => {
-                    let inner =
-                        if child.kind() == "document" { self.document(child) } else { self.node(child, depth + 1) };
+                    let inner = if child.kind() == "document" { self.document(child) } else { self.node(child, depth + 1) };
                     if let Kind::Map(es) = inner.kind {
                         entries.extend(es);
                     }
@@ -81,7 +102,7 @@ impl<'a> Lowerer<'a> {
         Node { kind, range: range(n), anchor: None, tag: None, flow: false }
     }
 
-    fn node(&mut self, n: TsNode, depth: usize) -> Node {
+    fn node(&mut self, n: TsNode<'t>, depth: usize) -> Node {
         if depth > MAX_DEPTH {
             self.too_deep.get_or_insert(range(n));
             return Node { kind: Kind::Error, range: range(n), anchor: None, tag: None, flow: false };
@@ -89,14 +110,17 @@ impl<'a> Lowerer<'a> {
         let mut anchor = None;
         let mut tag = None;
         let mut content = None;
-        let mut cursor = n.walk();
-        for child in n.named_children(&mut cursor) {
+        for child in self.named(n).collect::<Vec<_>>() {
             match child.kind() {
                 "anchor" => {
+                    self.saw_properties = true;
                     let name = child.named_child(0).map_or("", |c| &self.text[c.byte_range()]);
                     anchor = Some((name.to_string(), range(child)));
                 }
-                "tag" => tag = Some((self.text[child.byte_range()].to_string(), range(child))),
+                "tag" => {
+                    self.saw_properties = true;
+                    tag = Some((self.text[child.byte_range()].to_string(), range(child)));
+                }
                 "comment" => {}
                 _ => content = content.or(Some(child)),
             }
@@ -113,7 +137,10 @@ impl<'a> Lowerer<'a> {
             "block_mapping" => Kind::Map(self.block_mapping(c, depth)),
             "block_sequence" => Kind::Seq(self.block_sequence(c, depth)),
             "flow_mapping" | "flow_sequence" => self.flow_collection(c, depth),
-            "alias" => Kind::Alias(c.named_child(0).map_or("", |a| &self.text[a.byte_range()]).to_string()),
+            "alias" => {
+                self.saw_properties = true;
+                Kind::Alias(c.named_child(0).map_or("", |a| &self.text[a.byte_range()]).to_string())
+            }
             "plain_scalar" => scalar(Style::Plain, fold_plain(&self.text[c.byte_range()])),
             "single_quote_scalar" => scalar(Style::SingleQuoted, single_quoted(&self.text[c.byte_range()])),
             "double_quote_scalar" => scalar(Style::DoubleQuoted, double_quoted(&self.text[c.byte_range()])),
@@ -128,39 +155,34 @@ impl<'a> Lowerer<'a> {
         Node { kind, range: range(n), anchor, tag, flow }
     }
 
-    fn block_mapping(&mut self, n: TsNode, depth: usize) -> Vec<Entry> {
-        let mut cursor = n.walk();
-        let pairs: Vec<_> = n.named_children(&mut cursor).filter(|c| c.kind() == "block_mapping_pair").collect();
+    fn block_mapping(&mut self, n: TsNode<'t>, depth: usize) -> Vec<Entry> {
+        let pairs: Vec<_> = self.named(n).filter(|c| c.kind() == "block_mapping_pair").collect();
         pairs.into_iter().map(|p| self.pair(p, depth + 1)).collect()
     }
 
-    fn pair(&mut self, p: TsNode, depth: usize) -> Entry {
-        let key = match p.child_by_field_name("key") {
+    fn pair(&mut self, p: TsNode<'t>, depth: usize) -> Entry {
+        let children = self.children(p);
+        let field = |name: &str| children.iter().find(|(f, _)| *f == Some(name)).map(|(_, c)| *c);
+        let (key_node, value_node) = (field("key"), field("value"));
+        let colon_end = children.iter().find(|(_, c)| c.kind() == ":").map_or(p.end_byte(), |(_, c)| c.end_byte());
+        let key = match key_node {
             Some(k) => self.node(k, depth),
             None => Node::empty(p.start_byte()),
         };
-        let value = match p.child_by_field_name("value") {
+        let value = match value_node {
             Some(v) => self.node(v, depth),
-            None => {
-                // `key:` with nothing after it: an empty value just after the colon.
-                let colon_end = (0..p.child_count())
-                    .filter_map(|i| p.child(i))
-                    .find(|c| c.kind() == ":")
-                    .map_or(p.end_byte(), |c| c.end_byte());
-                Node::empty(colon_end)
-            }
+            // `key:` with nothing after it: an empty value just after the colon.
+            None => Node::empty(colon_end),
         };
         Entry { key, value, range: range(p) }
     }
 
-    fn block_sequence(&mut self, n: TsNode, depth: usize) -> Vec<Node> {
-        let mut cursor = n.walk();
-        let items: Vec<_> = n.named_children(&mut cursor).filter(|c| c.kind() == "block_sequence_item").collect();
+    fn block_sequence(&mut self, n: TsNode<'t>, depth: usize) -> Vec<Node> {
+        let items: Vec<_> = self.named(n).filter(|c| c.kind() == "block_sequence_item").collect();
         items
             .into_iter()
             .map(|item| {
-                let mut c = item.walk();
-                let inner = item.named_children(&mut c).find(|c| matches!(c.kind(), "block_node" | "flow_node"));
+                let inner = self.named(item).find(|c| matches!(c.kind(), "block_node" | "flow_node"));
                 match inner {
                     Some(v) => self.node(v, depth + 1),
                     None => Node::empty(item.end_byte()),
@@ -169,33 +191,24 @@ impl<'a> Lowerer<'a> {
             .collect()
     }
 
-    fn flow_collection(&mut self, n: TsNode, depth: usize) -> Kind {
+    fn flow_collection(&mut self, n: TsNode<'t>, depth: usize) -> Kind {
         let is_map = n.kind() == "flow_mapping";
         let mut entries = Vec::new();
         let mut items = Vec::new();
-        let mut cursor = n.walk();
-        let children: Vec<_> = n.named_children(&mut cursor).collect();
-        for c in children {
+        for c in self.named(n).collect::<Vec<_>>() {
             match c.kind() {
                 "flow_pair" => {
-                    let key = c
-                        .child_by_field_name("key")
-                        .map_or_else(|| Node::empty(c.start_byte()), |k| self.node(k, depth + 1));
-                    let value = c
-                        .child_by_field_name("value")
-                        .map_or_else(|| Node::empty(c.end_byte()), |v| self.node(v, depth + 1));
+                    let children = self.children(c);
+                    let field = |name: &str| children.iter().find(|(f, _)| *f == Some(name)).map(|(_, c)| *c);
+                    let (k, v) = (field("key"), field("value"));
+                    let key = k.map_or_else(|| Node::empty(c.start_byte()), |k| self.node(k, depth + 1));
+                    let value = v.map_or_else(|| Node::empty(c.end_byte()), |v| self.node(v, depth + 1));
                     let entry = Entry { key, value, range: range(c) };
                     if is_map {
                         entries.push(entry);
                     } else {
                         // `[a: b]` is a list holding a one-pair map.
-                        items.push(Node {
-                            kind: Kind::Map(vec![entry]),
-                            range: range(c),
-                            anchor: None,
-                            tag: None,
-                            flow: true,
-                        });
+                        items.push(Node { kind: Kind::Map(vec![entry]), range: range(c), anchor: None, tag: None, flow: true });
                     }
                 }
                 "flow_node" => {

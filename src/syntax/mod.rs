@@ -175,10 +175,11 @@ fn build(parser: &mut Parser, original: &str, tree: &Tree, too_deep: Vec<TextRan
         .map(|r| SyntaxError { range: *r, message: format!("indentation of {MAX_INDENT} columns or more is not read") })
         .collect();
     let mut broken = too_deep;
-    let strict = if tree.root_node().has_error() || needs_strict_check(text) { strict_error(text) } else { None };
+    let has_error = tree.root_node().has_error();
+    let strict = if has_error { strict_error(text) } else { None };
 
     let (repaired_text, repaired_tree);
-    let (lower_text, lower_tree) = if tree.root_node().has_error() {
+    let (lower_text, lower_tree) = if has_error {
         let (t, tr, blanked) = repair(parser, text, tree.clone());
         repaired_text = t;
         repaired_tree = tr;
@@ -207,14 +208,8 @@ fn build(parser: &mut Parser, original: &str, tree: &Tree, too_deep: Vec<TextRan
     } else {
         (text, tree)
     };
-    if errors.is_empty()
-        && let Some(s) = &strict
-    {
-        // The strict parser found what tree-sitter accepts (an unknown alias, a tab ...).
-        errors.push(SyntaxError { range: token_at(text, s.offset), message: s.message.clone() });
-    }
 
-    let mut lowerer = lower::Lowerer::new(lower_text);
+    let mut lowerer = lower::Lowerer::new(lower_text, lower_tree.root_node());
     let documents = lowerer.documents(lower_tree.root_node());
     if let Some(r) = lowerer.too_deep {
         errors.push(SyntaxError {
@@ -222,16 +217,27 @@ fn build(parser: &mut Parser, original: &str, tree: &Tree, too_deep: Vec<TextRan
             message: format!("YAML nested deeper than {} levels is not read any further", lower::MAX_DEPTH),
         });
     }
+    if errors.is_empty() {
+        // What tree-sitter accepts but libyaml may not (an unknown alias, a tab ...).
+        let strict = match strict {
+            Some(s) => Some(s),
+            None if lowerer.saw_properties || needs_strict_check(text) => strict_error(text),
+            None => None,
+        };
+        if let Some(s) = strict {
+            errors.push(SyntaxError { range: token_at(text, s.offset), message: s.message });
+        }
+    }
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     errors.dedup();
     Parse { documents, errors, broken }
 }
 
-/// Constructs tree-sitter accepts but libyaml may not: aliases (an unknown anchor), tabs, tags,
-/// directives. When none occurs and tree-sitter saw no error, the strict parse is skipped: it costs
-/// more than the incremental parse on a large file.
+/// Text tree-sitter accepts but libyaml may not: tabs, control characters, directives (aliases,
+/// anchors and tags are noticed while lowering). When none occurs and tree-sitter saw no error,
+/// the strict parse is skipped: it costs more than the incremental parse on a large file.
 fn needs_strict_check(text: &str) -> bool {
-    text.bytes().any(|b| matches!(b, b'*' | b'\t' | b'!' | b'%' | b'&' | b'@' | b'`' | 0))
+    text.bytes().any(|c| c == 0x7f || (c < 0x20 && !matches!(c, b'\n' | b'\r'))) || text.starts_with('%') || text.contains("\n%")
 }
 
 struct StrictError {

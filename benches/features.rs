@@ -1,0 +1,93 @@
+//! Wall-clock timing of the features on generated manifests (no dependency: `cargo bench
+//! --bench features`). Prints median, p95 and max per operation. The side-by-side benchmark
+//! against yaml-language-server lives in `benches/` too (see docs/benchmarks.md).
+
+use std::time::{Duration, Instant};
+
+use convox_lsp::context::Context;
+use convox_lsp::ide::Analysis;
+use convox_lsp::syntax::Parser;
+use convox_lsp::text::Text;
+
+/// A manifest of about `lines` lines: services with build, port, environment, health, scale and
+/// resources, a few resources and timers.
+pub fn manifest(lines: usize) -> String {
+    let mut s = String::from("environment:\n  - GLOBAL=1\n  - SECRET_KEY\nresources:\n  database:\n    type: postgres\n    options:\n      storage: 20\n  cache:\n    type: redis\nservices:\n");
+    let mut i = 0;
+    while s.lines().count() < lines.saturating_sub(8) {
+        s.push_str(&format!(
+            "  svc{i}:\n    build: .\n    port: {}\n    environment:\n      - FOO=bar\n      - BAZ\n    health:\n      path: /health\n      interval: 10\n    scale:\n      count: 1-3\n      memory: 512\n    resources:\n      - database\n      - cache\n    command: bin/web --port $PORT\n",
+            3000 + i
+        ));
+        i += 1;
+    }
+    s.push_str("timers:\n  cleanup:\n    schedule: \"0 3 * * *\"\n    command: bin/cleanup\n    service: svc0\n");
+    s
+}
+
+fn stats(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{name:<34} n={:<4} median {:>9.3?}  p95 {:>9.3?}  max {:>9.3?}",
+        samples.len(),
+        pick(0.5),
+        pick(0.95),
+        samples[samples.len() - 1]
+    );
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+fn main() {
+    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()) };
+    for lines in [50, 5_000, 25_000] {
+        let text = manifest(lines);
+        println!("--- {} lines, {} bytes", text.lines().count(), text.len());
+        let runs = if lines > 10_000 { 5 } else { 20 };
+        stats("full parse + model", (0..runs).map(|_| time(|| Analysis::from_text(&text)).1).collect());
+        let (a, _) = time(|| Analysis::from_text(&text));
+        stats("diagnostics", (0..runs).map(|_| time(|| a.diagnostics()).1).collect());
+
+        // One-character edits in the middle, reparsed incrementally.
+        let mut doc = Text::new(&text);
+        let mut parser = Parser::new();
+        parser.parse(&text);
+        let mid = text.len() / 2;
+        let at = text[..mid].rfind("    command: ").or_else(|| text.find("    command: ")).unwrap() + 4;
+        let mut edits = Vec::new();
+        for k in 0..runs {
+            let (_, d) = time(|| {
+                let e = doc.replace(at, at + usize::from(k % 2 == 1), if k % 2 == 0 { "x" } else { "" });
+                parser.edit(&e);
+                let s = doc.to_string();
+                let p = parser.parse(&s);
+                let a = Analysis::new(s.into(), p);
+                a.diagnostics()
+            });
+            edits.push(d);
+        }
+        stats("edit -> reparse -> diagnostics", edits);
+
+        // Hovers at 200 key and value positions spread over the file.
+        let offsets: Vec<usize> = text
+            .match_indices(": ")
+            .map(|(i, _)| i - 1)
+            .step_by((text.matches(": ").count() / 200).max(1))
+            .take(200)
+            .collect();
+        let mut hovers = Vec::new();
+        let mut answered = 0;
+        for &o in &offsets {
+            let (h, d) = time(|| a.hover(o, &ctx));
+            answered += usize::from(h.is_some());
+            hovers.push(d);
+        }
+        stats(&format!("hover ({answered} answered)"), hovers);
+        stats("key path at offset", offsets.iter().map(|&o| time(|| a.key_path_at(o)).1).collect());
+    }
+}
