@@ -12,7 +12,9 @@ use convox_lsp::text::Text;
 /// A manifest of about `lines` lines: services with build, port, environment, health, scale and
 /// resources, a few resources and timers.
 pub fn manifest(lines: usize) -> String {
-    let mut s = String::from("environment:\n  - GLOBAL=1\n  - SECRET_KEY\nresources:\n  database:\n    type: postgres\n    options:\n      storage: 20\n  cache:\n    type: redis\nservices:\n");
+    let mut s = String::from(
+        "environment:\n  - GLOBAL=1\n  - SECRET_KEY\nresources:\n  database:\n    type: postgres\n    options:\n      storage: 20\n  cache:\n    type: redis\nservices:\n",
+    );
     let mut i = 0;
     while s.lines().count() < lines.saturating_sub(8) {
         s.push_str(&format!(

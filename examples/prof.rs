@@ -17,7 +17,14 @@ fn main() {
         let e = doc.replace(at, at + usize::from(k % 2 == 1), if k % 2 == 0 { "x" } else { "" });
         let s = doc.to_string();
         let mut t2 = tree.clone();
-        t2.edit(&tree_sitter::InputEdit { start_byte: e.start_byte, old_end_byte: e.old_end_byte, new_end_byte: e.new_end_byte, start_position: tree_sitter::Point{row:e.start_point.0,column:e.start_point.1}, old_end_position: tree_sitter::Point{row:e.old_end_point.0,column:e.old_end_point.1}, new_end_position: tree_sitter::Point{row:e.new_end_point.0,column:e.new_end_point.1} });
+        t2.edit(&tree_sitter::InputEdit {
+            start_byte: e.start_byte,
+            old_end_byte: e.old_end_byte,
+            new_end_byte: e.new_end_byte,
+            start_position: tree_sitter::Point { row: e.start_point.0, column: e.start_point.1 },
+            old_end_position: tree_sitter::Point { row: e.old_end_point.0, column: e.old_end_point.1 },
+            new_end_position: tree_sitter::Point { row: e.new_end_point.0, column: e.new_end_point.1 },
+        });
         let t0 = Instant::now();
         let _ = p.parse(&s, Some(&t2));
         let ts = t0.elapsed();

@@ -68,9 +68,9 @@ fn service_kinds() {
 
             ```sh
             kubectl get deploy,svc,ing,hpa -n acme-shop -l service=web
-            kubectl get pods -n acme-shop -l service=web
-            kubectl logs -n acme-shop -l service=web
-            kubectl describe pods -n acme-shop -l service=web
+            kubectl get pods -n acme-shop -l service=web,type=service
+            kubectl logs -n acme-shop -l service=web,type=service
+            kubectl describe pods -n acme-shop -l service=web,type=service
             ```
         "#]],
     );
@@ -78,86 +78,86 @@ fn service_kinds() {
     check(
         "services:\n  work$0er:\n    command: bin/worker\n",
         expect![[r#"
-        [worker]
-        **service `worker`** — Deployment · scale 1
+            [worker]
+            **service `worker`** — Deployment · scale 1
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Secret env-worker` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-        - `ServiceAccount worker` — always created (not only with accessControl); carries the service `annotations`
-        - `Deployment worker` — selector system, rack, app, service; pods labelled service, name, type=service, release
-        - `PodDisruptionBudget worker` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-worker` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
+            - `ServiceAccount worker` — always created (not only with accessControl); carries the service `annotations`
+            - `Deployment worker` — selector system, rack, app, service; pods labelled service, name, type=service, release
+            - `PodDisruptionBudget worker` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
 
-        ```sh
-        kubectl get deploy -n acme-shop -l service=worker
-        kubectl get pods -n acme-shop -l service=worker
-        kubectl logs -n acme-shop -l service=worker
-        kubectl describe pods -n acme-shop -l service=worker
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy -n acme-shop -l service=worker
+            kubectl get pods -n acme-shop -l service=worker,type=service
+            kubectl logs -n acme-shop -l service=worker,type=service
+            kubectl describe pods -n acme-shop -l service=worker,type=service
+            ```
+        "#]],
     );
     // An agent: a DaemonSet.
     check(
         "services:\n  age$0nt:\n    agent: true\n    ports:\n      - 8125/udp\n",
         expect![[r#"
-        [agent]
-        **service `agent`** — DaemonSet
+            [agent]
+            **service `agent`** — DaemonSet
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Secret env-agent` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-        - `ServiceAccount agent` — always created (not only with accessControl); carries the service `annotations`
-        - `DaemonSet agent` — one pod per node; no replicas, no rolling-update strategy, no HPA
-        - `Service agent` — type ClusterIP; annotation convox.com/alias agent.shop.acme.local
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-agent` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
+            - `ServiceAccount agent` — always created (not only with accessControl); carries the service `annotations`
+            - `DaemonSet agent` — one pod per node; no replicas, no rolling-update strategy, no HPA
+            - `Service agent` — type ClusterIP; annotation convox.com/alias agent.shop.acme.local
 
-        ```sh
-        kubectl get ds,svc -n acme-shop -l service=agent
-        kubectl get pods -n acme-shop -l service=agent
-        kubectl logs -n acme-shop -l service=agent
-        kubectl describe pods -n acme-shop -l service=agent
-        ```
-    "#]],
+            ```sh
+            kubectl get ds,svc -n acme-shop -l service=agent
+            kubectl get pods -n acme-shop -l service=agent,type=service
+            kubectl logs -n acme-shop -l service=agent,type=service
+            kubectl describe pods -n acme-shop -l service=agent,type=service
+            ```
+        "#]],
     );
     // A template at count 0.
     check(
         "services:\n  jo$0bs:\n    scale:\n      count: 0\n",
         expect![[r#"
-        [jobs]
-        **service `jobs`** — Deployment · scale 0
+            [jobs]
+            **service `jobs`** — Deployment · scale 0
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Secret env-jobs` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-        - `ServiceAccount jobs` — always created (not only with accessControl); carries the service `annotations`
-        - `Deployment jobs` — selector system, rack, app, service; pods labelled service, name, type=service, release
-        - `PodDisruptionBudget jobs` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-jobs` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
+            - `ServiceAccount jobs` — always created (not only with accessControl); carries the service `annotations`
+            - `Deployment jobs` — selector system, rack, app, service; pods labelled service, name, type=service, release
+            - `PodDisruptionBudget jobs` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
 
-        ```sh
-        kubectl get deploy -n acme-shop -l service=jobs
-        kubectl get pods -n acme-shop -l service=jobs
-        kubectl logs -n acme-shop -l service=jobs
-        kubectl describe pods -n acme-shop -l service=jobs
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy -n acme-shop -l service=jobs
+            kubectl get pods -n acme-shop -l service=jobs,type=service
+            kubectl logs -n acme-shop -l service=jobs,type=service
+            kubectl describe pods -n acme-shop -l service=jobs,type=service
+            ```
+        "#]],
     );
     // Internal: no Ingress.
     check(
         "services:\n  ap$0i:\n    port: 4000\n    internal: true\n",
         expect![[r#"
-        [api]
-        **service `api`** — Deployment · port 4000 · scale 1 · internal
+            [api]
+            **service `api`** — Deployment · port 4000 · scale 1 · internal
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Secret env-api` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-        - `ServiceAccount api` — always created (not only with accessControl); carries the service `annotations`
-        - `Deployment api` — selector system, rack, app, service; pods labelled service, name, type=service, release
-        - `Service api` — type ClusterIP; annotation convox.com/alias api.shop.acme.local
-        - `PodDisruptionBudget api` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-api` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
+            - `ServiceAccount api` — always created (not only with accessControl); carries the service `annotations`
+            - `Deployment api` — selector system, rack, app, service; pods labelled service, name, type=service, release
+            - `Service api` — type ClusterIP; annotation convox.com/alias api.shop.acme.local
+            - `PodDisruptionBudget api` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
 
-        ```sh
-        kubectl get deploy,svc -n acme-shop -l service=api
-        kubectl get pods -n acme-shop -l service=api
-        kubectl logs -n acme-shop -l service=api
-        kubectl describe pods -n acme-shop -l service=api
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy,svc -n acme-shop -l service=api
+            kubectl get pods -n acme-shop -l service=api,type=service
+            kubectl logs -n acme-shop -l service=api,type=service
+            kubectl describe pods -n acme-shop -l service=api,type=service
+            ```
+        "#]],
     );
 }
 
@@ -184,20 +184,20 @@ fn nested_keys_name_the_field() {
     check(
         "services:\n  web:\n    port: 3000\n    health:\n      pa$0th: /health\n",
         expect![[r#"
-        [path]
-        **path** — HTTP path of the readiness check
+            [path]
+            **path** — HTTP path of the readiness check
 
-        `services.web.health.path` · string (path) · default `/`
+            `services.web.health.path` · string (path) · default `/`
 
-        Requested with GET on the service port; any 2xx/3xx answer counts as ready. The path must answer quickly and without auth; a slow or failing path keeps pods out of rotation and can stall a deploy.
+            Requested with GET on the service port; any 2xx/3xx answer counts as ready. The path must answer quickly and without auth; a slow or failing path keeps pods out of rotation and can stall a deploy.
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Deployment web` → `spec.template.spec.containers[0].readinessProbe.httpGet.path` — DaemonSet web for an agent
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment web` → `spec.template.spec.containers[0].readinessProbe.httpGet.path` — only when the service has `port`
 
-        ```sh
-        kubectl get deploy web -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe.httpGet.path}'
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy web -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe.httpGet.path}'
+            ```
+        "#]],
     );
     check(
         "services:\n  web:\n    scale:\n      count: 2-10\n      targets:\n        c$0pu: 70\n",
@@ -221,22 +221,21 @@ fn nested_keys_name_the_field() {
     check(
         "services:\n  worker:\n    hea$0lth: /health\n",
         expect![[r#"
-        [health]
-        **health** — Readiness check, a path or a map
+            [health]
+            **health** — Readiness check, a path or a map
 
-        `services.worker.health` · string (path) or {path, interval, grace, timeout, disable, port} · default `path /, interval 5, grace = interval, timeout = interval - 1`
+            `services.worker.health` · string (path) or {path, interval, grace, timeout, disable, port} · default `path /, interval 5, grace = interval, timeout = interval - 1`
 
-        Renders the container readinessProbe (HTTP GET) on the service port: a string is the path, the map sets path, interval, grace, timeout, port and disable. Only applies when the service has `port` and its scheme is not grpc. Pods that fail it get no traffic and block a rolling deploy. Map values of the wrong type (e.g. `interval: "10"`) are silently ignored.
+            Renders the container readinessProbe (HTTP GET) on the service port: a string is the path, the map sets path, interval, grace, timeout, port and disable. Only applies when the service has `port` and its scheme is not grpc. Pods that fail it get no traffic and block a rolling deploy. Map values of the wrong type (e.g. `interval: "10"`) are silently ignored.
 
-        **Kubernetes** · namespace `acme-shop`: nothing here.
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment worker` → `spec.template.spec.containers[0].readinessProbe` — only when the service has `port`; successThreshold 1, failureThreshold 3
 
-        Not here: `Deployment worker` → `spec.template.spec.containers[0].readinessProbe` (only when the service has `port`).
-
-        ```sh
-        kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe}'
-        kubectl describe pods -n acme-shop -l service=worker
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe}'
+            kubectl describe pods -n acme-shop -l service=worker,type=service
+            ```
+        "#]],
     );
     check(
         "services:\n  web:\n    scale:\n      count: 2-$010\n",
@@ -318,8 +317,8 @@ fn resources_of_each_type() {
             Kubernetes names drop every character but a-z, `-` and `.`: `cache1` becomes `resource-cache`.
 
             **Kubernetes** · namespace `acme-shop`
-            - `ConfigMap resource-cache` — keys URL, USER, PASS, HOST, PORT, NAME; labels resource=cache1 (rds-* use the stripped name), type=resource (managed types use their own type)
-            - `Deployment resource-cache` — one replica; postgres, postgis, mysql and mariadb use strategy Recreate; labels type=resource, resource=cache1, kind=<type>
+            - `ConfigMap resource-cache` — keys URL, USER, PASS, HOST, PORT, NAME
+            - `Deployment resource-cache` — one replica, its container named after the type; labels type=resource, resource=cache1, kind (the type); the ConfigMap, Service and any PVC carry type=resource, resource=cache1 too
             - `Service resource-cache` — type NodePort on the type's port; DNS resource-cache.acme-shop.svc.cluster.local
             - `Deployment <service>` — in each service that lists the resource; CACHE1_URL/_USER/_PASS/_HOST/_PORT/_NAME via configMapKeyRef
 
@@ -327,7 +326,6 @@ fn resources_of_each_type() {
             kubectl get deploy,svc,pvc,cm -n acme-shop -l resource=cache1
             kubectl get cm resource-cache -n acme-shop -o yaml
             kubectl get cm resource-cache -n acme-shop -o jsonpath='{.data.URL}'
-            kubectl get secret -n acme-shop -l type=state
             ```
         "#]],
     );
@@ -346,7 +344,6 @@ fn timers_plain_and_parallel() {
             - `ServiceAccount timer-cleanup` — labels timer=cleanup, type=serviceaccount; annotation convox.com/type=timer
             - `Job timer-cleanup-<n>` — created by the CronJob controller on each run; no convox labels
             - `Pod timer-cleanup-<n>-<hash>` — labels system=convox, rack, app, name=cleanup, service=jobs, release, type=timer + the service's labels
-            - `AWS IAM role acme-shop-timer-cleanup-<hash>` — not a Kubernetes object; AWS racks, when the service has accessControl.awsPodIdentity - its own role and Pod Identity association for SA timer-cleanup
 
             ```sh
             kubectl get cronjob timer-cleanup -n acme-shop
@@ -368,7 +365,6 @@ fn timers_plain_and_parallel() {
             - `ServiceAccount timer-import` — labels timer=import, type=serviceaccount; annotation convox.com/type=timer
             - `Job timer-import-<n>` — created by the CronJob controller on each run; no convox labels
             - `Pod timer-import-<n>-<hash>` — labels system=convox, rack, app, name=import, service=jobs, release, type=timer + the service's labels
-            - `AWS IAM role acme-shop-timer-import-<hash>` — not a Kubernetes object; AWS racks, when the service has accessControl.awsPodIdentity - its own role and Pod Identity association for SA timer-import
 
             ```sh
             kubectl get cronjob timer-import -n acme-shop
@@ -404,22 +400,22 @@ fn timers_plain_and_parallel() {
     check(
         "services:\n  jobs: {}\ntimers:\n  t:\n    service: jo$0bs\n",
         expect![[r#"
-        [jobs]
-        **service `jobs`** — Deployment · scale 1
+            [jobs]
+            **service `jobs`** — Deployment · scale 1
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Secret env-jobs` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-        - `ServiceAccount jobs` — always created (not only with accessControl); carries the service `annotations`
-        - `Deployment jobs` — selector system, rack, app, service; pods labelled service, name, type=service, release
-        - `PodDisruptionBudget jobs` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-jobs` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
+            - `ServiceAccount jobs` — always created (not only with accessControl); carries the service `annotations`
+            - `Deployment jobs` — selector system, rack, app, service; pods labelled service, name, type=service, release
+            - `PodDisruptionBudget jobs` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
 
-        ```sh
-        kubectl get deploy -n acme-shop -l service=jobs
-        kubectl get pods -n acme-shop -l service=jobs
-        kubectl logs -n acme-shop -l service=jobs
-        kubectl describe pods -n acme-shop -l service=jobs
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy -n acme-shop -l service=jobs
+            kubectl get pods -n acme-shop -l service=jobs,type=service
+            kubectl logs -n acme-shop -l service=jobs,type=service
+            kubectl describe pods -n acme-shop -l service=jobs,type=service
+            ```
+        "#]],
     );
 }
 
@@ -467,11 +463,11 @@ fn volumes() {
         "services:\n  web:\n    volumeOptions:\n      - emptyDir:\n          i$0d: tmp-data\n          mountPath: /tmp/x\n",
         expect![[r#"
             [id]
-            **id** — Volume id (volume name ed-<id>)
+            **id** — Volume id (volume name ed-tmp-data)
 
             `services.web.volumeOptions[0].emptyDir.id` · string · required
 
-            Names the volume ed-<id>; an initContainer refers to the volume by this id. Use a short lowercase name; it must be unique within the service.
+            Names the volume ed-tmp-data; an initContainer refers to the volume by this id. Use a short lowercase name; it must be unique within the service.
 
             **Kubernetes** · namespace `acme-shop`
             - `Deployment web` → `spec.template.spec.volumes[].name` — ed-tmp-data
@@ -558,11 +554,10 @@ fn hover_works_next_to_a_syntax_error() {
             **Kubernetes** · namespace `acme-shop`
             - `Deployment worker` → `spec.replicas` — running count if > 0, else the minimum
 
-            Not here: `HorizontalPodAutoscaler worker` → `spec.minReplicas` (only when `scale.count` is a range (and no autoscale, not an agent)); `HorizontalPodAutoscaler worker` → `spec.maxReplicas` (only when `scale.count` is a range (and no autoscale, not an agent)); `ScaledObject worker` → `spec.minReplicaCount` (only with `scale.autoscale` or `scale.keda`).
+            Not here: `HorizontalPodAutoscaler worker` → `spec.minReplicas` (only when `scale.count` is a range, without autoscale, not for an agent); `HorizontalPodAutoscaler worker` → `spec.maxReplicas` (only when `scale.count` is a range, without autoscale, not for an agent); `ScaledObject worker` → `spec.minReplicaCount` (only with `scale.autoscale` or `scale.keda`).
 
             ```sh
             kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.replicas}'
-            kubectl get hpa worker -n acme-shop
             ```
         "#]],
     );
@@ -612,23 +607,23 @@ fn unknown_and_free_form_keys() {
     check(
         "services:\n  web:\n    labels:\n      te$0am: a\n",
         expect![[r#"
-        [team]
-        **team** — Custom labels on the service's Kubernetes objects
+            [team]
+            **team** — Custom labels on the service's Kubernetes objects
 
-        `services.web.labels.team` · map of strings
+            `services.web.labels.team` · map of strings
 
-        A map merged over the top-level `labels` (service keys win). Applied to the env Secret, ServiceAccount, Deployment/DaemonSet and its pods, HPA, ClusterIP Service, Ingress and volume PVCs, and to pods of timers using the service; not to KEDA/VPA objects. The keys system, rack, app, name, service, release and type are reserved.
+            A map merged over the top-level `labels` (service keys win). Applied to the env Secret, ServiceAccount, Deployment/DaemonSet and its pods, HPA, ClusterIP Service, Ingress and volume PVCs, and to pods of timers using the service; not to KEDA/VPA objects. The keys system, rack, app, name, service, release and type are reserved.
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Deployment web` → `metadata.labels` — also spec.template.metadata.labels
-        - `Secret env-web` → `metadata.labels`
-        - `ServiceAccount web` → `metadata.labels`
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment web` → `metadata.labels` — also spec.template.metadata.labels
+            - `Secret env-web` → `metadata.labels`
+            - `ServiceAccount web` → `metadata.labels`
 
-        Not here: `Service web` → `metadata.labels` (only when the service has `port` or `ports`); `Ingress web` → `metadata.labels` (only when the service has `port` and is neither `internal` nor `internalRouter`); `HorizontalPodAutoscaler web` → `metadata.labels` (only when `scale.count` is a range (and no autoscale, not an agent)).
+            Not here: `Service web` → `metadata.labels` (only when the service has `port` or `ports`); `Ingress web` → `metadata.labels` (only when the service has `port` and is neither `internal` nor `internalRouter`); `HorizontalPodAutoscaler web` → `metadata.labels` (only when `scale.count` is a range, without autoscale, not for an agent).
 
-        ```sh
-        kubectl get deploy,svc,ing,hpa,sa,secret -n acme-shop -l service=web --show-labels
-        ```
-    "#]],
+            ```sh
+            kubectl get deploy,svc,ing,hpa,sa,secret -n acme-shop -l service=web --show-labels
+            ```
+        "#]],
     );
 }

@@ -28,19 +28,33 @@ struct Bind<'a> {
     name: Option<String>,
     value: Option<String>,
     id: Option<String>,
+    /// The resource's `<NAME>_URL` is set by the environment (overlay mode).
+    overlay: bool,
 }
 
 impl<'a> Bind<'a> {
     fn new(a: &'a Analysis, ctx: &'a Context, path: &KeyPath) -> Bind<'a> {
         let m = a.model();
-        let mut b =
-            Bind { ctx, service: None, resource: None, timer: None, balancer: None, name: None, value: None, id: None };
+        let mut b = Bind {
+            ctx,
+            service: None,
+            resource: None,
+            timer: None,
+            balancer: None,
+            name: None,
+            value: None,
+            id: None,
+            overlay: false,
+        };
         let keys: Vec<&str> = path.keys().collect();
         if let [section, name, ..] = keys.as_slice() {
             b.name = Some((*name).to_string());
             match *section {
                 "services" => b.service = m.service(name),
-                "resources" => b.resource = m.resource(name),
+                "resources" => {
+                    b.resource = m.resource(name);
+                    b.overlay = b.resource.is_some_and(|r| overlay_var(m, r).is_some());
+                }
                 "timers" => {
                     b.timer = m.timer(name);
                     b.service = b.timer.and_then(|t| t.service.as_ref()).and_then(|s| m.service(&s.value));
@@ -123,16 +137,32 @@ impl<'a> Bind<'a> {
             })?,
             When::Autoscale => svc()?.autoscales(),
             When::Containerized | When::Persistent | When::Managed => {
-                let t = schema::schema().resource_type(self.resource?.type_name()?)?;
+                let r = self.resource?;
+                let t = schema::schema().resource_type(r.type_name()?)?;
+                // With `<NAME>_URL` set, Convox runs no container: only a ConfigMap with that URL.
+                let runs = t.category == ResourceCategory::Containerized && !self.overlay;
                 match when {
-                    When::Containerized => t.category == ResourceCategory::Containerized,
+                    When::Containerized => runs,
                     When::Managed => t.category == ResourceCategory::Managed,
-                    _ => t.persistent,
+                    _ => runs && t.persistent,
                 }
             }
             When::Parallel => self.timer?.parallel_count.as_ref().is_some_and(|p| p.value > 1),
+            When::AccessControl => svc()?.access_control,
+            When::NoLimitMemory => !svc()?.limit_memory,
+            When::Efs => svc()?.efs,
         })
     }
+}
+
+/// The declaration that puts a containerized resource in overlay mode: `<NAME>_URL` required, or
+/// with a non-empty default, in an `environment` list.
+fn overlay_var<'m>(m: &'m model::Manifest, r: &Resource) -> Option<&'m model::EnvVar> {
+    let var = format!("{}_URL", model::env_prefix(&r.name.value));
+    m.environment
+        .iter()
+        .chain(m.services.iter().flat_map(|s| s.environment.iter()))
+        .find(|e| e.name.value == var && e.default.as_ref().is_none_or(|d| !d.value.is_empty()))
 }
 
 fn code(s: &str) -> String {
@@ -143,7 +173,17 @@ fn code(s: &str) -> String {
 fn key_block(out: &mut String, title: &str, path: &str, doc: &KeyDoc, b: &Bind) {
     let _ = writeln!(out, "**{title}** — {}\n", b.fill(doc.summary.trim_end_matches('.')));
     let mut facts = vec![code(path), doc.ty.clone()];
-    if let Some(d) = &doc.default {
+    // A resource option's default depends on the resource's type.
+    let type_default = (path.starts_with("resources.") && path.ends_with(".options.version"))
+        .then(|| b.resource.and_then(|r| schema::schema().resource_type(r.type_name()?)))
+        .flatten()
+        .map(|t| match (&t.image, &t.default_version) {
+            (Some(img), Some(v)) => format!("default {}", code(&img.replace("{version}", v))),
+            _ => "no default: required".to_string(),
+        });
+    if let Some(d) = type_default {
+        facts.push(d);
+    } else if let Some(d) = &doc.default {
         facts.push(format!("default {}", code(d)));
     }
     if doc.required {
@@ -261,10 +301,21 @@ fn kubectl_block(out: &mut String, commands: &[String]) {
     out.push_str("```\n");
 }
 
-fn filled(b: &Bind, templates: &[String]) -> Vec<String> {
+/// The commands that apply here, filled in, without repeats.
+fn filled(b: &Bind, commands: &[schema::Command]) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for t in templates {
-        let c = b.fill(t);
+    for t in commands {
+        if t.when().is_some_and(|w| b.holds(w) == Some(false)) {
+            continue;
+        }
+        let mut c = b.fill(t.text());
+        if b.service.is_some_and(Service::is_agent) && b.timer.is_none() && b.balancer.is_none() {
+            // An agent is a DaemonSet: the same commands, on `ds`.
+            c = c
+                .replace("get deploy ", "get ds ")
+                .replace("describe deploy ", "describe ds ")
+                .replace(" deploy/", " ds/");
+        }
         if !v.contains(&c) {
             v.push(c);
         }
@@ -304,9 +355,11 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
     let m = sch.lookup(&at.path);
     let mut b = Bind::new(a, ctx, &at.path);
     let text = &a.text()[range.start..range.end];
-    if !on_key {
-        b.value = Some(text.trim_matches(['"', '\'']).to_string());
-    }
+    b.value = if on_key {
+        node_at_path(a, &at.path).and_then(|n| n.as_str()).map(str::to_string)
+    } else {
+        Some(text.trim_matches(['"', '\'']).to_string())
+    };
     b.id = id_next_to(a, &at.path);
 
     // Declared names: a whole service, resource, timer or balancer.
@@ -338,7 +391,10 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
     let doc = match m.doc {
         Some(doc) => doc,
         None => {
-            if on_key && let Some(h) = unknown_key_hover(&at.path, &m.pattern, range, text) {
+            let boolean = node_at_path(a, &at.path)
+                .and_then(|n| n.as_scalar())
+                .is_some_and(|s| s.yaml11_type() == crate::syntax::yaml::ScalarType::Bool);
+            if on_key && let Some(h) = unknown_key_hover(&at.path, &m.pattern, range, text, boolean) {
                 return Some(h);
             }
             // A key of a free-form map (`labels`, `nodeSelectorLabels` ...): the map's doc.
@@ -358,7 +414,13 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
 }
 
 /// A key Convox does not read where it is written: it is silently ignored.
-fn unknown_key_hover(path: &KeyPath, pattern: &str, range: TextRange, key: &str) -> Option<Hover> {
+fn unknown_key_hover(
+    path: &KeyPath,
+    pattern: &str,
+    range: TextRange,
+    key: &str,
+    value_is_boolean: bool,
+) -> Option<Hover> {
     let sch = schema::schema();
     let parent = pattern.rsplit_once('.').map_or("", |(p, _)| p);
     let siblings: Vec<&str> = sch.children(parent).map(|(k, _, _)| k).filter(|k| *k != "*").collect();
@@ -376,11 +438,23 @@ fn unknown_key_hover(path: &KeyPath, pattern: &str, range: TextRange, key: &str)
         code(key)
     );
     out.push_str("Convox ignores unknown keys without a word: this setting has no effect.\n");
-    let best = siblings
-        .iter()
-        .map(|s| (strsim::jaro_winkler(&key.to_ascii_lowercase(), &s.to_ascii_lowercase()), *s))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let lower = key.to_ascii_lowercase();
+    let boolean = value_is_boolean;
+    // A key that is the start of a known one (`transitEncryption`) most likely meant it; with a
+    // boolean value, the `...Enabled` form.
+    let score = |s: &str| {
+        let ls = s.to_ascii_lowercase();
+        let mut score = strsim::jaro_winkler(&lower, &ls);
+        if ls.starts_with(&lower) {
+            score += 0.5;
+            if boolean && ls.ends_with("enabled") {
+                score += 0.25;
+            }
+        }
+        score
+    };
+    let best =
+        siblings.iter().map(|s| (score(s), *s)).filter(|(score, _)| *score > 0.8).max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, s)) = best {
         let _ = write!(out, "\nDid you mean {}?\n", code(s));
     }
@@ -391,6 +465,18 @@ fn path_parent(path: &KeyPath) -> String {
     let mut p = path.clone();
     p.0.pop();
     p.to_string()
+}
+
+/// The value node at a key path of the first document.
+fn node_at_path<'a>(a: &'a Analysis, path: &KeyPath) -> Option<&'a crate::syntax::yaml::Node> {
+    let mut node = a.parse().root();
+    for seg in &path.0 {
+        node = match seg {
+            Segment::Key(k) => &node.get(k)?.value,
+            Segment::Index(i) => node.as_seq()?.get(*i)?,
+        };
+    }
+    Some(node)
 }
 
 /// The `id` beside a volume or configMount key, for `{id}`.
@@ -568,9 +654,10 @@ fn entity_hover(a: &Analysis, ctx: &Context, section: &str, name: &str, range: T
             if r.when.is_some_and(|w| b.holds(w) == Some(false)) {
                 continue;
             }
+            // Only the kinds labelled `service=<name>` (not PVCs, Secrets, ServiceAccounts).
             if let Some(k) = short_kind(&r.kind)
                 && !kinds.contains(&k)
-                && !matches!(k, "secret" | "sa")
+                && matches!(k, "deploy" | "ds" | "svc" | "ing" | "hpa")
             {
                 kinds.push(k);
             }
@@ -599,9 +686,24 @@ fn resource_details(out: &mut String, a: &Analysis, r: &Resource, b: &Bind) {
     let sch = schema::schema();
     let Some(t) = r.type_name().and_then(|t| sch.resource_type(t)) else { return };
     let prefix = model::env_prefix(&r.name.value);
-    let _ = writeln!(out, "{}. Port {}; URL {}.\n", t.summary.trim_end_matches('.'), t.port, code(&b.fill(&t.url)));
+    if !b.overlay {
+        let _ = writeln!(out, "{}. Port {}; URL {}.\n", t.summary.trim_end_matches('.'), t.port, code(&b.fill(&t.url)));
+    }
     if let Some(aws) = &t.aws {
-        let _ = writeln!(out, "In AWS: {aws}; only the ConfigMap is in the cluster.\n");
+        let _ = writeln!(out, "In AWS: {aws}. In the cluster: its ConfigMap, and the provisioner's state Secret.\n");
+    }
+    if let Some(var) = overlay_var(a.model(), r).filter(|_| t.category == ResourceCategory::Containerized) {
+        let _ = writeln!(
+            out,
+            "**Overlay**: {} is declared in `environment`{}. With it set, Convox runs no {} container: it renders only ConfigMap {} with that URL (USER, PASS, HOST, PORT and NAME empty).\n",
+            code(&var.name.value),
+            var.default
+                .as_ref()
+                .map(|d| format!(" with default {}", code(&d.value)))
+                .unwrap_or_else(|| " (required, so always set)".to_string()),
+            r.type_name().unwrap_or("resource"),
+            code(&format!("resource-{}", r.k8s_name()))
+        );
     }
     let users: Vec<String> = a
         .model()
@@ -832,7 +934,7 @@ pub(super) fn explain(a: &Analysis, ctx: &Context) -> Vec<ExplainRow> {
                                     }
                                 })
                                 .collect();
-                            (objects, doc.kubectl.first().map(|c| b.fill(c)))
+                            (objects, filled(&b, &doc.kubectl).into_iter().next())
                         }
                         None => (Vec::new(), None),
                     };

@@ -73,6 +73,12 @@ pub struct Service {
     pub labels: Vec<KeyValue>,
     pub config_mounts: Vec<Name>,
     pub volumes: Vec<Spanned<String>>,
+    /// `accessControl.awsPodIdentity.policyArns` has entries.
+    pub access_control: bool,
+    /// `scale.limit.memory` is set.
+    pub limit_memory: bool,
+    /// `volumeOptions` has an `awsEfs` volume.
+    pub efs: bool,
 }
 
 /// A service's `port`: `3000`, `"https:3000"` or `{port, scheme}`.
@@ -453,6 +459,18 @@ fn service(name: Name, e: &Entry) -> Service {
         labels: get(b, "labels").map(key_values).unwrap_or_default(),
         config_mounts,
         volumes: get(b, "volumes").map(strings).unwrap_or_default(),
+        access_control: get(b, "accessControl")
+            .and_then(|a| get(a, "awsPodIdentity"))
+            .and_then(|a| get(a, "policyArns"))
+            .and_then(Node::as_seq)
+            .is_some_and(|l| !l.is_empty()),
+        limit_memory: get(b, "scale")
+            .and_then(|s| get(s, "limit"))
+            .and_then(|l| get(l, "memory"))
+            .is_some_and(|m| !m.is_empty()),
+        efs: get(b, "volumeOptions")
+            .and_then(Node::as_seq)
+            .is_some_and(|v| v.iter().any(|i| i.get("awsEfs").is_some())),
     }
 }
 

@@ -54,6 +54,12 @@ pub enum When {
     Persistent,
     Managed,
     Parallel,
+    /// The service has `accessControl.awsPodIdentity.policyArns`.
+    AccessControl,
+    /// The service has no `scale.limit.memory`.
+    NoLimitMemory,
+    /// The service has `volumeOptions` with an `awsEfs` volume.
+    Efs,
 }
 
 impl When {
@@ -66,12 +72,17 @@ impl When {
             When::InternalRouter => "only with `port` and `internalRouter: true`",
             When::Agent => "only for an agent (`agent: true`)",
             When::NotAgent => "not for an agent",
-            When::CountRange => "only when `scale.count` is a range (and no autoscale, not an agent)",
+            When::CountRange => "only when `scale.count` is a range, without autoscale, not for an agent",
             When::Autoscale => "only with `scale.autoscale` or `scale.keda`",
-            When::Containerized => "only for a containerized resource",
-            When::Persistent => "only for postgres, postgis, mysql and mariadb",
+            When::Containerized => "only for a containerized resource whose URL is not set in the environment",
+            When::Persistent => {
+                "only for postgres, postgis, mysql and mariadb, when their URL is not set in the environment"
+            }
             When::Managed => "only for rds-* and elasticache-* resources",
             When::Parallel => "only when `parallelCount` is more than 1",
+            When::AccessControl => "only with `accessControl.awsPodIdentity`",
+            When::NoLimitMemory => "only without `scale.limit.memory`",
+            When::Efs => "only with an `awsEfs` volume",
         }
     }
 }
@@ -88,6 +99,29 @@ pub struct K8sRef {
     pub when: Option<When>,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// A kubectl command, maybe only under a condition (`{cmd: ..., when: managed}`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Command {
+    Always(String),
+    When { cmd: String, when: When },
+}
+
+impl Command {
+    pub fn text(&self) -> &str {
+        match self {
+            Command::Always(c) | Command::When { cmd: c, .. } => c,
+        }
+    }
+
+    pub fn when(&self) -> Option<When> {
+        match self {
+            Command::Always(_) => None,
+            Command::When { when, .. } => Some(*when),
+        }
+    }
 }
 
 /// Everything known about one key pattern.
@@ -114,7 +148,7 @@ pub struct KeyDoc {
     #[serde(default)]
     pub no_k8s: Option<String>,
     #[serde(default)]
-    pub kubectl: Vec<String>,
+    pub kubectl: Vec<Command>,
     #[serde(default)]
     pub errors: Vec<String>,
     #[serde(default)]

@@ -83,7 +83,14 @@ pub fn markdown(schema: &Schema) -> String {
         if !doc.kubectl.is_empty() {
             out.push_str("```sh\n");
             for c in &doc.kubectl {
-                let _ = writeln!(out, "{c}");
+                match c.when() {
+                    Some(w) => {
+                        let _ = writeln!(out, "{}  # {}", c.text(), w.describe());
+                    }
+                    None => {
+                        let _ = writeln!(out, "{}", c.text());
+                    }
+                }
             }
             out.push_str("```\n\n");
         }

@@ -41,8 +41,8 @@ fn every_key_has_a_description_and_a_mapping_or_a_note() {
         if doc.accepts.is_empty() {
             problems.push(format!("{pattern}: accepts nothing"));
         }
-        let templates =
-            doc.kubectl.iter().chain(doc.k8s.iter().flat_map(|r| [&r.name].into_iter().chain(r.field.iter())));
+        let commands: Vec<String> = doc.kubectl.iter().map(|c| c.text().to_string()).collect();
+        let templates = commands.iter().chain(doc.k8s.iter().flat_map(|r| [&r.name].into_iter().chain(r.field.iter())));
         for t in templates {
             for p in placeholders(t) {
                 if !PLACEHOLDERS.contains(&p) {
@@ -50,7 +50,7 @@ fn every_key_has_a_description_and_a_mapping_or_a_note() {
                 }
             }
         }
-        for c in &doc.kubectl {
+        for c in &commands {
             if c.starts_with("kubectl")
                 && !c.contains("-n {ns}")
                 && !c.contains("--namespace {ns}")

@@ -90,7 +90,8 @@ impl<'a, 't> Lowerer<'a, 't> {
             match child.kind() {
                 "block_mapping_pair" => entries.push(self.pair(child, depth + 1)),
                 "block_node" | "flow_node" | "document" => {
-                    let inner = if child.kind() == "document" { self.document(child) } else { self.node(child, depth + 1) };
+                    let inner =
+                        if child.kind() == "document" { self.document(child) } else { self.node(child, depth + 1) };
                     if let Kind::Map(es) = inner.kind {
                         entries.extend(es);
                     }
@@ -208,7 +209,13 @@ impl<'a, 't> Lowerer<'a, 't> {
                         entries.push(entry);
                     } else {
                         // `[a: b]` is a list holding a one-pair map.
-                        items.push(Node { kind: Kind::Map(vec![entry]), range: range(c), anchor: None, tag: None, flow: true });
+                        items.push(Node {
+                            kind: Kind::Map(vec![entry]),
+                            range: range(c),
+                            anchor: None,
+                            tag: None,
+                            flow: true,
+                        });
                     }
                 }
                 "flow_node" => {

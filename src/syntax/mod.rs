@@ -237,7 +237,9 @@ fn build(parser: &mut Parser, original: &str, tree: &Tree, too_deep: Vec<TextRan
 /// anchors and tags are noticed while lowering). When none occurs and tree-sitter saw no error,
 /// the strict parse is skipped: it costs more than the incremental parse on a large file.
 fn needs_strict_check(text: &str) -> bool {
-    text.bytes().any(|c| c == 0x7f || (c < 0x20 && !matches!(c, b'\n' | b'\r'))) || text.starts_with('%') || text.contains("\n%")
+    text.bytes().any(|c| c == 0x7f || (c < 0x20 && !matches!(c, b'\n' | b'\r')))
+        || text.starts_with('%')
+        || text.contains("\n%")
 }
 
 struct StrictError {
