@@ -29,6 +29,16 @@ pub struct Diagnostic {
     /// Stable identifier, documented in `docs/diagnostics.md`.
     pub code: &'static str,
     pub message: String,
+    /// A quick fix, when there is an obvious one.
+    pub fix: Option<Fix>,
+}
+
+/// A set of text edits that fixes a diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    /// Non-overlapping replacements, in any order.
+    pub edits: Vec<(TextRange, String)>,
 }
 
 pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
@@ -41,6 +51,7 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
             severity: Severity::Error,
             code: "yaml-syntax",
             message: e.message.clone(),
+            fix: None,
         })
         .collect();
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));

@@ -7,7 +7,7 @@ mod symbols;
 
 use std::sync::Arc;
 
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, Fix, Severity};
 pub use hover::{ExplainRow, Hover};
 pub use symbols::{Symbol, SymbolKind};
 
