@@ -54,6 +54,8 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
             fix: None,
         })
         .collect();
+    // Validation reads the parts the parser could read; a broken line is reported once.
+    out.extend(super::validate::validate(a));
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out
 }

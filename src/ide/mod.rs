@@ -4,6 +4,7 @@
 mod diagnostics;
 mod hover;
 mod symbols;
+mod validate;
 
 use std::sync::Arc;
 
