@@ -48,7 +48,8 @@ async fn a_full_session_exits_0() {
 
     client.did_open(EXAMPLE_URI, 1, EXAMPLE).await;
     let params = client.diagnostics(EXAMPLE_URI, Some(1)).await;
-    assert_eq!(params["diagnostics"], json!([]), "{params}");
+    let errors: Vec<_> = params["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == 1).collect();
+    assert!(errors.is_empty(), "{params}");
 
     let symbols = client.document_symbols(EXAMPLE_URI).await;
     let names: Vec<&str> = symbols.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();

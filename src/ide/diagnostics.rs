@@ -56,6 +56,68 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
         .collect();
     // Validation reads the parts the parser could read; a broken line is reported once.
     out.extend(super::validate::validate(a));
+    out.retain(|d| !suppressed(a.text(), d));
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out
+}
+
+/// `# convox-lsp: ignore[code, ...]` (or `# convox-lsp: ignore` for every code) at the end of the
+/// diagnostic's line, or alone on the line above it, silences it.
+fn suppressed(text: &str, d: &Diagnostic) -> bool {
+    let start = d.range.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    if ignores(line, d.code) {
+        return true;
+    }
+    if line_start == 0 {
+        return false;
+    }
+    let prev_end = line_start - 1;
+    let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+    let prev = &text[prev_start..prev_end];
+    prev.trim_start().starts_with('#') && ignores(prev, d.code)
+}
+
+fn ignores(line: &str, code: &str) -> bool {
+    let Some(i) = line.find("convox-lsp: ignore") else { return false };
+    // Only inside a comment.
+    if !line[..i].contains('#') {
+        return false;
+    }
+    let rest = line[i + "convox-lsp: ignore".len()..].trim_start();
+    match rest.strip_prefix('[') {
+        Some(list) => list.split(']').next().unwrap_or("").split(',').any(|c| c.trim() == code),
+        None => true,
+    }
+}
+
+/// Applies per-code severities from the settings: a level, or `None` to switch the code off.
+pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(String, Option<Severity>)]) {
+    if overrides.is_empty() {
+        return;
+    }
+    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| c == d.code) {
+        Some((_, Some(level))) => {
+            d.severity = *level;
+            true
+        }
+        Some((_, None)) => false,
+        None => true,
+    });
+}
+
+impl Severity {
+    /// Parses a setting value: `error`, `warning`, `info`, `hint`; `off` (or `none`) gives `Ok(None)`.
+    pub fn parse_setting(s: &str) -> Result<Option<Severity>, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Ok(Some(Severity::Error)),
+            "warning" | "warn" => Ok(Some(Severity::Warning)),
+            "info" | "information" => Ok(Some(Severity::Information)),
+            "hint" => Ok(Some(Severity::Hint)),
+            "off" | "none" | "ignore" => Ok(None),
+            other => Err(format!("unknown severity {other:?}: use error, warning, info, hint or off")),
+        }
+    }
 }

@@ -8,7 +8,7 @@ mod validate;
 
 use std::sync::Arc;
 
-pub use diagnostics::{Diagnostic, Fix, Severity};
+pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
 pub use hover::{ExplainRow, Hover};
 pub use symbols::{Symbol, SymbolKind};
 

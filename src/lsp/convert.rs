@@ -6,6 +6,9 @@ use tower_lsp_server::ls_types as lsp;
 use crate::ide;
 use crate::text::{LineCol, PositionEncoding, Text, TextRange};
 
+/// Where each diagnostic code is explained (`docs/diagnostics.md`, one section per code).
+pub const DOCS_URL: &str = "https://github.com/convox-lsp/convox-lsp/blob/main/docs/diagnostics.md";
+
 pub fn to_linecol(p: lsp::Position) -> LineCol {
     LineCol::new(p.line, p.character)
 }
@@ -59,6 +62,7 @@ pub fn diagnostic(text: &Text, d: &ide::Diagnostic, enc: PositionEncoding) -> ls
             ide::Severity::Hint => lsp::DiagnosticSeverity::HINT,
         }),
         code: Some(lsp::NumberOrString::String(d.code.to_string())),
+        code_description: format!("{DOCS_URL}#{}", d.code).parse().ok().map(|href| lsp::CodeDescription { href }),
         source: Some("convox-lsp".to_string()),
         message: d.message.clone(),
         ..Default::default()
@@ -85,5 +89,20 @@ pub fn symbol(text: &Text, s: &ide::Symbol, enc: PositionEncoding) -> lsp::Docum
         range: range(text, s.range, enc),
         selection_range: range(text, s.selection_range, enc),
         children: Some(s.children.iter().map(|c| symbol(text, c, enc)).collect()),
+    }
+}
+
+/// A quick fix as a code action with a workspace edit on one document.
+pub fn code_action(text: &Text, uri: &lsp::Uri, d: &ide::Diagnostic, fix: &ide::Fix, enc: PositionEncoding) -> lsp::CodeAction {
+    let edits = fix.edits.iter().map(|(r, new)| lsp::TextEdit { range: range(text, *r, enc), new_text: new.clone() }).collect();
+    let mut changes = std::collections::HashMap::new();
+    changes.insert(uri.clone(), edits);
+    lsp::CodeAction {
+        title: fix.title.clone(),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic(text, d, enc)]),
+        edit: Some(lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+        is_preferred: Some(true),
+        ..Default::default()
     }
 }

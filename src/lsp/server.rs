@@ -37,9 +37,10 @@ impl State {
         context::discover(path.as_deref(), &sources)
     }
 
-    fn apply_settings(&mut self, settings: Settings) {
+    /// Returns the open documents when something changed: their diagnostics are published again.
+    fn apply_settings(&mut self, settings: Settings) -> Vec<Uri> {
         if settings == self.settings {
-            return;
+            return Vec::new();
         }
         self.settings = settings;
         let uris: Vec<Uri> = self.documents.uris().cloned().collect();
@@ -49,11 +50,21 @@ impl State {
                 d.context = ctx;
             }
         }
+        self.documents.uris().cloned().collect()
+    }
+}
+
+/// Settings changed: publish every open document's diagnostics again.
+fn republish(publish: &mpsc::UnboundedSender<Publish>, uris: Vec<Uri>) {
+    for uri in uris {
+        let _ = publish.send(Publish::Refresh(uri));
     }
 }
 
 enum Publish {
     Changed(Uri),
+    /// Publish even if this version was published already (the settings changed).
+    Refresh(Uri),
     Closed(Uri),
 }
 
@@ -84,12 +95,14 @@ impl Server {
         }
         let client = self.client.clone();
         let state = self.state.clone();
+        let publish = self.publish.clone();
         tokio::spawn(async move {
             let item = ConfigurationItem { scope_uri: None, section: Some("convox".to_string()) };
             match client.configuration(vec![item]).await {
                 Ok(values) => {
                     if let Some(settings) = values.first().and_then(Settings::from_value) {
-                        lock(&state).apply_settings(settings);
+                        let uris = lock(&state).apply_settings(settings);
+                        republish(&publish, uris);
                     }
                 }
                 Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
@@ -118,9 +131,10 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
         let mut seen: Vec<Uri> = Vec::new();
         // Newest first: the last message about a document decides what it gets.
         for msg in batch.into_iter().rev() {
-            let (uri, closed) = match msg {
-                Publish::Changed(u) => (u, false),
-                Publish::Closed(u) => (u, true),
+            let (uri, closed, refresh) = match msg {
+                Publish::Changed(u) => (u, false, false),
+                Publish::Refresh(u) => (u, false, true),
+                Publish::Closed(u) => (u, true, false),
             };
             if seen.contains(&uri) {
                 continue;
@@ -136,16 +150,15 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
                 st.documents.snapshot(&uri, st.encoding)
             };
             let Some(snap) = snapshot else { continue };
-            if published.get(&uri).is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
+            if !refresh && published.get(&uri).is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
                 continue;
             }
             published.insert(uri.clone(), Arc::downgrade(&snap.analysis));
+            let overrides = lock(&state).settings.severities();
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                snap.analysis
-                    .diagnostics()
-                    .iter()
-                    .map(|d| convert::diagnostic(&snap.text, d, snap.encoding))
-                    .collect::<Vec<_>>()
+                let mut diags = snap.analysis.diagnostics();
+                crate::ide::apply_severities(&mut diags, &overrides);
+                diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect::<Vec<_>>()
             }));
             match computed {
                 Ok(diags) => client.publish_diagnostics(uri, diags, Some(snap.version)).await,
@@ -179,6 +192,10 @@ impl LanguageServer for Server {
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    ..Default::default()
+                })),
                 ..Default::default()
             },
             offset_encoding: None,
@@ -200,7 +217,10 @@ impl LanguageServer for Server {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         match Settings::from_value(&params.settings) {
-            Some(settings) => lock(&self.state).apply_settings(settings),
+            Some(settings) => {
+                let uris = lock(&self.state).apply_settings(settings);
+                republish(&self.publish, uris);
+            }
             // Clients that send `null` expect the server to pull.
             None => self.pull_configuration(),
         }
@@ -256,6 +276,22 @@ impl LanguageServer for Server {
         let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
         let offset = convert::offset(&snap.text, pos.position, snap.encoding);
         Ok(snap.analysis.hover(offset, &snap.context).map(|h| convert::hover(&snap.text, &h, snap.encoding)))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let start = convert::offset(&snap.text, params.range.start, snap.encoding);
+        let end = convert::offset(&snap.text, params.range.end, snap.encoding);
+        let actions: Vec<CodeActionOrCommand> = snap
+            .analysis
+            .diagnostics()
+            .iter()
+            .filter(|d| d.range.start <= end && start <= d.range.end)
+            .filter_map(|d| Some((d, d.fix.as_ref()?)))
+            .map(|(d, fix)| CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding)))
+            .collect();
+        Ok(Some(actions))
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {

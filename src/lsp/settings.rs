@@ -12,6 +12,24 @@ pub struct Settings {
     pub rack: Option<String>,
     /// The app's name.
     pub app: Option<String>,
+    /// Severity per diagnostic code: `error`, `warning`, `info`, `hint` or `off`.
+    pub diagnostics: std::collections::BTreeMap<String, String>,
+}
+
+impl Settings {
+    /// The per-code overrides, with unknown levels dropped (and logged).
+    pub fn severities(&self) -> Vec<(String, Option<crate::ide::Severity>)> {
+        self.diagnostics
+            .iter()
+            .filter_map(|(code, level)| match crate::ide::Severity::parse_setting(level) {
+                Ok(l) => Some((code.clone(), l)),
+                Err(e) => {
+                    tracing::warn!("setting convox.diagnostics.{code}: {e}");
+                    None
+                }
+            })
+            .collect()
+    }
 }
 
 impl Settings {
