@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::{Parser, Subcommand};
 use convox_lsp::{cli, context, lsp};
@@ -18,16 +18,40 @@ struct Args {
     command: Option<Command>,
 }
 
+const CHECK_EXIT_CODES: &str = "\
+Exit codes:
+  0  no errors (and no warnings with --deny-warnings)
+  1  errors were found (or warnings, with --deny-warnings)
+  2  an input could not be read (missing, not UTF-8, a directory without a manifest) or bad usage";
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on standard input and output (the default).
     Serve,
-    /// Check manifests and print each diagnostic with its source line. Exit code: 0 when there
-    /// are no errors, 1 when there are, 2 when an input cannot be read.
+    /// Check manifests (files, directories, or `-` for standard input) and report every diagnostic.
+    ///
+    /// A directory is searched recursively for convox.yml, convox.*.yml, convox.yaml and
+    /// convox*.yaml (skipping hidden directories, node_modules, target and vendor); files named
+    /// explicitly are checked whatever their names.
+    #[command(after_help = CHECK_EXIT_CODES)]
     Check {
-        /// Files to check; `-` reads standard input.
+        /// Files or directories to check; `-` reads standard input.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
+        /// Output format: human (source line and caret, summary on stderr), json, github (GitHub
+        /// Actions annotations) or sarif (SARIF 2.1.0).
+        #[arg(long, value_enum, default_value_t = cli::Format::Human, value_name = "FORMAT")]
+        format: cli::Format,
+        /// Colours in the human format: auto (when stdout is a terminal and NO_COLOR is unset),
+        /// always or never.
+        #[arg(long, value_enum, default_value_t = cli::ColorChoice::Auto, value_name = "WHEN")]
+        color: cli::ColorChoice,
+        /// Exit with code 1 when there are warnings, even without errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The file name to show for standard input (`-`); default `<stdin>`.
+        #[arg(long, value_name = "NAME")]
+        stdin_filename: Option<String>,
     },
     /// Show what each key becomes in Kubernetes and the kubectl commands to inspect it: the whole
     /// file, or one key (`services.web.scale.count`) in full.
@@ -69,10 +93,12 @@ fn main() {
     init_logging(args.log_level.as_deref());
     let code = match args.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(),
-        Command::Check { paths } => {
+        Command::Check { paths, format, color, deny_warnings, stdin_filename } => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
-            let outcome = cli::check(&paths, &mut stdout.lock(), &mut stderr.lock());
+            let color = color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref());
+            let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename };
+            let outcome = cli::check(&paths, &options, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
         }
         Command::Explain { path, key, rack, app } => {

@@ -40,3 +40,29 @@ fn every_corpus_file_is_answered() {
     assert!(checked > 200, "only {checked} corpus files read");
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// Convox's own v3 test fixtures that Convox accepts give no errors (the invalid ones are
+/// named so: `invalid*`, `validate`, `auto-shutdown-invalid-*`, and the anchor samples whose
+/// `services` is not a map).
+#[test]
+fn convox_valid_fixtures_have_no_errors() {
+    let Some(dir) = corpus() else { return };
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let invalid = ["invalid", "validate", "sample-anchor-alias"].iter().any(|w| name.contains(w));
+        if !name.starts_with("convox__convox__") || !name.ends_with(".yml") || invalid {
+            continue;
+        }
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        for d in Analysis::from_text(&text).diagnostics() {
+            if d.severity == convox_lsp::ide::Severity::Error {
+                problems.push(format!("{name}: {} {}", d.code, d.message));
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} fixtures");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -19,11 +19,20 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     fn push(&mut self, range: TextRange, severity: Severity, code: &'static str, message: String) {
+        let range = self.trim(range);
         self.out.push(Diagnostic { range, severity, code, message, fix: None });
     }
 
     fn push_fix(&mut self, range: TextRange, severity: Severity, code: &'static str, message: String, fix: Fix) {
+        let range = self.trim(range);
         self.out.push(Diagnostic { range, severity, code, message, fix: Some(fix) });
+    }
+
+    /// A block node's range runs to the next line: point at its text only.
+    fn trim(&self, r: TextRange) -> TextRange {
+        let s = &self.text[r.start..r.end];
+        let t = s.trim_end();
+        if t.is_empty() { r } else { TextRange::new(r.start, r.start + t.len()) }
     }
 
     fn error(&mut self, range: TextRange, code: &'static str, message: String) {
@@ -119,7 +128,11 @@ fn walk(node: &Node, path: &mut KeyPath, sink: &mut Sink) {
             for e in entries {
                 let Some(key) = e.key.as_str() else {
                     if !e.key.is_empty() {
-                        sink.error(e.key.range, "wrong-type", format!("keys must be strings, not {}", e.key.kind_name()));
+                        sink.error(
+                            e.key.range,
+                            "wrong-type",
+                            format!("keys must be strings, not {}", e.key.kind_name()),
+                        );
                     }
                     continue;
                 };
@@ -130,7 +143,10 @@ fn walk(node: &Node, path: &mut KeyPath, sink: &mut Sink) {
                     let named = schema::NAMED_SECTIONS.contains(&parent_pattern.as_str());
                     let (line, _) = line_col(sink.text, first.start);
                     let message = if named {
-                        format!("{} is declared twice (first on line {line}): Convox keeps both entries, which then collide", code(key))
+                        format!(
+                            "{} is declared twice (first on line {line}): Convox keeps both entries, which then collide",
+                            code(key)
+                        )
                     } else {
                         format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
                     };
@@ -172,7 +188,8 @@ fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, 
     }
     let mut parent = path.clone();
     parent.0.pop();
-    let where_ = if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
+    let where_ =
+        if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
     let lower = key.to_ascii_lowercase();
     let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
     let score = |s: &str| {
@@ -210,14 +227,17 @@ fn known_elsewhere(key: &str, parent: &str) -> Option<String> {
         .keys()
         .filter_map(|(p, _)| {
             let (par, last) = p.rsplit_once('.')?;
-            (last == key && par != parent && par.starts_with(parent.split('.').next().unwrap_or(""))).then(|| p.to_string())
+            (last == key && par != parent && par.starts_with(parent.split('.').next().unwrap_or("")))
+                .then(|| p.to_string())
         })
         .collect();
     match (parent, key) {
         ("services.*", "memory" | "cpu") => Some(format!("it belongs under `scale`: `scale.{key}`")),
         ("services.*.build", "context") => Some("Convox's build has `path`, not `context`".to_string()),
         ("services.*.health", "internal") => Some("`internal` is a service key, not a health key".to_string()),
-        _ if candidates.len() == 1 => Some(format!("it is a key of `{}`", candidates[0].rsplit_once('.').map_or("", |x| x.0))),
+        _ if candidates.len() == 1 => {
+            Some(format!("it is a key of `{}`", candidates[0].rsplit_once('.').map_or("", |x| x.0)))
+        }
         _ => None,
     }
 }
@@ -245,7 +265,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
         return;
     }
     if !accepted(doc, got) {
-        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got, sink.text);
+        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got, key_range, sink);
         match fix {
             Some(f) => sink.push_fix(value.range, Severity::Error, "wrong-type", message, f),
             None => sink.error(value.range, "wrong-type", message),
@@ -271,32 +291,55 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     }
 }
 
-fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got: Shape, text: &str) -> (String, Option<Fix>) {
+fn wrong_type_message(
+    key: &str,
+    pattern: &str,
+    value: &Node,
+    doc: &KeyDoc,
+    got: Shape,
+    key_range: TextRange,
+    sink: &Sink,
+) -> (String, Option<Fix>) {
     let base = format!("{} must be {}, not {}", code(key), doc.ty, shape_name(got));
     match (pattern, &value.kind) {
         ("services.*.agent", Kind::Map(_)) => {
             let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
-            let fix = Fix { title: format!("Write `agent: {enabled}`"), edits: vec![(value.range, enabled.to_string())] };
+            // From the key's end: `agent:\n  enabled: true` becomes `agent: true`.
+            let end = sink.trim(value.range).end;
+            let fix = Fix {
+                title: format!("Write `agent: {enabled}`"),
+                edits: vec![(TextRange::new(key_range.end, end), format!(": {enabled}"))],
+            };
             (format!("could not parse agent: write `agent: {enabled}` (the map form is Convox v2)"), Some(fix))
         }
         ("services.*.command" | "timers.*.command" | "services.*.initContainer.command", Kind::Seq(items)) => {
-            let words: Vec<String> = items.iter().filter_map(|i| i.as_str()).map(|w| shell_words::quote(w).into_owned()).collect();
+            let words: Vec<String> =
+                items.iter().filter_map(|i| i.as_str()).map(|w| shell_words::quote(w).into_owned()).collect();
             let joined = words.join(" ");
-            let quoted = if joined.contains(['"', ':', '#', '\'']) { format!("'{}'", joined.replace('\'', "''")) } else { joined };
+            let quoted = if joined.contains(['"', ':', '#', '\'']) {
+                format!("'{}'", joined.replace('\'', "''"))
+            } else {
+                joined
+            };
             let fix = Fix { title: "Write the command as one string".to_string(), edits: vec![(value.range, quoted)] };
-            (format!("{base}: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string"), Some(fix))
+            (
+                format!(
+                    "{base}: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string"
+                ),
+                Some(fix),
+            )
         }
         ("services.*.ports", _) | ("services.*.ports[]", Kind::Map(_)) => {
             (format!("{base}: the map form `{{port, protocol}}` is rejected (invalid port); write `- 8125/udp`"), None)
         }
-        ("environment" | "services.*.environment", Kind::Map(_)) => {
-            (format!("{base}: unknown type for service environment: map[interface {{}}]interface {{}}; write a list of `KEY=value`"), None)
-        }
+        ("environment" | "services.*.environment", Kind::Map(_)) => (
+            format!(
+                "{base}: unknown type for service environment: map[interface {{}}]interface {{}}; write a list of `KEY=value`"
+            ),
+            None,
+        ),
         ("labels" | "services.*.labels", Kind::Seq(_)) => (format!("{base}: write labels as a map `key: value`"), None),
-        _ => {
-            let _ = text;
-            (format!("{base}: Convox rejects the manifest"), None)
-        }
+        _ => (format!("{base}: Convox rejects the manifest"), None),
     }
 }
 
@@ -326,12 +369,20 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
         "services.*.scale.vpa.updateMode" => {
             let ok = doc.values.iter().any(|a| a.eq_ignore_ascii_case(v)) || v.eq_ignore_ascii_case("false");
             if !ok {
-                sink.error(value.range, "invalid-value", format!("vpa.updateMode must be one of these values: Off, Initial, Recreate (got {})", code(v)));
+                sink.error(
+                    value.range,
+                    "invalid-value",
+                    format!("vpa.updateMode must be one of these values: Off, Initial, Recreate (got {})", code(v)),
+                );
             }
         }
         "services.*.scale.gpu.vendor" => {
             if !matches!(v, "nvidia" | "nvidia.com" | "amd" | "amd.com") {
-                sink.warn(value.range, "invalid-value", format!("gpu vendor {} is not nvidia or amd: Convox uses nvidia", code(v)));
+                sink.warn(
+                    value.range,
+                    "invalid-value",
+                    format!("gpu vendor {} is not nvidia or amd: Convox uses nvidia", code(v)),
+                );
             }
         }
         "resources.*.type" => {
@@ -343,7 +394,10 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
                     .filter(|(s, _)| *s > 0.75)
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(_, a)| a.clone());
-                let mut message = format!("unknown resource type {}: the promote fails (open resource/{v}.yml.tmpl: file does not exist)", code(v));
+                let mut message = format!(
+                    "unknown resource type {}: the promote fails (open resource/{v}.yml.tmpl: file does not exist)",
+                    code(v)
+                );
                 match best {
                     Some(b) => {
                         message.push_str(&format!("; did you mean {}?", code(&b)));
@@ -358,6 +412,8 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
             }
         }
         "budget.shutdownOrder" | "budget.recoveryMode" if matches!(v, "priority-annotation" | "scheduled") => {}
+        // Convox's own message for it comes from the securityContext rules.
+        "services.*.securityContext.seccompProfile" if v == "Localhost" => {}
         "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" => {
             if !allowed(v) {
                 let quoted = doc.values.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ");
@@ -388,12 +444,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A name fixed to Convox's rule: lower case, `_` and other characters as `-`.
 fn fixed_name(name: &str) -> String {
-    let mut s: String = name.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let mut s: String =
+        name.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     while s.starts_with(|c: char| !c.is_ascii_lowercase()) && !s.is_empty() {
         s.remove(0);
     }
@@ -410,7 +468,8 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
     ] {
         for n in names {
             if !valid_name(&n.value) {
-                let message = format!("{what} name {} invalid, must contain only lowercase alphanumeric and dashes", n.value);
+                let message =
+                    format!("{what} name {} invalid, must contain only lowercase alphanumeric and dashes", n.value);
                 let fixed = fixed_name(&n.value);
                 if what == "service" && !fixed.is_empty() && fixed != n.value {
                     let mut edits = vec![(n.range, fixed.clone())];
@@ -429,7 +488,9 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
     for r in &m.resources {
         match &r.kind {
             None => sink.error(r.name.range, "missing-type", format!("resource \"{}\" has blank type", r.name.value)),
-            Some(k) if k.value.is_empty() => sink.error(k.range, "missing-type", format!("resource \"{}\" has blank type", r.name.value)),
+            Some(k) if k.value.is_empty() => {
+                sink.error(k.range, "missing-type", format!("resource \"{}\" has blank type", r.name.value))
+            }
             _ => {}
         }
         let k8s = r.k8s_name();
@@ -452,19 +513,43 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
             && (t.starts_with("rds-") || t.starts_with("elasticache-"))
         {
             if r.name.value.len() > 20 {
-                sink.error(r.name.range, "name-too-long", format!("{} resource name must not excced 20 char limit ({} has {})", if t.starts_with("rds-") { "rds" } else { "elasticache" }, r.name.value, r.name.value.len()));
+                sink.error(
+                    r.name.range,
+                    "name-too-long",
+                    format!(
+                        "{} resource name must not excced 20 char limit ({} has {})",
+                        if t.starts_with("rds-") { "rds" } else { "elasticache" },
+                        r.name.value,
+                        r.name.value.len()
+                    ),
+                );
             }
             if let Some(rt) = schema::schema().resource_type(t) {
                 for req in &rt.required_options {
-                    let has = r.options.iter().any(|o| o.key.value.eq_ignore_ascii_case(req) || (req == "class" && o.key.value.eq_ignore_ascii_case("instance")));
+                    let has = r.options.iter().any(|o| {
+                        o.key.value.eq_ignore_ascii_case(req)
+                            || (req == "class" && o.key.value.eq_ignore_ascii_case("instance"))
+                    });
                     if !has {
-                        sink.error(r.name.range, "missing-option", format!("{t} resource {} needs `options.{req}`: the promote fails without it", r.name.value));
+                        sink.error(
+                            r.name.range,
+                            "missing-option",
+                            format!(
+                                "{t} resource {} needs `options.{req}`: the promote fails without it",
+                                r.name.value
+                            ),
+                        );
                     }
                 }
             }
         }
         if !m.services.iter().any(|s| s.resources.iter().any(|x| x.name.value == r.name.value)) {
-            sink.push(r.name.range, Severity::Hint, "unused-resource", format!("no service links resource {}: nothing reads it", code(&r.name.value)));
+            sink.push(
+                r.name.range,
+                Severity::Hint,
+                "unused-resource",
+                format!("no service links resource {}: nothing reads it", code(&r.name.value)),
+            );
         }
     }
 
@@ -473,8 +558,10 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
         for r in &s.resources {
             if m.resource(&r.name.value).is_none() && !r.name.value.is_empty() {
                 let stub = format!("resources:\n  {}:\n    type: postgres\n", r.name.value);
-                let fix = add_resource_stub(m, root, &r.name.value, sink.text).map(|edits| Fix { title: format!("Declare resource `{}`", r.name.value), edits });
-                let message = format!("service {} references a resource that does not exist: {}", s.name.value, r.name.value);
+                let fix = add_resource_stub(m, root, &r.name.value, sink.text)
+                    .map(|edits| Fix { title: format!("Declare resource `{}`", r.name.value), edits });
+                let message =
+                    format!("service {} references a resource that does not exist: {}", s.name.value, r.name.value);
                 let _ = stub;
                 match fix {
                     Some(f) => sink.push_fix(r.name.range, Severity::Error, "undefined-resource", message, f),
@@ -486,15 +573,41 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
             && i.value
             && ir.value
         {
-            sink.error(ir.range, "internal-conflict", format!("service {} can not have both internal and internalRouter set as true", s.name.value));
+            sink.error(
+                ir.range,
+                "internal-conflict",
+                format!("service {} can not have both internal and internalRouter set as true", s.name.value),
+            );
         }
         if s.is_internal() && !s.domains.is_empty() {
-            sink.warn(s.domains[0].range, "no-effect", format!("`domain` has no effect on an internal service: {} gets no Ingress", s.name.value));
+            sink.warn(
+                s.domains[0].range,
+                "no-effect",
+                format!("`domain` has no effect on an internal service: {} gets no Ingress", s.name.value),
+            );
         }
         if s.port.is_none() {
             for key in &s.keys {
-                if matches!(key.value.as_str(), "health" | "liveness" | "domain" | "sticky" | "timeout" | "tls" | "whitelist" | "certificate" | "startupProbe" | "grpcHealthEnabled" | "ingressAnnotations" | "internalRouter") {
-                    sink.warn(key.range, "needs-port", format!("{} has no effect: service {} has no `port`", code(&key.value), s.name.value));
+                if matches!(
+                    key.value.as_str(),
+                    "health"
+                        | "liveness"
+                        | "domain"
+                        | "sticky"
+                        | "timeout"
+                        | "tls"
+                        | "whitelist"
+                        | "certificate"
+                        | "startupProbe"
+                        | "grpcHealthEnabled"
+                        | "ingressAnnotations"
+                        | "internalRouter"
+                ) {
+                    sink.warn(
+                        key.range,
+                        "needs-port",
+                        format!("{} has no effect: service {} has no `port`", code(&key.value), s.name.value),
+                    );
                 }
             }
         }
@@ -522,28 +635,52 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
     for t in &m.timers {
         match &t.service {
             Some(svc) if svc.value.is_empty() => {
-                sink.error(svc.range, "undefined-service", format!("timer {} has a blank service: the promote fails (no such service)", t.name.value));
+                sink.error(
+                    svc.range,
+                    "undefined-service",
+                    format!("timer {} has a blank service: the promote fails (no such service)", t.name.value),
+                );
             }
             Some(svc) if m.service(&svc.value).is_none() => {
-                sink.error(svc.range, "undefined-service", format!("timer {} references a service that does not exist: {}", t.name.value, svc.value));
+                sink.error(
+                    svc.range,
+                    "undefined-service",
+                    format!("timer {} references a service that does not exist: {}", t.name.value, svc.value),
+                );
             }
-            None => sink.error(t.name.range, "missing-key", format!("timer {} has no `service`: the promote fails (no such service)", t.name.value)),
+            None => sink.error(
+                t.name.range,
+                "missing-key",
+                format!("timer {} has no `service`: the promote fails (no such service)", t.name.value),
+            ),
             _ => {}
         }
         match &t.schedule {
             Some(sc) => check_schedule(&t.name.value, sc, sink),
-            None => sink.error(t.name.range, "missing-key", format!("timer {} has no `schedule`: Kubernetes rejects the CronJob", t.name.value)),
+            None => sink.error(
+                t.name.range,
+                "missing-key",
+                format!("timer {} has no `schedule`: Kubernetes rejects the CronJob", t.name.value),
+            ),
         }
     }
 
     // Balancers.
     for b in &m.balancers {
         match &b.service {
-            Some(svc) if svc.value.is_empty() => sink.error(svc.range, "undefined-service", format!("balancer {} has blank service", b.name.value)),
-            Some(svc) if m.service(&svc.value).is_none() => {
-                sink.error(svc.range, "undefined-service", format!("balancer {} refers to unknown service {}", b.name.value, svc.value));
+            Some(svc) if svc.value.is_empty() => {
+                sink.error(svc.range, "undefined-service", format!("balancer {} has blank service", b.name.value))
             }
-            None => sink.error(b.name.range, "undefined-service", format!("balancer {} has blank service", b.name.value)),
+            Some(svc) if m.service(&svc.value).is_none() => {
+                sink.error(
+                    svc.range,
+                    "undefined-service",
+                    format!("balancer {} refers to unknown service {}", b.name.value, svc.value),
+                );
+            }
+            None => {
+                sink.error(b.name.range, "undefined-service", format!("balancer {} has blank service", b.name.value))
+            }
             _ => {}
         }
         if b.ports.is_empty() {
@@ -551,12 +688,24 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
         }
         for p in &b.ports {
             if p.listen.value.parse::<u16>().is_err() {
-                sink.error(p.listen.range, "invalid-value", format!("balancer port {}: strconv.Atoi: parsing \"{}\": invalid syntax", code(&p.listen.value), p.listen.value));
+                sink.error(
+                    p.listen.range,
+                    "invalid-value",
+                    format!(
+                        "balancer port {}: strconv.Atoi: parsing \"{}\": invalid syntax",
+                        code(&p.listen.value),
+                        p.listen.value
+                    ),
+                );
             }
         }
         for w in &b.whitelist {
             if w.value.parse::<ipnet::IpNet>().is_err() {
-                sink.error(w.range, "invalid-value", format!("balancer {} whitelist {} is not a valid cidr range", b.name.value, w.value));
+                sink.error(
+                    w.range,
+                    "invalid-value",
+                    format!("balancer {} whitelist {} is not a valid cidr range", b.name.value, w.value),
+                );
             }
         }
     }
@@ -588,21 +737,37 @@ fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Si
     if let Some(e) = get("recoveryMode")
         && e.value.as_str() == Some("scheduled")
     {
-        sink.error(e.value.range, "invalid-value", "budget.recoveryMode \"scheduled\" reserved for 3.25.0; use \"auto-on-reset\" or \"manual\"".to_string());
+        sink.error(
+            e.value.range,
+            "invalid-value",
+            "budget.recoveryMode \"scheduled\" reserved for 3.25.0; use \"auto-on-reset\" or \"manual\"".to_string(),
+        );
     }
     if let Some(e) = get("notifyBeforeMinutes")
         && let Some(n) = e.value.as_str().and_then(|v| v.parse::<i64>().ok())
         && !(5..=1440).contains(&n)
     {
-        sink.error(e.value.range, "invalid-value", format!("budget.notifyBeforeMinutes must be between 5 and 1440; got {n}"));
+        sink.error(
+            e.value.range,
+            "invalid-value",
+            format!("budget.notifyBeforeMinutes must be between 5 and 1440; got {n}"),
+        );
     }
     if let Some(e) = get("shutdownGracePeriod")
         && let Some(v) = e.value.as_str()
     {
         match go_duration_secs(v) {
-            None => sink.error(e.value.range, "invalid-value", format!("budget.shutdownGracePeriod must be a Go duration string (e.g. \"5m\", \"30s\"); got \"{v}\"")),
+            None => sink.error(
+                e.value.range,
+                "invalid-value",
+                format!("budget.shutdownGracePeriod must be a Go duration string (e.g. \"5m\", \"30s\"); got \"{v}\""),
+            ),
             Some(secs) if !(0.0..=3600.0).contains(&secs) => {
-                sink.error(e.value.range, "invalid-value", format!("budget.shutdownGracePeriod must be between 0s and 1h; got {v}"));
+                sink.error(
+                    e.value.range,
+                    "invalid-value",
+                    format!("budget.shutdownGracePeriod must be between 0s and 1h; got {v}"),
+                );
             }
             _ => {}
         }
@@ -610,15 +775,31 @@ fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Si
     if text("atCapAction").as_deref() == Some("auto-shutdown") {
         let range = get("atCapAction").map_or(budget.key.range, |e| e.value.range);
         if text("atCapWebhookUrl").is_none_or(|u| u.is_empty()) {
-            sink.error(range, "budget", "budget.atCapAction \"auto-shutdown\" requires budget.atCapWebhookUrl to be set".to_string());
+            sink.error(
+                range,
+                "budget",
+                "budget.atCapAction \"auto-shutdown\" requires budget.atCapWebhookUrl to be set".to_string(),
+            );
         }
         let cap = text("monthlyCapUsd").and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
         if cap <= 0.0 {
-            sink.error(range, "budget", "budget.atCapAction \"auto-shutdown\" requires budget.monthlyCapUsd > 0".to_string());
+            sink.error(
+                range,
+                "budget",
+                "budget.atCapAction \"auto-shutdown\" requires budget.monthlyCapUsd > 0".to_string(),
+            );
         }
         if m.services.is_empty() {
-            sink.error(range, "budget", "budget.atCapAction \"auto-shutdown\" requires at least one service in the services block".to_string());
-        } else if m.services.iter().all(|s| m.budget.as_ref().is_some_and(|b| b.never_auto_shutdown.iter().any(|n| n.value == s.name.value))) {
+            sink.error(
+                range,
+                "budget",
+                "budget.atCapAction \"auto-shutdown\" requires at least one service in the services block".to_string(),
+            );
+        } else if m
+            .services
+            .iter()
+            .all(|s| m.budget.as_ref().is_some_and(|b| b.never_auto_shutdown.iter().any(|n| n.value == s.name.value)))
+        {
             sink.error(range, "budget", "budget.atCapAction \"auto-shutdown\" with all services listed in neverAutoShutdown leaves no services eligible".to_string());
         }
     }
@@ -670,7 +851,9 @@ fn overlay_warning(m: &Manifest, e: &model::EnvVar, sink: &mut Sink) {
     let Some(prefix) = e.name.value.strip_suffix("_URL") else { return };
     for r in &m.resources {
         if model::env_prefix(&r.name.value) == prefix
-            && r.type_name().and_then(|t| schema::schema().resource_type(t)).is_some_and(|t| t.category == schema::ResourceCategory::Containerized)
+            && r.type_name()
+                .and_then(|t| schema::schema().resource_type(t))
+                .is_some_and(|t| t.category == schema::ResourceCategory::Containerized)
             && e.default.as_ref().is_none_or(|d| !d.value.is_empty())
         {
             sink.warn(
@@ -739,7 +922,11 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
             if let Some(s) = p.value.as_str().filter(|s| !p.value.is_empty() && !s.contains("${")) {
                 let num = s.rsplit_once(':').map_or(s, |(_, n)| n);
                 if num.trim().parse::<u32>().is_err() {
-                    sink.error(p.value.range, "invalid-value", format!("could not parse port: {s} (strconv.Atoi: parsing \"{num}\": invalid syntax)"));
+                    sink.error(
+                        p.value.range,
+                        "invalid-value",
+                        format!("could not parse port: {s} (strconv.Atoi: parsing \"{num}\": invalid syntax)"),
+                    );
                 }
             }
         }
@@ -747,8 +934,14 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
             for item in ports {
                 if let Some(s) = item.as_str() {
                     let (num, proto) = s.split_once('/').unwrap_or((s, "tcp"));
-                    if num.trim().parse::<u32>().is_err() || !matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp") {
-                        sink.error(item.range, "invalid-value", format!("invalid port: {s} (write `3001` or `8125/udp`)"));
+                    if num.trim().parse::<u32>().is_err()
+                        || !matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp")
+                    {
+                        sink.error(
+                            item.range,
+                            "invalid-value",
+                            format!("invalid port: {s} (write `3001` or `8125/udp`)"),
+                        );
                     }
                 }
             }
@@ -762,12 +955,17 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
             if let Some(c) = count.filter(|c| c.as_scalar().is_some() && !c.is_null()) {
                 if model::count(c).is_none() {
                     let v = c.as_str().unwrap_or_default();
-                    let hint = if v.ends_with('+') { "; \"N+\" is not supported, write a range like \"2-10\"" } else { "" };
+                    let hint =
+                        if v.ends_with('+') { "; \"N+\" is not supported, write a range like \"2-10\"" } else { "" };
                     sink.error(c.range, "invalid-value", format!("invalid scale: {v}{hint}"));
                 } else if let Some(cv) = model::count(c)
                     && cv.min > cv.max
                 {
-                    sink.error(c.range, "invalid-value", format!("invalid scale: {}: the minimum is above the maximum", c.as_str().unwrap_or_default()));
+                    sink.error(
+                        c.range,
+                        "invalid-value",
+                        format!("invalid scale: {}: the minimum is above the maximum", c.as_str().unwrap_or_default()),
+                    );
                 }
             }
             let int = |n: Option<&Node>| n.and_then(|n| n.as_str()).and_then(|s| s.parse::<i64>().ok());
@@ -788,19 +986,32 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
             }
         }
         if let Some(d) = b.get("deployment") {
-            let bound = |k: &str| d.value.get(k).and_then(|e| Some((e.value.as_str()?.parse::<i64>().ok()?, e.value.range)));
+            let bound =
+                |k: &str| d.value.get(k).and_then(|e| Some((e.value.as_str()?.parse::<i64>().ok()?, e.value.range)));
             if let Some((v, r)) = bound("minimum") {
                 if v < 0 {
                     sink.error(r, "invalid-value", format!("service {name} deployment minimum can not be less than 0"));
                 } else if v > 100 {
-                    sink.error(r, "invalid-value", format!("service {name} deployment minimum can not be greater than 100"));
+                    sink.error(
+                        r,
+                        "invalid-value",
+                        format!("service {name} deployment minimum can not be greater than 100"),
+                    );
                 }
             }
             if let Some((v, r)) = bound("maximum") {
                 if v < 100 {
-                    sink.error(r, "invalid-value", format!("service {name} deployment maximum can not be less than 100"));
+                    sink.error(
+                        r,
+                        "invalid-value",
+                        format!("service {name} deployment maximum can not be less than 100"),
+                    );
                 } else if v > 200 {
-                    sink.error(r, "invalid-value", format!("service {name} deployment maximum can not be greater than 200"));
+                    sink.error(
+                        r,
+                        "invalid-value",
+                        format!("service {name} deployment maximum can not be greater than 200"),
+                    );
                 }
             }
         }
@@ -823,7 +1034,11 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
                         && let Some(id) = body.get("id").and_then(|x| x.value.as_str())
                         && !valid_name(id)
                     {
-                        sink.error(body.get("id").map_or(e.key.range, |x| x.value.range), "invalid-value", "azureFiles.id must match ^[a-z][a-z0-9-]*$".to_string());
+                        sink.error(
+                            body.get("id").map_or(e.key.range, |x| x.value.range),
+                            "invalid-value",
+                            "azureFiles.id must match ^[a-z][a-z0-9-]*$".to_string(),
+                        );
                     }
                 }
             }
@@ -836,8 +1051,14 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
             {
                 sink.error(get("seccompProfile").unwrap().range, "invalid-value", format!("service {name}: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined"));
             }
-            if get("runAsNonRoot").and_then(|n| n.as_str()) == Some("true") && get("runAsUser").and_then(|n| n.as_str()) == Some("0") {
-                sink.error(get("runAsUser").unwrap().range, "invalid-value", format!("service {name}: securityContext: runAsNonRoot=true is incompatible with runAsUser=0"));
+            if get("runAsNonRoot").and_then(|n| n.as_str()) == Some("true")
+                && get("runAsUser").and_then(|n| n.as_str()) == Some("0")
+            {
+                sink.error(
+                    get("runAsUser").unwrap().range,
+                    "invalid-value",
+                    format!("service {name}: securityContext: runAsNonRoot=true is incompatible with runAsUser=0"),
+                );
             }
             if let Some(caps) = get("capabilities") {
                 for list in ["add", "drop"] {
@@ -867,7 +1088,11 @@ fn annotations(root: &Node, sink: &mut Sink) {
                     if let Some(s) = item.as_str()
                         && !s.contains('=')
                     {
-                        sink.error(item.range, "invalid-value", format!("invalid annotation format: {s} (write `key=value`)"));
+                        sink.error(
+                            item.range,
+                            "invalid-value",
+                            format!("invalid annotation format: {s} (write `key=value`)"),
+                        );
                     }
                 }
             }
@@ -880,7 +1105,9 @@ fn annotations(root: &Node, sink: &mut Sink) {
 fn check_schedule(timer: &str, sc: &Spanned<String>, sink: &mut Sink) {
     let raw = sc.value.trim();
     if raw.starts_with('@') {
-        if !matches!(raw, "@yearly" | "@annually" | "@monthly" | "@weekly" | "@daily" | "@midnight" | "@hourly") && !raw.starts_with("@every ") {
+        if !matches!(raw, "@yearly" | "@annually" | "@monthly" | "@weekly" | "@daily" | "@midnight" | "@hourly")
+            && !raw.starts_with("@every ")
+        {
             sink.error(sc.range, "invalid-schedule", format!("timer {timer}: unknown schedule {}", code(raw)));
         }
         return;
@@ -897,7 +1124,11 @@ fn check_schedule(timer: &str, sc: &Spanned<String>, sink: &mut Sink) {
     }
     let expr = rewritten.join(" ");
     if rewritten.iter().any(|f| f.contains(['L', 'W', '#'])) {
-        sink.error(sc.range, "invalid-schedule", format!("timer {timer}: schedule {} uses L, W or # which Kubernetes cron does not support", code(&expr)));
+        sink.error(
+            sc.range,
+            "invalid-schedule",
+            format!("timer {timer}: schedule {} uses L, W or # which Kubernetes cron does not support", code(&expr)),
+        );
         return;
     }
     let parser = croner::parser::CronParser::builder()
@@ -905,14 +1136,22 @@ fn check_schedule(timer: &str, sc: &Spanned<String>, sink: &mut Sink) {
         .year(croner::parser::Year::Disallowed)
         .build();
     if let Err(e) = parser.parse(&expr) {
-        sink.error(sc.range, "invalid-schedule", format!("timer {timer}: schedule {} is not a valid cron expression ({e})", code(&expr)));
+        sink.error(
+            sc.range,
+            "invalid-schedule",
+            format!("timer {timer}: schedule {} is not a valid cron expression ({e})", code(&expr)),
+        );
         return;
     }
     if fields.len() > 5 {
         sink.warn(
             sc.range,
             "schedule-rewritten",
-            format!("schedule has {} fields: Convox keeps the first five, {} (v2 AWS cron syntax)", fields.len(), code(&expr)),
+            format!(
+                "schedule has {} fields: Convox keeps the first five, {} (v2 AWS cron syntax)",
+                fields.len(),
+                code(&expr)
+            ),
         );
     }
 }
@@ -921,7 +1160,12 @@ fn check_schedule(timer: &str, sc: &Spanned<String>, sink: &mut Sink) {
 fn interpolation(a: &Analysis, sink: &mut Sink) {
     let text = a.text();
     let m = a.model();
-    let declared = |v: &str| m.environment.iter().chain(m.services.iter().flat_map(|s| s.environment.iter())).any(|e| e.name.value == v || e.name.value == "*");
+    let declared = |v: &str| {
+        m.environment
+            .iter()
+            .chain(m.services.iter().flat_map(|s| s.environment.iter()))
+            .any(|e| e.name.value == v || e.name.value == "*")
+    };
     let mut at = 0;
     while let Some(i) = text[at..].find("${") {
         let start = at + i;
@@ -930,7 +1174,8 @@ fn interpolation(a: &Analysis, sink: &mut Sink) {
         let var = &text[start + 2..end - 1];
         // Comments are interpolated too, but nobody reads them.
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let in_comment = text[line_start..start].contains(" #") || text[line_start..start].trim_start().starts_with('#');
+        let in_comment =
+            text[line_start..start].contains(" #") || text[line_start..start].trim_start().starts_with('#');
         let range = TextRange::new(start, end);
         if !in_comment && !var.contains('\n') {
             if var.contains(":-") || var.contains(":=") {

@@ -93,8 +93,15 @@ pub fn symbol(text: &Text, s: &ide::Symbol, enc: PositionEncoding) -> lsp::Docum
 }
 
 /// A quick fix as a code action with a workspace edit on one document.
-pub fn code_action(text: &Text, uri: &lsp::Uri, d: &ide::Diagnostic, fix: &ide::Fix, enc: PositionEncoding) -> lsp::CodeAction {
-    let edits = fix.edits.iter().map(|(r, new)| lsp::TextEdit { range: range(text, *r, enc), new_text: new.clone() }).collect();
+pub fn code_action(
+    text: &Text,
+    uri: &lsp::Uri,
+    d: &ide::Diagnostic,
+    fix: &ide::Fix,
+    enc: PositionEncoding,
+) -> lsp::CodeAction {
+    let edits =
+        fix.edits.iter().map(|(r, new)| lsp::TextEdit { range: range(text, *r, enc), new_text: new.clone() }).collect();
     let mut changes = std::collections::HashMap::new();
     changes.insert(uri.clone(), edits);
     lsp::CodeAction {

@@ -289,7 +289,9 @@ impl LanguageServer for Server {
             .iter()
             .filter(|d| d.range.start <= end && start <= d.range.end)
             .filter_map(|d| Some((d, d.fix.as_ref()?)))
-            .map(|(d, fix)| CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding)))
+            .map(|(d, fix)| {
+                CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding))
+            })
             .collect();
         Ok(Some(actions))
     }

@@ -1,0 +1,467 @@
+//! One fixture per diagnostic code: the exact ranges, severities and messages a user sees, and the
+//! text after applying each quick fix.
+
+use convox_lsp::ide::Analysis;
+use expect_test::{Expect, expect};
+
+/// `line:col-line:col severity[code] message`, 1-based, one per line; then each fix applied.
+fn render(text: &str) -> String {
+    let a = Analysis::from_text(text);
+    let mut out = String::new();
+    for d in a.diagnostics() {
+        let lc = |o: usize| {
+            let before = &text[..o];
+            (before.matches('\n').count() + 1, o - before.rfind('\n').map_or(0, |i| i + 1) + 1)
+        };
+        let (l1, c1) = lc(d.range.start);
+        let (l2, c2) = lc(d.range.end);
+        out.push_str(&format!("{l1}:{c1}-{l2}:{c2} {}[{}] {}\n", d.severity.as_str(), d.code, d.message));
+        if let Some(fix) = &d.fix {
+            let mut fixed = text.to_string();
+            let mut edits = fix.edits.clone();
+            edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+            for (r, new) in edits {
+                fixed.replace_range(r.start..r.end, &new);
+            }
+            out.push_str(&format!("  fix {:?}:\n", fix.title));
+            for l in fixed.lines() {
+                out.push_str(&format!("  | {l}\n"));
+            }
+        }
+    }
+    out
+}
+
+fn check(text: &str, expect: Expect) {
+    expect.assert_eq(&render(text));
+}
+
+#[test]
+fn clean_manifest_has_nothing() {
+    check(
+        "environment:\n  - SECRET\nresources:\n  db:\n    type: postgres\nservices:\n  web:\n    port: 3000\n    resources:\n      - db\n    domain: ${SECRET}\ntimers:\n  t:\n    schedule: \"*/5 * * * *\"\n    command: bin/t\n    service: web\n",
+        expect![[""]],
+    );
+}
+
+#[test]
+fn unknown_keys_with_suggestions() {
+    check(
+        "services:\n  web:\n    resorces:\n      - db\n",
+        expect![[r#"
+        3:5-3:13 warning[unknown-key] unknown key `resorces` under `services.web`: Convox ignores it; did you mean `resources`?
+          fix "Rename to `resources`":
+          | services:
+          |   web:
+          |     resources:
+          |       - db
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    memory: 512\n",
+        expect![[r#"
+        3:5-3:11 warning[unknown-key] unknown key `memory` under `services.web`: Convox ignores it (it belongs under `scale`: `scale.memory`)
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    build:\n      context: .\n",
+        expect![[r#"
+        4:7-4:14 warning[unknown-key] unknown key `context` under `services.web.build`: Convox ignores it (Convox's build has `path`, not `context`)
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    port: 80\n    health:\n      internal: true\n",
+        expect![[r#"
+        5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it (`internal` is a service key, not a health key)
+    "#]],
+    );
+    check(
+        "servicess:\n  web: {}\n",
+        expect![[r#"
+        1:1-1:10 warning[unknown-key] unknown key `servicess` at the top level: Convox ignores it; did you mean `services`?
+          fix "Rename to `services`":
+          | services:
+          |   web: {}
+    "#]],
+    );
+    check("services:\n  web:\n    labels:\n      anything: goes\n", expect![[""]]);
+}
+
+#[test]
+fn wrong_types() {
+    check(
+        "services:\n  web:\n    command: [bin/web, --port, \"3000\"]\n",
+        expect![[r#"
+        3:14-3:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+          fix "Write the command as one string":
+          | services:
+          |   web:
+          |     command: bin/web --port 3000
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    agent:\n      enabled: true\n",
+        expect![[r#"
+        4:7-4:20 error[wrong-type] could not parse agent: write `agent: true` (the map form is Convox v2)
+          fix "Write `agent: true`":
+          | services:
+          |   web:
+          |     agent: true
+    "#]],
+    );
+    check(
+        "environment:\n  FOO: bar\n",
+        expect![[r#"
+        2:3-2:11 error[wrong-type] `environment` must be list of strings (KEY, KEY=default, *), not a map: unknown type for service environment: map[interface {}]interface {}; write a list of `KEY=value`
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    labels:\n      - team=a\n",
+        expect![[r#"
+        4:7-4:15 error[wrong-type] `labels` must be map of strings, not a list: write labels as a map `key: value`
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    ports:\n      - port: 3000\n        protocol: tcp\n",
+        expect![[r#"
+        4:9-5:22 error[wrong-type] `ports` must be integer or "port/protocol" string, not a map: the map form `{port, protocol}` is rejected (invalid port); write `- 8125/udp`
+    "#]],
+    );
+    check(
+        "- services\n",
+        expect![[r#"
+        1:1-1:11 error[wrong-type] convox.yml must be a map of sections (`services:`, `resources:` ...), not a list
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    scale:\n      count: 2+\n",
+        expect![[r#"
+        4:14-4:16 error[invalid-value] invalid scale: 2+; "N+" is not supported, write a range like "2-10"
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    port: web\n",
+        expect![[r#"
+        3:11-3:14 error[invalid-value] could not parse port: web (strconv.Atoi: parsing "web": invalid syntax)
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    port: ${PORT}\n",
+        expect![[r#"
+        3:11-3:18 warning[undeclared-variable] `${PORT}` is not declared in any `environment`: unless the app sets PORT, Convox substitutes an empty string
+    "#]],
+    );
+}
+
+#[test]
+fn names_and_references() {
+    check(
+        "services:\n  celery_beat:\n    command: x\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: celery_beat\n",
+        expect![[r#"
+            2:3-2:14 error[invalid-name] service name celery_beat invalid, must contain only lowercase alphanumeric and dashes
+              fix "Rename service to `celery-beat` (and its references)":
+              | services:
+              |   celery-beat:
+              |     command: x
+              | timers:
+              |   t:
+              |     schedule: "0 * * * *"
+              |     service: celery-beat
+        "#]],
+    );
+    check(
+        "resources:\n  1db:\n    type: postgres\n",
+        expect![[r#"
+        2:3-2:6 error[invalid-name] resource name 1db invalid, must contain only lowercase alphanumeric and dashes
+        2:3-2:6 hint[unused-resource] no service links resource `1db`: nothing reads it
+    "#]],
+    );
+    check(
+        "timers:\n  timer_1:\n    schedule: \"0 * * * *\"\n    service: nosuch\n",
+        expect![[r#"
+        2:3-2:10 error[invalid-name] timer name timer_1 invalid, must contain only lowercase alphanumeric and dashes
+        4:14-4:20 error[undefined-service] timer timer_1 references a service that does not exist: nosuch
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    resources:\n      - database\n      - cache:REDIS_URL\n",
+        expect![[r#"
+        4:9-4:17 error[undefined-resource] service web references a resource that does not exist: database
+          fix "Declare resource `database`":
+          | services:
+          |   web:
+          |     resources:
+          |       - database
+          |       - cache:REDIS_URL
+          | resources:
+          |   database:
+          |     type: postgres
+        5:9-5:14 error[undefined-resource] service web references a resource that does not exist: cache
+          fix "Declare resource `cache`":
+          | services:
+          |   web:
+          |     resources:
+          |       - database
+          |       - cache:REDIS_URL
+          | resources:
+          |   cache:
+          |     type: postgres
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    configMounts:\n      - id: app\n        dir: /etc\n        filename: app.json\n",
+        expect![[r#"
+        4:13-4:16 error[undefined-config] config id: 'app' not found
+    "#]],
+    );
+}
+
+#[test]
+fn resources() {
+    check(
+        "resources:\n  db:\n    options:\n      storage: 10\n",
+        expect![[r#"
+        2:3-2:5 error[missing-type] resource "db" has blank type
+        2:3-2:5 hint[unused-resource] no service links resource `db`: nothing reads it
+    "#]],
+    );
+    check(
+        "resources:\n  db:\n    type: postgress\nservices:\n  web:\n    resources: [db]\n",
+        expect![[r#"
+        3:11-3:20 error[unknown-resource-type] unknown resource type `postgress`: the promote fails (open resource/postgress.yml.tmpl: file does not exist); did you mean `postgres`?
+          fix "Write `postgres`":
+          | resources:
+          |   db:
+          |     type: postgres
+          | services:
+          |   web:
+          |     resources: [db]
+    "#]],
+    );
+    check(
+        "resources:\n  cache1:\n    type: redis\n  cache2:\n    type: redis\nservices:\n  web:\n    resources: [cache1, cache2]\n",
+        expect![[r#"
+            4:3-4:9 warning[resource-name-collision] resources `cache1` and `cache2` both become `resource-cache` in Kubernetes (Convox drops digits): their objects collide
+        "#]],
+    );
+    check(
+        "resources:\n  db:\n    type: mysql\n    options:\n      version: 8.0\nservices:\n  web:\n    resources: [db]\n",
+        expect![[r#"
+        5:16-5:19 warning[unquoted-version] unquoted decimal version 8.0: Convox reads it as a number and passes "8"; quote it: "8.0"
+          fix "Quote as \"8.0\"":
+          | resources:
+          |   db:
+          |     type: mysql
+          |     options:
+          |       version: "8.0"
+          | services:
+          |   web:
+          |     resources: [db]
+    "#]],
+    );
+    check(
+        "resources:\n  an-analytics-database-1:\n    type: rds-postgres\n    options:\n      class: db.t3.micro\nservices:\n  web:\n    resources: [an-analytics-database-1]\n",
+        expect![[r#"
+            2:3-2:26 error[name-too-long] rds resource name must not excced 20 char limit (an-analytics-database-1 has 23)
+            2:3-2:26 error[missing-option] rds-postgres resource an-analytics-database-1 needs `options.version`: the promote fails without it
+        "#]],
+    );
+    check(
+        "environment:\n  - DATABASE_URL\nresources:\n  database:\n    type: postgres\nservices:\n  web:\n    resources: [database]\n",
+        expect![[r#"
+            2:5-2:17 warning[resource-overlay] `DATABASE_URL` switches resource `database` off: with it set, Convox runs no postgres container and points `DATABASE_URL` at this URL
+        "#]],
+    );
+}
+
+#[test]
+fn services() {
+    check(
+        "services:\n  web:\n    internal: true\n    internalRouter: true\n    port: 80\n",
+        expect![[r#"
+        4:21-4:25 error[internal-conflict] service web can not have both internal and internalRouter set as true
+    "#]],
+    );
+    check(
+        "services:\n  worker:\n    health: /health\n    domain: example.com\n",
+        expect![[r#"
+        3:5-3:11 warning[needs-port] `health` has no effect: service worker has no `port`
+        4:5-4:11 warning[needs-port] `domain` has no effect: service worker has no `port`
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    port: 80\n    internal: true\n    domain: example.com\n",
+        expect![[r#"
+        5:13-5:24 warning[no-effect] `domain` has no effect on an internal service: web gets no Ingress
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    deployment:\n      minimum: -1\n      maximum: 300\n",
+        expect![[r#"
+        4:16-4:18 error[invalid-value] service web deployment minimum can not be less than 0
+        5:16-5:19 error[invalid-value] service web deployment maximum can not be greater than 200
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    scale:\n      cpu: 512\n      limit:\n        cpu: 256\n",
+        expect![[r#"
+        6:14-6:17 error[invalid-value] cpu limit can not be less cpu request
+    "#]],
+    );
+    check(
+        "labels:\n  app: x\nservices:\n  web:\n    labels:\n      service: y\n",
+        expect![[r#"
+        2:3-2:6 error[reserved-label] reserved label key 'app' is not allowed
+        6:7-6:14 error[reserved-label] reserved label key 'service' is not allowed
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    links:\n      - db\n    drain: 10\n",
+        expect![[r#"
+        3:5-3:10 warning[no-effect] `links` is not a Convox v3 key: it is ignored
+        5:5-5:10 warning[no-effect] `drain` has no effect in Convox v3
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          id: data\n      - emptyDir:\n          mountPath: /tmp\n          medium: Disk\n",
+        expect![[r#"
+            4:9-4:15 error[missing-key] awsEfs.mountPath is required
+            4:9-4:15 error[missing-key] awsEfs.accessMode must be one of these values: ReadOnlyMany, ReadWriteMany, ReadWriteOnce
+            6:9-6:17 error[missing-key] emptyDir.id is required
+            8:19-8:23 error[invalid-value] `medium` must be one of `Memory`, not `Disk`
+        "#]],
+    );
+    check(
+        "services:\n  web:\n    securityContext:\n      runAsNonRoot: true\n      runAsUser: 0\n      seccompProfile: Localhost\n      capabilities:\n        add: [CAP_NET_ADMIN]\n",
+        expect![[r#"
+            5:18-5:19 error[invalid-value] service web: securityContext: runAsNonRoot=true is incompatible with runAsUser=0
+            6:23-6:32 error[invalid-value] service web: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined
+            8:15-8:28 error[invalid-value] service web: securityContext.capabilities.add: "CAP_NET_ADMIN" must not include CAP_ prefix (use "NET_ADMIN")
+        "#]],
+    );
+    check(
+        "services:\n  web:\n    annotations:\n      - just-a-key\n",
+        expect![[r#"
+        4:9-4:19 error[invalid-value] invalid annotation format: just-a-key (write `key=value`)
+    "#]],
+    );
+    check(
+        "services:\n  web: {}\n  web: {}\n",
+        expect![[r#"
+        3:3-3:6 warning[duplicate-key] `web` is declared twice (first on line 2): Convox keeps both entries, which then collide
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    port: 80\n    port: 81\n",
+        expect![[r#"
+        4:5-4:9 warning[duplicate-key] duplicate key `port` (first on line 3): Convox uses the last one
+    "#]],
+    );
+}
+
+#[test]
+fn timers() {
+    check(
+        "services:\n  jobs: {}\ntimers:\n  a:\n    schedule: \"0 3 * * ? *\"\n    service: jobs\n  b:\n    schedule: \"61 * * * *\"\n    service: jobs\n  c:\n    schedule: \"0 3 *\"\n    service: jobs\n  d:\n    schedule: \"0 0 L * *\"\n    service: jobs\n  e:\n    schedule: \"@daily\"\n    service: jobs\n",
+        expect![[r#"
+            5:15-5:28 warning[schedule-rewritten] schedule has 6 fields: Convox keeps the first five, `0 3 * * *` (v2 AWS cron syntax)
+            8:15-8:27 error[invalid-schedule] timer b: schedule `61 * * * *` is not a valid cron expression (Component error: Number out of bounds.)
+            11:15-11:22 error[invalid-schedule] timer c: schedule `0 3 *` has 3 fields; a cron schedule has 5 (minute hour day-of-month month day-of-week)
+            14:15-14:26 error[invalid-schedule] timer d: schedule `0 0 L * *` uses L, W or # which Kubernetes cron does not support
+        "#]],
+    );
+    check(
+        "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: FORBID\n",
+        expect![[r#"
+        7:18-7:24 error[invalid-value] concurrency `FORBID` becomes `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use one of `Allow`, `Forbid`, `Replace`
+          fix "Write `Forbid`":
+          | services:
+          |   jobs: {}
+          | timers:
+          |   t:
+          |     schedule: "0 * * * *"
+          |     service: jobs
+          |     concurrency: Forbid
+    "#]],
+    );
+    check(
+        "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: forbid\n",
+        expect![[""]],
+    );
+    check(
+        "timers:\n  t:\n    command: x\n",
+        expect![[r#"
+        2:3-2:4 error[missing-key] timer t has no `service`: the promote fails (no such service)
+        2:3-2:4 error[missing-key] timer t has no `schedule`: Kubernetes rejects the CronJob
+    "#]],
+    );
+}
+
+#[test]
+fn balancers() {
+    check(
+        "services:\n  web: {}\nbalancers:\n  a:\n    whitelist: 1.1.1.1\n  b:\n    service: nosuch\n    ports:\n      5000:\n        port: 3000\n        protocol: tcp\n",
+        expect![[r#"
+            4:3-4:4 error[undefined-service] balancer a has blank service
+            4:3-4:4 error[missing-key] balancer a has no ports
+            5:16-5:23 error[invalid-value] balancer a whitelist 1.1.1.1 is not a valid cidr range
+            7:14-7:20 error[undefined-service] balancer b refers to unknown service nosuch
+            11:19-11:22 error[invalid-value] `protocol` must be one of `TCP`, `UDP`, not `tcp`
+              fix "Write `TCP`":
+              | services:
+              |   web: {}
+              | balancers:
+              |   a:
+              |     whitelist: 1.1.1.1
+              |   b:
+              |     service: nosuch
+              |     ports:
+              |       5000:
+              |         port: 3000
+              |         protocol: TCP
+        "#]],
+    );
+}
+
+#[test]
+fn budget() {
+    check(
+        "services:\n  web: {}\nbudget:\n  atCapAction: auto-shutdown\n  notifyBeforeMinutes: 2\n  shutdownGracePeriod: 2h\n  neverAutoShutdown: [web, api]\n",
+        expect![[r#"
+        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set
+        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0
+        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible
+        5:24-5:25 error[invalid-value] budget.notifyBeforeMinutes must be between 5 and 1440; got 2
+        6:24-6:26 error[invalid-value] budget.shutdownGracePeriod must be between 0s and 1h; got 2h
+        7:28-7:31 warning[undefined-service] budget.neverAutoShutdown contains "api" which is not a service in this manifest; ignoring at runtime
+    "#]],
+    );
+}
+
+#[test]
+fn environment_and_interpolation() {
+    check(
+        "services:\n  web:\n    domain: ${HOST}\n    environment:\n      - X=${Y:-z}\n",
+        expect![[r#"
+        3:5-3:11 warning[needs-port] `domain` has no effect: service web has no `port`
+        3:13-3:20 warning[undeclared-variable] `${HOST}` is not declared in any `environment`: unless the app sets HOST, Convox substitutes an empty string
+        5:11-5:18 warning[unsupported-interpolation] Convox has no `${VAR:-default}`: it looks up a variable named `Y:-z` and substitutes an empty string
+    "#]],
+    );
+}
+
+#[test]
+fn multi_document_and_ignore_comments() {
+    check(
+        "services:\n  web: {}\n---\nservices:\n  api: {}\n",
+        expect![[r#"
+        4:1-5:10 warning[extra-document] Convox reads only the first YAML document of convox.yml: this one is ignored
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    bogus: 1 # convox-lsp: ignore[unknown-key]\n    # convox-lsp: ignore\n    other: 2\n    third: 3 # convox-lsp: ignore[no-effect]\n",
+        expect![[r#"
+            6:5-6:10 warning[unknown-key] unknown key `third` under `services.web`: Convox ignores it
+        "#]],
+    );
+}
