@@ -465,3 +465,14 @@ fn multi_document_and_ignore_comments() {
         "#]],
     );
 }
+
+#[test]
+fn environment_entries_that_convox_drops() {
+    check(
+        "services:\n  web:\n    environment:\n      - KEY: value\n      - [A, B=1]\n      - 42\n",
+        expect![[r#"
+        4:9-4:19 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not a map: Convox drops it silently (quote it)
+        6:9-6:11 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not an integer: Convox drops it silently (quote it)
+    "#]],
+    );
+}

@@ -787,3 +787,50 @@ async fn hover_range_after_an_emoji_is_in_utf16() {
     assert_eq!(fmt_range(&h["range"]), "1:29-1:33", "{h}");
     finish(client, server).await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// diagnostics with codes, links and quick fixes
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_code_action_and_severity_settings() {
+    let (mut client, server) = start();
+    client
+        .request_ok(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {},
+                   "initializationOptions": {"convox": {"diagnostics": {"needs-port": "off", "unknown-key": "error"}}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    let uri = "untitled:convox.yml";
+    client.did_open(uri, 1, "services:\n  web:\n    resorces: [db]\n    health: /h\n").await;
+    let params = client.diagnostics(uri, Some(1)).await;
+    let diags = params["diagnostics"].as_array().unwrap();
+    // `needs-port` is off; `unknown-key` raised to an error.
+    assert_eq!(diags.len(), 1, "{params}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "unknown-key");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(fmt_range(&d["range"]), "2:4-2:12");
+    assert!(d["codeDescription"]["href"].as_str().unwrap().ends_with("docs/diagnostics.md#unknown-key"));
+
+    let actions = client
+        .request_ok(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await;
+    let action = &actions[0];
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["title"], "Rename to `resources`");
+    let edit = &action["edit"]["changes"][uri][0];
+    assert_eq!(fmt_range(&edit["range"]), "2:4-2:12");
+    assert_eq!(edit["newText"], "resources");
+
+    // Nothing to fix elsewhere.
+    let none = client
+        .request_ok("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "context": {"diagnostics": []}}))
+        .await;
+    assert_eq!(none, json!([]));
+    finish(client, server).await;
+}

@@ -264,6 +264,21 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     if sink.text[value.range.start..value.range.end].contains("${") {
         return;
     }
+    // Convox flattens nested lists of environment entries and drops, without a word, an entry
+    // that is not a string (a map, a number, a boolean).
+    if pattern.ends_with("environment[]") && got != Shape::String {
+        if got != Shape::List {
+            sink.warn(
+                value.range,
+                "no-effect",
+                format!(
+                    "an environment entry must be `KEY` or `KEY=value`, not {}: Convox drops it silently (quote it)",
+                    shape_name(got)
+                ),
+            );
+        }
+        return;
+    }
     if !accepted(doc, got) {
         let (message, fix) = wrong_type_message(&key, pattern, value, doc, got, key_range, sink);
         match fix {
@@ -557,12 +572,10 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
     for s in &m.services {
         for r in &s.resources {
             if m.resource(&r.name.value).is_none() && !r.name.value.is_empty() {
-                let stub = format!("resources:\n  {}:\n    type: postgres\n", r.name.value);
-                let fix = add_resource_stub(m, root, &r.name.value, sink.text)
+                let fix = add_resource_stub(root, &r.name.value, sink.text)
                     .map(|edits| Fix { title: format!("Declare resource `{}`", r.name.value), edits });
                 let message =
                     format!("service {} references a resource that does not exist: {}", s.name.value, r.name.value);
-                let _ = stub;
                 match fix {
                     Some(f) => sink.push_fix(r.name.range, Severity::Error, "undefined-resource", message, f),
                     None => sink.error(r.name.range, "undefined-resource", message),
@@ -873,13 +886,11 @@ fn overlay_warning(m: &Manifest, e: &model::EnvVar, sink: &mut Sink) {
 
 /// Where a `resources:` entry for a new resource goes: the end of the `resources` section, or a
 /// new section at the end of the file.
-fn add_resource_stub(m: &Manifest, root: &Node, name: &str, text: &str) -> Option<Vec<(TextRange, String)>> {
-    let _ = m;
+fn add_resource_stub(root: &Node, name: &str, text: &str) -> Option<Vec<(TextRange, String)>> {
     let stub_body = format!("  {name}:\n    type: postgres\n");
     match root.get("resources") {
-        Some(e) if e.value.as_map().is_some() => {
-            let end = e.value.range.end;
-            let at = if text[..end].ends_with('\n') { end } else { end };
+        Some(e) if e.value.as_map().is_some() && !e.value.flow => {
+            let at = e.value.range.end;
             let prefix = if text[..at].ends_with('\n') { "" } else { "\n" };
             Some(vec![(TextRange::empty(at), format!("{prefix}{stub_body}"))])
         }
@@ -918,16 +929,16 @@ fn service_scalars(root: &Node, sink: &mut Sink) {
     for svc in services {
         let name = svc.key.as_str().unwrap_or_default();
         let b = &svc.value;
-        if let Some(p) = b.get("port") {
-            if let Some(s) = p.value.as_str().filter(|s| !p.value.is_empty() && !s.contains("${")) {
-                let num = s.rsplit_once(':').map_or(s, |(_, n)| n);
-                if num.trim().parse::<u32>().is_err() {
-                    sink.error(
-                        p.value.range,
-                        "invalid-value",
-                        format!("could not parse port: {s} (strconv.Atoi: parsing \"{num}\": invalid syntax)"),
-                    );
-                }
+        if let Some(p) = b.get("port")
+            && let Some(s) = p.value.as_str().filter(|s| !p.value.is_empty() && !s.contains("${"))
+        {
+            let num = s.rsplit_once(':').map_or(s, |(_, n)| n);
+            if num.trim().parse::<u32>().is_err() {
+                sink.error(
+                    p.value.range,
+                    "invalid-value",
+                    format!("could not parse port: {s} (strconv.Atoi: parsing \"{num}\": invalid syntax)"),
+                );
             }
         }
         if let Some(ports) = b.get("ports").and_then(|p| p.value.as_seq()) {
