@@ -834,3 +834,51 @@ async fn quick_fix_code_action_and_severity_settings() {
     assert_eq!(none, json!([]));
     finish(client, server).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_edit_ranges_are_utf16_after_an_emoji() {
+    let (mut client, server) = start();
+    let result = client.initialize(json!({})).await;
+    assert_eq!(result["capabilities"]["completionProvider"]["triggerCharacters"], json!([":", " ", "-", "{"]));
+    let uri = "untitled:convox.yml";
+    // `🚀` is two UTF-16 units: `res` starts at column 11 in UTF-16 (13 in bytes).
+    client.did_open(uri, 1, "services:\n  web: # 🚀\n    build: .\n    # 🚀 res\n").await;
+    client.did_change(uri, 2, vec![edit(3, 4, 3, 11, "")]).await;
+    client.did_change(uri, 3, vec![insert(3, 4, "🚀: 1\n    res")]).await;
+    let list = client
+        .request_ok(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": 7}}),
+        )
+        .await;
+    let items = list["items"].as_array().unwrap();
+    let resources = items.iter().find(|i| i["label"] == "resources").expect("resources offered");
+    assert_eq!(fmt_range(&resources["textEdit"]["range"]), "4:4-4:7");
+    assert_eq!(resources["textEdit"]["newText"], "resources:\n      - ");
+    assert_eq!(resources["insertTextMode"], 1);
+
+    // On the emoji line: a value position after `🚀: `.
+    client.did_change(uri, 4, vec![edit(3, 4, 3, 9, "internal: ")]).await;
+    let list = client
+        .request_ok(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 14}}),
+        )
+        .await;
+    let labels: Vec<&str> = list["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["true", "false"], "{list}");
+
+    // After an emoji on the same line: `    domain: 🚀${HO` (`HO` is at UTF-16 columns 16-18, bytes 18-20).
+    client.did_change(uri, 5, vec![edit(0, 0, 0, 0, "environment:\n  - HOST\n")]).await;
+    client.did_change(uri, 6, vec![edit(5, 4, 5, 14, "domain: 🚀${HO")]).await;
+    let list = client
+        .request_ok(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 18}}),
+        )
+        .await;
+    let host = &list["items"][0];
+    assert_eq!(host["label"], "HOST", "{list}");
+    assert_eq!(fmt_range(&host["textEdit"]["range"]), "5:16-5:18");
+    finish(client, server).await;
+}

@@ -1,6 +1,7 @@
 //! Features over one analysed document: plain data in, plain data out, byte offsets throughout.
 //! No protocol types here; `lsp` and `cli` convert at their edges.
 
+mod completion;
 mod diagnostics;
 mod hover;
 mod symbols;
@@ -8,6 +9,7 @@ mod validate;
 
 use std::sync::Arc;
 
+pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
 pub use hover::{ExplainRow, Hover};
 pub use symbols::{Symbol, SymbolKind};
@@ -54,6 +56,10 @@ impl Analysis {
 
     pub fn document_symbols(&self) -> Vec<Symbol> {
         symbols::document_symbols(self)
+    }
+
+    pub fn completions(&self, offset: usize) -> Vec<CompletionItem> {
+        completion::completions(self, offset)
     }
 
     pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {

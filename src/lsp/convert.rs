@@ -113,3 +113,34 @@ pub fn code_action(
         ..Default::default()
     }
 }
+
+pub fn completion(text: &Text, c: &ide::CompletionItem, enc: PositionEncoding) -> lsp::CompletionItem {
+    lsp::CompletionItem {
+        label: c.label.clone(),
+        kind: Some(match c.kind {
+            ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
+            ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+            ide::CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
+            ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
+            ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+        }),
+        detail: c.detail.clone(),
+        documentation: c.documentation.as_ref().map(|d| {
+            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() })
+        }),
+        sort_text: Some(c.sort.clone()),
+        filter_text: Some(c.label.clone()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(text, c.replace, enc),
+            new_text: c.insert.clone(),
+        })),
+        insert_text_format: Some(if c.snippet {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
+        // Lines after the first carry their full indentation already.
+        insert_text_mode: Some(lsp::InsertTextMode::AS_IS),
+        ..Default::default()
+    }
+}

@@ -192,6 +192,10 @@ impl LanguageServer for Server {
                 })),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some([":", " ", "-", "{"].map(String::from).to_vec()),
+                    ..Default::default()
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
@@ -276,6 +280,19 @@ impl LanguageServer for Server {
         let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
         let offset = convert::offset(&snap.text, pos.position, snap.encoding);
         Ok(snap.analysis.hover(offset, &snap.context).map(|h| convert::hover(&snap.text, &h, snap.encoding)))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let pos = params.text_document_position;
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+        let items: Vec<CompletionItem> = snap
+            .analysis
+            .completions(offset)
+            .iter()
+            .map(|c| convert::completion(&snap.text, c, snap.encoding))
+            .collect();
+        Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

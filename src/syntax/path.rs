@@ -226,7 +226,9 @@ fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
         let l = &trimmed[start..];
         end = start;
         let content = l.trim();
-        if content.is_empty() || content.starts_with('#') {
+        // Blank lines, comments, and lines indented with tabs (invalid YAML) say nothing.
+        let tabbed = l[..l.len() - l.trim_start().len()].contains('\t');
+        if content.is_empty() || content.starts_with('#') || tabbed {
             if start == 0 {
                 break;
             }

@@ -464,6 +464,37 @@ check('edit (nvim_buf_set_lines) breaking the valid manifest reports the line, u
   return 'error reported on line ' .. line
 end, { needs = { 'valid manifest: diagnostics published, 0 errors' } })
 
+check('completion: a new service, resource, timer and balancer from scratch', function()
+  local b = S.bufs['convox.broken.yml']
+  local function items_at(lines, line, col)
+    vim.api.nvim_buf_set_lines(b, 0, -1, false, lines)
+    local res = H.request(b, 'textDocument/completion', {
+      textDocument = { uri = vim.uri_from_bufnr(b) },
+      position = { line = line, character = col },
+    })
+    local labels = {}
+    for _, it in ipairs((res and (res.items or res)) or {}) do
+      labels[it.label] = it
+    end
+    return labels
+  end
+  local top = items_at({ '' }, 0, 0)
+  H.assert(top['services'] and top['resources'] and top['timers'] and top['balancers'], 'top-level keys: %s', vim.inspect(vim.tbl_keys(top)))
+  for _, case in ipairs({
+    { { 'services:', '  ' }, 1, 2, 'new service' },
+    { { 'resources:', '  ' }, 1, 2, 'new resource' },
+    { { 'services:', '  jobs: {}', 'timers:', '  ' }, 3, 2, 'new timer' },
+    { { 'services:', '  web: {}', 'balancers:', '  ' }, 3, 2, 'new balancer' },
+    { { 'resources:', '  db:', '    type: ' }, 2, 10, 'postgres' },
+    { { 'services:', '  web:', '    sca' }, 2, 7, 'scale' },
+  }) do
+    local labels = items_at(case[1], case[2], case[3])
+    H.assert(labels[case[4]], 'no %q at %d:%d in %s; got %s', case[4], case[2], case[3], table.concat(case[1], '\\n'), vim.inspect(vim.tbl_keys(labels)))
+  end
+  local web = items_at({ 'services:', '  web:', '    sca' }, 2, 7)['scale']
+  H.eq(web.textEdit.newText, 'scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}', 'scale snippet')
+end, { needs = { 'broken fixture: error diagnostic on line ' .. BROKEN_LINE } })
+
 check('vim.lsp.stop_client: server exits cleanly', function()
   local id = H.assert(S.client_id, 'no client')
   local pids = S.pids or {}

@@ -1,0 +1,432 @@
+//! Completion at a `$0` cursor: labels, kinds, what they insert and the range they replace.
+
+use convox_lsp::ide::{Analysis, CompletionKind};
+use expect_test::{Expect, expect};
+
+/// One line per item: `label (kind) [replaced text] => insert`; `…` after the first `max` items.
+fn render(fixture: &str, max: usize) -> String {
+    let offset = fixture.find("$0").expect("fixture has a $0 cursor");
+    let text = fixture.replacen("$0", "", 1);
+    let a = Analysis::from_text(&text);
+    let mut items = a.completions(offset);
+    items.sort_by(|x, y| x.sort.cmp(&y.sort));
+    let mut out = String::new();
+    for (i, c) in items.iter().enumerate() {
+        if i == max {
+            out.push_str(&format!("… {} more\n", items.len() - max));
+            break;
+        }
+        let kind = match c.kind {
+            CompletionKind::Key => "key",
+            CompletionKind::Value => "value",
+            CompletionKind::Reference => "ref",
+            CompletionKind::Variable => "var",
+            CompletionKind::Snippet => "snippet",
+        };
+        let replaced = &text[c.replace.start..c.replace.end];
+        out.push_str(&format!("{} ({kind}) [{replaced}] => {:?}\n", c.label, c.insert));
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
+}
+
+fn check(fixture: &str, expect: Expect) {
+    expect.assert_eq(&render(fixture, 8));
+}
+
+fn labels(fixture: &str) -> Vec<String> {
+    let offset = fixture.find("$0").unwrap();
+    let text = fixture.replacen("$0", "", 1);
+    Analysis::from_text(&text).completions(offset).into_iter().map(|c| c.label).collect()
+}
+
+#[test]
+fn top_level_keys() {
+    check(
+        "$0",
+        expect![[r#"
+        environment (key) [] => "environment:\n  - "
+        resources (key) [] => "resources:\n  "
+        services (key) [] => "services:\n  "
+        timers (key) [] => "timers:\n  "
+        balancers (key) [] => "balancers:\n  "
+        labels (key) [] => "labels:\n  "
+        configs (key) [] => "configs:\n  - "
+        appSettings (key) [] => "appSettings:\n  "
+        … 1 more
+    "#]],
+    );
+    check(
+        "services:\n  web: {}\n$0",
+        expect![[r#"
+        environment (key) [] => "environment:\n  - "
+        resources (key) [] => "resources:\n  "
+        timers (key) [] => "timers:\n  "
+        balancers (key) [] => "balancers:\n  "
+        labels (key) [] => "labels:\n  "
+        configs (key) [] => "configs:\n  - "
+        appSettings (key) [] => "appSettings:\n  "
+        budget (key) [] => "budget:\n  "
+    "#]],
+    );
+}
+
+#[test]
+fn service_keys_at_every_level() {
+    check(
+        "services:\n  web:\n    port: 3000\n    $0\n",
+        expect![[r#"
+        build (key) [] => "build: ${1:.}"
+        image (key) [] => "image: "
+        command (key) [] => "command: "
+        ports (key) [] => "ports:\n      - "
+        environment (key) [] => "environment:\n      - "
+        scale (key) [] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        resources (key) [] => "resources:\n      - "
+        … 33 more
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    scale:\n      $0\n",
+        expect![[r#"
+        count (key) [] => "count: "
+        min (key) [] => "min: "
+        max (key) [] => "max: "
+        cpu (key) [] => "cpu: "
+        memory (key) [] => "memory: "
+        limit (key) [] => "limit:\n        "
+        gpu (key) [] => "gpu: "
+        targets (key) [] => "targets:\n        "
+        … 3 more
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    health:\n      path: /\n      $0\n",
+        expect![[r#"
+        interval (key) [] => "interval: "
+        grace (key) [] => "grace: "
+        timeout (key) [] => "timeout: "
+        disable (key) [] => "disable: "
+        port (key) [] => "port: ${1:3000}"
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          $0\n",
+        expect![[r#"
+        id (key) [] => "id: "
+        mountPath (key) [] => "mountPath: "
+        accessMode (key) [] => "accessMode: "
+        storageClass (key) [] => "storageClass: "
+        volumeHandle (key) [] => "volumeHandle: "
+    "#]],
+    );
+    // Keys already present are not offered again; v2 keys never are.
+    let l = labels("services:\n  web:\n    port: 3000\n    build: .\n    $0\n");
+    assert!(!l.contains(&"port".to_string()) && !l.contains(&"build".to_string()));
+    assert!(!l.iter().any(|k| k == "links" || k == "drain" || k == "nlb"));
+    assert!(l.contains(&"scale".to_string()) && l.contains(&"environment".to_string()));
+}
+
+#[test]
+fn resource_options_follow_the_type() {
+    let pg = labels("resources:\n  db:\n    type: postgres\n    options:\n      $0\n");
+    assert!(pg.contains(&"storage".to_string()) && pg.contains(&"version".to_string()));
+    assert!(!pg.contains(&"class".to_string()), "{pg:?}");
+    let rds = labels("resources:\n  db:\n    type: rds-postgres\n    options:\n      $0\n");
+    assert!(rds.contains(&"class".to_string()) && rds.contains(&"encrypted".to_string()), "{rds:?}");
+    check(
+        "resources:\n  db:\n    type: redis\n    options:\n      $0\n",
+        expect![[r#"
+        version (key) [] => "version: "
+        cpu (key) [] => "cpu: "
+        mem (key) [] => "mem: "
+    "#]],
+    );
+}
+
+#[test]
+fn new_entries_get_skeletons() {
+    check(
+        "services:\n  $0\n",
+        expect![[r#"
+        new service (snippet) [] => "${1:web}:\n    build: ${2:.}\n    port: ${3:3000}\n    scale:\n      count: ${4:1}"
+    "#]],
+    );
+    check(
+        "services:\n  jobs: {}\n  web: {}\ntimers:\n  $0\n",
+        expect![[r#"
+        new timer (snippet) [] => "${1:cleanup}:\n    schedule: \"${2:0 3 * * *}\"\n    command: ${3:bin/cleanup}\n    service: ${4|jobs,web|}"
+    "#]],
+    );
+    check(
+        "resources:\n  $0\n",
+        expect![[r#"
+        new resource (snippet) [] => "${1:database}:\n    type: ${2|postgres,postgis,mysql,mariadb,redis,memcached,rds-postgres,rds-mysql,rds-mariadb,elasticache-redis,elasticache-memcached|}"
+    "#]],
+    );
+    check(
+        "services:\n  worker: {}\nbalancers:\n  $0\n",
+        expect![[r#"
+        new balancer (snippet) [] => "${1:tcp}:\n    service: ${2|worker|}\n    ports:\n      ${3:5000}: ${4:3000}"
+    "#]],
+    );
+}
+
+#[test]
+fn values() {
+    check(
+        "resources:\n  db:\n    type: $0\n",
+        expect![[r#"
+        postgres (value) [] => "postgres"
+        postgis (value) [] => "postgis"
+        mysql (value) [] => "mysql"
+        mariadb (value) [] => "mariadb"
+        redis (value) [] => "redis"
+        memcached (value) [] => "memcached"
+        rds-postgres (value) [] => "rds-postgres"
+        rds-mysql (value) [] => "rds-mysql"
+        … 3 more
+    "#]],
+    );
+    check(
+        "timers:\n  t:\n    concurrency: $0\n",
+        expect![[r#"
+        Allow (value) [] => "Allow"
+        Forbid (value) [] => "Forbid"
+        Replace (value) [] => "Replace"
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    internal: $0\n",
+        expect![[r#"
+        true (value) [] => "true"
+        false (value) [] => "false"
+    "#]],
+    );
+    check(
+        "timers:\n  t:\n    schedule: $0\n",
+        expect![[r#"
+        0 * * * * (value) [] => "\"0 * * * *\""
+        */15 * * * * (value) [] => "\"*/15 * * * *\""
+        */5 * * * * (value) [] => "\"*/5 * * * *\""
+        0 0 * * * (value) [] => "\"0 0 * * *\""
+        0 3 * * * (value) [] => "\"0 3 * * *\""
+        0 9 * * 1-5 (value) [] => "\"0 9 * * 1-5\""
+        0 0 * * 0 (value) [] => "\"0 0 * * 0\""
+        0 0 1 * * (value) [] => "\"0 0 1 * *\""
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    scale:\n      count: $0\n",
+        expect![[r#"
+        1 (value) [] => "1"
+        2 (value) [] => "2"
+        2-10 (value) [] => "2-10"
+        0 (value) [] => "0"
+    "#]],
+    );
+    check(
+        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          accessMode: Read$0\n",
+        expect![[r#"
+        ReadWriteOnce (value) [Read] => "ReadWriteOnce"
+        ReadOnlyMany (value) [Read] => "ReadOnlyMany"
+        ReadWriteMany (value) [Read] => "ReadWriteMany"
+    "#]],
+    );
+    check(
+        "balancers:\n  b:\n    ports:\n      5000:\n        protocol: $0\n",
+        expect![[r#"
+        TCP (value) [] => "TCP"
+        UDP (value) [] => "UDP"
+    "#]],
+    );
+}
+
+#[test]
+fn declared_names() {
+    check(
+        "resources:\n  database:\n    type: postgres\n  cache:\n    type: redis\nservices:\n  web:\n    resources:\n      - database\n      - $0\n",
+        expect![[r#"
+            cache (ref) [] => "cache"
+        "#]],
+    );
+    check(
+        "services:\n  web: {}\n  jobs:\n    agent: true\ntimers:\n  t:\n    service: $0\n",
+        expect![[r#"
+        web (ref) [] => "web"
+        jobs (ref) [] => "jobs"
+    "#]],
+    );
+    check(
+        "services:\n  web: {}\nbalancers:\n  b:\n    service: w$0\n",
+        expect![[r#"
+        web (ref) [w] => "web"
+    "#]],
+    );
+    check(
+        "configs:\n  - id: app-config\nservices:\n  web:\n    configMounts:\n      - id: $0\n",
+        expect![[r#"
+            app-config (ref) [] => "app-config"
+        "#]],
+    );
+}
+
+#[test]
+fn environment_names_in_interpolation() {
+    check(
+        "environment:\n  - HOST\n  - PORT=3000\nservices:\n  web:\n    environment:\n      - TOKEN\n    domain: ${$0}\n",
+        expect![[r#"
+            HOST (var) [] => "HOST"
+            PORT (var) [] => "PORT"
+            TOKEN (var) [] => "TOKEN"
+        "#]],
+    );
+    check(
+        "environment:\n  - HOST\nservices:\n  web:\n    domain: ${HO$0\n",
+        expect![[r#"
+        HOST (var) [HO] => "HOST"
+    "#]],
+    );
+}
+
+#[test]
+fn broken_documents() {
+    // 1. A key being typed, no colon yet.
+    check(
+        "services:\n  web:\n    sca$0\n    port: 3000\n",
+        expect![[r#"
+        build (key) [sca] => "build: ${1:.}"
+        image (key) [sca] => "image: "
+        command (key) [sca] => "command: "
+        ports (key) [sca] => "ports:\n      - "
+        environment (key) [sca] => "environment:\n      - "
+        scale (key) [sca] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [sca] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        resources (key) [sca] => "resources:\n      - "
+        … 33 more
+    "#]],
+    );
+    // 2. The same at the end of the file.
+    check(
+        "services:\n  web:\n    port: 3000\n    hea$0",
+        expect![[r#"
+        build (key) [hea] => "build: ${1:.}"
+        image (key) [hea] => "image: "
+        command (key) [hea] => "command: "
+        ports (key) [hea] => "ports:\n      - "
+        environment (key) [hea] => "environment:\n      - "
+        scale (key) [hea] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [hea] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        resources (key) [hea] => "resources:\n      - "
+        … 33 more
+    "#]],
+    );
+    // 3. An empty list item.
+    check(
+        "resources:\n  db:\n    type: postgres\nservices:\n  web:\n    resources:\n      -$0\n",
+        expect![[r#"
+        db (ref) [] => "db"
+    "#]],
+    );
+    // 4. A syntax error elsewhere in the file.
+    check(
+        "services:\n  web:\n    command: \"unclosed\n    port: 3000\n  worker:\n    $0\n",
+        expect![[r#"
+        build (key) [] => "build: ${1:.}"
+        image (key) [] => "image: "
+        command (key) [] => "command: "
+        port (key) [] => "port: ${1:3000}"
+        ports (key) [] => "ports:\n      - "
+        environment (key) [] => "environment:\n      - "
+        scale (key) [] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        … 34 more
+    "#]],
+    );
+    // 5. A wrongly indented line above.
+    check(
+        "services:\n  web:\n   command: x\n    port: 3000\n  worker:\n    sc$0\n",
+        expect![[r#"
+        build (key) [sc] => "build: ${1:.}"
+        image (key) [sc] => "image: "
+        command (key) [sc] => "command: "
+        port (key) [sc] => "port: ${1:3000}"
+        ports (key) [sc] => "ports:\n      - "
+        environment (key) [sc] => "environment:\n      - "
+        scale (key) [sc] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [sc] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        … 34 more
+    "#]],
+    );
+    // 6. A half-typed value after a colon.
+    check(
+        "timers:\n  t:\n    concurrency: Fo$0\n",
+        expect![[r#"
+        Allow (value) [Fo] => "Allow"
+        Forbid (value) [Fo] => "Forbid"
+        Replace (value) [Fo] => "Replace"
+    "#]],
+    );
+    // 7. A top-level key being typed at the end of the file.
+    check(
+        "services:\n  web: {}\nreso$0",
+        expect![[r#"
+        environment (key) [reso] => "environment:\n  - "
+        resources (key) [reso] => "resources:\n  "
+        timers (key) [reso] => "timers:\n  "
+        balancers (key) [reso] => "balancers:\n  "
+        labels (key) [reso] => "labels:\n  "
+        configs (key) [reso] => "configs:\n  - "
+        appSettings (key) [reso] => "appSettings:\n  "
+        budget (key) [reso] => "budget:\n  "
+    "#]],
+    );
+    // 8. A tab-indented line elsewhere.
+    check(
+        "services:\n  web:\n\tport: 1\n  worker:\n    $0\n",
+        expect![[r#"
+        build (key) [] => "build: ${1:.}"
+        image (key) [] => "image: "
+        command (key) [] => "command: "
+        port (key) [] => "port: ${1:3000}"
+        ports (key) [] => "ports:\n      - "
+        environment (key) [] => "environment:\n      - "
+        scale (key) [] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        … 34 more
+    "#]],
+    );
+    // 9. An unclosed flow map on the line before.
+    check(
+        "services:\n  web:\n    health: {path: /x\n    $0\n",
+        expect![[r#"
+        build (key) [] => "build: ${1:.}"
+        image (key) [] => "image: "
+        command (key) [] => "command: "
+        port (key) [] => "port: ${1:3000}"
+        ports (key) [] => "ports:\n      - "
+        environment (key) [] => "environment:\n      - "
+        scale (key) [] => "scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}"
+        health (key) [] => "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}"
+        … 34 more
+    "#]],
+    );
+    // 10. A key with its colon but no value yet, in a broken document.
+    check(
+        "services:\n  web:\n    sca\n  worker:\n    agent: $0\n",
+        expect![[r#"
+        true (value) [] => "true"
+        false (value) [] => "false"
+    "#]],
+    );
+    // 11. Inside a comment: nothing.
+    check(
+        "services:\n  web: # sc$0\n",
+        expect![[r#"
+        (none)
+    "#]],
+    );
+}
