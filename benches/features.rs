@@ -90,6 +90,15 @@ fn main() {
             hovers.push(d);
         }
         stats(&format!("hover ({answered} answered)"), hovers);
+        // Completions at the start of each of those lines (keys) and after their colon (values).
+        let mut comps = Vec::new();
+        for &o in &offsets {
+            let line_start = text[..o].rfind('\n').map_or(0, |i| i + 1);
+            let indent = text[line_start..].len() - text[line_start..].trim_start().len();
+            comps.push(time(|| a.completions(line_start + indent)).1);
+            comps.push(time(|| a.completions(o + 3)).1);
+        }
+        stats("completion", comps);
         stats("key path at offset", offsets.iter().map(|&o| time(|| a.key_path_at(o)).1).collect());
     }
 }
