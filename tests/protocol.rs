@@ -355,12 +355,12 @@ async fn document_symbols_of_the_example() {
           analytics-db (rds-postgres) Struct 44:2-44:14
           sessions (elasticache-redis) Struct 58:2-58:10
         services Namespace 71:0-71:8
-          web (Deployment, port 3000) Class 83:2-83:5
+          web (Deployment, Service, Ingress, HPA) Class 83:2-83:5
             PORT (= 3000) Variable 106:8-106:12
             WEB_HOST Variable 107:8-107:16
           worker (Deployment) Class 210:2-210:8
             QUEUE_NAME (= default) Variable 214:8-214:18
-          agent (DaemonSet) Class 237:2-237:7
+          agent (DaemonSet, Service) Class 237:2-237:7
           jobs (Deployment) Class 251:2-251:6
         timers Namespace 267:0-267:6
           cleanup (0 3 * * *) Event 269:2-269:9
@@ -880,5 +880,96 @@ async fn completion_edit_ranges_are_utf16_after_an_emoji() {
     let host = &list["items"][0];
     assert_eq!(host["label"], "HOST", "{list}");
     assert_eq!(fmt_range(&host["textEdit"]["range"]), "5:16-5:18");
+    finish(client, server).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// navigation and editor depth
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capabilities_are_registered_statically() {
+    // A client without any dynamic registration support gets every feature from `initialize`.
+    let (mut client, server) = start();
+    let result = client.initialize(json!({})).await;
+    let caps = &result["capabilities"];
+    for cap in [
+        "hoverProvider",
+        "completionProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "documentHighlightProvider",
+        "renameProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "inlayHintProvider",
+        "codeLensProvider",
+        "foldingRangeProvider",
+        "selectionRangeProvider",
+        "semanticTokensProvider",
+        "codeActionProvider",
+        "executeCommandProvider",
+    ] {
+        assert!(!caps[cap].is_null(), "{cap} missing: {caps}");
+    }
+    assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["convox.kubectl"]));
+    assert_eq!(caps["semanticTokensProvider"]["legend"]["tokenTypes"][1], "class");
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn definition_rename_and_code_lens_over_the_protocol() {
+    let (mut client, server) = start();
+    client
+        .initialize(json!({"workspace": {"workspaceEdit": {"documentChanges": true, "changeAnnotationSupport": {}}}}))
+        .await;
+    let uri = "untitled:convox.yml";
+    let text = "services:\n  jobs: {}\ntimers:\n  cleanup:\n    schedule: \"0 3 * * *\"\n    service: jobs\n";
+    client.did_open(uri, 1, text).await;
+    let def = client
+        .request_ok(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 5, "character": 15}}),
+        )
+        .await;
+    assert_eq!(fmt_range(&def[0]["range"]), "1:2-1:6", "{def}");
+
+    let prep = client
+        .request_ok(
+            "textDocument/prepareRename",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 4}}),
+        )
+        .await;
+    assert_eq!(prep["placeholder"], "cleanup");
+    let edit = client
+        .request_ok(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}, "newName": "tasks"}),
+        )
+        .await;
+    let edits = edit["documentChanges"][0]["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{edit}");
+    let label = edit["changeAnnotations"]["convox-rename"]["label"].as_str().unwrap();
+    assert!(label.contains("Secret env-jobs → env-tasks"), "{label}");
+    // An invalid name is refused with the reason.
+    let bad = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}, "newName": "Tasks"}),
+        )
+        .await;
+    assert!(bad["error"]["message"].as_str().unwrap().contains("must contain only lowercase"), "{bad}");
+
+    let lenses = client.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
+    let lens = &lenses[0];
+    assert_eq!(lens["command"]["command"], "convox.kubectl");
+    let cmd = lens["command"]["arguments"][0].clone();
+    let ran =
+        client.request_ok("workspace/executeCommand", json!({"command": "convox.kubectl", "arguments": [cmd]})).await;
+    assert_eq!(ran, cmd);
+
+    let tokens = client.request_ok("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}})).await;
+    // `services` at 0:0, a namespace (type 0), 8 long.
+    assert_eq!(tokens["data"].as_array().unwrap()[..5], [json!(0), json!(0), json!(8), json!(0), json!(0)]);
     finish(client, server).await;
 }

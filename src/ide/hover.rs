@@ -955,3 +955,23 @@ pub(super) fn explain(a: &Analysis, ctx: &Context) -> Vec<ExplainRow> {
     }
     rows
 }
+
+/// The objects a declared name becomes here, as `Kind name` (the knowledge base's list for the
+/// section, with conditions decided): for symbols, inlay hints and code lenses.
+pub(super) fn entity_objects(a: &Analysis, ctx: &Context, section: &str, name: &str) -> Vec<(String, String)> {
+    let path = KeyPath(vec![Segment::Key(section.to_string()), Segment::Key(name.to_string())]);
+    let b = Bind::new(a, ctx, &path);
+    let Some(doc) = schema::schema().get(&format!("{section}.*")) else { return Vec::new() };
+    doc.k8s
+        .iter()
+        .filter(|r| r.when.is_some_and(|w| b.holds(w) == Some(true)) || r.when.is_none())
+        .map(|r| (r.kind.clone(), b.fill(&r.name)))
+        .collect()
+}
+
+/// The first kubectl command for a declared name (the one a code lens shows).
+pub(super) fn main_command(a: &Analysis, ctx: &Context, section: &str, name: &str) -> Option<String> {
+    let h = entity_hover(a, ctx, section, name, TextRange::default())?;
+    let block = h.markdown.split("```sh\n").nth(1)?;
+    block.lines().next().map(str::to_string)
+}

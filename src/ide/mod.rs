@@ -3,7 +3,10 @@
 
 mod completion;
 mod diagnostics;
+mod hints;
 mod hover;
+pub mod navigation;
+pub mod structure;
 mod symbols;
 mod validate;
 
@@ -11,6 +14,7 @@ use std::sync::Arc;
 
 pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
+pub use hints::{CodeLens, HintConfig, InlayHint};
 pub use hover::{ExplainRow, Hover};
 pub use symbols::{Symbol, SymbolKind};
 
@@ -60,6 +64,14 @@ impl Analysis {
 
     pub fn completions(&self, offset: usize) -> Vec<CompletionItem> {
         completion::completions(self, offset)
+    }
+
+    pub fn inlay_hints(&self, ctx: &Context, range: crate::text::TextRange, config: HintConfig) -> Vec<InlayHint> {
+        hints::inlay_hints(self, ctx, range, config)
+    }
+
+    pub fn code_lenses(&self, ctx: &Context) -> Vec<CodeLens> {
+        hints::code_lenses(self, ctx)
     }
 
     pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {

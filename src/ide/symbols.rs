@@ -66,11 +66,24 @@ pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
                     .services
                     .iter()
                     .map(|s| {
-                        let what = if s.agent.as_ref().is_some_and(|a| a.value) { "DaemonSet" } else { "Deployment" };
-                        let detail = match &s.port {
-                            Some(p) => format!("{what}, port {}", p.value.port),
-                            None => what.to_string(),
-                        };
+                        // The kinds it becomes: `Deployment, Service, Ingress, HPA`.
+                        let ctx = crate::context::Context::default();
+                        let mut kinds: Vec<&str> = Vec::new();
+                        for (k, _) in super::hover::entity_objects(a, &ctx, "services", &s.name.value) {
+                            let k = match k.as_str() {
+                                "Deployment" => "Deployment",
+                                "DaemonSet" => "DaemonSet",
+                                "Service" => "Service",
+                                "Ingress" => "Ingress",
+                                "HorizontalPodAutoscaler" => "HPA",
+                                "ScaledObject" => "ScaledObject",
+                                _ => continue,
+                            };
+                            if !kinds.contains(&k) {
+                                kinds.push(k);
+                            }
+                        }
+                        let detail = kinds.join(", ");
                         let mut sym = leaf(&s.name, Some(detail), SymbolKind::Service, s.range);
                         sym.children = env(&s.environment);
                         sym

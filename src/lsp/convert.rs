@@ -144,3 +144,150 @@ pub fn completion(text: &Text, c: &ide::CompletionItem, enc: PositionEncoding) -
         ..Default::default()
     }
 }
+
+pub fn location(text: &Text, uri: &lsp::Uri, r: TextRange, enc: PositionEncoding) -> lsp::Location {
+    lsp::Location { uri: uri.clone(), range: range(text, r, enc) }
+}
+
+/// Semantic tokens in the protocol's relative encoding (each token one line).
+pub fn semantic_tokens(
+    text: &Text,
+    tokens: &[ide::structure::Token],
+    enc: PositionEncoding,
+) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut prev_line, mut prev_col) = (0u32, 0u32);
+    for t in tokens {
+        let start = text.position(t.range.start, enc);
+        let end = text.position(t.range.end, enc);
+        if end.line != start.line {
+            continue;
+        }
+        let delta_line = start.line - prev_line;
+        let delta_start = if delta_line == 0 { start.col - prev_col } else { start.col };
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length: end.col - start.col,
+            token_type: t.token_type,
+            token_modifiers_bitset: t.modifiers,
+        });
+        prev_line = start.line;
+        prev_col = start.col;
+    }
+    out
+}
+
+pub fn rename_edit(
+    text: &Text,
+    uri: &lsp::Uri,
+    r: &ide::navigation::Rename,
+    annotate: bool,
+    enc: PositionEncoding,
+) -> lsp::WorkspaceEdit {
+    if !annotate {
+        let edits = r
+            .edits
+            .iter()
+            .map(|(rg, new)| lsp::TextEdit { range: range(text, *rg, enc), new_text: new.clone() })
+            .collect();
+        let mut changes = std::collections::HashMap::new();
+        changes.insert(uri.clone(), edits);
+        return lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() };
+    }
+    // With the client's support, the rename says which Kubernetes objects change with it.
+    let id = "convox-rename".to_string();
+    let edits = r
+        .edits
+        .iter()
+        .map(|(rg, new)| {
+            lsp::OneOf::Right(lsp::AnnotatedTextEdit {
+                text_edit: lsp::TextEdit { range: range(text, *rg, enc), new_text: new.clone() },
+                annotation_id: id.clone(),
+            })
+        })
+        .collect();
+    let mut annotations = std::collections::HashMap::new();
+    annotations.insert(
+        id,
+        lsp::ChangeAnnotation {
+            label: format!("Kubernetes objects get new names: {}", r.consequences.join("; ")),
+            needs_confirmation: Some(true),
+            description: Some("Convox creates the new objects and removes the old ones at the next deploy".to_string()),
+        },
+    );
+    lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Edits(vec![lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: None },
+            edits,
+        }])),
+        change_annotations: Some(annotations),
+        ..Default::default()
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the protocol type.
+pub fn workspace_symbol(
+    text: &Text,
+    uri: &lsp::Uri,
+    s: &ide::Symbol,
+    section: &str,
+    enc: PositionEncoding,
+) -> lsp::SymbolInformation {
+    let doc = symbol(text, s, enc);
+    lsp::SymbolInformation {
+        name: s.name.clone(),
+        kind: doc.kind,
+        tags: None,
+        deprecated: None,
+        location: location(text, uri, s.selection_range, enc),
+        container_name: Some(section.to_string()),
+    }
+}
+
+pub fn inlay_hint(text: &Text, h: &ide::InlayHint, enc: PositionEncoding) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position: position(text, h.offset, enc),
+        label: lsp::InlayHintLabel::String(h.label.clone()),
+        kind: None,
+        text_edits: None,
+        tooltip: h.tooltip.clone().map(lsp::InlayHintTooltip::String),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
+}
+
+pub fn code_lens(text: &Text, l: &ide::CodeLens, command: &str, enc: PositionEncoding) -> lsp::CodeLens {
+    lsp::CodeLens {
+        range: range(text, l.range, enc),
+        command: Some(lsp::Command {
+            title: format!("$ {}", l.command),
+            command: command.to_string(),
+            arguments: Some(vec![serde_json::Value::String(l.command.clone())]),
+        }),
+        data: None,
+    }
+}
+
+pub fn folding_range(text: &Text, r: TextRange, enc: PositionEncoding) -> lsp::FoldingRange {
+    let start = position(text, r.start, enc);
+    let end = position(text, r.end, enc);
+    lsp::FoldingRange {
+        start_line: start.line,
+        start_character: None,
+        end_line: end.line,
+        end_character: None,
+        kind: Some(lsp::FoldingRangeKind::Region),
+        collapsed_text: None,
+    }
+}
+
+/// Innermost first: each range's parent is the next one.
+pub fn selection_range(text: &Text, chain: &[TextRange], enc: PositionEncoding) -> lsp::SelectionRange {
+    let mut parent: Option<Box<lsp::SelectionRange>> = None;
+    for r in chain.iter().rev() {
+        parent = Some(Box::new(lsp::SelectionRange { range: range(text, *r, enc), parent }));
+    }
+    parent.map(|b| *b).unwrap_or(lsp::SelectionRange { range: range(text, TextRange::default(), enc), parent: None })
+}

@@ -16,7 +16,7 @@ use super::convert;
 use super::documents::{Documents, Snapshot};
 use super::settings::Settings;
 use crate::context::{self, Context, Sources};
-use crate::ide::Analysis;
+use crate::ide::{Analysis, navigation};
 use crate::text::PositionEncoding;
 
 #[derive(Default)]
@@ -26,6 +26,8 @@ struct State {
     settings: Settings,
     /// The client answers `workspace/configuration`.
     pull_configuration: bool,
+    /// The client takes change annotations in workspace edits (rename's confirmation).
+    change_annotations: bool,
 }
 
 impl State {
@@ -67,6 +69,10 @@ enum Publish {
     Refresh(Uri),
     Closed(Uri),
 }
+
+/// The code lens command: shows (and returns) a kubectl command. The VS Code extension copies it
+/// to the clipboard or runs it in a terminal instead; other editors get a message with it.
+pub const KUBECTL_COMMAND: &str = "convox.kubectl";
 
 pub struct Server {
     client: Client,
@@ -178,6 +184,13 @@ impl LanguageServer for Server {
             state.encoding = encoding;
             state.pull_configuration =
                 params.capabilities.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false);
+            state.change_annotations = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.change_annotation_support.as_ref())
+                .is_some();
             if let Some(settings) = params.initialization_options.as_ref().and_then(Settings::from_value) {
                 state.settings = settings;
             }
@@ -196,6 +209,39 @@ impl LanguageServer for Server {
                     trigger_characters: Some([":", " ", "-", "{"].map(String::from).to_vec()),
                     ..Default::default()
                 }),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: Default::default(),
+                })),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![KUBECTL_COMMAND.to_string()],
+                    ..Default::default()
+                }),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                    SemanticTokensOptions {
+                        legend: SemanticTokensLegend {
+                            token_types: crate::ide::structure::TOKEN_TYPES
+                                .iter()
+                                .map(|t| SemanticTokenType::new(t))
+                                .collect(),
+                            token_modifiers: crate::ide::structure::TOKEN_MODIFIERS
+                                .iter()
+                                .map(|m| SemanticTokenModifier::new(m))
+                                .collect(),
+                        },
+                        full: Some(SemanticTokensFullOptions::Bool(true)),
+                        range: None,
+                        work_done_progress_options: Default::default(),
+                    },
+                )),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
@@ -293,6 +339,154 @@ impl LanguageServer for Server {
             .map(|c| convert::completion(&snap.text, c, snap.encoding))
             .collect();
         Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let pos = params.text_document_position_params;
+        let uri = pos.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+        let locations: Vec<Location> = navigation::definition(&snap.analysis, offset)
+            .into_iter()
+            .map(|r| convert::location(&snap.text, &uri, r, snap.encoding))
+            .collect();
+        Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let pos = params.text_document_position;
+        let uri = pos.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+        let refs = navigation::references(&snap.analysis, offset, params.context.include_declaration);
+        Ok(Some(refs.into_iter().map(|r| convert::location(&snap.text, &uri, r, snap.encoding)).collect()))
+    }
+
+    async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
+        let pos = params.text_document_position_params;
+        let Some(snap) = self.snapshot(&pos.text_document.uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+        let highlights = navigation::highlights(&snap.analysis, offset)
+            .into_iter()
+            .map(|(r, decl)| DocumentHighlight {
+                range: convert::range(&snap.text, r, snap.encoding),
+                kind: Some(if decl { DocumentHighlightKind::WRITE } else { DocumentHighlightKind::READ }),
+            })
+            .collect();
+        Ok(Some(highlights))
+    }
+
+    async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, params.position, snap.encoding);
+        match navigation::prepare_rename(&snap.analysis, offset) {
+            Ok((r, name)) => Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: convert::range(&snap.text, r, snap.encoding),
+                placeholder: name,
+            })),
+            Err(message) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(message)),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let pos = params.text_document_position;
+        let uri = pos.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+        let rename = navigation::rename(&snap.analysis, offset, &params.new_name)
+            .map_err(tower_lsp_server::jsonrpc::Error::invalid_params)?;
+        let annotate = lock(&self.state).change_annotations && !rename.consequences.is_empty();
+        Ok(Some(convert::rename_edit(&snap.text, &uri, &rename, annotate, snap.encoding)))
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        let query = params.query.to_lowercase();
+        let snapshots: Vec<(Uri, Snapshot)> = {
+            let state = lock(&self.state);
+            state
+                .documents
+                .uris()
+                .filter_map(|u| Some((u.clone(), state.documents.snapshot(u, state.encoding)?)))
+                .collect()
+        };
+        let mut out = Vec::new();
+        for (uri, snap) in snapshots {
+            for section in snap.analysis.document_symbols() {
+                for s in &section.children {
+                    if query.is_empty() || s.name.to_lowercase().contains(&query) {
+                        out.push(convert::workspace_symbol(&snap.text, &uri, s, &section.name, snap.encoding));
+                    }
+                }
+            }
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(out)))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let settings = lock(&self.state).settings.inlay_hints;
+        let config = crate::ide::HintConfig { objects: settings.objects, defaults: settings.defaults };
+        let start = convert::offset(&snap.text, params.range.start, snap.encoding);
+        let end = convert::offset(&snap.text, params.range.end, snap.encoding);
+        let hints = snap.analysis.inlay_hints(&snap.context, crate::text::TextRange::new(start, end), config);
+        Ok(Some(hints.iter().map(|h| convert::inlay_hint(&snap.text, h, snap.encoding)).collect()))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let lenses = snap.analysis.code_lenses(&snap.context);
+        Ok(Some(lenses.iter().map(|l| convert::code_lens(&snap.text, l, KUBECTL_COMMAND, snap.encoding)).collect()))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != KUBECTL_COMMAND {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let Some(cmd) = params.arguments.first().and_then(|a| a.as_str()).map(str::to_string) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "convox.kubectl takes the command as its argument",
+            ));
+        };
+        // Not awaited: the message must not hold this handler (the client may answer slowly).
+        let client = self.client.clone();
+        let message = cmd.clone();
+        tokio::spawn(async move { client.show_message(MessageType::INFO, message).await });
+        Ok(Some(LSPAny::String(cmd)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let ranges = crate::ide::structure::folding_ranges(&snap.analysis);
+        Ok(Some(ranges.iter().map(|r| convert::folding_range(&snap.text, *r, snap.encoding)).collect()))
+    }
+
+    async fn selection_range(&self, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let out = params
+            .positions
+            .iter()
+            .map(|p| {
+                let offset = convert::offset(&snap.text, *p, snap.encoding);
+                convert::selection_range(
+                    &snap.text,
+                    &crate::ide::structure::selection_ranges(&snap.analysis, offset),
+                    snap.encoding,
+                )
+            })
+            .collect();
+        Ok(Some(out))
+    }
+
+    async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let tokens = crate::ide::structure::semantic_tokens(&snap.analysis);
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: None,
+            data: convert::semantic_tokens(&snap.text, &tokens, snap.encoding),
+        })))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

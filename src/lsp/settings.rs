@@ -14,6 +14,24 @@ pub struct Settings {
     pub app: Option<String>,
     /// Severity per diagnostic code: `error`, `warning`, `info`, `hint` or `off`.
     pub diagnostics: std::collections::BTreeMap<String, String>,
+    /// Which inlay hints to show.
+    #[serde(rename = "inlayHints")]
+    pub inlay_hints: InlayHintSettings,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct InlayHintSettings {
+    /// After each declared name, the objects it becomes (default on).
+    pub objects: bool,
+    /// After `health:` and `scale:`, the defaults Convox fills in (default off).
+    pub defaults: bool,
+}
+
+impl Default for InlayHintSettings {
+    fn default() -> Self {
+        Self { objects: true, defaults: false }
+    }
 }
 
 impl Settings {

@@ -1,0 +1,204 @@
+//! Names and where they are used: every declaration (services, resources, timers, balancers,
+//! configs, environment variables) and every reference to one, for definition, references,
+//! highlights, rename and semantic tokens.
+
+use super::Analysis;
+use crate::model::{Manifest, Name};
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    Service,
+    Resource,
+    Timer,
+    Balancer,
+    Config,
+    EnvVar,
+}
+
+impl NameKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameKind::Service => "service",
+            NameKind::Resource => "resource",
+            NameKind::Timer => "timer",
+            NameKind::Balancer => "balancer",
+            NameKind::Config => "config",
+            NameKind::EnvVar => "environment variable",
+        }
+    }
+}
+
+/// One occurrence of a name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub kind: NameKind,
+    pub name: String,
+    pub range: TextRange,
+    pub declaration: bool,
+}
+
+fn push(out: &mut Vec<Occurrence>, kind: NameKind, n: &Name, declaration: bool) {
+    if !n.value.is_empty() {
+        out.push(Occurrence { kind, name: n.value.clone(), range: n.range, declaration });
+    }
+}
+
+/// Every declaration and reference in the file, in no particular order.
+pub fn occurrences(a: &Analysis) -> Vec<Occurrence> {
+    let m: &Manifest = a.model();
+    let mut out = Vec::new();
+    for s in &m.services {
+        push(&mut out, NameKind::Service, &s.name, true);
+        for r in &s.resources {
+            push(&mut out, NameKind::Resource, &r.name, false);
+        }
+        for c in &s.config_mounts {
+            push(&mut out, NameKind::Config, c, false);
+        }
+        for e in &s.environment {
+            push(&mut out, NameKind::EnvVar, &e.name, true);
+        }
+    }
+    for r in &m.resources {
+        push(&mut out, NameKind::Resource, &r.name, true);
+    }
+    for t in &m.timers {
+        push(&mut out, NameKind::Timer, &t.name, true);
+        if let Some(s) = &t.service {
+            push(&mut out, NameKind::Service, s, false);
+        }
+    }
+    for b in &m.balancers {
+        push(&mut out, NameKind::Balancer, &b.name, true);
+        if let Some(s) = &b.service {
+            push(&mut out, NameKind::Service, s, false);
+        }
+    }
+    for c in &m.configs {
+        if let Some(id) = &c.id {
+            push(&mut out, NameKind::Config, id, true);
+        }
+    }
+    if let Some(b) = &m.budget {
+        for n in &b.never_auto_shutdown {
+            push(&mut out, NameKind::Service, n, false);
+        }
+    }
+    for e in &m.environment {
+        push(&mut out, NameKind::EnvVar, &e.name, true);
+    }
+    // `${VAR}` anywhere in the text.
+    let text = a.text();
+    let mut at = 0;
+    while let Some(i) = text[at..].find("${") {
+        let start = at + i + 2;
+        let Some(len) = text[start..].find(['}', '\n']) else { break };
+        let end = start + len;
+        let var = &text[start..end];
+        if text.as_bytes().get(end) == Some(&b'}') && !var.is_empty() && !var.contains(":-") {
+            out.push(Occurrence {
+                kind: NameKind::EnvVar,
+                name: var.to_string(),
+                range: TextRange::new(start, end),
+                declaration: false,
+            });
+        }
+        at = end;
+    }
+    out
+}
+
+/// The occurrence under the cursor.
+pub fn at(a: &Analysis, offset: usize) -> Option<Occurrence> {
+    occurrences(a).into_iter().filter(|o| o.range.contains_inclusive(offset)).min_by_key(|o| o.range.len())
+}
+
+/// Every occurrence of the same name (the declarations first).
+pub fn related(a: &Analysis, o: &Occurrence) -> Vec<Occurrence> {
+    let mut v: Vec<Occurrence> = occurrences(a).into_iter().filter(|x| x.kind == o.kind && x.name == o.name).collect();
+    v.sort_by_key(|x| (!x.declaration, x.range.start));
+    v
+}
+
+/// Go to definition: the declarations of the name under the cursor.
+pub fn definition(a: &Analysis, offset: usize) -> Vec<TextRange> {
+    let Some(o) = at(a, offset) else { return Vec::new() };
+    related(a, &o).into_iter().filter(|x| x.declaration).map(|x| x.range).collect()
+}
+
+/// Find references: every use, with or without the declarations.
+pub fn references(a: &Analysis, offset: usize, include_declaration: bool) -> Vec<TextRange> {
+    let Some(o) = at(a, offset) else { return Vec::new() };
+    related(a, &o).into_iter().filter(|x| include_declaration || !x.declaration).map(|x| x.range).collect()
+}
+
+/// Document highlight: `(range, is the declaration)`.
+pub fn highlights(a: &Analysis, offset: usize) -> Vec<(TextRange, bool)> {
+    let Some(o) = at(a, offset) else { return Vec::new() };
+    related(a, &o).into_iter().map(|x| (x.range, x.declaration)).collect()
+}
+
+/// What a rename would do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rename {
+    pub edits: Vec<(TextRange, String)>,
+    /// The Kubernetes names (and variables) that change with it, for the user to confirm.
+    pub consequences: Vec<String>,
+}
+
+/// The name that can be renamed at the cursor, with its range.
+pub fn prepare_rename(a: &Analysis, offset: usize) -> Result<(TextRange, String), String> {
+    let o = at(a, offset).ok_or_else(|| "no service, resource, timer or balancer name here".to_string())?;
+    match o.kind {
+        NameKind::Service | NameKind::Resource | NameKind::Timer | NameKind::Balancer => Ok((o.range, o.name)),
+        k => Err(format!("renaming a {} is not supported", k.as_str())),
+    }
+}
+
+/// Renames the name at the cursor everywhere, refusing names Convox rejects.
+pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, String> {
+    prepare_rename(a, offset)?;
+    let o = at(a, offset).expect("prepare_rename found it");
+    let valid = {
+        let mut c = new_name.chars();
+        c.next().is_some_and(|f| f.is_ascii_lowercase())
+            && c.all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || x == '-')
+    };
+    if !valid {
+        return Err(format!(
+            "{} name {new_name} invalid, must contain only lowercase alphanumeric and dashes (starting with a letter)",
+            o.kind.as_str()
+        ));
+    }
+    let related = related(a, &o);
+    if occurrences(a).iter().any(|x| x.kind == o.kind && x.declaration && x.name == new_name) {
+        return Err(format!("a {} named {new_name} already exists", o.kind.as_str()));
+    }
+    let old = o.name.as_str();
+    let consequences = match o.kind {
+        NameKind::Service => vec![
+            format!("Deployment/Service/Ingress/HPA {old} → {new_name}"),
+            format!("Secret env-{old} → env-{new_name}"),
+            format!("ServiceAccount {old} → {new_name}"),
+        ],
+        NameKind::Resource => vec![
+            format!("resource-{} → resource-{}", crate::model::k8s_name(old), crate::model::k8s_name(new_name)),
+            format!(
+                "{}_URL… → {}_URL… in the services that link it",
+                crate::model::env_prefix(old),
+                crate::model::env_prefix(new_name)
+            ),
+            "a containerized resource starts empty under its new name".to_string(),
+        ],
+        NameKind::Timer => vec![
+            format!("CronJob timer-{old} → timer-{new_name}"),
+            format!("ServiceAccount timer-{old} → timer-{new_name}"),
+        ],
+        NameKind::Balancer => {
+            vec![format!("Service balancer-{old} → balancer-{new_name} (a new load balancer address)")]
+        }
+        _ => Vec::new(),
+    };
+    Ok(Rename { edits: related.into_iter().map(|x| (x.range, new_name.to_string())).collect(), consequences })
+}
