@@ -495,6 +495,23 @@ check('completion: a new service, resource, timer and balancer from scratch', fu
   H.eq(web.textEdit.newText, 'scale:\n      count: ${1:1}\n      cpu: ${2:250}\n      memory: ${3:512}', 'scale snippet')
 end, { needs = { 'broken fixture: error diagnostic on line ' .. BROKEN_LINE } })
 
+check('go to definition and rename through Neovim', function()
+  local b = S.bufs['convox.broken.yml']
+  vim.api.nvim_buf_set_lines(b, 0, -1, false, {
+    'services:', '  jobs: {}', 'timers:', '  cleanup:', '    schedule: "0 3 * * *"', '    service: jobs',
+  })
+  local uri = vim.uri_from_bufnr(b)
+  local def = H.request(b, 'textDocument/definition', { textDocument = { uri = uri }, position = { line = 5, character = 15 } })
+  local loc = def[1] or def
+  H.eq({ loc.range.start.line, loc.range.start.character }, { 1, 2 }, 'definition of jobs')
+  local edit = H.request(b, 'textDocument/rename', { textDocument = { uri = uri }, position = { line = 1, character = 3 }, newName = 'tasks' })
+  H.assert(edit, 'no rename edit')
+  vim.lsp.util.apply_workspace_edit(edit, 'utf-8')
+  local lines = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+  H.eq(lines[2], '  tasks: {}', 'renamed declaration')
+  H.eq(lines[6], '    service: tasks', 'renamed reference')
+end, { needs = { 'broken fixture: error diagnostic on line ' .. BROKEN_LINE } })
+
 check('vim.lsp.stop_client: server exits cleanly', function()
   local id = H.assert(S.client_id, 'no client')
   local pids = S.pids or {}
