@@ -53,6 +53,12 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
     },
+    /// Print a JSON Schema of convox.yml (for yaml-language-server, IntelliJ and other YAML tools).
+    Schema {
+        /// `2020-12` (default) or `07`.
+        #[arg(long, default_value = "2020-12", value_parser = ["2020-12", "07"])]
+        draft: String,
+    },
     /// Show what each key becomes in Kubernetes and the kubectl commands to inspect it: the whole
     /// file, or one key (`services.web.scale.count`) in full.
     Explain {
@@ -100,6 +106,12 @@ fn main() {
             let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename };
             let outcome = cli::check(&paths, &options, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
+        }
+        Command::Schema { draft } => {
+            use convox_lsp::schema::json_schema;
+            let d = if draft == "07" { json_schema::Draft::Draft07 } else { json_schema::Draft::Draft202012 };
+            print!("{}", json_schema::to_string(&json_schema::generate(convox_lsp::schema::schema(), d)));
+            0
         }
         Command::Explain { path, key, rack, app } => {
             let mut sources = context::Sources::from_environment();

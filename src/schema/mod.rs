@@ -3,6 +3,7 @@
 //! (`data/*.yml`, format in `FORMAT.md`), embedded in the binary and read once. Hover, completion,
 //! validation, `docs/reference.md` and the JSON Schema all read it from here.
 
+pub mod json_schema;
 mod load;
 pub mod reference;
 
