@@ -53,6 +53,22 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
     },
+    /// Print the Kubernetes objects Convox would render for a manifest, as YAML, with comments
+    /// naming the convox.yml key each field comes from.
+    Render {
+        /// The manifest; `-` reads standard input.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// Only this service (and the timers that run on it).
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
+        #[arg(long)]
+        rack: Option<String>,
+        /// The app (else .convox/app, else the manifest's directory name).
+        #[arg(long)]
+        app: Option<String>,
+    },
     /// Print a JSON Schema of convox.yml (for yaml-language-server, IntelliJ and other YAML tools).
     Schema {
         /// `2020-12` (default) or `07`.
@@ -106,6 +122,27 @@ fn main() {
             let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename };
             let outcome = cli::check(&paths, &options, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
+        }
+        Command::Render { path, service, rack, app } => {
+            let mut sources = context::Sources::from_environment();
+            sources.rack_setting = rack;
+            sources.app_setting = app;
+            let manifest = (path != "-").then(|| std::path::PathBuf::from(&path));
+            let ctx = context::discover(manifest.as_deref(), &sources);
+            match cli::read_input(&path).and_then(|text| {
+                convox_lsp::ide::Analysis::from_text(&text)
+                    .render(&ctx, service.as_deref())
+                    .map_err(|e| format!("{path}: {e}"))
+            }) {
+                Ok(yaml) => {
+                    print!("{yaml}");
+                    0
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    2
+                }
+            }
         }
         Command::Schema { draft } => {
             use convox_lsp::schema::json_schema;

@@ -339,3 +339,16 @@ fn check_help_documents_the_exit_codes() {
     let out = run(&["check", "--format", "xml", "tests/fixtures/broken.yml"], None);
     assert_eq!(out.status.code(), Some(2), "an unknown format is a usage error");
 }
+
+#[test]
+fn render_and_schema_commands() {
+    let out = run(&["render", "examples/convox.yml", "--service", "web", "--rack", "acme", "--app", "shop"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(yaml.contains("namespace: acme-shop") && yaml.contains("kind: HorizontalPodAutoscaler"), "{yaml}");
+    let out = run(&["render", "examples/convox.yml", "--service", "nope"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["schema"], None);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}

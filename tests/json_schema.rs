@@ -8,8 +8,10 @@ use serde_json::Value;
 
 #[test]
 fn the_committed_schemas_are_current() {
-    expect_file!["../schemas/convox.schema.json"].assert_eq(&json_schema::to_string(&json_schema::generate(schema(), Draft::Draft202012)));
-    expect_file!["../schemas/convox.draft-07.schema.json"].assert_eq(&json_schema::to_string(&json_schema::generate(schema(), Draft::Draft07)));
+    expect_file!["../schemas/convox.schema.json"]
+        .assert_eq(&json_schema::to_string(&json_schema::generate(schema(), Draft::Draft202012)));
+    expect_file!["../schemas/convox.draft-07.schema.json"]
+        .assert_eq(&json_schema::to_string(&json_schema::generate(schema(), Draft::Draft07)));
 }
 
 fn yaml_to_json(text: &str) -> Option<Value> {
@@ -42,7 +44,11 @@ fn the_example_validates_and_mistakes_do_not() {
         ] {
             assert!(!v.is_valid(&yaml_to_json(bad).unwrap()), "accepted: {bad}");
         }
-        for good in ["services:\n  web:\n", "services:\n  web:\n    port: \"https:3000\"\n    scale: 2-10\n    health: /h\n", "timers:\n  t:\n    concurrency: forbid\n"] {
+        for good in [
+            "services:\n  web:\n",
+            "services:\n  web:\n    port: \"https:3000\"\n    scale: 2-10\n    health: /h\n",
+            "timers:\n  t:\n    concurrency: forbid\n",
+        ] {
             let d = yaml_to_json(good).unwrap();
             let errors: Vec<String> = v.iter_errors(&d).map(|e| format!("{} at {}", e, e.instance_path())).collect();
             assert!(errors.is_empty(), "{good}: {errors:?}");
@@ -66,9 +72,15 @@ fn corpus_valid_fixtures_pass_and_invalid_ones_fail() {
         }
         let Some(doc) = yaml_to_json(&std::fs::read_to_string(dir.join(&name)).unwrap()) else { continue };
         // Only what a schema can see: shapes and keys (not references or Convox's cross-key rules).
-        let expect_invalid = ["invalid.1", "invalid.2", "sample-anchor-alias", "auto-shutdown-invalid-rule7.", "auto-shutdown-invalid-rule9"]
-            .iter()
-            .any(|w| name.contains(w));
+        let expect_invalid = [
+            "invalid.1",
+            "invalid.2",
+            "sample-anchor-alias",
+            "auto-shutdown-invalid-rule7.",
+            "auto-shutdown-invalid-rule9",
+        ]
+        .iter()
+        .any(|w| name.contains(w));
         let ok = v.is_valid(&doc);
         if expect_invalid {
             invalid += 1;
@@ -78,7 +90,8 @@ fn corpus_valid_fixtures_pass_and_invalid_ones_fail() {
         } else if !name.contains("invalid") && !name.contains("validate") {
             valid += 1;
             if !ok {
-                let errors: Vec<String> = v.iter_errors(&doc).take(3).map(|e| format!("{e} at {}", e.instance_path())).collect();
+                let errors: Vec<String> =
+                    v.iter_errors(&doc).take(3).map(|e| format!("{e} at {}", e.instance_path())).collect();
                 problems.push(format!("{name}: rejected: {errors:?}"));
             }
         }

@@ -912,7 +912,7 @@ async fn capabilities_are_registered_statically() {
         assert!(!caps[cap].is_null(), "{cap} missing: {caps}");
     }
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
-    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["convox.kubectl"]));
+    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["convox.kubectl", "convox.render"]));
     assert_eq!(caps["semanticTokensProvider"]["legend"]["tokenTypes"][1], "class");
     finish(client, server).await;
 }
@@ -971,5 +971,23 @@ async fn definition_rename_and_code_lens_over_the_protocol() {
     let tokens = client.request_ok("textDocument/semanticTokens/full", json!({"textDocument": {"uri": uri}})).await;
     // `services` at 0:0, a namespace (type 0), 8 long.
     assert_eq!(tokens["data"].as_array().unwrap()[..5], [json!(0), json!(0), json!(8), json!(0), json!(0)]);
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn render_request_and_command() {
+    let (mut client, server) = start();
+    client.initialize(json!({})).await;
+    let uri = "untitled:convox.yml";
+    client.did_open(uri, 1, "services:\n  web:\n    port: 3000\n").await;
+    let result = client.request_ok("convox/render", json!({"uri": uri})).await;
+    let yaml = result["yaml"].as_str().unwrap();
+    assert!(yaml.contains("kind: Deployment") && yaml.contains("ports:  # from services.web.port / ports"), "{yaml}");
+    let via_command = client
+        .request_ok("workspace/executeCommand", json!({"command": "convox.render", "arguments": [uri, "web"]}))
+        .await;
+    assert!(via_command.as_str().unwrap().contains("kind: Ingress"));
+    let missing = client.request("convox/render", json!({"uri": "untitled:other.yml"})).await;
+    assert!(missing["error"]["message"].as_str().unwrap().contains("is not open"), "{missing}");
     finish(client, server).await;
 }

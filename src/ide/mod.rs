@@ -6,6 +6,7 @@ mod diagnostics;
 mod hints;
 mod hover;
 pub mod navigation;
+mod render;
 pub mod structure;
 mod symbols;
 mod validate;
@@ -72,6 +73,11 @@ impl Analysis {
 
     pub fn code_lenses(&self, ctx: &Context) -> Vec<CodeLens> {
         hints::code_lenses(self, ctx)
+    }
+
+    /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`).
+    pub fn render(&self, ctx: &Context, only_service: Option<&str>) -> Result<String, String> {
+        render::render(self, ctx, only_service)
     }
 
     pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {

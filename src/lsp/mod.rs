@@ -20,7 +20,9 @@ pub use settings::Settings;
 pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBool>) {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    let (service, socket) = LspService::new(move |client| Server::new(client, flag));
+    let (service, socket) = LspService::build(move |client| Server::new(client, flag))
+        .custom_method("convox/render", Server::render)
+        .finish();
     (CatchPanic(service), socket, shutdown)
 }
 

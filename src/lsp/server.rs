@@ -70,6 +70,22 @@ enum Publish {
     Closed(Uri),
 }
 
+/// `convox/render` and the `convox.render` command: the Kubernetes objects of a manifest as YAML.
+pub const RENDER_COMMAND: &str = "convox.render";
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RenderParams {
+    pub uri: Uri,
+    /// Only this service (and the timers that run on it).
+    #[serde(default)]
+    pub service: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct RenderResult {
+    pub yaml: String,
+}
+
 /// The code lens command: shows (and returns) a kubectl command. The VS Code extension copies it
 /// to the clipboard or runs it in a terminal instead; other editors get a message with it.
 pub const KUBECTL_COMMAND: &str = "convox.kubectl";
@@ -114,6 +130,18 @@ impl Server {
                 Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
             }
         });
+    }
+
+    /// `convox/render`: the Kubernetes objects Convox would render for an open manifest.
+    pub async fn render(&self, params: RenderParams) -> Result<RenderResult> {
+        let snap = self.snapshot(&params.uri).ok_or_else(|| {
+            tower_lsp_server::jsonrpc::Error::invalid_params(format!("{} is not open", params.uri.as_str()))
+        })?;
+        let yaml = snap
+            .analysis
+            .render(&snap.context, params.service.as_deref())
+            .map_err(tower_lsp_server::jsonrpc::Error::invalid_params)?;
+        Ok(RenderResult { yaml })
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
@@ -220,7 +248,7 @@ impl LanguageServer for Server {
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![KUBECTL_COMMAND.to_string()],
+                    commands: vec![KUBECTL_COMMAND.to_string(), RENDER_COMMAND.to_string()],
                     ..Default::default()
                 }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
@@ -439,6 +467,15 @@ impl LanguageServer for Server {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command == RENDER_COMMAND {
+            let uri: Uri =
+                params.arguments.first().and_then(|a| a.as_str()).and_then(|u| u.parse().ok()).ok_or_else(|| {
+                    tower_lsp_server::jsonrpc::Error::invalid_params("convox.render takes the manifest's URI")
+                })?;
+            let service = params.arguments.get(1).and_then(|a| a.as_str()).map(str::to_string);
+            let result = self.render(RenderParams { uri, service }).await?;
+            return Ok(Some(LSPAny::String(result.yaml)));
+        }
         if params.command != KUBECTL_COMMAND {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command {}",

@@ -77,7 +77,8 @@ fn node(schema: &Schema, pattern: &str, doc: Option<&KeyDoc>, draft: Draft) -> V
             props.insert((*key).to_string(), node(schema, child_pattern, Some(child_doc), draft));
         }
     }
-    let has_object = doc.is_none_or(|d| d.accepts.contains(&Shape::Map)) && (!props.is_empty() || star.is_some() || doc.is_some());
+    let has_object =
+        doc.is_none_or(|d| d.accepts.contains(&Shape::Map)) && (!props.is_empty() || star.is_some() || doc.is_some());
     if !props.is_empty() {
         object.insert("properties".into(), Value::Object(props));
     }
@@ -185,7 +186,9 @@ pub fn generate(schema: &Schema, draft: Draft) -> Value {
     };
     let (dialect, id) = match draft {
         Draft::Draft202012 => ("https://json-schema.org/draft/2020-12/schema", SCHEMA_ID.to_string()),
-        Draft::Draft07 => ("http://json-schema.org/draft-07/schema#", SCHEMA_ID.replace(".schema.json", ".draft-07.schema.json")),
+        Draft::Draft07 => {
+            ("http://json-schema.org/draft-07/schema#", SCHEMA_ID.replace(".schema.json", ".draft-07.schema.json"))
+        }
     };
     let mut out = Map::new();
     out.insert("$schema".into(), json!(dialect));
