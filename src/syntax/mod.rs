@@ -102,7 +102,7 @@ impl Parser {
             self.last = None;
         }
         let old = self.last.take();
-        match guard_deep_indentation(text) {
+        match guard(text) {
             None => {
                 let tree = self.ts_parse(text, old.as_ref());
                 let parse = build(self, text, &tree, Vec::new());
@@ -145,36 +145,67 @@ const MAX_REPAIRS: usize = 8;
 /// the process past about 250 levels. Real manifests stay under 40 columns.
 const MAX_INDENT: usize = 200;
 
-/// Blanks the lines indented [`MAX_INDENT`] columns or more, if any (offsets stay the same).
-fn guard_deep_indentation(text: &str) -> Option<(String, Vec<TextRange>)> {
-    let mut lines = Vec::new();
+/// tree-sitter-yaml's scanner counts rows in 16 bits: past line 32,767 its notion of "the same
+/// line" wraps and the parse goes wrong. Lines from here on are not given to it.
+const MAX_LINES: usize = 32_000;
+
+/// Blanks what tree-sitter-yaml cannot take (offsets stay the same): lines indented [`MAX_INDENT`]
+/// columns or more, and everything after line [`MAX_LINES`]. Returns the guarded text and the
+/// blanked ranges with what to tell the user.
+fn guard(text: &str) -> Option<(String, Vec<(TextRange, String)>)> {
+    let mut blanked = Vec::new();
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
+    let mut tail = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i == MAX_LINES {
+            tail = Some(start);
+            break;
+        }
         let prefix = line.bytes().take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':' | b'\t')).count();
         if prefix >= MAX_INDENT && line.bytes().skip(prefix).any(|b| !b.is_ascii_whitespace()) {
             let content = line.trim_end_matches(['\n', '\r']);
-            lines.push(TextRange::new(start, start + content.len()));
+            blanked.push((
+                TextRange::new(start, start + content.len()),
+                format!("indentation of {MAX_INDENT} columns or more is not read"),
+            ));
         }
         start += line.len();
     }
-    if lines.is_empty() {
+    if blanked.is_empty() && tail.is_none() {
         return None;
     }
-    let mut guarded = text.to_string();
-    for r in &lines {
-        guarded.replace_range(r.start..r.end, &" ".repeat(r.len()));
+    let mut bytes = text.as_bytes().to_vec();
+    for (r, _) in &blanked {
+        bytes[r.start..r.end].fill(b' ');
     }
-    Some((guarded, lines))
+    if let Some(t) = tail {
+        for b in &mut bytes[t..] {
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b' ';
+            }
+        }
+        let first_line_end = text[t..].find(['\n', '\r']).map_or(text.len(), |i| t + i);
+        blanked.push((
+            TextRange::new(t, first_line_end),
+            format!("convox-lsp reads the first {MAX_LINES} lines of a file (its YAML parser counts lines in 16 bits): the rest is not checked"),
+        ));
+        // The whole tail counts as unread, for the indentation fallback of the key path.
+        blanked.push((TextRange::new(t, text.len()), String::new()));
+    }
+    // Spaces in place of bytes (even inside a multi-byte character) keep the text valid UTF-8.
+    let guarded = String::from_utf8(bytes).expect("ASCII spaces in place of bytes keep UTF-8 valid");
+    Some((guarded, blanked))
 }
 
-fn build(parser: &mut Parser, original: &str, tree: &Tree, too_deep: Vec<TextRange>) -> Parse {
-    // With deeply indented lines blanked, `original` is the guarded text: messages quote it.
+fn build(parser: &mut Parser, original: &str, tree: &Tree, guarded: Vec<(TextRange, String)>) -> Parse {
+    // With lines blanked by the guard, `original` is the guarded text: messages quote it.
     let text = original;
-    let mut errors: Vec<SyntaxError> = too_deep
+    let mut errors: Vec<SyntaxError> = guarded
         .iter()
-        .map(|r| SyntaxError { range: *r, message: format!("indentation of {MAX_INDENT} columns or more is not read") })
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(r, m)| SyntaxError { range: *r, message: m.clone() })
         .collect();
-    let mut broken = too_deep;
+    let mut broken: Vec<TextRange> = guarded.into_iter().map(|(r, _)| r).collect();
     let has_error = tree.root_node().has_error();
     let strict = if has_error { strict_error(text) } else { None };
 
