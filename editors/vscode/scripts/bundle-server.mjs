@@ -1,0 +1,47 @@
+// Packages the extension with a release build of convox-lsp inside it, for this machine's
+// platform: copies ../../target/release/convox-lsp[.exe] to server/, runs
+// `vsce package --target <platform>` (a platform-specific .vsix, which the Marketplace serves only
+// to that platform), then removes server/ again so a plain `npm run package` never ships a binary
+// for the wrong platform. Without a release build it stops with a message and exit code 1.
+//
+//   cargo build --release && npm run package:bundled
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const win = process.platform === 'win32';
+const name = win ? 'convox-lsp.exe' : 'convox-lsp';
+const from = process.env.CONVOX_LSP_BIN || join(root, '..', '..', 'target', 'release', name);
+
+// vsce's target names (`vsce package --help`); Alpine (musl) builds need `alpine-*` by hand.
+const arch = { x64: 'x64', arm64: 'arm64', arm: 'armhf' }[process.arch];
+const platform = { linux: 'linux', darwin: 'darwin', win32: 'win32' }[process.platform];
+if (!arch || !platform) {
+  console.error(`no vsce target for ${process.platform}-${process.arch}`);
+  process.exit(1);
+}
+const target = `${platform}-${arch}`;
+
+if (!existsSync(from)) {
+  console.error(`no ${from}: run cargo build --release first (or npm run package for a .vsix without a binary)`);
+  process.exit(1);
+}
+const serverDir = join(root, 'server');
+mkdirSync(serverDir, { recursive: true });
+const to = join(serverDir, name);
+copyFileSync(from, to);
+chmodSync(to, 0o755);
+console.log(`bundled ${from} -> ${to}`);
+try {
+  const vsce = join(root, 'node_modules', '.bin', win ? 'vsce.cmd' : 'vsce');
+  const r = spawnSync(vsce, ['package', '--allow-missing-repository', '--target', target], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: win,
+  });
+  process.exitCode = r.status ?? 1;
+} finally {
+  rmSync(serverDir, { recursive: true, force: true });
+}
