@@ -438,24 +438,7 @@ fn unknown_key_hover(
         code(key)
     );
     out.push_str("Convox ignores unknown keys without a word: this setting has no effect.\n");
-    let lower = key.to_ascii_lowercase();
-    let boolean = value_is_boolean;
-    // A key that is the start of a known one (`transitEncryption`) most likely meant it; with a
-    // boolean value, the `...Enabled` form.
-    let score = |s: &str| {
-        let ls = s.to_ascii_lowercase();
-        let mut score = strsim::jaro_winkler(&lower, &ls);
-        if ls.starts_with(&lower) {
-            score += 0.5;
-            if boolean && ls.ends_with("enabled") {
-                score += 0.25;
-            }
-        }
-        score
-    };
-    let best =
-        siblings.iter().map(|s| (score(s), *s)).filter(|(score, _)| *score > 0.8).max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((_, s)) = best {
+    if let Some(s) = schema::suggest(key, &siblings, value_is_boolean) {
         let _ = write!(out, "\nDid you mean {}?\n", code(s));
     }
     Some(Hover { range, markdown: out })

@@ -190,20 +190,8 @@ fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, 
     parent.0.pop();
     let where_ =
         if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
-    let lower = key.to_ascii_lowercase();
     let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
-    let score = |s: &str| {
-        let ls = s.to_ascii_lowercase();
-        let mut score = strsim::jaro_winkler(&lower, &ls);
-        if ls.starts_with(&lower) {
-            score += 0.5;
-            if boolean && ls.ends_with("enabled") {
-                score += 0.25;
-            }
-        }
-        score
-    };
-    let best = siblings.iter().map(|s| (score(s), *s)).filter(|(s, _)| *s > 0.8).max_by(|a, b| a.0.total_cmp(&b.0));
+    let best = schema::suggest(key, &siblings, boolean);
     // Keys that exist elsewhere: say where they belong.
     let hint = known_elsewhere(key, parent_pattern);
     let mut message = format!("unknown key {} {where_}: Convox ignores it", code(key));
@@ -211,7 +199,7 @@ fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, 
         message.push_str(&format!(" ({h})"));
     }
     match best {
-        Some((_, s)) if hint.is_none() => {
+        Some(s) if hint.is_none() => {
             message.push_str(&format!("; did you mean {}?", code(s)));
             let fix = Fix { title: format!("Rename to `{s}`"), edits: vec![(e.key.range, s.to_string())] };
             sink.push_fix(e.key.range, Severity::Warning, "unknown-key", message, fix);

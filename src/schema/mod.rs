@@ -188,6 +188,25 @@ pub struct ResourceType {
     pub aws: Option<String>,
 }
 
+/// The known key an unknown one most likely meant, if any is close enough. A key that is the start
+/// of a known one (`transitEncryption`) most likely meant it; with a boolean value, the `...Enabled`
+/// form.
+pub fn suggest<'a>(key: &str, known: &[&'a str], value_is_boolean: bool) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    let score = |s: &str| {
+        let ls = s.to_ascii_lowercase();
+        let mut score = strsim::jaro_winkler(&lower, &ls);
+        if ls.starts_with(&lower) {
+            score += 0.5;
+            if value_is_boolean && ls.ends_with("enabled") {
+                score += 0.25;
+            }
+        }
+        score
+    };
+    known.iter().map(|s| (score(s), *s)).filter(|(s, _)| *s > 0.8).max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, s)| s)
+}
+
 /// The sections whose keys are names the user chooses.
 pub const NAMED_SECTIONS: [&str; 4] = ["services", "resources", "timers", "balancers"];
 
