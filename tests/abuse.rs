@@ -108,6 +108,17 @@ async fn a_client_that_does_not_read_gets_backpressure_not_growth() {
     }
     let mut client_out = writer.await.unwrap();
     client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}))).await.unwrap();
+    // As a client must: `exit` only once `shutdown` is answered.
+    loop {
+        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
+            .await
+            .expect("shutdown answered")
+            .unwrap()
+            .unwrap();
+        if msg["id"] == 9999 {
+            break;
+        }
+    }
     client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "exit"}))).await.unwrap();
     tokio::spawn(async move { while read_message(&mut reader).await.ok().flatten().is_some() {} });
     assert_eq!(tokio::time::timeout(TIMEOUT, server).await.unwrap().unwrap(), 0);
