@@ -53,7 +53,7 @@ impl<'a> Bind<'a> {
                 "services" => b.service = m.service(name),
                 "resources" => {
                     b.resource = m.resource(name);
-                    b.overlay = b.resource.is_some_and(|r| overlay_var(m, r).is_some());
+                    b.overlay = b.resource.is_some_and(|r| m.overlay_vars(r).next().is_some());
                 }
                 "timers" => {
                     b.timer = m.timer(name);
@@ -153,16 +153,6 @@ impl<'a> Bind<'a> {
             When::Efs => svc()?.efs,
         })
     }
-}
-
-/// The declaration that puts a containerized resource in overlay mode: `<NAME>_URL` required, or
-/// with a non-empty default, in an `environment` list.
-fn overlay_var<'m>(m: &'m model::Manifest, r: &Resource) -> Option<&'m model::EnvVar> {
-    let var = format!("{}_URL", model::env_prefix(&r.name.value));
-    m.environment
-        .iter()
-        .chain(m.services.iter().flat_map(|s| s.environment.iter()))
-        .find(|e| e.name.value == var && e.default.as_ref().is_none_or(|d| !d.value.is_empty()))
 }
 
 fn code(s: &str) -> String {
@@ -529,8 +519,7 @@ fn value_note(out: &mut String, pattern: &str, text: &str, b: &Bind) {
             }
         }
         "timers.*.concurrency" => {
-            let mut cs = v.chars();
-            let rendered: String = cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default();
+            let rendered = model::concurrency_policy(v);
             if ["Allow", "Forbid", "Replace"].contains(&rendered.as_str()) {
                 let _ = writeln!(out, "{} renders as {}.\n", code(v), code(&format!("concurrencyPolicy: {rendered}")));
             } else {
@@ -675,7 +664,7 @@ fn resource_details(out: &mut String, a: &Analysis, r: &Resource, b: &Bind) {
     if let Some(aws) = &t.aws {
         let _ = writeln!(out, "In AWS: {aws}. In the cluster: its ConfigMap, and the provisioner's state Secret.\n");
     }
-    if let Some(var) = overlay_var(a.model(), r).filter(|_| t.category == ResourceCategory::Containerized) {
+    if let Some(var) = a.model().overlay_vars(r).next().filter(|_| t.category == ResourceCategory::Containerized) {
         let _ = writeln!(
             out,
             "**Overlay**: {} is declared in `environment`{}. With it set, Convox runs no {} container: it renders only ConfigMap {} with that URL (USER, PASS, HOST, PORT and NAME empty).\n",

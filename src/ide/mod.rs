@@ -30,12 +30,14 @@ pub struct Analysis {
     text: Arc<str>,
     parse: Parse,
     model: Manifest,
+    /// Computed once per version: the publisher and code actions both read them.
+    diagnostics: std::sync::OnceLock<Vec<Diagnostic>>,
 }
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
         let model = Manifest::from_yaml(parse.root());
-        Self { text, parse, model }
+        Self { text, parse, model, diagnostics: std::sync::OnceLock::new() }
     }
 
     /// Parses and analyses a text from scratch.
@@ -56,7 +58,7 @@ impl Analysis {
     }
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        diagnostics::diagnostics(self)
+        self.diagnostics.get_or_init(|| diagnostics::diagnostics(self)).clone()
     }
 
     pub fn document_symbols(&self) -> Vec<Symbol> {

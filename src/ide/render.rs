@@ -710,13 +710,7 @@ fn timer_object(a: &Analysis, t: &Timer, ns: &str, rack: &str, app: &str) -> Obj
     let key = format!("timers.{name}");
     let svc_name = t.service.as_ref().map_or("<service>", |s| s.value.as_str());
     // Convox's compatibility rewrite: the first five fields, a bare `?` as `*`.
-    let schedule = t
-        .schedule
-        .as_ref()
-        .map(|sc| {
-            sc.value.split_whitespace().take(5).map(|f| if f == "?" { "*" } else { f }).collect::<Vec<_>>().join(" ")
-        })
-        .unwrap_or_default();
+    let schedule = t.schedule.as_ref().map(|sc| model::convox_schedule(&sc.value)).unwrap_or_default();
     let mut container = vec![("name", s(app)), ("image", s(format!("<app-repo>:{svc_name}.<BUILD>")))];
     if let Some(cmd) = &t.command {
         let args = shell_words::split(&cmd.value).unwrap_or_else(|_| vec![cmd.value.clone()]);
@@ -761,9 +755,7 @@ fn timer_object(a: &Analysis, t: &Timer, ns: &str, rack: &str, app: &str) -> Obj
     job_spec.push(("template", pod));
     let mut spec = vec![("schedule", s(schedule))];
     if let Some(c) = &t.concurrency {
-        let mut cs = c.value.chars();
-        let rendered: String = cs.next().map(|ch| ch.to_uppercase().chain(cs).collect()).unwrap_or_default();
-        spec.push(("concurrencyPolicy", s(rendered)));
+        spec.push(("concurrencyPolicy", s(model::concurrency_policy(&c.value))));
     }
     spec.push(("successfulJobsHistoryLimit", int(1)));
     spec.push(("failedJobsHistoryLimit", int(1)));
@@ -806,11 +798,7 @@ fn resource_objects(a: &Analysis, r: &Resource, ns: &str, rack: &str, app: &str,
     let k8s = r.k8s_name();
     let name = format!("resource-{k8s}");
     let key = format!("resources.{}", r.name.value);
-    let overlay =
-        a.model().environment.iter().chain(a.model().services.iter().flat_map(|s| s.environment.iter())).any(|e| {
-            e.name.value == format!("{}_URL", model::env_prefix(&r.name.value))
-                && e.default.as_ref().is_none_or(|d| !d.value.is_empty())
-        });
+    let overlay = a.model().overlay_vars(r).next().is_some();
     let res_labels =
         [("system", "convox"), ("rack", rack), ("app", app), ("type", "resource"), ("resource", r.name.value.as_str())];
     let url = rt.url.replace("{k8sname}", &k8s).replace("{ns}", ns);

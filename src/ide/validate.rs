@@ -141,7 +141,7 @@ fn walk(node: &Node, path: &mut KeyPath, sink: &mut Sink) {
                 }
                 if let Some(first) = seen.insert(key, e.key.range) {
                     let named = schema::NAMED_SECTIONS.contains(&parent_pattern.as_str());
-                    let (line, _) = line_col(sink.text, first.start);
+                    let line = sink.text[..first.start].matches('\n').count() + 1;
                     let message = if named {
                         format!(
                             "{} is declared twice (first on line {line}): Convox keeps both entries, which then collide",
@@ -352,8 +352,7 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
     match pattern {
         "timers.*.concurrency" => {
             // Convox capitalises the first letter and leaves the rest.
-            let mut cs = v.chars();
-            let rendered: String = cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default();
+            let rendered = model::concurrency_policy(v);
             if !allowed(&rendered) {
                 let fixed = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v));
                 let message = format!(
@@ -437,12 +436,6 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
             }
         }
     }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    (line, offset - before.rfind('\n').map_or(0, |i| i + 1) + 1)
 }
 
 fn valid_name(name: &str) -> bool {
@@ -620,16 +613,11 @@ fn rules(m: &Manifest, root: &Node, sink: &mut Sink) {
         for l in &s.labels {
             reserved_label(&l.key, sink);
         }
-        for e in &s.environment {
-            overlay_warning(m, e, sink);
-        }
     }
     for l in &m.labels {
         reserved_label(&l.key, sink);
     }
-    for e in &m.environment {
-        overlay_warning(m, e, sink);
-    }
+    overlay_warnings(m, sink);
     service_scalars(root, sink);
 
     // Timers.
@@ -848,15 +836,16 @@ fn reserved_label(key: &Spanned<String>, sink: &mut Sink) {
     }
 }
 
-fn overlay_warning(m: &Manifest, e: &model::EnvVar, sink: &mut Sink) {
-    let Some(prefix) = e.name.value.strip_suffix("_URL") else { return };
+fn overlay_warnings(m: &Manifest, sink: &mut Sink) {
     for r in &m.resources {
-        if model::env_prefix(&r.name.value) == prefix
-            && r.type_name()
-                .and_then(|t| schema::schema().resource_type(t))
-                .is_some_and(|t| t.category == schema::ResourceCategory::Containerized)
-            && e.default.as_ref().is_none_or(|d| !d.value.is_empty())
-        {
+        let containerized = r
+            .type_name()
+            .and_then(|t| schema::schema().resource_type(t))
+            .is_some_and(|t| t.category == schema::ResourceCategory::Containerized);
+        if !containerized {
+            continue;
+        }
+        for e in m.overlay_vars(r) {
             sink.warn(
                 e.name.range,
                 "resource-overlay",
@@ -1116,12 +1105,12 @@ fn check_schedule(timer: &str, sc: &Spanned<String>, sink: &mut Sink) {
         sink.error(sc.range, "invalid-schedule", format!("timer {timer}: schedule {} has {} fields; a cron schedule has 5 (minute hour day-of-month month day-of-week)", code(raw), fields.len()));
         return;
     }
-    let rewritten: Vec<&str> = fields.iter().take(5).map(|f| if *f == "?" { "*" } else { f }).collect();
+    let expr = model::convox_schedule(raw);
+    let rewritten: Vec<&str> = expr.split(' ').collect();
     if rewritten.iter().any(|f| f.contains('?')) {
         sink.error(sc.range, "invalid-schedule", format!("timer {timer} invalid, schedule cannot contain ?"));
         return;
     }
-    let expr = rewritten.join(" ");
     if rewritten.iter().any(|f| f.contains(['L', 'W', '#'])) {
         sink.error(
             sc.range,

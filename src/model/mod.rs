@@ -311,6 +311,18 @@ impl Resource {
     }
 }
 
+/// How Convox renders a timer's `concurrency`: the first letter upper-cased, the rest kept
+/// (`forbid` → `Forbid`, `FORBID` stays `FORBID`, which Kubernetes rejects).
+pub fn concurrency_policy(v: &str) -> String {
+    let mut cs = v.chars();
+    cs.next().map(|c| c.to_uppercase().chain(cs).collect()).unwrap_or_default()
+}
+
+/// Convox's compatibility rewrite of a timer schedule: the first five fields, a bare `?` as `*`.
+pub fn convox_schedule(raw: &str) -> String {
+    raw.split_whitespace().take(5).map(|f| if f == "?" { "*" } else { f }).collect::<Vec<_>>().join(" ")
+}
+
 /// Convox's `k8sname`: every character but a-z, `-` and `.` is dropped.
 pub fn k8s_name(name: &str) -> String {
     name.chars().filter(|c| c.is_ascii_lowercase() || *c == '-' || *c == '.').collect()
@@ -363,6 +375,17 @@ impl Manifest {
 
     pub fn balancer(&self, name: &str) -> Option<&Balancer> {
         self.balancers.iter().find(|b| b.name.value == name)
+    }
+
+    /// The `environment` entries (top level or of a service) that put resource `r` in overlay
+    /// mode: `<NAME>_URL` required, or with a non-empty default. With it set, Convox runs no
+    /// container for a containerized resource, only a ConfigMap with that URL.
+    pub fn overlay_vars<'a>(&'a self, r: &Resource) -> impl Iterator<Item = &'a EnvVar> + 'a {
+        let var = format!("{}_URL", env_prefix(&r.name.value));
+        self.environment
+            .iter()
+            .chain(self.services.iter().flat_map(|s| s.environment.iter()))
+            .filter(move |e| e.name.value == var && e.default.as_ref().is_none_or(|d| !d.value.is_empty()))
     }
 }
 
