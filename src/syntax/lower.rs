@@ -265,17 +265,17 @@ fn fold_lines(raw: &str) -> String {
     out
 }
 
-fn fold_plain(raw: &str) -> String {
+pub(super) fn fold_plain(raw: &str) -> String {
     fold_lines(raw.trim())
 }
 
-fn single_quoted(raw: &str) -> String {
+pub(super) fn single_quoted(raw: &str) -> String {
     let inner = raw.strip_prefix('\'').unwrap_or(raw);
     let inner = inner.strip_suffix('\'').unwrap_or(inner);
     fold_lines(inner).replace("''", "'")
 }
 
-fn double_quoted(raw: &str) -> String {
+pub(super) fn double_quoted(raw: &str) -> String {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     // An escaped line break joins the lines with nothing between them.
@@ -343,7 +343,7 @@ fn double_quoted(raw: &str) -> String {
 }
 
 /// A `|` or `>` block scalar: header indicators, indentation, folding and chomping.
-fn block_scalar(text: &str, start: usize, end: usize) -> String {
+pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
     let raw = &text[start..end];
     let (header, body) = raw.split_once('\n').unwrap_or((raw, ""));
     let header = header.split('#').next().unwrap_or("").trim();

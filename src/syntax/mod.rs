@@ -5,6 +5,7 @@
 //! Error messages come from a strict libyaml parse (`yaml_serde`), the same wording Convox's
 //! YAML library prints; ranges come from tree-sitter and the repair pass.
 
+mod fast;
 mod lower;
 mod path;
 pub mod yaml;
@@ -96,6 +97,16 @@ impl Parser {
     }
 
     pub fn parse(&mut self, text: &str) -> Parse {
+        if let Some(parse) = parse_fast(text) {
+            // The tree-sitter tree, if any, is kept: edits still reach it, so that the next
+            // text the fast path cannot read is reparsed incrementally.
+            return parse;
+        }
+        self.parse_tolerant(text)
+    }
+
+    /// The tolerant path alone: tree-sitter, the repair pass and the lowering.
+    pub fn parse_tolerant(&mut self, text: &str) -> Parse {
         // tree-sitter counts rows by "\n" only; with a lone "\r" in the text the points of an
         // edit disagree with its rows, so such text is parsed from scratch.
         if has_lone_cr(text) {
@@ -126,6 +137,12 @@ impl Parser {
 /// Parses a whole text once (the command line does this).
 pub fn parse(text: &str) -> Parse {
     Parser::new().parse(text)
+}
+
+/// The fast path alone: the parse of a text written in the block YAML manifests use, or `None`
+/// when the text needs the tolerant path (see `fast.rs`). A text it reads has no syntax error.
+pub fn parse_fast(text: &str) -> Option<Parse> {
+    fast::parse(text).map(|documents| Parse { documents, errors: Vec::new(), broken: Vec::new() })
 }
 
 fn has_lone_cr(text: &str) -> bool {

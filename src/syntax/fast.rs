@@ -1,0 +1,669 @@
+//! The fast path: a hand-written reader for the block YAML that manifests are written in.
+//!
+//! tree-sitter-yaml's external scanner makes its parses slow (about 29 ms for a 5,000-line file,
+//! 11 ms to reparse it after a one-character edit), while a manifest is a few levels of block
+//! maps and lists of one-line scalars. This reader takes that subset in one pass over the lines
+//! and builds the same [`Node`]s the lowering of tree-sitter's tree would (same values, same
+//! ranges). It accepts only text it is sure is valid YAML with no anchors, aliases, tags,
+//! multi-line quoted or flow scalars: on anything else it gives up (`None`) and the tolerant
+//! tree-sitter path reads the text, reports the errors and repairs what it can. It never
+//! reports an error itself, so a text it accepts has no syntax error.
+//!
+//! `tests/fast_path.rs` checks it against the tree-sitter path on the corpus and on generated
+//! manifests: whenever it accepts a text, both give the same parse.
+
+use super::lower::{block_scalar, double_quoted, fold_plain, single_quoted};
+use super::yaml::{Entry, Kind, Node, Scalar, Style};
+use std::cell::Cell;
+
+use crate::text::TextRange;
+
+/// Deeper than this, the tree-sitter path (which reports nesting past its own limit) reads it.
+const MAX_DEPTH: usize = 64;
+/// libyaml refuses implicit keys longer than 1,024 characters.
+const MAX_KEY: usize = 1000;
+
+/// Gives up: the tree-sitter path reads the text.
+struct Bail;
+
+type R<T> = Result<T, Bail>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Comment,
+    Content,
+}
+
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    /// End of the line's text, before `\r\n` or `\n`.
+    end: usize,
+    /// Offset of the first character that is not a space.
+    first: usize,
+    kind: LineKind,
+}
+
+impl Line {
+    fn col(&self) -> usize {
+        self.first - self.start
+    }
+}
+
+/// Where a value sits: after `key:`, after `- `, or alone on its line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    MapValue,
+    SeqItem,
+    Bare,
+}
+
+/// Reads `text` as one YAML document, or gives up.
+pub(super) fn parse(text: &str) -> Option<Vec<Node>> {
+    let b = text.as_bytes();
+    // Control characters, tabs, a BOM, lone CRs and directives are the tree-sitter path's.
+    if b.iter().any(|&c| c == 0x7f || (c < 0x20 && c != b'\n' && c != b'\r')) || text.starts_with('\u{feff}') {
+        return None;
+    }
+    let lines = lines(text)?;
+    let commented = vec![Cell::new(false); lines.len()];
+    let mut p = Reader { text, b, lines, commented };
+    p.document().ok()
+}
+
+fn lines(text: &str) -> Option<Vec<Line>> {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len() / 16 + 1);
+    let mut start = 0;
+    while start < b.len() {
+        let nl = b[start..].iter().position(|&c| c == b'\n').map_or(b.len(), |i| start + i);
+        let mut end = nl;
+        if end > start && b[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if b[start..end].contains(&b'\r') {
+            return None;
+        }
+        let first = start + b[start..end].iter().take_while(|&&c| c == b' ').count();
+        let kind = if first == end {
+            LineKind::Blank
+        } else if b[first] == b'#' {
+            LineKind::Comment
+        } else {
+            LineKind::Content
+        };
+        // tree-sitter-yaml's limits (see `guard`): such text is the tree-sitter path's.
+        if first - start >= 150 || out.len() >= 30_000 {
+            return None;
+        }
+        out.push(Line { start, end, first, kind });
+        start = nl + 1;
+    }
+    Some(out)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    lines: Vec<Line>,
+    /// Lines that end with a comment (found while reading them).
+    commented: Vec<Cell<bool>>,
+}
+
+fn node(kind: Kind, range: TextRange) -> Node {
+    Node { kind, range, anchor: None, tag: None, flow: false }
+}
+
+fn scalar(style: Style, value: String, range: TextRange) -> Node {
+    node(Kind::Scalar(Scalar { value, style }), range)
+}
+
+/// The end of a node as its parent's range counts it: an empty node ends where it sits.
+fn end_of(n: &Node) -> usize {
+    n.range.end
+}
+
+impl Reader<'_> {
+    fn next_content(&self, mut i: usize) -> usize {
+        while i < self.lines.len() && self.lines[i].kind != LineKind::Content {
+            i += 1;
+        }
+        i
+    }
+
+    fn byte(&self, at: usize) -> u8 {
+        self.b.get(at).copied().unwrap_or(b'\n')
+    }
+
+    /// Skips spaces from `at` on line `i`; true when what is left of the line is nothing or a
+    /// comment.
+    fn skip_spaces(&self, i: usize, mut at: usize) -> (usize, bool) {
+        let end = self.lines[i].end;
+        while at < end && self.b[at] == b' ' {
+            at += 1;
+        }
+        if at < end && self.b[at] == b'#' {
+            self.commented[i].set(true);
+        }
+        (at, at >= end || self.b[at] == b'#')
+    }
+
+    /// Where a block map or list closed by line `j` ends, as tree-sitter-yaml counts it: at the
+    /// end of the file when nothing closes it, else at the last token before line `j` (comments
+    /// included, with their trailing spaces; blank lines not).
+    fn closed_end(&self, j: usize) -> usize {
+        if j >= self.lines.len() {
+            return self.text.len();
+        }
+        let mut k = j;
+        while k > 0 {
+            k -= 1;
+            let l = self.lines[k];
+            match l.kind {
+                LineKind::Blank => continue,
+                LineKind::Comment => return l.end,
+                LineKind::Content if self.commented[k].get() => return l.end,
+                LineKind::Content => return self.text[l.start..l.end].trim_end_matches(' ').len() + l.start,
+            }
+        }
+        self.text.len()
+    }
+
+    /// What follows a complete value on its line must be nothing or a comment.
+    fn rest_is_blank(&self, i: usize, at: usize) -> R<()> {
+        let (p, blank) = self.skip_spaces(i, at);
+        // `a: "x"#c` is an error: a comment needs a space before it.
+        if !blank || (p < self.lines[i].end && p == at) {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+
+    fn document(&mut self) -> R<Vec<Node>> {
+        let mut i = self.next_content(0);
+        if i == self.lines.len() {
+            return Err(Bail);
+        }
+        let l = self.lines[i];
+        if self.text[l.start..l.end].starts_with("---") || self.text[l.start..l.end].starts_with("...") {
+            if &self.text[l.start..l.end] != "---" {
+                return Err(Bail);
+            }
+            i = self.next_content(i + 1);
+            if i == self.lines.len() {
+                return Err(Bail);
+            }
+        }
+        let (root, next) = self.block_node(i, 0, None)?;
+        if self.next_content(next) != self.lines.len() {
+            return Err(Bail);
+        }
+        Ok(vec![root])
+    }
+
+    /// The node that starts at the first character of line `i` (a value on its own line, or the
+    /// document). `parent_col` is the column of the map or list that holds it.
+    fn block_node(&mut self, i: usize, depth: usize, parent_col: Option<usize>) -> R<(Node, usize)> {
+        if depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        let l = self.lines[i];
+        if l.col() > 0 && parent_col.is_none() && depth == 0 {
+            // An indented document: rare, and left to tree-sitter.
+            return Err(Bail);
+        }
+        if self.is_dash(l.first) {
+            return self.block_seq(i, depth);
+        }
+        if self.key_end(i, l.first)?.is_some() {
+            return self.block_map(i, l.first, depth);
+        }
+        let col = parent_col.ok_or(Bail)?;
+        self.inline(i, l.first, col, depth, Ctx::Bare)
+    }
+
+    /// `-` followed by a space or the end of the line.
+    fn is_dash(&self, at: usize) -> bool {
+        self.byte(at) == b'-' && matches!(self.byte(at + 1), b' ' | b'\n' | b'\r')
+    }
+
+    fn block_seq(&mut self, mut i: usize, depth: usize) -> R<(Node, usize)> {
+        let col = self.lines[i].col();
+        let start = self.lines[i].first;
+        let mut items = Vec::new();
+        let mut end;
+        loop {
+            let dash = self.lines[i].first;
+            let (item, next) = self.inline(i, dash + 1, col, depth + 1, Ctx::SeqItem)?;
+            end = if matches!(item.kind, Kind::Empty) { dash + 1 } else { end_of(&item) };
+            items.push(item);
+            let j = self.next_content(next);
+            if j < self.lines.len() {
+                let lj = self.lines[j];
+                if lj.col() == col && self.is_dash(lj.first) {
+                    i = j;
+                    continue;
+                }
+                if lj.col() > col {
+                    return Err(Bail);
+                }
+            }
+            let end = self.closed_end(j).max(end);
+            return Ok((node(Kind::Seq(items), TextRange::new(start, end)), j));
+        }
+    }
+
+    /// A block map whose first key starts at `at` on line `i`.
+    fn block_map(&mut self, mut i: usize, mut at: usize, depth: usize) -> R<(Node, usize)> {
+        let col = at - self.lines[i].start;
+        let start = at;
+        let mut entries = Vec::new();
+        loop {
+            let (entry, next) = self.entry(i, at, col, depth + 1)?;
+            let end = entry.range.end;
+            entries.push(entry);
+            let j = self.next_content(next);
+            if j < self.lines.len() {
+                let lj = self.lines[j];
+                if lj.col() == col && !self.is_dash(lj.first) {
+                    i = j;
+                    at = lj.first;
+                    continue;
+                }
+                if lj.col() >= col {
+                    return Err(Bail);
+                }
+            }
+            let end = self.closed_end(j).max(end);
+            return Ok((node(Kind::Map(entries), TextRange::new(start, end)), j));
+        }
+    }
+
+    /// Where the `:` of an implicit key starting at `at` is, if the text there is a key.
+    fn key_end(&self, i: usize, at: usize) -> R<Option<(Node, usize)>> {
+        let end = self.lines[i].end;
+        match self.byte(at) {
+            b'"' | b'\'' => {
+                let Some(close) = self.quoted_end(at, end) else { return Err(Bail) };
+                let (p, _) = self.skip_spaces(i, close);
+                if p < end && self.b[p] == b':' {
+                    if !matches!(self.byte(p + 1), b' ' | b'\n' | b'\r') || p != close {
+                        return Err(Bail);
+                    }
+                    return Ok(Some((self.quoted(at, close), p + 1)));
+                }
+                Ok(None)
+            }
+            b'[' | b'{' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b'#' | b',' | b']' | b'}' => Ok(None),
+            b'?' | b':' | b'-' if matches!(self.byte(at + 1), b' ' | b'\n' | b'\r') => Ok(None),
+            first => {
+                // A plain key: up to `: ` or a `:` that ends the line.
+                let mut p = at;
+                while p < end {
+                    let c = self.b[p];
+                    if c == b':' && matches!(self.byte(p + 1), b' ' | b'\n' | b'\r') {
+                        let raw_end = self.text[at..p].trim_end_matches(' ').len() + at;
+                        if p - at > MAX_KEY || raw_end == at {
+                            return Err(Bail);
+                        }
+                        if matches!(first, b'?' | b':' | b'-') {
+                            // A key starting with an indicator character: left to tree-sitter.
+                            return Err(Bail);
+                        }
+                        let raw = &self.text[at..raw_end];
+                        let key = scalar(Style::Plain, raw.to_string(), TextRange::new(at, raw_end));
+                        return Ok(Some((key, p + 1)));
+                    }
+                    if c == b'#' && self.b[p - 1] == b' ' {
+                        return Ok(None);
+                    }
+                    p += 1;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn entry(&mut self, i: usize, at: usize, col: usize, depth: usize) -> R<(Entry, usize)> {
+        let Some((key, colon_end)) = self.key_end(i, at)? else { return Err(Bail) };
+        let (value, next) = self.inline(i, colon_end, col, depth, Ctx::MapValue)?;
+        let end = if matches!(value.kind, Kind::Empty) { colon_end } else { end_of(&value) };
+        let range = TextRange::new(key.range.start, end);
+        Ok((Entry { key, value, range }, next))
+    }
+
+    /// The value after `key:` or `- ` at `at` on line `i` (or at the start of the line for a
+    /// bare value); `col` is the column of the map or list it belongs to.
+    fn inline(&mut self, i: usize, at: usize, col: usize, depth: usize, ctx: Ctx) -> R<(Node, usize)> {
+        if depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        let (p, blank) = self.skip_spaces(i, at);
+        if blank {
+            if p < self.lines[i].end && p == at {
+                return Err(Bail);
+            }
+            // The value, if any, is on the lines below.
+            let j = self.next_content(i + 1);
+            if j < self.lines.len() {
+                let lj = self.lines[j];
+                if lj.col() > col || (ctx == Ctx::MapValue && lj.col() == col && self.is_dash(lj.first)) {
+                    if self.lines[i + 1..j].iter().any(|l| l.kind == LineKind::Comment) && ctx == Ctx::Bare {
+                        return Err(Bail);
+                    }
+                    return self.block_node(j, depth, Some(col));
+                }
+            }
+            if ctx == Ctx::Bare {
+                return Err(Bail);
+            }
+            return Ok((Node::empty(at), i + 1));
+        }
+        if p == at && ctx != Ctx::Bare {
+            // `key:value` is a plain scalar, not a pair; `-x` neither: the caller checked.
+            return Err(Bail);
+        }
+        let c = self.b[p];
+        if ctx == Ctx::SeqItem {
+            if self.is_dash(p) {
+                return Err(Bail);
+            }
+            if self.key_end(i, p)?.is_some() {
+                return self.block_map(i, p, depth);
+            }
+        } else if ctx == Ctx::MapValue && self.key_end(i, p)?.is_some() {
+            // `a: b: c`: mapping values are not allowed here.
+            return Err(Bail);
+        }
+        match c {
+            b'"' | b'\'' => {
+                let end = self.lines[i].end;
+                let Some(close) = self.quoted_end(p, end) else { return Err(Bail) };
+                self.rest_is_blank(i, close)?;
+                Ok((self.quoted(p, close), i + 1))
+            }
+            b'[' | b'{' => {
+                let (n, close) = self.flow(i, p, depth + 1)?;
+                self.rest_is_blank(i, close)?;
+                Ok((n, i + 1))
+            }
+            b'|' | b'>' => self.block_scalar(i, p, col),
+            b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' => Err(Bail),
+            b'-' | b'?' | b':'
+                if matches!(
+                    self.byte(p + 1),
+                    b' ' | b'\n' | b'\r' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#'
+                ) =>
+            {
+                Err(Bail)
+            }
+            _ => self.plain(i, p, col),
+        }
+    }
+
+    /// The offset just after the closing quote of a one-line quoted scalar starting at `at`.
+    fn quoted_end(&self, at: usize, end: usize) -> Option<usize> {
+        let q = self.b[at];
+        let mut p = at + 1;
+        while p < end {
+            let c = self.b[p];
+            if q == b'"' && c == b'\\' {
+                // Only the escapes libyaml knows, with all their hex digits.
+                let hex = match self.byte(p + 1) {
+                    b'0' | b'a' | b'b' | b't' | b'n' | b'v' | b'f' | b'r' | b'e' | b' ' | b'"' | b'/' | b'\\'
+                    | b'N' | b'_' | b'L' | b'P' => 0,
+                    b'x' => 2,
+                    b'u' => 4,
+                    b'U' => 8,
+                    _ => return None,
+                };
+                let digits = self.b.get(p + 2..p + 2 + hex)?;
+                if !digits.iter().all(u8::is_ascii_hexdigit) || p + 2 + hex > end {
+                    return None;
+                }
+                if hex > 0 {
+                    let v = u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+                    char::from_u32(v)?;
+                }
+                p += 2 + hex;
+                continue;
+            }
+            if c == q {
+                if q == b'\'' && self.byte(p + 1) == b'\'' && p + 1 < end {
+                    p += 2;
+                    continue;
+                }
+                return Some(p + 1);
+            }
+            p += 1;
+        }
+        None
+    }
+
+    fn quoted(&self, at: usize, close: usize) -> Node {
+        let raw = &self.text[at..close];
+        let range = TextRange::new(at, close);
+        if self.b[at] == b'"' {
+            scalar(Style::DoubleQuoted, double_quoted(raw), range)
+        } else {
+            scalar(Style::SingleQuoted, single_quoted(raw), range)
+        }
+    }
+
+    /// A plain scalar from `at` on line `i`, with its continuation lines (indented past `col`).
+    fn plain(&mut self, i: usize, at: usize, col: usize) -> R<(Node, usize)> {
+        let mut end = self.plain_line_end(i, at)?;
+        let (_, commented) = self.skip_spaces(i, end);
+        let mut next = i + 1;
+        if !(commented && end < self.lines[i].end) {
+            // Continuation lines: more indented, no comment line between.
+            let mut j = i + 1;
+            while j < self.lines.len() {
+                let l = self.lines[j];
+                match l.kind {
+                    LineKind::Blank => j += 1,
+                    LineKind::Comment => break,
+                    LineKind::Content => {
+                        if l.col() <= col {
+                            break;
+                        }
+                        if self.is_dash(l.first)
+                            || matches!(self.b[l.first], b'#' | b'-' | b'?' | b':' | b'[' | b']' | b'{' | b'}' | b',')
+                            || self.key_end(j, l.first).map_or(true, |k| k.is_some())
+                        {
+                            return Err(Bail);
+                        }
+                        let e = self.plain_line_end(j, l.first)?;
+                        if e < l.end {
+                            // A comment ends the scalar; the tree-sitter path has the details.
+                            return Err(Bail);
+                        }
+                        end = e;
+                        j += 1;
+                        next = j;
+                    }
+                }
+            }
+        }
+        let raw = &self.text[at..end];
+        Ok((scalar(Style::Plain, fold_plain(raw), TextRange::new(at, end)), next))
+    }
+
+    /// Where a plain scalar's text on line `i` ends: before ` #` or the end of the line,
+    /// trailing spaces excluded. A `: ` inside is an error here.
+    fn plain_line_end(&self, i: usize, at: usize) -> R<usize> {
+        let end = self.lines[i].end;
+        let mut p = at;
+        while p < end {
+            let c = self.b[p];
+            if c == b'#' && p > at && self.b[p - 1] == b' ' {
+                break;
+            }
+            if c == b':' && matches!(self.byte(p + 1), b' ' | b'\n' | b'\r') {
+                return Err(Bail);
+            }
+            p += 1;
+        }
+        Ok(self.text[at..p].trim_end_matches(' ').len() + at)
+    }
+
+    /// `|` or `>` with its header at `at` on line `i`; the body is the lines indented past `col`.
+    fn block_scalar(&mut self, i: usize, at: usize, col: usize) -> R<(Node, usize)> {
+        let line_end = self.lines[i].end;
+        let mut p = at + 1;
+        while p < line_end && matches!(self.b[p], b'+' | b'-') {
+            p += 1;
+        }
+        if p - at > 2 {
+            return Err(Bail);
+        }
+        self.rest_is_blank(i, p)?;
+        // The body: blank lines, and lines indented as much as its first non-blank line.
+        let mut j = i + 1;
+        let mut indent = None;
+        let mut end = p;
+        let mut next = i + 1;
+        let mut leading_blank_max = 0;
+        while j < self.lines.len() {
+            let l = self.lines[j];
+            if l.kind == LineKind::Blank {
+                if indent.is_none() {
+                    leading_blank_max = leading_blank_max.max(l.end - l.start);
+                }
+                j += 1;
+                continue;
+            }
+            let ind = *indent.get_or_insert(l.col());
+            if l.col() < ind || ind <= col {
+                if l.col() > col {
+                    // Less indented than the body but more than the key: left to tree-sitter.
+                    return Err(Bail);
+                }
+                break;
+            }
+            end = self.text[l.start..l.end].trim_end_matches(' ').len() + l.start;
+            // `# text` in the body is text, not a comment.
+            self.lines[j].kind = LineKind::Content;
+            j += 1;
+            next = j;
+        }
+        match indent {
+            Some(ind) if ind > col && leading_blank_max <= ind => {}
+            _ => return Err(Bail),
+        }
+        if j == self.lines.len() {
+            // Nothing after the body: tree-sitter-yaml's node runs to the end of the file.
+            end = self.text.len();
+        }
+        let raw_style = if self.b[at] == b'>' { Style::Folded } else { Style::Literal };
+        let value = block_scalar(self.text, at, end);
+        Ok((scalar(raw_style, value, TextRange::new(at, end)), next))
+    }
+
+    /// A one-line flow collection starting at `at` (`[` or `{`); returns it and the offset after
+    /// its closing bracket.
+    fn flow(&self, i: usize, at: usize, depth: usize) -> R<(Node, usize)> {
+        if depth > MAX_DEPTH {
+            return Err(Bail);
+        }
+        let end = self.lines[i].end;
+        let is_map = self.b[at] == b'{';
+        let close = if is_map { b'}' } else { b']' };
+        let mut p = at + 1;
+        let mut items = Vec::new();
+        let mut entries = Vec::new();
+        let skip = |mut p: usize| {
+            while p < end && self.b[p] == b' ' {
+                p += 1;
+            }
+            p
+        };
+        p = skip(p);
+        if p < end && self.b[p] == close {
+            let kind = if is_map { Kind::Map(entries) } else { Kind::Seq(items) };
+            return Ok((Node { flow: true, ..node(kind, TextRange::new(at, p + 1)) }, p + 1));
+        }
+        loop {
+            let (first, after) = self.flow_item(i, p, depth)?;
+            let q = skip(after);
+            if is_map {
+                if q >= end || self.b[q] != b':' || !matches!(self.byte(q + 1), b' ') {
+                    return Err(Bail);
+                }
+                let v = skip(q + 1);
+                if v >= end || matches!(self.b[v], b',' | b'}') {
+                    return Err(Bail);
+                }
+                let (value, after_v) = self.flow_item(i, v, depth)?;
+                let range = TextRange::new(first.range.start, value.range.end);
+                entries.push(Entry { key: first, value, range });
+                p = skip(after_v);
+            } else {
+                if q < end && self.b[q] == b':' {
+                    return Err(Bail);
+                }
+                items.push(first);
+                p = q;
+            }
+            if p >= end {
+                return Err(Bail);
+            }
+            match self.b[p] {
+                b',' => {
+                    p = skip(p + 1);
+                    if p >= end || self.b[p] == close || self.b[p] == b',' {
+                        return Err(Bail);
+                    }
+                }
+                c if c == close => {
+                    let kind = if is_map { Kind::Map(entries) } else { Kind::Seq(items) };
+                    return Ok((Node { flow: true, ..node(kind, TextRange::new(at, p + 1)) }, p + 1));
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// One scalar or nested collection inside a flow collection.
+    fn flow_item(&self, i: usize, at: usize, depth: usize) -> R<(Node, usize)> {
+        let end = self.lines[i].end;
+        if at >= end {
+            return Err(Bail);
+        }
+        match self.b[at] {
+            b'"' | b'\'' => {
+                let close = self.quoted_end(at, end).ok_or(Bail)?;
+                Ok((self.quoted(at, close), close))
+            }
+            b'[' | b'{' => self.flow(i, at, depth + 1),
+            b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' | b'|' | b'>' | b':' | b'?' | b'-' => {
+                // `-1` is fine, but keep the rule simple: the tree-sitter path reads the rest.
+                if self.b[at] == b'-' && self.byte(at + 1).is_ascii_digit() {
+                    self.flow_plain(at, end)
+                } else {
+                    Err(Bail)
+                }
+            }
+            _ => self.flow_plain(at, end),
+        }
+    }
+
+    fn flow_plain(&self, at: usize, end: usize) -> R<(Node, usize)> {
+        let mut p = at;
+        while p < end {
+            match self.b[p] {
+                b',' | b']' | b'}' => break,
+                b'[' | b'{' => return Err(Bail),
+                b':' if matches!(self.byte(p + 1), b' ' | b',' | b']' | b'}') => break,
+                b'#' if self.b[p - 1] == b' ' => return Err(Bail),
+                _ => p += 1,
+            }
+        }
+        let e = self.text[at..p].trim_end_matches(' ').len() + at;
+        if e == at {
+            return Err(Bail);
+        }
+        Ok((scalar(Style::Plain, self.text[at..e].to_string(), TextRange::new(at, e)), e))
+    }
+}

@@ -1,0 +1,248 @@
+//! The fast path (`syntax/fast.rs`) against the tolerant tree-sitter path: whenever the fast path
+//! reads a text, both give the same parse (nodes, values, ranges, no error). Checked on the
+//! bundled files, the corpus when it is beside the project, generated manifests and thousands
+//! of their one-character mutations (what a user passes through while typing).
+
+use std::path::PathBuf;
+
+use convox_lsp::syntax::yaml::{Kind, Node};
+use convox_lsp::syntax::{Parser, parse_fast};
+
+/// Compares both paths on `text`; true when the fast path read it.
+fn agree(text: &str, what: &str) -> bool {
+    let Some(fast) = parse_fast(text) else { return false };
+    let slow = Parser::new().parse_tolerant(text);
+    assert!(slow.errors.is_empty(), "{what}: the fast path read a text with syntax errors {:?}:\n{text}", slow.errors);
+    if fast.documents != slow.documents {
+        let (f, s) = (flatten(&fast.documents), flatten(&slow.documents));
+        let at = f.iter().zip(&s).position(|(a, b)| a != b).unwrap_or(f.len().min(s.len()));
+        panic!(
+            "{what}: the paths disagree on:\n{text:?}\nfast: {:?}\nslow: {:?}",
+            f.get(at..(at + 3).min(f.len())),
+            s.get(at..(at + 3).min(s.len()))
+        );
+    }
+    assert_eq!(fast.broken, slow.broken, "{what}");
+    true
+}
+
+/// One line per node: its path, kind, value and range (for a readable failure).
+fn flatten(docs: &[Node]) -> Vec<String> {
+    fn walk(n: &Node, path: &str, out: &mut Vec<String>) {
+        let r = n.range;
+        match &n.kind {
+            Kind::Map(es) => {
+                out.push(format!("{path} map {}..{} flow={}", r.start, r.end, n.flow));
+                for e in es {
+                    let k = e.key.as_str().unwrap_or("?");
+                    out.push(format!("{path}.{k} entry {}..{}", e.range.start, e.range.end));
+                    walk(&e.key, &format!("{path}.{k}#key"), out);
+                    walk(&e.value, &format!("{path}.{k}"), out);
+                }
+            }
+            Kind::Seq(xs) => {
+                out.push(format!("{path} seq {}..{} flow={}", r.start, r.end, n.flow));
+                for (i, x) in xs.iter().enumerate() {
+                    walk(x, &format!("{path}[{i}]"), out);
+                }
+            }
+            k => out.push(format!("{path} {k:?} {}..{}", r.start, r.end)),
+        }
+    }
+    let mut out = Vec::new();
+    for d in docs {
+        walk(d, "", &mut out);
+    }
+    out
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+const SCALARS: &[&str] = &[
+    "web",
+    "3000",
+    "bin/web --port $PORT",
+    "\"quoted: yes\"",
+    "'it''s'",
+    "\"esc \\\"x\\\" \\u00e9\"",
+    "[]",
+    "{}",
+    "[a, b, \"c\"]",
+    "{a: 1, b: [x, y]}",
+    "1-3",
+    "true",
+    "~",
+    "https://example.com:8080/x",
+    "a#b",
+    "x # a comment",
+    "émoji 🚀",
+    "-1",
+    "?x",
+    ":x",
+    "${FOO:-bar}",
+    "a, b",
+    "[1, 2]  # trailing",
+];
+
+/// A manifest-shaped text from the generator: nested maps and lists with every scalar style,
+/// comments, blank lines, block scalars and multi-line plain scalars.
+fn generate(rng: &mut Rng) -> String {
+    let mut out = String::new();
+    if rng.below(8) == 0 {
+        out.push_str("---\n");
+    }
+    for top in 0..1 + rng.below(4) {
+        out.push_str(["services", "resources", "environment", "timers", "labels"][top % 5]);
+        out.push_str(":\n");
+        for k in 0..rng.below(4) {
+            block(rng, &mut out, 2, 0, k);
+        }
+    }
+    if rng.below(2) == 0 {
+        out = out.replace('\n', "\r\n");
+    }
+    out
+}
+
+fn block(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, k: usize) {
+    let pad = " ".repeat(indent);
+    match rng.below(if depth > 3 { 6 } else { 10 }) {
+        0 => out.push_str(&format!("{pad}# comment {k}\n")),
+        1 => out.push('\n'),
+        2 => out.push_str(&format!("{pad}key{k}: {}\n", rng.pick(SCALARS))),
+        3 => out.push_str(&format!("{pad}\"quoted {k}\": {}\n", rng.pick(SCALARS))),
+        4 => out
+            .push_str(&format!("{pad}text{k}: {}\n{pad}  continued\n\n{pad}  more\n", rng.pick(&["one", "two words"]))),
+        5 => out.push_str(&format!(
+            "{pad}script{k}: {}\n{pad}  line one\n\n{pad}    indented\n{pad}  # not a comment\n",
+            rng.pick(&["|", ">", "|-", ">+", "|+"])
+        )),
+        6 => {
+            out.push_str(&format!("{pad}map{k}:{}\n", rng.pick(&["", "  # c", " "])));
+            for j in 0..1 + rng.below(3) {
+                block(rng, out, indent + 2, depth + 1, j);
+            }
+        }
+        7 => {
+            let same = rng.below(2) == 0;
+            out.push_str(&format!("{pad}list{k}:\n"));
+            let ipad = if same { pad.clone() } else { format!("{pad}  ") };
+            for j in 0..1 + rng.below(3) {
+                match rng.below(4) {
+                    0 => out.push_str(&format!("{ipad}- {}\n", rng.pick(SCALARS))),
+                    1 => out.push_str(&format!("{ipad}-\n")),
+                    2 => {
+                        out.push_str(&format!("{ipad}- name{j}: {}\n", rng.pick(SCALARS)));
+                        out.push_str(&format!("{ipad}  port: {}\n", rng.pick(SCALARS)));
+                    }
+                    _ => {
+                        out.push_str(&format!("{ipad}-\n"));
+                        block(rng, out, ipad.len() + 2, depth + 1, j);
+                    }
+                }
+            }
+        }
+        8 => out.push_str(&format!("{pad}empty{k}:\n")),
+        _ => {
+            out.push_str(&format!("{pad}nested{k}:\n"));
+            block(rng, out, indent + 2, depth + 1, k);
+        }
+    }
+}
+
+const MUTATIONS: &[&str] = &[
+    " ", "  ", "\n", ":", "-", "#", "\"", "'", "[", "]", "{", "}", ",", "|", ">", "a", "é", "&", "*", "!", "\t", "\r",
+    "? ",
+];
+
+#[test]
+fn fast_and_tolerant_paths_agree_on_generated_manifests_and_their_mutations() {
+    let mut rng = Rng(0x5eed_cafe_f00d);
+    let (mut texts, mut read) = (0, 0);
+    let docs: usize = std::env::var("FAST_PATH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(400);
+    for n in 0..docs {
+        let text = generate(&mut rng);
+        texts += 1;
+        read += usize::from(agree(&text, &format!("generated #{n}")));
+        for _ in 0..25 {
+            let mut t = text.clone();
+            let mut at = rng.below(t.len() + 1);
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            if rng.below(3) == 0 && at < t.len() {
+                let mut end = at + 1;
+                while !t.is_char_boundary(end) {
+                    end += 1;
+                }
+                t.replace_range(at..end, "");
+            } else {
+                t.insert_str(at, rng.pick(MUTATIONS));
+            }
+            texts += 1;
+            read += usize::from(agree(&t, &format!("mutation of #{n}")));
+        }
+    }
+    eprintln!("fast path read {read} of {texts} texts");
+    // The generator mostly writes valid manifests: most of them must take the fast path.
+    assert!(read * 3 > texts, "the fast path read only {read} of {texts}");
+}
+
+#[test]
+fn fast_and_tolerant_paths_agree_on_bundled_files_and_the_corpus() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("examples/convox.yml")];
+    for dir in ["tests/fixtures", "tests/nvim/fixtures", "../shared/corpus"] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "yml")));
+        }
+    }
+    files.sort();
+    let (mut total, mut read) = (0, 0);
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        total += 1;
+        read += usize::from(agree(&text, &f.display().to_string()));
+    }
+    eprintln!("fast path read {read} of {total} files");
+    assert!(read > 0);
+}
+
+#[test]
+fn what_the_fast_path_leaves_to_the_tolerant_one() {
+    for text in [
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: \"two\n  lines\"\n",
+        "a: [1,\n  2]\n",
+        "a:\tb\n",
+        "? complex\n: key\n",
+        "a: b: c\n",
+        "a: 1\n---\nb: 2\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "  indented: document\n",
+        "",
+        "# only a comment\n",
+        "a:\n  - - nested\n",
+        "a: 1\n  b: 2\n",
+        "key\n",
+    ] {
+        assert!(parse_fast(text).is_none(), "{text:?}");
+    }
+    for text in ["a: 1\n", "---\na:\n- x\n- y\n", "a: |\n  x\n", "a: [x, {y: z}]\n", "a: b\r\nc: d\r\n"] {
+        assert!(agree(text, text), "{text:?}");
+    }
+}
