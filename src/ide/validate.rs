@@ -52,7 +52,7 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     let mut sink = Sink { text: a.text(), out: Vec::new() };
     let root = a.parse().root();
     match &root.kind {
-        Kind::Map(_) => walk(root, &mut KeyPath::default(), &mut sink),
+        Kind::Map(_) => walk(root, &mut KeyPath::default(), "", &mut sink),
         Kind::Empty | Kind::Error | Kind::Alias(_) => {}
         _ if root.is_null() => {}
         _ => sink.error(
@@ -119,12 +119,13 @@ fn last_key(path: &KeyPath) -> String {
     path.keys().last().unwrap_or_default().to_string()
 }
 
-fn walk(node: &Node, path: &mut KeyPath, sink: &mut Sink) {
+/// Checks `node` at `path`, whose schema pattern is `pattern`.
+fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Sink) {
     let sch = schema::schema();
     match &node.kind {
         Kind::Map(entries) => {
-            let mut seen: HashMap<&str, TextRange> = HashMap::new();
-            let parent_pattern = sch.lookup(path).pattern;
+            let mut seen: HashMap<&str, TextRange, schema::FxBuild> = HashMap::default();
+            let parent_pattern = pattern;
             for e in entries {
                 let Some(key) = e.key.as_str() else {
                     if !e.key.is_empty() {
@@ -140,7 +141,7 @@ fn walk(node: &Node, path: &mut KeyPath, sink: &mut Sink) {
                     continue; // a merge key: its contents are checked where the anchor is
                 }
                 if let Some(first) = seen.insert(key, e.key.range) {
-                    let named = schema::NAMED_SECTIONS.contains(&parent_pattern.as_str());
+                    let named = schema::NAMED_SECTIONS.contains(&parent_pattern);
                     let line = sink.text[..first.start].matches('\n').count() + 1;
                     let message = if named {
                         format!(
@@ -152,26 +153,28 @@ fn walk(node: &Node, path: &mut KeyPath, sink: &mut Sink) {
                     };
                     sink.warn(e.key.range, "duplicate-key", message);
                 }
-                path.0.push(Segment::Key(key.to_string()));
-                let m = sch.lookup(path);
-                match m.doc {
+                let seg = Segment::Key(key.to_string());
+                let child = sch.step(parent_pattern, &seg);
+                path.0.push(seg);
+                match sch.get(&child) {
                     Some(doc) => {
-                        check_value(&e.value, doc, path, &m.pattern, e.key.range, sink);
-                        walk(&e.value, path, sink);
+                        check_value(&e.value, doc, path, &child, e.key.range, sink);
+                        walk(&e.value, path, &child, sink);
                     }
-                    None => unknown_key(key, e, &parent_pattern, path, sink),
+                    None => unknown_key(key, e, parent_pattern, path, sink),
                 }
                 path.0.pop();
             }
         }
         Kind::Seq(items) => {
+            let child = sch.step(pattern, &Segment::Index(0));
+            let doc = sch.get(&child);
             for (i, item) in items.iter().enumerate() {
                 path.0.push(Segment::Index(i));
-                let m = sch.lookup(path);
-                if let Some(doc) = m.doc {
-                    check_value(item, doc, path, &m.pattern, item.range, sink);
+                if let Some(doc) = doc {
+                    check_value(item, doc, path, &child, item.range, sink);
                 }
-                walk(item, path, sink);
+                walk(item, path, &child, sink);
                 path.0.pop();
             }
         }

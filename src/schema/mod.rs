@@ -211,11 +211,38 @@ pub fn suggest<'a>(key: &str, known: &[&'a str], value_is_boolean: bool) -> Opti
 pub const NAMED_SECTIONS: [&str; 4] = ["services", "resources", "timers", "balancers"];
 
 pub struct Schema {
-    keys: IndexMap<String, KeyDoc>,
+    keys: IndexMap<String, KeyDoc, FxBuild>,
     resource_types: IndexMap<String, ResourceType>,
     /// Every pattern and every prefix of one, at segment boundaries.
-    prefixes: HashSet<String>,
+    prefixes: HashSet<String, FxBuild>,
 }
+
+/// The multiply-rotate hash of rustc (FxHash): the schema's keys are short, trusted strings,
+/// looked up once per node of the document, where SipHash cost more than the rest of the lookup.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// A path matched against the knowledge base.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -235,7 +262,8 @@ pub fn schema() -> &'static Schema {
 
 impl Schema {
     fn new(keys: IndexMap<String, KeyDoc>, resource_types: IndexMap<String, ResourceType>) -> Schema {
-        let mut prefixes = HashSet::new();
+        let keys: IndexMap<String, KeyDoc, FxBuild> = keys.into_iter().collect();
+        let mut prefixes = HashSet::default();
         for pattern in keys.keys() {
             let mut end = 0;
             for (i, c) in pattern.char_indices() {
@@ -279,24 +307,39 @@ impl Schema {
         let mut pattern = String::new();
         let mut name = None;
         for seg in &path.0 {
-            match seg {
-                Segment::Key(k) => {
-                    let exact = if pattern.is_empty() { k.clone() } else { format!("{pattern}.{k}") };
-                    if self.prefixes.contains(&exact) {
-                        pattern = exact;
-                    } else {
-                        let star = if pattern.is_empty() { "*".to_string() } else { format!("{pattern}.*") };
-                        if name.is_none() && NAMED_SECTIONS.contains(&pattern.as_str()) {
-                            name = Some(k.clone());
-                        }
-                        pattern = star;
-                    }
-                }
-                Segment::Index(_) => pattern.push_str("[]"),
+            let next = self.step(&pattern, seg);
+            if let Segment::Key(k) = seg
+                && name.is_none()
+                && next.ends_with('*')
+                && NAMED_SECTIONS.contains(&pattern.as_str())
+            {
+                name = Some(k.clone());
             }
+            pattern = next;
         }
         let doc = self.keys.get(&pattern);
         Match { pattern, doc, name }
+    }
+
+    /// The pattern one segment below `pattern`: the key itself when the data names it, else `*`
+    /// (or `[]` for a list index). Walking a document step by step costs one string per node.
+    pub fn step(&self, pattern: &str, seg: &Segment) -> String {
+        let mut next = String::with_capacity(pattern.len() + 16);
+        next.push_str(pattern);
+        match seg {
+            Segment::Key(k) => {
+                if !pattern.is_empty() {
+                    next.push('.');
+                }
+                next.push_str(k);
+                if !self.prefixes.contains(&next) {
+                    next.truncate(pattern.len() + usize::from(!pattern.is_empty()));
+                    next.push('*');
+                }
+            }
+            Segment::Index(_) => next.push_str("[]"),
+        }
+        next
     }
 }
 

@@ -116,11 +116,11 @@ impl<'a, 't> Lowerer<'a, 't> {
                 "anchor" => {
                     self.saw_properties = true;
                     let name = child.named_child(0).map_or("", |c| &self.text[c.byte_range()]);
-                    anchor = Some((name.to_string(), range(child)));
+                    anchor = Some(Box::new((name.to_string(), range(child))));
                 }
                 "tag" => {
                     self.saw_properties = true;
-                    tag = Some((self.text[child.byte_range()].to_string(), range(child)));
+                    tag = Some(Box::new((self.text[child.byte_range()].to_string(), range(child))));
                 }
                 "comment" => {}
                 _ => content = content.or(Some(child)),

@@ -8,10 +8,10 @@ use crate::text::TextRange;
 pub struct Node {
     pub kind: Kind,
     pub range: TextRange,
-    /// `&name` on this node, with the range of the anchor.
-    pub anchor: Option<(String, TextRange)>,
+    /// `&name` on this node, with the range of the anchor (boxed: rare, and a node is small).
+    pub anchor: Option<Box<(String, TextRange)>>,
     /// `!tag` on this node.
-    pub tag: Option<(String, TextRange)>,
+    pub tag: Option<Box<(String, TextRange)>>,
     /// Written in flow style (`{...}`, `[...]`).
     pub flow: bool,
 }
