@@ -119,3 +119,14 @@ fn odd_keys() {
     let codes = everything("services:\n  web:\n    port: 1\n    port: 2\n  web: {}\n");
     assert_eq!(codes.iter().filter(|c| **c == "duplicate-key").count(), 2, "{codes:?}");
 }
+
+#[test]
+fn a_block_scalar_line_indented_less_than_its_body() {
+    // Found by the fast-path differential test: with CRLF line ends, tree-sitter-yaml can put a
+    // less indented line inside a block scalar, and removing the body's indentation from it cut a
+    // character in two (a panic while parsing).
+    let text = "environment:\n  script0: |+\n    line one\n\n      indented\n   é # not a comment\n  empty1:\n";
+    for text in [text.to_string(), text.replace('\n', "\r\n"), text.replace('é', "🚀").replace('\n', "\r\n")] {
+        let _ = everything(&text);
+    }
+}

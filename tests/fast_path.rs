@@ -10,7 +10,19 @@ use convox_lsp::syntax::{Parser, parse_fast};
 
 /// Compares both paths on `text`; true when the fast path read it.
 fn agree(text: &str, what: &str) -> bool {
-    let Some(fast) = parse_fast(text) else { return false };
+    let Some(fast) = parse_fast(text) else {
+        // The tolerant path reads a repaired text with the fast path when it can: same result
+        // as lowering tree-sitter's tree.
+        let (a, b) = (Parser::new().parse_tolerant(text), Parser::lowering_only().parse_tolerant(text));
+        assert_eq!((&a.errors, &a.broken), (&b.errors, &b.broken), "{what}: {text:?}");
+        assert!(
+            a.documents == b.documents,
+            "{what}: the repaired text read two ways differs: {text:?}\n{:?}\n{:?}",
+            flatten(&a.documents),
+            flatten(&b.documents)
+        );
+        return false;
+    };
     let slow = Parser::new().parse_tolerant(text);
     assert!(slow.errors.is_empty(), "{what}: the fast path read a text with syntax errors {:?}:\n{text}", slow.errors);
     if fast.documents != slow.documents {

@@ -8,19 +8,20 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use super::convert;
 use crate::context::Context;
 use crate::ide::Analysis;
-use crate::syntax::Parser;
-use crate::text::{PositionEncoding, Text};
+use crate::syntax::{Parse, Parser, SyntaxError, yaml};
+use crate::text::{PositionEncoding, Text, TextRange};
 
 pub struct Document {
     pub version: i32,
-    /// Rack and app of this manifest (found when it opens and when settings change).
     pub context: Context,
     pub text: Text,
     parser: Parser,
-    pub analysis: Arc<Analysis>,
+    /// The analysis of `text`; `None` while edits wait. Edits only update the text (and the
+    /// parser's old tree): the parse happens when something asks for this version, so a burst of
+    /// edits that arrives faster than it can be analysed costs one parse, not one per edit.
+    analysis: Option<Arc<Analysis>>,
 }
 
-/// What a request works on: one version of a document, immutable and cheap to clone.
 #[derive(Clone)]
 pub struct Snapshot {
     pub version: i32,
@@ -32,13 +33,9 @@ pub struct Snapshot {
 
 impl Document {
     pub fn new(version: i32, content: &str, context: Context) -> Self {
-        let mut parser = Parser::new();
-        let parse = parser.parse(content);
-        let analysis = Arc::new(Analysis::new(Arc::from(content), parse));
-        Self { version, context, text: Text::new(content), parser, analysis }
+        Self { version, context, text: Text::new(content), parser: Parser::new(), analysis: None }
     }
 
-    /// Applies the changes in order, then reparses incrementally once.
     pub fn apply(&mut self, version: i32, changes: &[TextDocumentContentChangeEvent], enc: PositionEncoding) {
         for change in changes {
             let range = change.range.map(|r| (convert::to_linecol(r.start), convert::to_linecol(r.end)));
@@ -48,10 +45,33 @@ impl Document {
             let edit = self.text.apply_change(range, &change.text, enc);
             self.parser.edit(&edit);
         }
-        let content = self.text.to_string();
-        let parse = self.parser.parse(&content);
-        self.analysis = Arc::new(Analysis::new(Arc::from(content), parse));
+        self.analysis = None;
         self.version = version;
+    }
+
+    /// The analysis of the current text, parsed now if edits came since the last one.
+    pub fn analysis(&mut self) -> Arc<Analysis> {
+        if let Some(a) = &self.analysis {
+            return a.clone();
+        }
+        let content: Arc<str> = Arc::from(self.text.to_string());
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.parser.parse(&content)));
+        let parse = parsed.unwrap_or_else(|payload| {
+            // A bug in a parser: say so in the file rather than lose the document.
+            tracing::error!("parse panicked: {}", super::panic_message(payload.as_ref()));
+            self.parser.reset();
+            Parse {
+                documents: vec![yaml::Node::empty(0)],
+                errors: vec![SyntaxError {
+                    range: TextRange::empty(0),
+                    message: "convox-lsp could not read this version of the file (an internal error, logged)".into(),
+                }],
+                broken: Vec::new(),
+            }
+        });
+        let analysis = Arc::new(Analysis::new(content, parse));
+        self.analysis = Some(analysis.clone());
+        analysis
     }
 }
 
@@ -77,11 +97,11 @@ impl Documents {
         self.docs.remove(uri).is_some()
     }
 
-    pub fn snapshot(&self, uri: &Uri, encoding: PositionEncoding) -> Option<Snapshot> {
-        self.docs.get(uri).map(|d| Snapshot {
+    pub fn snapshot(&mut self, uri: &Uri, encoding: PositionEncoding) -> Option<Snapshot> {
+        self.docs.get_mut(uri).map(|d| Snapshot {
+            analysis: d.analysis(),
             version: d.version,
             text: d.text.clone(),
-            analysis: d.analysis.clone(),
             encoding,
             context: d.context.clone(),
         })

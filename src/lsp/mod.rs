@@ -34,6 +34,10 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
+    // The knowledge base is read while the client starts up, not when the first document opens.
+    std::thread::spawn(|| {
+        crate::schema::schema();
+    });
     let (service, socket, shutdown) = service();
     tower_lsp_server::Server::new(input, output, socket).serve(service).await;
     if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }

@@ -145,8 +145,9 @@ impl Server {
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let state = lock(&self.state);
-        state.documents.snapshot(uri, state.encoding)
+        let mut state = lock(&self.state);
+        let encoding = state.encoding;
+        state.documents.snapshot(uri, encoding)
     }
 }
 
@@ -180,8 +181,9 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
                 continue;
             }
             let snapshot = {
-                let st = lock(&state);
-                st.documents.snapshot(&uri, st.encoding)
+                let mut st = lock(&state);
+                let encoding = st.encoding;
+                st.documents.snapshot(&uri, encoding)
             };
             let Some(snap) = snapshot else { continue };
             if !refresh && published.get(&uri).is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
@@ -430,12 +432,10 @@ impl LanguageServer for Server {
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
         let query = params.query.to_lowercase();
         let snapshots: Vec<(Uri, Snapshot)> = {
-            let state = lock(&self.state);
-            state
-                .documents
-                .uris()
-                .filter_map(|u| Some((u.clone(), state.documents.snapshot(u, state.encoding)?)))
-                .collect()
+            let mut state = lock(&self.state);
+            let encoding = state.encoding;
+            let uris: Vec<Uri> = state.documents.uris().cloned().collect();
+            uris.into_iter().filter_map(|u| Some((u.clone(), state.documents.snapshot(&u, encoding)?))).collect()
         };
         let mut out = Vec::new();
         for (uri, snap) in snapshots {

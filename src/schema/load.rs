@@ -5,16 +5,18 @@ use serde::{Deserialize, Deserializer};
 
 use super::{KeyDoc, ResourceType, Schema};
 
-/// The data files, in the order their keys are listed.
-const KEY_FILES: [(&str, &str); 2] =
-    [("app.yml", include_str!("data/app.yml")), ("services.yml", include_str!("data/services.yml"))];
-const RESOURCE_TYPES: &str = include_str!("data/resource-types.yml");
+/// The data files, in the order their keys are listed: `data/*.yml` as JSON (see build.rs).
+const KEY_FILES: [(&str, &str); 2] = [
+    ("app.yml", include_str!(concat!(env!("OUT_DIR"), "/app.json"))),
+    ("services.yml", include_str!(concat!(env!("OUT_DIR"), "/services.json"))),
+];
+const RESOURCE_TYPES: &str = include_str!(concat!(env!("OUT_DIR"), "/resource-types.json"));
 
 pub(super) fn load() -> Result<Schema, String> {
     let mut keys: IndexMap<String, KeyDoc> = IndexMap::new();
     for (file, text) in KEY_FILES {
         let part: IndexMap<String, KeyDoc> =
-            yaml_serde::from_str(text).map_err(|e| format!("src/schema/data/{file}: {e}"))?;
+            serde_json::from_str(text).map_err(|e| format!("src/schema/data/{file}: {e}"))?;
         for (pattern, doc) in part {
             if keys.insert(pattern.clone(), doc).is_some() {
                 return Err(format!("src/schema/data/{file}: {pattern} is also in another file"));
@@ -28,7 +30,7 @@ pub(super) fn load() -> Result<Schema, String> {
         ["environment", "resources", "services", "timers", "balancers"].iter().position(|t| *t == top).unwrap_or(9)
     });
     let resource_types: IndexMap<String, ResourceType> =
-        yaml_serde::from_str(RESOURCE_TYPES).map_err(|e| format!("src/schema/data/resource-types.yml: {e}"))?;
+        serde_json::from_str(RESOURCE_TYPES).map_err(|e| format!("src/schema/data/resource-types.yml: {e}"))?;
     Ok(Schema::new(keys, resource_types))
 }
 

@@ -361,7 +361,10 @@ pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
     let indent = explicit_indent.unwrap_or_else(|| {
         lines.iter().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
     });
-    let content: Vec<&str> = lines.iter().map(|l| if l.len() >= indent { &l[indent..] } else { "" }).collect();
+    // Up to `indent` leading spaces go; a line indented less (tree-sitter-yaml can include one in
+    // the node) keeps its text. Never a slice inside a character.
+    let content: Vec<&str> =
+        lines.iter().map(|l| &l[l.bytes().take(indent).take_while(|b| *b == b' ').count()..]).collect();
     let mut out = String::new();
     if folded {
         let mut prev_more_indented = false;

@@ -1,0 +1,87 @@
+//! Criterion micro-benchmarks of each stage on the generated manifests (about 50, 5,000 and 25,000
+//! lines): where the time of a request goes. `cargo bench --bench micro` (add `-- parse` to pick
+//! a group). The figures in docs/benchmarks.md come from a quiet run of this and `lsp_bench.py`.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use convox_lsp::context::Context;
+use convox_lsp::ide::Analysis;
+use convox_lsp::syntax::{Parser, parse_fast};
+use convox_lsp::text::Text;
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
+
+mod common;
+use common::manifest;
+
+const SIZES: [usize; 3] = [50, 5_000, 25_000];
+
+/// The offset of a `command:` value near the middle of the text (where the edits go).
+fn middle(text: &str) -> usize {
+    text[..text.len() / 2].rfind("    command: ").or_else(|| text.find("    command: ")).unwrap() + 13
+}
+
+fn parse(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse");
+    g.sample_size(20);
+    for n in SIZES {
+        let text = manifest(n);
+        g.bench_with_input(BenchmarkId::new("fast path", n), &text, |b, t| b.iter(|| parse_fast(black_box(t))));
+        g.bench_with_input(BenchmarkId::new("tree-sitter (tolerant path)", n), &text, |b, t| {
+            b.iter(|| Parser::new().parse_tolerant(black_box(t)))
+        });
+        // One character typed, then the tolerant path reparses with the edited old tree.
+        g.bench_with_input(BenchmarkId::new("tree-sitter incremental", n), &text, |b, t| {
+            let mut doc = Text::new(t);
+            let mut parser = Parser::new();
+            parser.parse_tolerant(t);
+            let at = middle(t);
+            let mut k = 0usize;
+            b.iter(|| {
+                let e = doc.replace(at, at + usize::from(k % 2 == 1), if k.is_multiple_of(2) { "x" } else { "" });
+                k += 1;
+                parser.edit(&e);
+                parser.parse_tolerant(&doc.to_string())
+            })
+        });
+    }
+}
+
+fn model(c: &mut Criterion) {
+    let mut g = c.benchmark_group("model");
+    g.sample_size(20);
+    for n in SIZES {
+        let text = manifest(n);
+        let arc: Arc<str> = Arc::from(text.as_str());
+        g.bench_with_input(BenchmarkId::new("parse + model", n), &arc, |b, t| {
+            b.iter_batched(|| parse_fast(t).unwrap(), |p| Analysis::new(t.clone(), p), BatchSize::LargeInput)
+        });
+        g.bench_with_input(BenchmarkId::new("diagnostics", n), &text, |b, t| {
+            b.iter_batched(|| Analysis::from_text(t), |a| a.diagnostics(), BatchSize::LargeInput)
+        });
+    }
+}
+
+fn requests(c: &mut Criterion) {
+    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()) };
+    let mut g = c.benchmark_group("requests");
+    for n in SIZES {
+        let text = manifest(n);
+        let a = Analysis::from_text(&text);
+        let at = middle(&text);
+        let key = text[..at].rfind("    port: ").unwrap() + 5;
+        g.bench_with_input(BenchmarkId::new("hover on a key", n), &key, |b, &o| b.iter(|| a.hover(o, &ctx)));
+        g.bench_with_input(BenchmarkId::new("hover on a service name", n), &(key - 20), |b, &o| {
+            let name = text[..o].rfind("  svc").unwrap() + 3;
+            b.iter(|| a.hover(name, &ctx))
+        });
+        let line_start = text[..key].rfind('\n').unwrap() + 1;
+        g.bench_with_input(BenchmarkId::new("completion of a key", n), &(line_start + 4), |b, &o| {
+            b.iter(|| a.completions(o))
+        });
+        g.bench_with_input(BenchmarkId::new("completion of a value", n), &at, |b, &o| b.iter(|| a.completions(o)));
+    }
+}
+
+criterion_group!(benches, parse, model, requests);
+criterion_main!(benches);
