@@ -12,14 +12,9 @@ use convox_lsp::text::Text;
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 
 mod common;
-use common::manifest;
+use common::{manifest, middle};
 
 const SIZES: [usize; 3] = [50, 5_000, 25_000];
-
-/// The offset of a `command:` value near the middle of the text (where the edits go).
-fn middle(text: &str) -> usize {
-    text[..text.len() / 2].rfind("    command: ").or_else(|| text.find("    command: ")).unwrap() + 13
-}
 
 fn parse(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
@@ -71,10 +66,8 @@ fn requests(c: &mut Criterion) {
         let at = middle(&text);
         let key = text[..at].rfind("    port: ").unwrap() + 5;
         g.bench_with_input(BenchmarkId::new("hover on a key", n), &key, |b, &o| b.iter(|| a.hover(o, &ctx)));
-        g.bench_with_input(BenchmarkId::new("hover on a service name", n), &(key - 20), |b, &o| {
-            let name = text[..o].rfind("  svc").unwrap() + 3;
-            b.iter(|| a.hover(name, &ctx))
-        });
+        let name = text[..key].rfind("  svc").unwrap() + 3;
+        g.bench_with_input(BenchmarkId::new("hover on a service name", n), &name, |b, &o| b.iter(|| a.hover(o, &ctx)));
         let line_start = text[..key].rfind('\n').unwrap() + 1;
         g.bench_with_input(BenchmarkId::new("completion of a key", n), &(line_start + 4), |b, &o| {
             b.iter(|| a.completions(o))

@@ -1,21 +1,53 @@
-//! What the benchmarks share: the generated manifests.
+//! What the benchmarks share: the generated manifests, the same as `benches/lsp_bench.py` writes
+//! (services with build, port, environment, health, scale and resources; every 10th service has an
+//! unknown key `resorces`, one known warning each).
 
-/// A manifest of about `lines` lines: services with build, port, environment, health, scale and
-/// resources, a few resources and timers.
+/// A manifest of about `lines` lines.
 pub fn manifest(lines: usize) -> String {
-    let mut s = String::from(
-        "environment:\n  - GLOBAL=1\n  - SECRET_KEY\nresources:\n  database:\n    type: postgres\n    options:\n      storage: 20\n  cache:\n    type: redis\nservices:\n",
-    );
+    let mut out: Vec<String> =
+        ["environment:", "  - GLOBAL=1", "resources:", "  database:", "    type: postgres", "services:"]
+            .map(String::from)
+            .to_vec();
     let mut i = 0;
-    let mut count = s.lines().count();
-    while count < lines.saturating_sub(8) {
-        s.push_str(&format!(
-            "  svc{i}:\n    build: .\n    port: {}\n    environment:\n      - FOO=bar\n      - BAZ\n    health:\n      path: /health\n      interval: 10\n    scale:\n      count: 1-3\n      memory: 512\n    resources:\n      - database\n      - cache\n    command: bin/web --port $PORT\n",
-            3000 + i
-        ));
-        count += 16;
+    while out.len() < lines.saturating_sub(1) {
+        out.push(format!("  svc{i}:"));
+        out.push("    build: .".into());
+        out.push(format!("    port: {}", 3000 + i % 1000));
+        for l in [
+            "    environment:",
+            "      - FOO=bar",
+            "    health:",
+            "      path: /health",
+            "      interval: 10",
+            "    scale:",
+            "      count: 1-3",
+            "      memory: 512",
+            "    resources:",
+            "      - database",
+        ] {
+            out.push(l.into());
+        }
+        if i % 10 == 0 {
+            out.push("    resorces: [database]".into());
+        }
         i += 1;
     }
-    s.push_str("timers:\n  cleanup:\n    schedule: \"0 3 * * *\"\n    command: bin/cleanup\n    service: svc0\n");
-    s
+    out.join("\n") + "\n"
+}
+
+/// The end of the `path: /health` line nearest the middle of the text: where the edits go.
+pub fn middle(text: &str) -> usize {
+    let half = text.len() / 2;
+    let before = text[..half].rfind("path: /health").map(|i| i + "path: /health".len());
+    let after = text[half..].find("path: /health").map(|i| half + i + "path: /health".len());
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            if half - b <= a - half {
+                b
+            } else {
+                a
+            }
+        }
+        (b, a) => b.or(a).expect("the manifest has a health path"),
+    }
 }

@@ -18,6 +18,10 @@ pub use settings::Settings;
 
 /// Builds the service for a transport. `shutdown` turns true when a `shutdown` request arrives.
 pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBool>) {
+    // The knowledge base is read while the client starts up, not when the first document opens.
+    std::thread::spawn(|| {
+        crate::schema::schema();
+    });
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (service, socket) = LspService::build(move |client| Server::new(client, flag))
@@ -34,10 +38,6 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    // The knowledge base is read while the client starts up, not when the first document opens.
-    std::thread::spawn(|| {
-        crate::schema::schema();
-    });
     let (service, socket, shutdown) = service();
     tower_lsp_server::Server::new(input, output, socket).serve(service).await;
     if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }

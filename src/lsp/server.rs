@@ -288,10 +288,6 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
-        // Read the knowledge base now rather than on the first hover.
-        tokio::task::spawn_blocking(|| {
-            let _ = crate::schema::schema();
-        });
         self.pull_configuration();
     }
 
