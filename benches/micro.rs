@@ -76,5 +76,9 @@ fn requests(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, parse, model, requests);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
+    targets = parse, model, requests
+}
 criterion_main!(benches);

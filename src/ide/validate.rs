@@ -15,6 +15,18 @@ use crate::text::TextRange;
 struct Sink<'a> {
     text: &'a str,
     out: Vec<Diagnostic>,
+    /// What `unknown_key` found for a (parent pattern, key, boolean value): the same typo in 500
+    /// services is looked up once.
+    unknown: HashMap<(String, String, bool), UnknownKey, schema::FxBuild>,
+}
+
+/// The words for an unknown key: none when its map takes any key, else a close sibling and where
+/// the key belongs instead.
+#[derive(Clone)]
+struct UnknownKey {
+    free_form: bool,
+    best: Option<&'static str>,
+    hint: Option<String>,
 }
 
 impl Sink<'_> {
@@ -49,7 +61,7 @@ fn code(s: &str) -> String {
 }
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
-    let mut sink = Sink { text: a.text(), out: Vec::new() };
+    let mut sink = Sink { text: a.text(), out: Vec::new(), unknown: HashMap::default() };
     let root = a.parse().root();
     match &root.kind {
         Kind::Map(_) => walk(root, &mut KeyPath::default(), "", &mut sink),
@@ -183,26 +195,35 @@ fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Sink) {
 }
 
 fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, path: &KeyPath, sink: &mut Sink) {
-    let sch = schema::schema();
-    let siblings: Vec<&str> = sch.children(parent_pattern).map(|(k, _, _)| k).filter(|k| *k != "*").collect();
-    // Free-form maps (labels, nodeSelectorLabels, options of an unknown type ...) take any key.
-    if siblings.is_empty() || (!parent_pattern.is_empty() && sch.get(parent_pattern).is_none()) {
+    let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
+    let found = sink
+        .unknown
+        .entry((parent_pattern.to_string(), key.to_string(), boolean))
+        .or_insert_with(|| {
+            let sch = schema::schema();
+            let siblings: Vec<&'static str> =
+                sch.children(parent_pattern).map(|(k, _, _)| k).filter(|k| *k != "*").collect();
+            // Free-form maps (labels, nodeSelectorLabels, options of an unknown type ...) take any key.
+            let free_form = siblings.is_empty() || (!parent_pattern.is_empty() && sch.get(parent_pattern).is_none());
+            let best = if free_form { None } else { schema::suggest(key, &siblings, boolean) };
+            // Keys that exist elsewhere: say where they belong.
+            let hint = if free_form { None } else { known_elsewhere(key, parent_pattern) };
+            UnknownKey { free_form, best, hint }
+        })
+        .clone();
+    if found.free_form {
         return;
     }
     let mut parent = path.clone();
     parent.0.pop();
     let where_ =
         if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
-    let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
-    let best = schema::suggest(key, &siblings, boolean);
-    // Keys that exist elsewhere: say where they belong.
-    let hint = known_elsewhere(key, parent_pattern);
     let mut message = format!("unknown key {} {where_}: Convox ignores it", code(key));
-    if let Some(h) = &hint {
+    if let Some(h) = &found.hint {
         message.push_str(&format!(" ({h})"));
     }
-    match best {
-        Some(s) if hint.is_none() => {
+    match found.best {
+        Some(s) if found.hint.is_none() => {
             message.push_str(&format!("; did you mean {}?", code(s)));
             let fix = Fix { title: format!("Rename to `{s}`"), edits: vec![(e.key.range, s.to_string())] };
             sink.push_fix(e.key.range, Severity::Warning, "unknown-key", message, fix);

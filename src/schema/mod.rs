@@ -294,7 +294,10 @@ impl Schema {
     }
 
     /// The direct children of a pattern, in data order: `(child key, pattern, doc)`.
-    pub fn children<'a>(&'a self, parent: &'a str) -> impl Iterator<Item = (&'a str, &'a str, &'a KeyDoc)> + 'a {
+    pub fn children<'a, 'p>(
+        &'a self,
+        parent: &'p str,
+    ) -> impl Iterator<Item = (&'a str, &'a str, &'a KeyDoc)> + use<'a, 'p> {
         self.keys.iter().filter_map(move |(p, d)| {
             let rest = if parent.is_empty() { p.as_str() } else { p.strip_prefix(parent)?.strip_prefix('.')? };
             (!rest.is_empty() && !rest.contains('.') && !rest.contains('[')).then_some((rest, p.as_str(), d))
