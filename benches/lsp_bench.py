@@ -285,7 +285,7 @@ def main():
     results = []
     for key in sorted({(r["server"], r["lines"]) for r in runs}):
         same = [r for r in runs if (r["server"], r["lines"]) == key]
-        merged = {k: statistics.median([r[k] for r in same]) if isinstance(same[0][k], (int, float)) else same[0][k]
+        merged = {k: statistics.median([r[k] for r in same]) if isinstance(same[0][k], (int, float)) and k != "lines" else same[0][k]
                   for k in same[0]}
         merged["runs"] = len(same)
         results.append(merged)

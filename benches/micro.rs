@@ -48,7 +48,7 @@ fn model(c: &mut Criterion) {
     for n in SIZES {
         let text = manifest(n);
         let arc: Arc<str> = Arc::from(text.as_str());
-        g.bench_with_input(BenchmarkId::new("parse + model", n), &arc, |b, t| {
+        g.bench_with_input(BenchmarkId::new("model build", n), &arc, |b, t| {
             b.iter_batched(|| parse_fast(t).unwrap(), |p| Analysis::new(t.clone(), p), BatchSize::LargeInput)
         });
         g.bench_with_input(BenchmarkId::new("diagnostics", n), &text, |b, t| {
