@@ -5,6 +5,9 @@
 
 use std::path::PathBuf;
 
+mod common;
+
+use common::Rng;
 use convox_lsp::syntax::yaml::{Kind, Node};
 use convox_lsp::syntax::{Parser, parse_fast};
 
@@ -66,21 +69,6 @@ fn flatten(docs: &[Node]) -> Vec<String> {
         walk(d, "", &mut out);
     }
     out
-}
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
 }
 
 const SCALARS: &[&str] = &[
