@@ -1,6 +1,7 @@
 //! Criterion micro-benchmarks of each stage on the generated manifests (about 50, 5,000 and 25,000
-//! lines): where the time of a request goes. `cargo bench --bench micro` (add `-- parse` to pick
-//! a group). The figures in docs/benchmarks.md come from a quiet run of this and `lsp_bench.py`.
+//! lines): where the time of a request goes. `cargo bench --bench micro` (add a group's name to
+//! pick it: `-- model`). The figures in docs/benchmarks.md come from a quiet run of this and
+//! `lsp_bench.py`.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -11,8 +12,57 @@ use convox_lsp::syntax::{Parser, parse_fast};
 use convox_lsp::text::Text;
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 
-mod common;
-use common::{manifest, middle};
+/// A manifest of about `lines` lines, the same as `benches/lsp_bench.py` writes (services with
+/// build, port, environment, health, scale and resources; every 10th service has an unknown key
+/// `resorces`, one known warning each).
+pub fn manifest(lines: usize) -> String {
+    let mut out: Vec<String> =
+        ["environment:", "  - GLOBAL=1", "resources:", "  database:", "    type: postgres", "services:"]
+            .map(String::from)
+            .to_vec();
+    let mut i = 0;
+    while out.len() < lines.saturating_sub(1) {
+        out.push(format!("  svc{i}:"));
+        out.push("    build: .".into());
+        out.push(format!("    port: {}", 3000 + i % 1000));
+        for l in [
+            "    environment:",
+            "      - FOO=bar",
+            "    health:",
+            "      path: /health",
+            "      interval: 10",
+            "    scale:",
+            "      count: 1-3",
+            "      memory: 512",
+            "    resources:",
+            "      - database",
+        ] {
+            out.push(l.into());
+        }
+        if i % 10 == 0 {
+            out.push("    resorces: [database]".into());
+        }
+        i += 1;
+    }
+    out.join("\n") + "\n"
+}
+
+/// The end of the `path: /health` line nearest the middle of the text: where the edits go.
+pub fn middle(text: &str) -> usize {
+    let half = text.len() / 2;
+    let before = text[..half].rfind("path: /health").map(|i| i + "path: /health".len());
+    let after = text[half..].find("path: /health").map(|i| half + i + "path: /health".len());
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            if half - b <= a - half {
+                b
+            } else {
+                a
+            }
+        }
+        (b, a) => b.or(a).expect("the manifest has a health path"),
+    }
+}
 
 const SIZES: [usize; 3] = [50, 5_000, 25_000];
 
@@ -53,6 +103,22 @@ fn model(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("diagnostics", n), &text, |b, t| {
             b.iter_batched(|| Analysis::from_text(t), |a| a.diagnostics(), BatchSize::LargeInput)
+        });
+        // What a keystroke in a value costs: the edit, the parse, the model and the diagnostics.
+        g.bench_with_input(BenchmarkId::new("edit -> diagnostics", n), &text, |b, t| {
+            let mut doc = Text::new(t);
+            let mut parser = Parser::new();
+            parser.parse(t);
+            let at = middle(t);
+            let mut k = 0usize;
+            b.iter(|| {
+                let e = doc.replace(at, at + usize::from(k % 2 == 1), if k.is_multiple_of(2) { "x" } else { "" });
+                k += 1;
+                parser.edit(&e);
+                let s = doc.to_string();
+                let p = parser.parse(&s);
+                Analysis::new(s.into(), p).diagnostics()
+            })
         });
     }
 }

@@ -93,8 +93,9 @@ fn lines(text: &str) -> Option<Vec<Line>> {
         } else {
             LineKind::Content
         };
-        // tree-sitter-yaml's limits (see `guard`): such text is the tree-sitter path's.
-        if first - start >= 150 || out.len() >= 30_000 {
+        // What `guard` blanks for tree-sitter-yaml is the tree-sitter path's, so both paths read
+        // the same text. The guard counts a line's `- ` too: the fast path reads one at most.
+        if first - start + 2 >= super::MAX_INDENT || out.len() >= super::MAX_LINES {
             return None;
         }
         out.push(Line { start, end, first, kind });
@@ -119,17 +120,17 @@ fn scalar(style: Style, value: String, range: TextRange) -> Node {
     node(Kind::Scalar(Scalar { value, style }), range)
 }
 
-/// The end of a node as its parent's range counts it: an empty node ends where it sits.
-fn end_of(n: &Node) -> usize {
-    n.range.end
-}
-
 impl Reader<'_> {
     fn next_content(&self, mut i: usize) -> usize {
         while i < self.lines.len() && self.lines[i].kind != LineKind::Content {
             i += 1;
         }
         i
+    }
+
+    /// `end`, moved back over the spaces before it (not past `start`).
+    fn trim_end(&self, start: usize, end: usize) -> usize {
+        start + self.text[start..end].trim_end_matches(' ').len()
     }
 
     fn byte(&self, at: usize) -> u8 {
@@ -164,7 +165,7 @@ impl Reader<'_> {
                 LineKind::Blank => continue,
                 LineKind::Comment => return l.end,
                 LineKind::Content if self.commented[k].get() => return l.end,
-                LineKind::Content => return self.text[l.start..l.end].trim_end_matches(' ').len() + l.start,
+                LineKind::Content => return self.trim_end(l.start, l.end),
             }
         }
         self.text.len()
@@ -236,7 +237,7 @@ impl Reader<'_> {
         loop {
             let dash = self.lines[i].first;
             let (item, next) = self.inline(i, dash + 1, col, depth + 1, Ctx::SeqItem)?;
-            end = if matches!(item.kind, Kind::Empty) { dash + 1 } else { end_of(&item) };
+            end = if matches!(item.kind, Kind::Empty) { dash + 1 } else { item.range.end };
             items.push(item);
             let j = self.next_content(next);
             if j < self.lines.len() {
@@ -303,7 +304,7 @@ impl Reader<'_> {
                 while p < end {
                     let c = self.b[p];
                     if c == b':' && matches!(self.byte(p + 1), b' ' | b'\n' | b'\r') {
-                        let raw_end = self.text[at..p].trim_end_matches(' ').len() + at;
+                        let raw_end = self.trim_end(at, p);
                         if p - at > MAX_KEY || raw_end == at {
                             return Err(Bail);
                         }
@@ -328,7 +329,7 @@ impl Reader<'_> {
     fn entry(&mut self, i: usize, at: usize, col: usize, depth: usize) -> R<(Entry, usize)> {
         let Some((key, colon_end)) = self.key_end(i, at)? else { return Err(Bail) };
         let (value, next) = self.inline(i, colon_end, col, depth, Ctx::MapValue)?;
-        let end = if matches!(value.kind, Kind::Empty) { colon_end } else { end_of(&value) };
+        let end = if matches!(value.kind, Kind::Empty) { colon_end } else { value.range.end };
         let range = TextRange::new(key.range.start, end);
         Ok((Entry { key, value, range }, next))
     }
@@ -505,7 +506,7 @@ impl Reader<'_> {
             }
             p += 1;
         }
-        Ok(self.text[at..p].trim_end_matches(' ').len() + at)
+        Ok(self.trim_end(at, p))
     }
 
     /// `|` or `>` with its header at `at` on line `i`; the body is the lines indented past `col`.
@@ -542,7 +543,7 @@ impl Reader<'_> {
                 }
                 break;
             }
-            end = self.text[l.start..l.end].trim_end_matches(' ').len() + l.start;
+            end = self.trim_end(l.start, l.end);
             // `# text` in the body is text, not a comment.
             self.lines[j].kind = LineKind::Content;
             j += 1;
@@ -660,7 +661,7 @@ impl Reader<'_> {
                 _ => p += 1,
             }
         }
-        let e = self.text[at..p].trim_end_matches(' ').len() + at;
+        let e = self.trim_end(at, p);
         if e == at {
             return Err(Bail);
         }
