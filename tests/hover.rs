@@ -70,16 +70,18 @@ fn service_kinds() {
               the service `annotations`
             - `Deployment web` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
+            - `HorizontalPodAutoscaler web` — autoscaling/v2, created for any count range
+              even without scale.targets
             - `Service web` — type ClusterIP; annotation convox.com/alias
               web.shop.acme.local
             - `Ingress web` — nginx router (class nginx); on a contour router an HTTPProxy
               web is rendered instead
-            - `HTTPProxy web` — only on racks whose router is contour, instead of the
-              Ingress
-            - `HorizontalPodAutoscaler web` — autoscaling/v2, created for any count range
-              even without scale.targets
-            - `PodDisruptionBudget web` — created by the rack's deployment controller, not
-              the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `Ingress web-internal` (only with `port` and
+            `internalRouter: true`).
+
+            Made by the rack's controllers, not the release: `HTTPProxy web`,
+            `PodDisruptionBudget web`.
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
@@ -103,8 +105,14 @@ fn service_kinds() {
               carries the service `annotations`
             - `Deployment worker` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
-            - `PodDisruptionBudget worker` — created by the rack's deployment controller,
-              not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler worker` (only when `scale.count` is a
+            range, without autoscale, not for an agent); `Service worker` (only when the
+            service has `port` or `ports`); `Ingress worker` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`);
+            `Ingress worker-internal` (only with `port` and `internalRouter: true`).
+
+            Made by the rack's controllers, not the release: `PodDisruptionBudget worker`.
         "#]],
     );
     // An agent: a DaemonSet.
@@ -130,6 +138,11 @@ fn service_kinds() {
               strategy, no HPA
             - `Service agent` — type ClusterIP; annotation convox.com/alias
               agent.shop.acme.local
+
+            Not here: `HorizontalPodAutoscaler agent` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Ingress agent` (only when the service
+            has `port` and is neither `internal` nor `internalRouter`);
+            `Ingress agent-internal` (only with `port` and `internalRouter: true`).
         "#]],
     );
     // A template at count 0.
@@ -153,8 +166,14 @@ fn service_kinds() {
               carries the service `annotations`
             - `Deployment jobs` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
-            - `PodDisruptionBudget jobs` — created by the rack's deployment controller,
-              not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler jobs` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Service jobs` (only when the service
+            has `port` or `ports`); `Ingress jobs` (only when the service has `port` and
+            is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
+            with `port` and `internalRouter: true`).
+
+            Made by the rack's controllers, not the release: `PodDisruptionBudget jobs`.
         "#]],
     );
     // Internal: no Ingress.
@@ -180,8 +199,13 @@ fn service_kinds() {
               service, name, type=service, release
             - `Service api` — type ClusterIP; annotation convox.com/alias
               api.shop.acme.local
-            - `PodDisruptionBudget api` — created by the rack's deployment controller, not
-              the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler api` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Ingress api` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`); `Ingress api-internal`
+            (only with `port` and `internalRouter: true`).
+
+            Made by the rack's controllers, not the release: `PodDisruptionBudget api`.
         "#]],
     );
 }
@@ -380,8 +404,6 @@ fn resources_of_each_type() {
               Service and any PVC carry type=resource, resource=cache1 too
             - `Service resource-cache` — type NodePort on the type's port; DNS
               resource-cache.acme-shop.svc.cluster.local
-            - `Deployment <service>` — in each service that lists the resource;
-              `CACHE1_URL/_USER/_PASS/_HOST/_PORT/_NAME` via configMapKeyRef
 
             Redis in a container in the app's namespace (no persistence). Port 6379; URL
             `redis://resource-cache.acme-shop.svc.cluster.local:6379`.
@@ -412,13 +434,9 @@ fn timers_plain_and_parallel() {
             ```
 
             **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-cleanup`
             - `ServiceAccount timer-cleanup` — labels timer=cleanup, type=serviceaccount;
               annotation convox.com/type=timer
-            - `Job timer-cleanup-<n>` — created by the CronJob controller on each run; no
-              convox labels
-            - `Pod timer-cleanup-<n>-<hash>` — labels system=convox, rack, app,
-              name=cleanup, service=jobs, release, type=timer + the service's labels
+            - `CronJob timer-cleanup`
         "#]],
     );
     check(
@@ -437,13 +455,9 @@ fn timers_plain_and_parallel() {
             ```
 
             **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-import`
             - `ServiceAccount timer-import` — labels timer=import, type=serviceaccount;
               annotation convox.com/type=timer
-            - `Job timer-import-<n>` — created by the CronJob controller on each run; no
-              convox labels
-            - `Pod timer-import-<n>-<hash>` — labels system=convox, rack, app,
-              name=import, service=jobs, release, type=timer + the service's labels
+            - `CronJob timer-import`
         "#]],
     );
     check(
@@ -468,8 +482,10 @@ fn timers_plain_and_parallel() {
             kubectl get cronjob timer-t -n acme-shop -o jsonpath='{.spec.concurrencyPolicy}'
             ```
 
-            **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-t` → `spec.concurrencyPolicy`
+            **Kubernetes** · namespace `acme-shop`: nothing here.
+
+            Not here: `CronJob timer-t` → `spec.concurrencyPolicy` (the timer's service
+            \`\` is not declared; Convox rejects the manifest).
         "#]],
     );
     check(
@@ -492,8 +508,14 @@ fn timers_plain_and_parallel() {
               carries the service `annotations`
             - `Deployment jobs` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
-            - `PodDisruptionBudget jobs` — created by the rack's deployment controller,
-              not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler jobs` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Service jobs` (only when the service
+            has `port` or `ports`); `Ingress jobs` (only when the service has `port` and
+            is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
+            with `port` and `internalRouter: true`).
+
+            Made by the rack's controllers, not the release: `PodDisruptionBudget jobs`.
         "#]],
     );
 }
@@ -723,9 +745,10 @@ fn unknown_and_free_form_keys() {
             ```
 
             **Kubernetes** · namespace `acme-shop`
-            - `Deployment web` → `metadata.labels` — also spec.template.metadata.labels
-            - `Secret env-web` → `metadata.labels`
-            - `ServiceAccount web` → `metadata.labels`
+            - `Deployment web` → `metadata.labels.team`,
+              `spec.template.metadata.labels.team` — also spec.template.metadata.labels
+            - `Secret env-web` → `metadata.labels.team`
+            - `ServiceAccount web` → `metadata.labels.team`
 
             Not here: `Service web` → `metadata.labels` (only when the service has `port`
             or `ports`); `Ingress web` → `metadata.labels` (only when the service has

@@ -2,24 +2,48 @@
 
 use std::fmt::Write as _;
 
+use super::objects::{Standing, standing};
 use super::{Analysis, Bind, Hover, filled, finish, kubectl_block};
 use crate::context::Context;
 use crate::ide::markdown::{code, prose};
+use crate::ide::objects::{AppObjects, Owner};
 use crate::model::{self, Resource};
-use crate::schema::{self, KeyDoc, ResourceCategory};
+use crate::schema::{self, KeyDoc, When};
 use crate::syntax::{KeyPath, Segment};
 use crate::text::TextRange;
 
-/// A declared name's objects: only those that exist here, each with its note.
+/// A declared name's objects as the model renders them, each with the knowledge base's note,
+/// then those it would render under another condition.
 fn objects_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
+    let Some(owner) = &b.owner else { return };
     let _ = writeln!(out, "**Kubernetes** · namespace {}", code(&b.ctx.namespace()));
-    for r in doc.k8s.iter().filter(|r| r.when.is_none_or(|w| b.holds(w) != Some(false))) {
-        let mut line = format!("- {}", code(&format!("{} {}", r.kind, b.fill(&r.name))));
-        if let Some(n) = &r.note {
+    for o in b.app.owned_by(owner) {
+        let mut line = format!("- {}", code(&o.title()));
+        let note = doc.k8s.iter().find(|r| r.kind == o.kind && b.fill(&r.name) == o.name).and_then(|r| r.note.as_ref());
+        if let Some(n) = note {
             let _ = write!(line, " — {}", b.prose(n.trim()));
         }
         out.push_str(&line);
         out.push('\n');
+    }
+    let not_here: Vec<String> = b
+        .app
+        .not_created
+        .iter()
+        .filter(|n| &n.owner == owner && !matches!(n.when, Some(When::Agent | When::NotAgent)))
+        .map(|n| format!("{} ({})", code(&format!("{} {}", n.kind, n.name)), prose(&n.reason)))
+        .collect();
+    if !not_here.is_empty() {
+        let _ = writeln!(out, "\nNot here: {}.", not_here.join("; "));
+    }
+    let outside: Vec<String> = doc
+        .k8s
+        .iter()
+        .filter(|r| !r.kind.contains(' ') && standing(b, r).1 == Standing::Outside)
+        .map(|r| code(&format!("{} {}", r.kind, b.fill(&r.name))))
+        .collect();
+    if !outside.is_empty() {
+        let _ = writeln!(out, "\nMade by the rack's controllers, not the release: {}.", outside.join(", "));
     }
     out.push('\n');
 }
@@ -49,16 +73,23 @@ pub(super) fn undeclared(ctx: &Context, range: TextRange, what: &str, name: &str
     Some(finish(range, &out, ctx))
 }
 
-pub(super) fn entity_hover(a: &Analysis, ctx: &Context, section: &str, name: &str, range: TextRange) -> Option<Hover> {
+pub(super) fn entity_hover(
+    a: &Analysis,
+    ctx: &Context,
+    app: &AppObjects,
+    section: &str,
+    name: &str,
+    range: TextRange,
+) -> Option<Hover> {
     let m = a.model();
     let sch = schema::schema();
     let path = KeyPath(vec![Segment::Key(section.to_string()), Segment::Key(name.to_string())]);
-    let b = Bind::new(a, ctx, &path);
+    let b = Bind::new(a, ctx, app, &path);
     let doc = sch.get(&format!("{section}.*"))?;
     let mut out = String::new();
-    let (what, facts, selector) = headline(a, section, name)?;
+    let (what, facts) = headline(a, section, name)?;
     let _ = writeln!(out, "**{what} {}** — {}\n", code(name), facts.join(" · "));
-    kubectl_block(&mut out, &commands(doc, &b, section, selector.as_deref()));
+    kubectl_block(&mut out, &commands(doc, &b));
     objects_block(&mut out, doc, &b);
     if section == "resources" {
         resource_details(&mut out, a, m.resource(name)?, &b);
@@ -69,8 +100,8 @@ pub(super) fn entity_hover(a: &Analysis, ctx: &Context, section: &str, name: &st
     Some(finish(range, &out, ctx))
 }
 
-/// What a declared name is, its facts, and the label that selects its objects.
-fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Vec<String>, Option<String>)> {
+/// What a declared name is, and its facts.
+fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Vec<String>)> {
     let m = a.model();
     Some(match section {
         "services" => {
@@ -94,15 +125,11 @@ fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Ve
             if s.is_internal() {
                 facts.push("internal".to_string());
             }
-            ("service", facts, Some(format!("service={name}")))
+            ("service", facts)
         }
         "resources" => {
             let r = m.resource(name)?;
-            (
-                "resource",
-                r.type_name().map(|t| vec![t.to_string()]).unwrap_or_default(),
-                Some(format!("resource={name}")),
-            )
+            ("resource", r.type_name().map(|t| vec![t.to_string()]).unwrap_or_default())
         }
         "timers" => {
             let t = m.timer(name)?;
@@ -116,7 +143,7 @@ fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Ve
             if let Some(p) = t.parallel_count.as_ref().filter(|p| p.value > 1) {
                 facts.push(format!("{} parallel pods per run (Indexed Job, `TIMER_INDEX`)", p.value));
             }
-            ("timer", facts, None)
+            ("timer", facts)
         }
         "balancers" => {
             let bl = m.balancer(name)?;
@@ -124,7 +151,7 @@ fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Ve
             if let Some(s) = &bl.service {
                 facts.push(format!("→ {}", code(&s.value)));
             }
-            ("balancer", facts, None)
+            ("balancer", facts)
         }
         _ => return None,
     })
@@ -145,26 +172,25 @@ fn balancer_ports(out: &mut String, bl: &crate::model::Balancer) {
     }
 }
 
-/// The commands for a declared name: for a service, one `kubectl get` of every kind it has.
-fn commands(doc: &KeyDoc, b: &Bind, section: &str, selector: Option<&str>) -> Vec<String> {
+/// The commands for a declared name: for a service, first one `kubectl get` of every kind the
+/// model renders for it, then the knowledge base's commands whose condition holds.
+fn commands(doc: &KeyDoc, b: &Bind) -> Vec<String> {
     let ns = b.ctx.namespace();
     let mut commands = Vec::new();
-    if let Some(sel) = selector.filter(|_| section == "services") {
+    if let Some(owner @ Owner::Service(name)) = &b.owner {
         let mut kinds: Vec<&str> = Vec::new();
-        for r in &doc.k8s {
-            if r.when.is_some_and(|w| b.holds(w) == Some(false)) {
-                continue;
-            }
+        for o in b.app.owned_by(owner) {
             // Only the kinds labelled `service=<name>` (not PVCs, Secrets, ServiceAccounts).
-            if let Some(k) = short_kind(&r.kind)
+            if let Some(k) = short_kind(&o.kind)
                 && !kinds.contains(&k)
                 && matches!(k, "deploy" | "ds" | "svc" | "ing" | "hpa")
             {
                 kinds.push(k);
             }
         }
+        kinds.sort_by_key(|k| ["deploy", "ds", "svc", "ing", "hpa"].iter().position(|x| x == k));
         if !kinds.is_empty() {
-            commands.push(format!("kubectl get {} -n {ns} -l {sel}", kinds.join(",")));
+            commands.push(format!("kubectl get {} -n {ns} -l service={name}", kinds.join(",")));
         }
     }
     for c in filled(b, &doc.kubectl) {
@@ -181,28 +207,42 @@ fn commands(doc: &KeyDoc, b: &Bind, section: &str, selector: Option<&str>) -> Ve
     commands
 }
 
+/// A managed resource's database: made by the rack's provisioner at promote, not by the release.
+/// Its state lives in Secret `<resource>-r<rack>r-<app>` (`provider/k8s/aws_resources.go:36`); a
+/// new instance is named after the first 20 characters of that id plus a random suffix
+/// (`provider/aws/provisioner/helpers.go:163-168`, `rds/provisioner.go:93`); `import` links an
+/// existing instance under its own identifier (`rds/provisioner.go:44-52`).
+fn aws_line(out: &mut String, aws: &str, b: &Bind) {
+    let doc = schema::schema().get("resources.*");
+    let state = doc.and_then(|d| d.k8s.iter().find(|k| k.kind == "Secret" && k.when == Some(When::Managed)));
+    let Some(state) = state.map(|k| b.fill(&k.name)) else { return };
+    let short: String = state.chars().take(20).collect();
+    let _ = writeln!(
+        out,
+        "In AWS: {}, made by the rack at promote. Its identifier is {} plus a random suffix (with `import`, the imported instance's own). The provisioner keeps its state in Secret {}; deleting that Secret uninstalls the database.\n",
+        prose(aws),
+        code(&short),
+        code(&state)
+    );
+}
+
 /// A resource's type facts and what it injects into the services that link it.
 fn resource_details(out: &mut String, a: &Analysis, r: &Resource, b: &Bind) {
     let sch = schema::schema();
     let Some(t) = r.type_name().and_then(|t| sch.resource_type(t)) else { return };
     let prefix = model::env_prefix(&r.name.value);
-    if !b.overlay {
+    if !b.overlay() {
         let summary = prose(t.summary.trim_end_matches('.'));
         let _ = writeln!(out, "{summary}. Port {}; URL {}.\n", t.port, code(&b.fill(&t.url)));
     }
     if let Some(aws) = &t.aws {
-        let aws = prose(aws);
-        let _ = writeln!(out, "In AWS: {aws}. In the cluster: its ConfigMap, and the provisioner's state Secret.\n");
+        aws_line(out, aws, b);
     }
-    if let Some(var) = a.model().overlay_vars(r).next().filter(|_| t.category == ResourceCategory::Containerized) {
+    if let Some(var) = a.model().overlay_vars(r).find(|v| v.default.is_none()).filter(|_| b.overlay()) {
         let _ = writeln!(
             out,
-            "**Overlay**: {} is declared in `environment`{}. With it set, Convox runs no {} container: it renders only ConfigMap {} with that URL (USER, PASS, HOST, PORT and NAME empty).\n",
+            "**Overlay**: {} is declared in `environment` without a default, so every release sets it. With it set, Convox runs no {} container: it renders only ConfigMap {} with that URL (USER, PASS, HOST, PORT and NAME empty).\n",
             code(&var.name.value),
-            var.default
-                .as_ref()
-                .map(|d| format!(" with default {}", code(&d.value)))
-                .unwrap_or_else(|| " (required, so always set)".to_string()),
             r.type_name().unwrap_or("resource"),
             code(&format!("resource-{}", r.k8s_name()))
         );
@@ -261,10 +301,11 @@ pub(super) fn resource_type_hover(ty: &str, range: TextRange, b: &Bind) -> Optio
     Some(finish(range, &out, b.ctx))
 }
 
-/// The first kubectl command for a declared name (the one a code lens shows).
-pub(in crate::ide) fn main_command(a: &Analysis, ctx: &Context, section: &str, name: &str) -> Option<String> {
-    let path = KeyPath(vec![Segment::Key(section.to_string()), Segment::Key(name.to_string())]);
-    let doc = schema::schema().get(&format!("{section}.*"))?;
-    let (_, _, selector) = headline(a, section, name)?;
-    commands(doc, &Bind::new(a, ctx, &path), section, selector.as_deref()).into_iter().next()
+/// The commands for a declared name, as the hover lists them (a code lens shows the first).
+pub(in crate::ide) fn entity_commands(a: &Analysis, ctx: &Context, app: &AppObjects, owner: &Owner) -> Vec<String> {
+    let key = owner.key();
+    let Some((section, _)) = key.split_once('.') else { return Vec::new() };
+    let path = KeyPath(key.split('.').map(|k| Segment::Key(k.to_string())).collect());
+    let Some(doc) = schema::schema().get(&format!("{section}.*")) else { return Vec::new() };
+    commands(doc, &Bind::new(a, ctx, app, &path))
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::objects::{Standing, fields_set, standing};
 use super::{Bind, Hover, finish};
 use crate::context::Context;
 use crate::ide::markdown::{code, prose};
@@ -49,10 +50,11 @@ pub(super) fn description(out: &mut String, doc: &KeyDoc, b: &Bind) {
     let _ = writeln!(out, "{}\n", b.prose(doc.description.trim()));
 }
 
-/// The Kubernetes section: objects that apply here (with the fields set), then those that do
-/// not. Entries for the same object are merged; the Deployment/DaemonSet alternative is not
+/// The Kubernetes section: the objects the release creates here, with the fields this key sets
+/// (the model's field paths where it has them), then those it would create under another
+/// condition. Entries for the same object are merged; the Deployment/DaemonSet alternative is not
 /// listed as missing.
-pub(super) fn k8s_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
+pub(super) fn k8s_block(out: &mut String, key: &str, doc: &KeyDoc, b: &Bind) {
     let ns = b.ctx.namespace();
     if doc.k8s.is_empty() {
         if let Some(no) = &doc.no_k8s {
@@ -60,40 +62,46 @@ pub(super) fn k8s_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
         }
         return;
     }
-    // (object, fields, notes, unknown condition) in first-seen order.
-    type Line = (String, Vec<String>, Vec<String>, Option<When>);
+    // (object, fields, notes, a word on where it stands) in first-seen order.
+    type Line = (String, Vec<String>, Vec<String>, Option<String>);
     let mut here: Vec<Line> = Vec::new();
     let mut not_here: Vec<String> = Vec::new();
     for r in &doc.k8s {
-        let object = code(&format!("{} {}", r.kind, b.fill(&r.name)));
-        match r.when.map(|w| (w, b.holds(w))) {
-            Some((When::Agent | When::NotAgent, Some(false))) => {}
-            Some((w, Some(false))) => {
+        let (name, standing) = standing(b, r);
+        let object = code(&format!("{} {name}", r.kind));
+        let tag = match standing {
+            Standing::NotHere(_) if matches!(r.when, Some(When::Agent | When::NotAgent)) => continue,
+            Standing::NotHere(why) => {
                 let what = match &r.field {
                     Some(f) => format!("{object} → {}", code(&b.fill(f))),
                     None => object,
                 };
-                let item = format!("{what} ({})", prose(w.describe()));
+                let item = format!("{what} ({})", prose(&why));
                 if !not_here.contains(&item) {
                     not_here.push(item);
                 }
+                continue;
             }
-            cond => {
-                let unknown = cond.and_then(|(w, h)| h.is_none().then_some(w));
-                let i = match here.iter().position(|(o, ..)| *o == object) {
-                    Some(i) => i,
-                    None => {
-                        here.push((object, Vec::new(), Vec::new(), unknown));
-                        here.len() - 1
-                    }
-                };
-                if let Some(f) = &r.field {
-                    here[i].1.push(code(&b.fill(f)));
-                }
-                if let Some(n) = &r.note {
-                    here[i].2.push(b.prose(n.trim()));
-                }
+            Standing::Created => None,
+            Standing::Outside => Some("made outside the release".to_string()),
+            Standing::Unknown => r.when.map(|w| prose(w.describe())),
+        };
+        let i = match here.iter().position(|(o, ..)| *o == object) {
+            Some(i) => i,
+            None => {
+                here.push((object, Vec::new(), Vec::new(), tag));
+                here.len() - 1
             }
+        };
+        let set = fields_set(b, key, &r.kind, &name);
+        let fields = if set.is_empty() { r.field.iter().map(|f| b.fill(f)).collect() } else { set };
+        for f in fields.iter().map(|f| code(f)) {
+            if !here[i].1.contains(&f) {
+                here[i].1.push(f);
+            }
+        }
+        if let Some(n) = &r.note {
+            here[i].2.push(b.prose(n.trim()));
         }
     }
     if here.is_empty() {
@@ -101,13 +109,13 @@ pub(super) fn k8s_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
     } else {
         let _ = writeln!(out, "**Kubernetes** · namespace {}", code(&ns));
     }
-    for (object, fields, notes, unknown) in &here {
+    for (object, fields, notes, tag) in &here {
         let mut line = format!("- {object}");
         if !fields.is_empty() {
             let _ = write!(line, " → {}", fields.join(", "));
         }
-        if let Some(w) = unknown {
-            let _ = write!(line, " ({})", prose(w.describe()));
+        if let Some(t) = tag {
+            let _ = write!(line, " ({t})");
         }
         if !notes.is_empty() {
             let _ = write!(line, " — {}", notes.join("; "));
