@@ -77,11 +77,10 @@ fn service_kinds() {
             - `Ingress web` — nginx router (class nginx); on a contour router an HTTPProxy
               web is rendered instead
 
-            Not here: `Ingress web-internal` (only with `port` and
-            `internalRouter: true`).
+            Not here: `HTTPProxy web` (only on a rack whose router is contour);
+            `Ingress web-internal` (only with `port` and `internalRouter: true`).
 
-            Made by the rack's controllers, not the release: `HTTPProxy web`,
-            `PodDisruptionBudget web`.
+            Made by the rack's controllers, not the release: `PodDisruptionBudget web`.
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
