@@ -80,7 +80,7 @@ fn service_kinds() {
             Not here: `HTTPProxy web` (only on a rack whose router is contour);
             `Ingress web-internal` (only with `port` and `internalRouter: true`).
 
-            Made by the rack's controllers, not the release: `PodDisruptionBudget web`.
+            Made by the rack, not the release: `PodDisruptionBudget web`.
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
@@ -111,7 +111,7 @@ fn service_kinds() {
             `port` and is neither `internal` nor `internalRouter`);
             `Ingress worker-internal` (only with `port` and `internalRouter: true`).
 
-            Made by the rack's controllers, not the release: `PodDisruptionBudget worker`.
+            Made by the rack, not the release: `PodDisruptionBudget worker`.
         "#]],
     );
     // An agent: a DaemonSet.
@@ -172,7 +172,7 @@ fn service_kinds() {
             is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
             with `port` and `internalRouter: true`).
 
-            Made by the rack's controllers, not the release: `PodDisruptionBudget jobs`.
+            Made by the rack, not the release: `PodDisruptionBudget jobs`.
         "#]],
     );
     // Internal: no Ingress.
@@ -204,7 +204,7 @@ fn service_kinds() {
             `port` and is neither `internal` nor `internalRouter`); `Ingress api-internal`
             (only with `port` and `internalRouter: true`).
 
-            Made by the rack's controllers, not the release: `PodDisruptionBudget api`.
+            Made by the rack, not the release: `PodDisruptionBudget api`.
         "#]],
     );
 }
@@ -371,10 +371,10 @@ fn resources_of_each_type() {
 
             Runs the official postgres image as a one-replica Deployment (strategy
             Recreate) with its data on a 10Gi PersistentVolumeClaim (`storage` option),
-            exposed by a NodePort Service resource-{k8sname} on 5432. Database and user
-            are both `app`; the password is derived from the rack name. Linked services
-            reach it at resource-{k8sname}.{ns}.svc.cluster.local. If the app env sets
-            `{RESOURCE}_URL`, no container is started and the ConfigMap just carries that
+            exposed by a NodePort Service resource-database on 5432. Database and user are
+            both `app`; the password is derived from the rack name. Linked services reach
+            it at resource-database.acme-shop.svc.cluster.local. If the app env sets
+            `DATABASE_URL`, no container is started and the ConfigMap just carries that
             URL.
 
             port 5432 · image `postgres:10.5`
@@ -399,8 +399,9 @@ fn resources_of_each_type() {
             **Kubernetes** · namespace `acme-shop`
             - `ConfigMap resource-cache` — keys URL, USER, PASS, HOST, PORT, NAME
             - `Deployment resource-cache` — one replica, its container named after the
-              type; labels type=resource, resource=cache1, kind (the type); the ConfigMap,
-              Service and any PVC carry type=resource, resource=cache1 too
+              type; labels type=resource, resource=cache1, kind (the type); the ConfigMap
+              and Service carry type=resource, resource=cache1 too, the PVC only system,
+              rack, app and resource=cache1
             - `Service resource-cache` — type NodePort on the type's port; DNS
               resource-cache.acme-shop.svc.cluster.local
 
@@ -473,8 +474,9 @@ fn timers_plain_and_parallel() {
             promote: use Allow, Forbid or Replace.
 
             The CronJob concurrencyPolicy: Allow (default, runs overlap), Forbid (skip the
-            new run) or Replace (stop the old run). Convox only capitalises the first
-            letter, so `forbid` works but `FORBID` or `forBid` reach Kubernetes unchanged
+            new run) or Replace (stop the old run). Convox upper-cases the first letter of
+            each word and leaves the others as written, so `forbid` becomes `Forbid`, but
+            `FORBID` stays `FORBID` and `forBid` becomes `ForBid`: Kubernetes rejects both
             and the promote fails. No build-time check.
 
             ```sh
@@ -514,7 +516,7 @@ fn timers_plain_and_parallel() {
             is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
             with `port` and `internalRouter: true`).
 
-            Made by the rack's controllers, not the release: `PodDisruptionBudget jobs`.
+            Made by the rack, not the release: `PodDisruptionBudget jobs`.
         "#]],
     );
 }
@@ -756,4 +758,76 @@ fn unknown_and_free_form_keys() {
             a range, without autoscale, not for an agent).
         "#]],
     );
+}
+
+/// The hover at `$0` with rack `acme` and app `shop`, its lines joined (wrapping aside).
+fn hover_md(fixture: &str) -> String {
+    hover_at(fixture, &ctx()).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Claims once false, each checked against Convox's source.
+mod true_to_convox {
+    use super::*;
+    use convox_lsp::ide::objects;
+
+    #[test]
+    fn a_resource_pvc_carries_no_type_label() {
+        // provider/k8s/template/resource/postgres.yml.tmpl:25-29: the PVC's labels are system, rack,
+        // app and resource; the ConfigMap (:6-11) and Service (:120-125) add type: resource.
+        let md = hover_md("resources:\n  d$0b:\n    type: postgres\n");
+        assert!(md.contains("the PVC only system, rack, app and resource=db"), "{md}");
+        assert!(!md.contains("any PVC carry"), "{md}");
+        // The model the hover reads agrees.
+        let a = Analysis::from_text("resources:\n  db:\n    type: postgres\n");
+        let app = objects::objects(&a, &objects::RenderContext::new(&ctx()));
+        let pvc = app.find("PersistentVolumeClaim", "resource-db").expect("a PVC");
+        let labels: Vec<&str> = pvc.labels.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(labels, ["system", "rack", "app", "resource"]);
+    }
+
+    #[test]
+    fn cw_retention_defaults_to_one_day() {
+        // provider/aws/release.go:33: the retention asked is `CwRetention`, 0 when absent;
+        // provider/aws/log.go:129 and :141-149 round it up to the first allowed value, 1.
+        let md = hover_md("appSettings:\n  awsLogs:\n    cwRet$0ention: 30\n");
+        assert!(md.contains("default `1`"), "{md}");
+        assert!(md.contains("rounds up to 1"), "{md}");
+    }
+
+    #[test]
+    fn timer_concurrency_gets_each_word_title_cased_only() {
+        // provider/k8s/release.go:1208-1211: cases.Title(language.Und, cases.NoLower), so the first
+        // letter goes up and the others stay as written.
+        let md = hover_md(
+            "timers:\n  t:\n    schedule: \"0 * * * *\"\n    command: x\n    service: web\n    concurrency: forB$0id\nservices:\n  web: {}\n",
+        );
+        assert!(md.contains("`concurrencyPolicy: ForBid`"), "{md}");
+        assert!(md.contains("`forBid` becomes `ForBid`"), "{md}");
+        assert!(!md.contains("unchanged"), "{md}");
+    }
+
+    #[test]
+    fn rds_class_and_version_are_required_only_for_a_new_instance() {
+        // provider/aws/provisioner/rds/metadata.go:170-199: an import requires only the identifier,
+        // port, database name, user and password; :201-219: a read replica requires the class and
+        // takes no engine version; :33-39: a new instance requires both.
+        let md = hover_md("resources:\n  db:\n    type: rds-pos$0tgres\n");
+        assert!(md.contains("required for a new instance: `class`, `version` (none with `import`)"), "{md}");
+        let md = hover_md("resources:\n  db:\n    type: rds-postgres\n    options:\n      cla$0ss: db.t3.micro\n");
+        assert!(md.contains("required for a new instance"), "{md}");
+        assert!(md.contains("not with `import`"), "{md}");
+    }
+
+    #[test]
+    fn the_rds_instance_is_not_named_by_the_state_id() {
+        // provider/k8s/aws_resources.go:35-37: the state id is <resource>-r<rack>r-<app>;
+        // provider/aws/provisioner/rds/provisioner.go:93 names a new instance
+        // GenShortResourceName(id), provider/aws/provisioner/helpers.go:163-168: its first 20
+        // characters plus a random suffix; provisioner.go:44-52: `import` links an existing one.
+        let md = hover_md("resources:\n  analytics-d$0b:\n    type: rds-postgres\n");
+        assert!(md.contains("identifier is `analytics-db-racmer-` plus a random suffix"), "{md}");
+        assert!(md.contains("state in Secret `analytics-db-racmer-shop`"), "{md}");
+        let md = hover_md("resources:\n  analytics-db:\n    type: rds-postgres\n    options:\n      stor$0age: 20\n");
+        assert!(!md.contains("instance analytics-db-racmer-shop"), "{md}");
+    }
 }

@@ -43,7 +43,7 @@ fn objects_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
         .map(|r| code(&format!("{} {}", r.kind, b.fill(&r.name))))
         .collect();
     if !outside.is_empty() {
-        let _ = writeln!(out, "\nMade by the rack's controllers, not the release: {}.", outside.join(", "));
+        let _ = writeln!(out, "\nMade by the rack, not the release: {}.", outside.join(", "));
     }
     out.push('\n');
 }
@@ -280,15 +280,19 @@ pub(super) fn resource_type_hover(ty: &str, range: TextRange, b: &Bind) -> Optio
     let t = schema::schema().resource_type(ty)?;
     let mut out = String::new();
     let _ = writeln!(out, "**resource type {}** — {}\n", code(ty), prose(t.summary.trim_end_matches('.')));
-    let _ = writeln!(out, "{}\n", prose(t.description.trim()));
+    let _ = writeln!(out, "{}\n", b.prose(t.description.trim()));
     let mut facts = vec![format!("port {}", t.port)];
     if let (Some(img), Some(v)) = (&t.image, &t.default_version) {
         facts.push(format!("image {}", code(&img.replace("{version}", v))));
     }
     if !t.required_options.is_empty() {
+        // `import` links an existing instance and takes none of them.
+        let import =
+            schema::schema().get("resources.*.options.import").is_some_and(|d| d.types.iter().any(|x| x == ty));
         facts.push(format!(
-            "required options: {}",
-            t.required_options.iter().map(|o| code(o)).collect::<Vec<_>>().join(", ")
+            "required for a new instance: {}{}",
+            t.required_options.iter().map(|o| code(o)).collect::<Vec<_>>().join(", "),
+            if import { " (none with `import`)" } else { "" }
         ));
     }
     let _ = writeln!(out, "{}\n", facts.join(" · "));

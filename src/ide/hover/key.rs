@@ -22,7 +22,7 @@ pub(super) fn key_block(out: &mut String, title: &str, path: &str, doc: &KeyDoc,
         .flatten()
         .map(|t| match (&t.image, &t.default_version) {
             (Some(img), Some(v)) => format!("default {}", code(&img.replace("{version}", v))),
-            _ => "no default: required".to_string(),
+            _ => "no default: required for a new instance".to_string(),
         });
     if let Some(d) = type_default {
         facts.push(d);
