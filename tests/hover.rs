@@ -831,3 +831,52 @@ mod true_to_convox {
         assert!(!md.contains("instance analytics-db-racmer-shop"), "{md}");
     }
 }
+
+/// For every service, timer, resource and balancer of the example and the seeds' example, the
+/// objects its hover names as existing are objects `render` prints, and every object `render`
+/// prints is named by one of these hovers.
+#[test]
+fn hovers_name_exactly_what_render_prints() {
+    for text in [include_str!("../examples/convox.yml"), include_str!("fixtures/seed-example.yml")] {
+        let a = Analysis::from_text(text);
+        let rendered = rendered_objects(&a.render(&ctx(), None).expect("the example renders"));
+        let mut named = std::collections::BTreeSet::new();
+        for row in a.explain(&ctx()) {
+            let keys: Vec<&str> = row.path.split('.').collect();
+            if keys.len() != 2 || !["services", "timers", "resources", "balancers"].contains(&keys[0]) {
+                continue;
+            }
+            let md = a.hover(row.offset, &ctx()).expect("a hover").markdown;
+            for object in existing_objects(&md) {
+                assert!(rendered.contains(&object), "{}: {object:?} is not rendered\n{md}", row.path);
+                named.insert(object);
+            }
+        }
+        let unnamed: Vec<_> = rendered.difference(&named).collect();
+        assert!(unnamed.is_empty(), "rendered but named by no hover: {unnamed:?}");
+        assert!(named.len() > 20, "{named:?}");
+    }
+}
+
+/// `(kind, name)` of every document `render` prints.
+fn rendered_objects(yaml: &str) -> std::collections::BTreeSet<(String, String)> {
+    yaml.split("\n---\n")
+        .filter_map(|doc| {
+            let kind = doc.lines().find_map(|l| l.strip_prefix("kind: "))?;
+            let meta = doc.split("\nmetadata:").nth(1)?;
+            let name = meta.lines().find_map(|l| l.strip_prefix("  name: "))?;
+            Some((kind.trim().to_string(), name.split(" #").next()?.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The objects a declared name's hover lists under **Kubernetes** (those that exist here).
+fn existing_objects(md: &str) -> Vec<(String, String)> {
+    let list = md.split("**Kubernetes**").nth(1).unwrap_or("");
+    let list = list.split("\n\n").next().unwrap_or("");
+    list.lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split('`').next()?.split_once(' '))
+        .map(|(k, n)| (k.to_string(), n.to_string()))
+        .collect()
+}
