@@ -36,6 +36,7 @@ fn required(kind: &str) -> &'static [&'static str] {
         "HorizontalPodAutoscaler" => &["spec.scaleTargetRef.name", "spec.maxReplicas"],
         "CronJob" => &["spec.schedule", "spec.jobTemplate.spec.template.spec.containers"],
         "PersistentVolumeClaim" => &["spec.accessModes", "spec.resources.requests.storage"],
+        "PersistentVolume" => &["spec.capacity.storage", "spec.csi.driver"],
         "Secret" | "ConfigMap" | "ServiceAccount" => &[],
         other => panic!("unexpected kind {other}"),
     }
@@ -112,11 +113,13 @@ fn one_service_and_its_timers() {
             "Secret env-jobs",
             "ServiceAccount jobs",
             "Deployment jobs",
+            "ServiceAccount timer-cleanup",
             "CronJob timer-cleanup",
+            "ServiceAccount timer-data-import",
             "CronJob timer-data-import"
         ]
     );
-    let parallel = &documents(&yaml)[4];
+    let parallel = &documents(&yaml)[6];
     assert_eq!(get(parallel, "spec.jobTemplate.spec.completionMode").unwrap().as_str(), Some("Indexed"));
     assert_eq!(get(parallel, "spec.concurrencyPolicy").unwrap().as_str(), Some("Forbid"));
     assert!(Analysis::from_text("services: {}\n").render(&ctx(), Some("nope")).is_err());

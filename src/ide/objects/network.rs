@@ -173,10 +173,7 @@ fn tls(app: &App, svc: &Svc, internal: bool) -> Field {
     let mut entries = Vec::new();
     if app.ctx.domain_tls && !internal {
         let secret = cert.str().unwrap_or_else(|| format!("cert-{}", svc.name));
-        entries.push(map(vec![
-            f("hosts", list(vec![host(app, svc)])),
-            f("secretName", s(secret)).from(cert.path.clone()),
-        ]));
+        entries.push(map(vec![f("hosts", list(vec![host(app, svc)])), from_if(f("secretName", s(secret)), &cert)]));
     }
     let ds = domains(svc);
     if !ds.is_empty() {
@@ -184,10 +181,15 @@ fn tls(app: &App, svc: &Svc, internal: bool) -> Field {
         let from = svc.key.get("domain").path;
         entries.push(map(vec![
             f("hosts", list(ds.into_iter().map(s).collect())).from(from),
-            f("secretName", s(secret)).from(cert.path.clone()),
+            from_if(f("secretName", s(secret)), &cert),
         ]));
     }
     f("tls", list(entries))
+}
+
+/// The field, noted as set from `k` when `k` is written.
+fn from_if(x: Field, k: &super::read::Key) -> Field {
+    if k.exists() { x.from(k.path.clone()) } else { x }
 }
 
 /// `rules`: the service host, then each domain, to the service's port (ingress.yml.tmpl:52-71).

@@ -76,6 +76,12 @@ impl<'a> Svc<'a> {
         (read("minimum", if single { 0 } else { 50 }), read("maximum", if single { 100 } else { 200 }))
     }
 
+    /// The key `scale.count` is read from (`scale` itself when written `scale: 2`).
+    pub fn count_key(&self) -> String {
+        let scale = self.key.get("scale");
+        if scale.get("count").exists() { scale.get("count").path } else { scale.path }
+    }
+
     /// The HPA condition (service.yml.tmpl:516).
     pub fn count_range(&self) -> bool {
         self.count.0 != self.count.1 && !self.autoscale && !self.agent
@@ -275,7 +281,7 @@ fn hpa(app: &App, svc: &Svc) -> Option<Object> {
     let mut o = object(app, svc, "HorizontalPodAutoscaler", "autoscaling/v2", &svc.name, "app/service.yml.tmpl:516");
     o.labels = labels(app, svc, &[("service", &svc.name)]);
     let scale = svc.key.get("scale");
-    let count_key = if scale.get("count").exists() { scale.get("count").path } else { scale.path.clone() };
+    let count_key = svc.count_key();
     let targets = scale.get("targets");
     let mut metrics = Vec::new();
     for what in ["cpu", "memory"] {
