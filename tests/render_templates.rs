@@ -264,3 +264,26 @@ fn keys_absent_objects_and_commands() {
     assert!(!cmds.is_empty());
     assert!(cmds.iter().all(|c| c.argv[0] == "kubectl" && c.line.contains("-n acme-shop")), "{cmds:#?}");
 }
+
+#[test]
+fn a_contour_router_renders_http_proxies() {
+    let mut ctx = RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()) });
+    ctx.router = convox_lsp::ide::objects::Router::Contour;
+    let app = Analysis::from_text(MANIFEST).objects(&ctx);
+    // provider/k8s/release.go:505: on contour, HTTPProxies instead of Ingresses.
+    assert!(app.find("Ingress", "web").is_none());
+    let proxy = obj(&app, "HTTPProxy", "web");
+    // app/httpproxy.yml.tmpl:21-23 and 35-38: class, host, one route on `/` with websockets.
+    assert_eq!(text(proxy, "spec.ingressClassName"), "contour");
+    assert_eq!(text(proxy, "spec.virtualhost.fqdn"), "web.shop.<router-domain>");
+    assert_eq!(text(proxy, "spec.routes[0].conditions[0].prefix"), "/");
+    assert_eq!(text(proxy, "spec.routes[0].enableWebsockets"), "true");
+    // release.go:765: the response timeout is infinity; the idle one the service's timeout.
+    assert_eq!(text(proxy, "spec.routes[0].timeoutPolicy.idle"), "60s");
+    // app/httpproxy.yml.tmpl:63-78: one more HTTPProxy per custom domain.
+    let domain = obj(&app, "HTTPProxy", "web-domain-0");
+    assert_eq!(text(domain, "spec.virtualhost.fqdn"), "shop.example.com");
+    assert_eq!(text(domain, "spec.virtualhost.tls.secretName"), "cert-web-domains");
+    // The internal router's proxy keeps the service name.
+    assert_eq!(text(obj(&app, "HTTPProxy", "both"), "spec.ingressClassName"), "contour-internal");
+}

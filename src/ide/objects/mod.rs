@@ -22,6 +22,7 @@
 //! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`].
 
 mod balancer;
+mod contour;
 mod network;
 mod pod;
 mod probes;
@@ -381,6 +382,11 @@ pub const LEFT_OUT: &[LeftOut] = &[
     LeftOut {
         what: "KEDA ScaledObject, VPA, autoscale HPA (scale.autoscale, scale.keda)",
         reason: "built in Go by the rack when KEDA/VPA are enabled, not from a template",
+        fields: &[],
+    },
+    LeftOut {
+        what: "on a contour router, the nginx `ingressAnnotations` Convox translates (rate limits, timeouts), and the rack's proxy protocol",
+        reason: "translated by the rack (`translateNginxAnnotations`); the HTTPProxy is rendered without them",
         fields: &[],
     },
     LeftOut {
