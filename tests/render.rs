@@ -124,3 +124,14 @@ fn one_service_and_its_timers() {
     assert_eq!(get(parallel, "spec.concurrencyPolicy").unwrap().as_str(), Some("Forbid"));
     assert!(Analysis::from_text("services: {}\n").render(&ctx(), Some("nope")).is_err());
 }
+
+/// `docs/render.md` keeps the left-out list `render` prints (`objects::LEFT_OUT`).
+#[test]
+fn the_docs_keep_the_left_out_list() {
+    let doc = include_str!("../docs/render.md");
+    for l in convox_lsp::ide::objects::LEFT_OUT {
+        assert!(doc.contains(l.what) && doc.contains(l.reason), "docs/render.md lacks {:?}", l.what);
+    }
+    let yaml = render("services:\n  web:\n    port: 3000\n", None);
+    assert!(yaml.contains("# Left out of this preview"), "{yaml}");
+}

@@ -375,6 +375,11 @@ pub const LEFT_OUT: &[LeftOut] = &[
         fields: &[],
     },
     LeftOut {
+        what: "PersistentVolumeClaim azurefiles-<service>-<id> (app/azurefiles.yml.tmpl)",
+        reason: "only on Azure racks; the pod's azureFiles volume and mount are rendered",
+        fields: &[],
+    },
+    LeftOut {
         what: "image pull Secrets, imagePullSecrets and docker-hub-authentication",
         reason: "come from rack parameters and `convox env` values",
         fields: &[],
