@@ -73,6 +73,23 @@ pub(super) fn undeclared(ctx: &Context, range: TextRange, what: &str, name: &str
     Some(finish(range, &out, ctx))
 }
 
+/// One part of a declared name's hover, in the order [`SECTIONS`] lists them. A new part (say, what
+/// to check when a service does not run) is one more function here and one more entry there.
+type Section = fn(&mut String, &Entity) -> Option<()>;
+
+/// What every section of a declared name's hover reads.
+struct Entity<'a> {
+    a: &'a Analysis,
+    b: Bind<'a>,
+    doc: &'a KeyDoc,
+    section: &'a str,
+    name: &'a str,
+}
+
+/// The parts of a declared name's hover, top to bottom: what it is, the kubectl commands (early,
+/// so a short float shows them), its objects, then details per kind.
+const SECTIONS: &[Section] = &[title_section, kubectl_section, objects_section, resource_section, balancer_section];
+
 pub(super) fn entity_hover(
     a: &Analysis,
     ctx: &Context,
@@ -81,23 +98,44 @@ pub(super) fn entity_hover(
     name: &str,
     range: TextRange,
 ) -> Option<Hover> {
-    let m = a.model();
-    let sch = schema::schema();
     let path = KeyPath(vec![Segment::Key(section.to_string()), Segment::Key(name.to_string())]);
-    let b = Bind::new(a, ctx, app, &path);
-    let doc = sch.get(&format!("{section}.*"))?;
+    let doc = schema::schema().get(&format!("{section}.*"))?;
+    let e = Entity { a, b: Bind::new(a, ctx, app, &path), doc, section, name };
     let mut out = String::new();
-    let (what, facts) = headline(a, section, name)?;
-    let _ = writeln!(out, "**{what} {}** — {}\n", code(name), facts.join(" · "));
-    kubectl_block(&mut out, &commands(doc, &b));
-    objects_block(&mut out, doc, &b);
-    if section == "resources" {
-        resource_details(&mut out, a, m.resource(name)?, &b);
-    }
-    if section == "balancers" {
-        balancer_ports(&mut out, m.balancer(name)?);
+    for part in SECTIONS {
+        part(&mut out, &e)?;
     }
     Some(finish(range, &out, ctx))
+}
+
+fn title_section(out: &mut String, e: &Entity) -> Option<()> {
+    let (what, facts) = headline(e.a, e.section, e.name)?;
+    let _ = writeln!(out, "**{what} {}** — {}\n", code(e.name), facts.join(" · "));
+    Some(())
+}
+
+fn kubectl_section(out: &mut String, e: &Entity) -> Option<()> {
+    kubectl_block(out, &commands(e.doc, &e.b));
+    Some(())
+}
+
+fn objects_section(out: &mut String, e: &Entity) -> Option<()> {
+    objects_block(out, e.doc, &e.b);
+    Some(())
+}
+
+fn resource_section(out: &mut String, e: &Entity) -> Option<()> {
+    if e.section == "resources" {
+        resource_details(out, e.a, e.a.model().resource(e.name)?, &e.b);
+    }
+    Some(())
+}
+
+fn balancer_section(out: &mut String, e: &Entity) -> Option<()> {
+    if e.section == "balancers" {
+        balancer_ports(out, e.a.model().balancer(e.name)?);
+    }
+    Some(())
 }
 
 /// What a declared name is, and its facts.
