@@ -109,7 +109,7 @@ pub(super) fn entity_hover(
 }
 
 fn title_section(out: &mut String, e: &Entity) -> Option<()> {
-    let (what, facts) = headline(e.a, e.section, e.name)?;
+    let (what, facts) = headline(e.a, &e.b, e.section, e.name)?;
     let _ = writeln!(out, "**{what} {}** — {}\n", code(e.name), facts.join(" · "));
     Some(())
 }
@@ -139,12 +139,14 @@ fn balancer_section(out: &mut String, e: &Entity) -> Option<()> {
 }
 
 /// What a declared name is, and its facts.
-fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Vec<String>)> {
+fn headline(a: &Analysis, b: &Bind, section: &str, name: &str) -> Option<(&'static str, Vec<String>)> {
     let m = a.model();
     Some(match section {
         "services" => {
             let s = m.service(name)?;
-            let mut facts = vec![if s.is_agent() { "DaemonSet".to_string() } else { "Deployment".to_string() }];
+            // The workload the model renders: a Deployment, or a DaemonSet for an agent.
+            let agent = b.holds(When::Agent) == Some(true);
+            let mut facts = vec![if agent { "DaemonSet".to_string() } else { "Deployment".to_string() }];
             if let Some(p) = &s.port {
                 facts.push(format!(
                     "port {}{}",
@@ -153,7 +155,7 @@ fn headline(a: &Analysis, section: &str, name: &str) -> Option<(&'static str, Ve
                 ));
             }
             let c = s.count();
-            if !s.is_agent() {
+            if !agent {
                 facts.push(if c.min == c.max {
                     format!("scale {}", c.min)
                 } else {

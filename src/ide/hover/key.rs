@@ -176,7 +176,11 @@ pub(super) fn value_note(out: &mut String, pattern: &str, text: &str, b: &Bind) 
                         code(v),
                         c.min,
                         c.max,
-                        if s.autoscales() { "KEDA scales them" } else { "the HorizontalPodAutoscaler scales them" }
+                        if b.holds(When::Autoscale) == Some(true) {
+                            "KEDA scales them"
+                        } else {
+                            "the HorizontalPodAutoscaler scales them"
+                        }
                     );
                 } else if c.min == 0 {
                     let _ = writeln!(
