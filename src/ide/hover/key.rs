@@ -62,8 +62,7 @@ pub(super) fn k8s_block(out: &mut String, key: &str, doc: &KeyDoc, b: &Bind) {
         }
         return;
     }
-    // (object, fields, notes, a word on where it stands) in first-seen order.
-    type Line = (String, Vec<String>, Vec<String>, Option<String>);
+    // In first-seen order.
     let mut here: Vec<Line> = Vec::new();
     let mut not_here: Vec<String> = Vec::new();
     for r in &doc.k8s {
@@ -104,12 +103,19 @@ pub(super) fn k8s_block(out: &mut String, key: &str, doc: &KeyDoc, b: &Bind) {
             here[i].2.push(b.prose(n.trim()));
         }
     }
+    lay_out(out, &ns, &here, &not_here);
+}
+
+/// One object of the Kubernetes part: title, fields set, where it stands, notes.
+type Line = (String, Vec<String>, Vec<String>, Option<String>);
+
+fn lay_out(out: &mut String, ns: &str, here: &[Line], not_here: &[String]) {
     if here.is_empty() {
-        let _ = writeln!(out, "**Kubernetes** · namespace {}: nothing here.", code(&ns));
+        let _ = writeln!(out, "**Kubernetes** · namespace {}: nothing here.", code(ns));
     } else {
-        let _ = writeln!(out, "**Kubernetes** · namespace {}", code(&ns));
+        let _ = writeln!(out, "**Kubernetes** · namespace {}", code(ns));
     }
-    for (object, fields, notes, tag) in &here {
+    for (object, fields, notes, tag) in here {
         let mut line = format!("- {object}");
         if !fields.is_empty() {
             let _ = write!(line, " → {}", fields.join(", "));
