@@ -159,6 +159,30 @@ pub struct Object {
 }
 
 impl Object {
+    /// An object with no labels, annotations or body yet, in `namespace`.
+    pub fn new(
+        owner: Owner,
+        kind: &str,
+        api_version: &str,
+        name: &str,
+        namespace: String,
+        template: &'static str,
+    ) -> Object {
+        let from = vec![owner.key()];
+        Object {
+            owner,
+            kind: kind.into(),
+            api_version: api_version.into(),
+            name: name.into(),
+            namespace: Some(namespace),
+            labels: Vec::new(),
+            annotations: Vec::new(),
+            body: Vec::new(),
+            from,
+            template,
+        }
+    }
+
     /// The whole object as one value: `apiVersion`, `kind`, `metadata`, then the body.
     pub fn value(&self) -> Value {
         let mut meta = vec![value::f("name", value::s(&self.name))];
