@@ -257,6 +257,9 @@ pub struct LeftOut {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppObjects {
     pub namespace: String,
+    /// The rack and app (`<rack>`, `<app>` when unknown).
+    pub rack: String,
+    pub app: String,
     pub objects: Vec<Object>,
     pub not_created: Vec<NotCreated>,
     /// Conditions evaluated once per owner.
@@ -320,7 +323,11 @@ impl AppObjects {
             Owner::App => "",
             Owner::Service(n) | Owner::Timer(n) | Owner::Resource(n) | Owner::Balancer(n) => n.as_str(),
         };
-        let mut out = template.replace("{ns}", &self.namespace).replace("{name}", name);
+        let mut out = template
+            .replace("{ns}", &self.namespace)
+            .replace("{rack}", &self.rack)
+            .replace("{app}", &self.app)
+            .replace("{name}", name);
         let role = match owner {
             Owner::Service(_) => "{service}",
             Owner::Timer(_) => "{timer}",
@@ -341,7 +348,12 @@ impl AppObjects {
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     let root = a.parse().root();
-    let mut out = AppObjects { namespace: ctx.namespace(), ..AppObjects::default() };
+    let mut out = AppObjects {
+        namespace: ctx.namespace(),
+        rack: ctx.rack().to_string(),
+        app: ctx.app().to_string(),
+        ..AppObjects::default()
+    };
     let doc = Key::document(root);
     let section = |name: &str| doc.get(name);
     let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };
