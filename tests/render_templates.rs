@@ -292,3 +292,12 @@ fn a_contour_router_renders_http_proxies() {
     // The internal router's proxy keeps the service name.
     assert_eq!(text(obj(&app, "HTTPProxy", "both"), "spec.ingressClassName"), "contour-internal");
 }
+
+#[test]
+fn the_provider_names_the_certificate_issuer() {
+    let mut ctx = RenderContext::new(&Context::default());
+    ctx.provider = convox_lsp::ide::objects::Provider::Local;
+    let app = Analysis::from_text(MANIFEST).objects(&ctx);
+    // provider/local/ingress.go:5: a local rack's Ingresses use the self-signed issuer.
+    assert_eq!(ann(obj(&app, "Ingress", "web"), "cert-manager.io/cluster-issuer"), "self-signed");
+}

@@ -73,6 +73,18 @@ pub enum Provider {
     Gcp,
     Do,
     Local,
+    Metal,
+}
+
+impl Provider {
+    /// The cert-manager issuer the provider's `IngressAnnotations` names (`provider/aws/ingress.go:5`,
+    /// `provider/local/ingress.go:5`, `provider/metal/ingress.go:5`).
+    pub fn cert_issuer(self) -> &'static str {
+        match self {
+            Provider::Local | Provider::Metal => "self-signed",
+            _ => "letsencrypt",
+        }
+    }
 }
 
 impl RenderContext {
