@@ -19,7 +19,13 @@
 //!   router domains, environment values), never guesses.
 //! - What Convox renders and this model does not (needs the rack: CA, certificates, image pull
 //!   secrets, KEDA) is listed in [`LEFT_OUT`], printed by `render` and kept in `docs/render.md`.
-//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`].
+//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`]
+//!   (the knowledge base's `When` tokens). Overlay mode (`Containerized` false for a containerized
+//!   type) follows `release.go:814`: `<NAME>_URL` in the release environment, which offline is an
+//!   `environment` entry *requiring* the name; a manifest default is not part of it.
+//! - Field paths are dotted keys with `[]` for list items (`spec.template.spec.containers[].image`);
+//!   a field's `from` holds concrete manifest paths (`services.web.scale.count`,
+//!   `services.web.environment[]` for a list item). `Object::from` is the key the object exists for.
 
 mod balancer;
 mod contour;
