@@ -263,6 +263,11 @@ fn keys_absent_objects_and_commands() {
     let cmds = app.commands(&web);
     assert!(!cmds.is_empty());
     assert!(cmds.iter().all(|c| c.argv[0] == "kubectl" && c.line.contains("-n acme-shop")), "{cmds:#?}");
+    // A command under a condition only where it holds (the knowledge base's `when`).
+    let lines = |r: &str| app.commands(&Owner::Resource(r.into())).into_iter().map(|c| c.line).collect::<Vec<_>>();
+    assert!(lines("pg").contains(&"kubectl get deploy,svc,pvc,cm -n acme-shop -l resource=pg".to_string()));
+    assert!(!lines("pg").iter().any(|l| l.contains("get secret")));
+    assert!(lines("db").contains(&"kubectl get secret db-racmer-shop -n acme-shop --show-labels".to_string()));
 }
 
 #[test]
@@ -286,4 +291,13 @@ fn a_contour_router_renders_http_proxies() {
     assert_eq!(text(domain, "spec.virtualhost.tls.secretName"), "cert-web-domains");
     // The internal router's proxy keeps the service name.
     assert_eq!(text(obj(&app, "HTTPProxy", "both"), "spec.ingressClassName"), "contour-internal");
+}
+
+#[test]
+fn the_provider_names_the_certificate_issuer() {
+    let mut ctx = RenderContext::new(&Context::default());
+    ctx.provider = convox_lsp::ide::objects::Provider::Local;
+    let app = Analysis::from_text(MANIFEST).objects(&ctx);
+    // provider/local/ingress.go:5: a local rack's Ingresses use the self-signed issuer.
+    assert_eq!(ann(obj(&app, "Ingress", "web"), "cert-manager.io/cluster-issuer"), "self-signed");
 }

@@ -19,7 +19,13 @@
 //!   router domains, environment values), never guesses.
 //! - What Convox renders and this model does not (needs the rack: CA, certificates, image pull
 //!   secrets, KEDA) is listed in [`LEFT_OUT`], printed by `render` and kept in `docs/render.md`.
-//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`].
+//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`]
+//!   (the knowledge base's `When` tokens). Overlay mode (`Containerized` false for a containerized
+//!   type) follows `release.go:814`: `<NAME>_URL` in the release environment, which offline is an
+//!   `environment` entry *requiring* the name; a manifest default is not part of it.
+//! - Field paths are dotted keys with `[]` for list items (`spec.template.spec.containers[].image`);
+//!   a field's `from` holds concrete manifest paths (`services.web.scale.count`,
+//!   `services.web.environment[]` for a list item). `Object::from` is the key the object exists for.
 
 mod balancer;
 mod contour;
@@ -73,6 +79,18 @@ pub enum Provider {
     Gcp,
     Do,
     Local,
+    Metal,
+}
+
+impl Provider {
+    /// The cert-manager issuer the provider's `IngressAnnotations` names (`provider/aws/ingress.go:5`,
+    /// `provider/local/ingress.go:5`, `provider/metal/ingress.go:5`).
+    pub fn cert_issuer(self) -> &'static str {
+        match self {
+            Provider::Local | Provider::Metal => "self-signed",
+            _ => "letsencrypt",
+        }
+    }
 }
 
 impl RenderContext {
@@ -159,6 +177,30 @@ pub struct Object {
 }
 
 impl Object {
+    /// An object with no labels, annotations or body yet, in `namespace`.
+    pub fn new(
+        owner: Owner,
+        kind: &str,
+        api_version: &str,
+        name: &str,
+        namespace: String,
+        template: &'static str,
+    ) -> Object {
+        let from = vec![owner.key()];
+        Object {
+            owner,
+            kind: kind.into(),
+            api_version: api_version.into(),
+            name: name.into(),
+            namespace: Some(namespace),
+            labels: Vec::new(),
+            annotations: Vec::new(),
+            body: Vec::new(),
+            from,
+            template,
+        }
+    }
+
     /// The whole object as one value: `apiVersion`, `kind`, `metadata`, then the body.
     pub fn value(&self) -> Value {
         let mut meta = vec![value::f("name", value::s(&self.name))];
@@ -233,6 +275,9 @@ pub struct LeftOut {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppObjects {
     pub namespace: String,
+    /// The rack and app (`<rack>`, `<app>` when unknown).
+    pub rack: String,
+    pub app: String,
     pub objects: Vec<Object>,
     pub not_created: Vec<NotCreated>,
     /// Conditions evaluated once per owner.
@@ -296,7 +341,11 @@ impl AppObjects {
             Owner::App => "",
             Owner::Service(n) | Owner::Timer(n) | Owner::Resource(n) | Owner::Balancer(n) => n.as_str(),
         };
-        let mut out = template.replace("{ns}", &self.namespace).replace("{name}", name);
+        let mut out = template
+            .replace("{ns}", &self.namespace)
+            .replace("{rack}", &self.rack)
+            .replace("{app}", &self.app)
+            .replace("{name}", name);
         let role = match owner {
             Owner::Service(_) => "{service}",
             Owner::Timer(_) => "{timer}",
@@ -317,7 +366,12 @@ impl AppObjects {
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     let root = a.parse().root();
-    let mut out = AppObjects { namespace: ctx.namespace(), ..AppObjects::default() };
+    let mut out = AppObjects {
+        namespace: ctx.namespace(),
+        rack: ctx.rack().to_string(),
+        app: ctx.app().to_string(),
+        ..AppObjects::default()
+    };
     let doc = Key::document(root);
     let section = |name: &str| doc.get(name);
     let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };

@@ -172,18 +172,7 @@ pub fn absent(owner: &Owner, kind: &str, name: &str, when: When) -> NotCreated {
 
 /// A namespaced object of this service.
 pub fn object(app: &App, svc: &Svc, kind: &str, api: &str, name: &str, template: &'static str) -> Object {
-    Object {
-        owner: Owner::Service(svc.name.clone()),
-        kind: kind.into(),
-        api_version: api.into(),
-        name: name.into(),
-        namespace: Some(app.ns()),
-        labels: Vec::new(),
-        annotations: Vec::new(),
-        body: Vec::new(),
-        from: vec![svc.path().to_string()],
-        template,
-    }
+    Object::new(Owner::Service(svc.name.clone()), kind, api, name, app.ns(), template)
 }
 
 /// Base labels then the custom ones (`{{ range keyValue .Service.Labels }}`).
