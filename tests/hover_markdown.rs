@@ -139,7 +139,6 @@ fn the_knowledge_base_prose_is_clean_markdown() {
     for (pattern, doc) in schema().keys() {
         texts.push((format!("{pattern} summary"), doc.summary.clone()));
         texts.push((format!("{pattern} description"), doc.description.clone()));
-        texts.push((format!("{pattern} type"), doc.ty.clone()));
         texts.extend(doc.no_k8s.iter().map(|n| (format!("{pattern} no_k8s"), n.clone())));
         texts.extend(doc.k8s.iter().filter_map(|r| Some((format!("{pattern} {}", r.kind), r.note.clone()?))));
     }
@@ -148,7 +147,7 @@ fn the_knowledge_base_prose_is_clean_markdown() {
         texts.push((format!("{name} description"), t.description.clone()));
         texts.extend(t.aws.iter().map(|a| (format!("{name} aws"), a.clone())));
     }
-    assert!(texts.len() > 1000, "{}", texts.len());
+    assert!(texts.len() > 800, "{}", texts.len());
     let bad: Vec<String> = texts
         .iter()
         .filter_map(|(what, text)| {
