@@ -301,3 +301,21 @@ fn the_provider_names_the_certificate_issuer() {
     // provider/local/ingress.go:5: a local rack's Ingresses use the self-signed issuer.
     assert_eq!(ann(obj(&app, "Ingress", "web"), "cert-manager.io/cluster-issuer"), "self-signed");
 }
+
+#[test]
+fn host_volume_names_are_hashed_and_cut_at_a_character() {
+    // provider/k8s/helpers.go volumeName: <rack>-<app>-<hex of sha256(path)[0:20]>, cut to 62 when
+    // longer than 63; a non-ASCII rack name is cut at a character boundary, never inside one.
+    let rack = "räck-".repeat(8);
+    let ctx = RenderContext::new(&Context { rack: Some(rack.clone()), app: Some("shop".into()) });
+    let manifest = "services:\n  web:\n    volumes:\n      - /var/run/docker.sock\n";
+    let app = Analysis::from_text(manifest).objects(&ctx);
+    let name = text(obj(&app, "Deployment", "web"), "spec.template.spec.volumes[1].name");
+    assert!(name.len() <= 63 && name.starts_with(&rack[..10]), "{name}");
+    let short = RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()) });
+    let app = Analysis::from_text(manifest).objects(&short);
+    let dep = obj(&app, "Deployment", "web");
+    // sha256("/var/run/docker.sock"), first 20 bytes (`printf /var/run/docker.sock | sha256sum`).
+    assert_eq!(text(dep, "spec.template.spec.volumes[1].name"), "acme-shop-71329c4cc6e32171553fa81d044eb31d1a3aac52");
+    assert_eq!(text(dep, "spec.template.spec.volumes[1].hostPath.path"), "/var/run/docker.sock");
+}
