@@ -94,16 +94,22 @@ impl Provider {
 }
 
 impl RenderContext {
-    /// The defaults (nginx router, AWS, domain TLS on, not idle) with the found rack and app.
+    /// The rack and app found, the router and provider from the settings (an unknown value is
+    /// the default: nginx, AWS), domain TLS on, not idle.
     pub fn new(ctx: &Context) -> RenderContext {
-        RenderContext {
-            rack: ctx.rack.clone(),
-            app: ctx.app.clone(),
-            router: Router::Nginx,
-            provider: Provider::Aws,
-            domain_tls: true,
-            idles: false,
-        }
+        let router = match ctx.router.as_deref() {
+            Some(r) if r.eq_ignore_ascii_case("contour") => Router::Contour,
+            _ => Router::Nginx,
+        };
+        let provider = match ctx.provider.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("azure") => Provider::Azure,
+            Some("do") => Provider::Do,
+            Some("gcp") => Provider::Gcp,
+            Some("local") => Provider::Local,
+            Some("metal") => Provider::Metal,
+            _ => Provider::Aws,
+        };
+        RenderContext { rack: ctx.rack.clone(), app: ctx.app.clone(), router, provider, domain_tls: true, idles: false }
     }
 
     pub fn rack(&self) -> &str {
