@@ -6,6 +6,10 @@
 //! Lines and columns shown or written by every format are 1-based; columns count characters
 //! (Unicode scalar values) from the start of the line.
 
+mod troubleshoot;
+
+pub use troubleshoot::{Failure as TroubleshootFailure, troubleshoot};
+
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsStr;
 use std::fmt::Write as _;

@@ -9,6 +9,7 @@ pub mod navigation;
 mod render;
 pub mod structure;
 mod symbols;
+pub mod troubleshoot;
 mod validate;
 
 use std::sync::Arc;
