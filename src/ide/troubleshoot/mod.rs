@@ -59,7 +59,7 @@ pub fn resolve(a: &Analysis, name: &str) -> Result<Target, Vec<String>> {
     let all = targets(a);
     let want = name.trim();
     let found = all.iter().find(|t| t.qualified() == want).or_else(|| all.iter().find(|t| t.name == want));
-    found.cloned().ok_or_else(|| all.iter().map(|t| t.name.clone()).collect())
+    found.cloned().ok_or_else(|| lenses(a).into_iter().map(|l| l.name).collect())
 }
 
 /// The whole ladder for a name, as Markdown.
