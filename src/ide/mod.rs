@@ -6,6 +6,7 @@ mod diagnostics;
 mod hints;
 mod hover;
 pub mod navigation;
+pub mod objects;
 mod render;
 pub mod structure;
 mod symbols;
@@ -78,9 +79,20 @@ impl Analysis {
         hints::code_lenses(self, ctx)
     }
 
-    /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`).
+    /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`), with the rack
+    /// settings' defaults.
     pub fn render(&self, ctx: &Context, only_service: Option<&str>) -> Result<String, String> {
+        render::render(self, &objects::RenderContext::new(ctx), only_service)
+    }
+
+    /// [`Analysis::render`] with explicit rack settings (router, provider ...).
+    pub fn render_with(&self, ctx: &objects::RenderContext, only_service: Option<&str>) -> Result<String, String> {
         render::render(self, ctx, only_service)
+    }
+
+    /// The one model of what Convox renders for this manifest ([`objects`]).
+    pub fn objects(&self, ctx: &objects::RenderContext) -> objects::AppObjects {
+        objects::objects(self, ctx)
     }
 
     pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {

@@ -1,0 +1,102 @@
+//! Reading a manifest part with its key path, so every value a builder takes carries the key it
+//! was read from (`services.web.health.grace`).
+
+use crate::syntax::yaml::{Kind, Node, ScalarType};
+
+/// An owned key path with its node, for reading children.
+#[derive(Clone)]
+pub struct Key<'a> {
+    pub node: Option<&'a Node>,
+    pub path: String,
+}
+
+impl<'a> Key<'a> {
+    pub fn root(node: Option<&'a Node>, path: impl Into<String>) -> Key<'a> {
+        Key { node, path: path.into() }
+    }
+
+    /// The child `key` (written or not).
+    pub fn get(&self, key: &str) -> Key<'a> {
+        let node = self.node.and_then(|n| n.get(key)).map(|e| &e.value).filter(|n| !n.is_null());
+        Key { node, path: format!("{}.{key}", self.path) }
+    }
+
+    pub fn exists(&self) -> bool {
+        self.node.is_some()
+    }
+
+    /// A scalar as a string (any scalar type, as yaml.v2 decodes into a Go string).
+    pub fn str(&self) -> Option<String> {
+        self.node.and_then(Node::as_str).map(str::to_string).filter(|v| !v.is_empty())
+    }
+
+    /// An integer (yaml.v2 into a Go int); 0 and absent both read as `None`, as Go's zero value.
+    pub fn int(&self) -> Option<i64> {
+        let s = self.node?.as_scalar()?;
+        let v: i64 = match s.yaml11_type() {
+            ScalarType::Int => s.value.replace('_', "").parse().ok()?,
+            _ => return None,
+        };
+        (v != 0).then_some(v)
+    }
+
+    /// An integer, 0 included (a `*int` in Go: written or not).
+    pub fn int_or_zero(&self) -> Option<i64> {
+        let s = self.node?.as_scalar()?;
+        (s.yaml11_type() == ScalarType::Int).then(|| s.value.replace('_', "").parse().ok())?
+    }
+
+    /// A boolean (YAML 1.1); absent is `None`.
+    pub fn bool(&self) -> Option<bool> {
+        let s = self.node?.as_scalar()?;
+        (s.yaml11_type() == ScalarType::Bool)
+            .then(|| matches!(s.value.to_ascii_lowercase().as_str(), "y" | "yes" | "true" | "on"))
+    }
+
+    pub fn is_true(&self) -> bool {
+        self.bool() == Some(true)
+    }
+
+    /// The items of a list.
+    pub fn items(&self) -> Vec<Key<'a>> {
+        match self.node.map(|n| &n.kind) {
+            Some(Kind::Seq(items)) => {
+                items.iter().map(|n| Key { node: Some(n), path: format!("{}[]", self.path) }).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The string items of a list.
+    pub fn strings(&self) -> Vec<String> {
+        self.items().iter().filter_map(Key::str).collect()
+    }
+
+    /// The entries of a map, in the order written.
+    pub fn entries(&self) -> Vec<(String, Key<'a>)> {
+        let Some(entries) = self.node.and_then(Node::as_map) else { return Vec::new() };
+        entries
+            .iter()
+            .filter_map(|e| {
+                let k = e.key.as_str()?.to_string();
+                Some((k.clone(), Key { node: Some(&e.value), path: format!("{}.{k}", self.path) }))
+            })
+            .collect()
+    }
+
+    /// Annotations as Convox reads them (`pkg/manifest/yaml.go:163`): a list of `key=value`
+    /// strings (split at the first `=`, nothing trimmed) or of `{key: value}` maps.
+    pub fn annotations(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for item in self.items() {
+            if let Some(kv) = item.node.and_then(Node::as_str) {
+                if let Some((k, v)) = kv.split_once('=') {
+                    out.push((k.to_string(), v.to_string()));
+                }
+            } else {
+                out.extend(item.entries().into_iter().map(|(k, v)| (k, v.str().unwrap_or_default())));
+            }
+        }
+        out
+    }
+}
