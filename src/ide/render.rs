@@ -113,27 +113,3 @@ fn line_path(line: &str, stack: &mut Vec<(usize, String)>) -> Option<String> {
     }
     Some(stack.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(".").replace(".[]", "[]"))
 }
-
-/// The objects one service, timer or resource renders to, as values: what `troubleshoot` reads
-/// (names, labels, probes, requests) until the one object model replaces this preview.
-pub(super) fn values_of(a: &Analysis, ctx: &Context, section: &str, name: &str) -> Vec<Value> {
-    let m = a.model();
-    let (ns, rack, app) =
-        (ctx.namespace(), ctx.rack_or_placeholder().to_string(), ctx.app_or_placeholder().to_string());
-    let mut objects = Vec::new();
-    match section {
-        "services" => {
-            if let Some(s) = m.service(name) {
-                service_objects(a, s, &ns, &rack, &app, &mut objects);
-            }
-        }
-        "timers" => objects.extend(m.timer(name).map(|t| timer_object(a, t, &ns, &rack, &app))),
-        "resources" => {
-            if let Some(r) = m.resource(name) {
-                resource_objects(a, r, &ns, &rack, &app, &mut objects);
-            }
-        }
-        _ => {}
-    }
-    objects.into_iter().map(|o| o.value).collect()
-}

@@ -8,13 +8,15 @@ use std::collections::HashSet;
 use yaml_serde::Value;
 
 use super::super::Analysis;
+use super::super::objects::{self, AppObjects, Owner, RenderContext};
 use crate::context::Context;
 use crate::schema::ladder::{Need, Subject};
-use crate::schema::{self, ResourceCategory};
+use crate::schema::{self, ResourceCategory, When};
 
-/// The objects one service (`services`), timer or resource renders to, as values.
-fn rendered(a: &Analysis, ctx: &Context, section: &str, name: &str) -> Vec<Value> {
-    super::super::render::values_of(a, ctx, section, name)
+/// The objects one service, timer or resource renders to (the one object model,
+/// `ide::objects`), as values: the only place the ladder learns what exists.
+fn rendered(app: &AppObjects, owner: Owner) -> Vec<Value> {
+    app.owned_by(&owner).map(|o| o.value().to_yaml()).collect()
 }
 
 /// Facts about one subject: the tokens that hold and the values placeholders stand for.
@@ -96,6 +98,7 @@ fn code(s: &str) -> String {
 
 pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
     let m = a.model();
+    let app = objects::objects(a, &RenderContext::new(ctx));
     let mut f = Facts::default();
     f.set("ns", ctx.namespace());
     f.set("rack", ctx.rack_or_placeholder());
@@ -107,7 +110,7 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             let s = m.service(name)?;
             f.base = format!("services.{name}");
             f.set("subject", format!("service {}", code(name)));
-            let objects = rendered(a, ctx, "services", name);
+            let objects = rendered(&app, Owner::Service(name.to_string()));
             workload(&mut f, &objects, &["service", "type"]);
             if f.value("scheme").is_none()
                 && let Some(p) = &s.port
@@ -119,14 +122,18 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             f.set("service_account", name);
             f.set(
                 "iam",
-                if s.access_control { " with the AWS IAM role of `accessControl` (pod identity)" } else { "" },
+                if app.holds(&Owner::Service(name.to_string()), When::AccessControl) == Some(true) {
+                    " with the AWS IAM role of `accessControl` (pod identity)"
+                } else {
+                    ""
+                },
             );
         }
         Subject::Timer => {
             let t = m.timer(name)?;
             f.base = format!("timers.{name}");
             f.set("subject", format!("timer {}", code(name)));
-            let objects = rendered(a, ctx, "timers", name);
+            let objects = rendered(&app, Owner::Timer(name.to_string()));
             let cronjob = of_kind(&objects, "CronJob")?;
             f.needs.insert(Need::Cronjob);
             f.needs.insert(Need::Pods);
@@ -139,20 +146,14 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             }
             f.set("service_account", pod.and_then(|p| text(p, "spec.serviceAccountName")).unwrap_or_default());
             f.set("iam", "");
+            if let Some(c) = pod.and_then(|p| at(p, "spec.containers[0]")) {
+                limits(&mut f, c);
+            }
             let svc = t.service.as_ref().and_then(|s| m.service(&s.value));
             if let Some(s) = svc {
                 f.service_base = Some(format!("services.{}", s.name.value));
-                let svc_objects = rendered(a, ctx, "services", &s.name.value);
+                let svc_objects = rendered(&app, Owner::Service(s.name.value.clone()));
                 env_facts(&mut f, &svc_objects);
-                // The timer's container takes the service's scale (timer.yml.tmpl:171-193).
-                let own = pod.and_then(|p| at(p, "spec.containers[0]")).filter(|c| at(c, "resources").is_some());
-                let svc_container = svc_objects
-                    .iter()
-                    .find(|o| matches!(kind(o), "Deployment" | "DaemonSet"))
-                    .and_then(|w| at(w, "spec.template.spec.containers[0]"));
-                if let Some(c) = own.or(svc_container) {
-                    limits(&mut f, c);
-                }
                 image_facts(
                     &mut f,
                     s.build.as_ref().map(|b| b.value.as_str()),
@@ -168,7 +169,7 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             let ty = r.type_name().unwrap_or("");
             f.resource_type = Some(ty.to_string());
             f.set("type", ty);
-            let objects = rendered(a, ctx, "resources", name);
+            let objects = rendered(&app, Owner::Resource(name.to_string()));
             if let Some(cm) = of_kind(&objects, "ConfigMap") {
                 f.set("config_map", self::name(cm));
             }
