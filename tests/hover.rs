@@ -80,6 +80,15 @@ fn service_kinds() {
               even without scale.targets
             - `PodDisruptionBudget web` — created by the rack's deployment controller, not
               the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            ```sh
+            kubectl get pods -n acme-shop -l service=web,type=service -o wide
+            kubectl describe pods -n acme-shop -l service=web,type=service
+            kubectl logs -n acme-shop deploy/web --previous --tail=100
+            ```
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
@@ -105,6 +114,15 @@ fn service_kinds() {
               service, name, type=service, release
             - `PodDisruptionBudget worker` — created by the rack's deployment controller,
               not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            ```sh
+            kubectl get pods -n acme-shop -l service=worker,type=service -o wide
+            kubectl describe pods -n acme-shop -l service=worker,type=service
+            kubectl logs -n acme-shop deploy/worker --previous --tail=100
+            ```
         "#]],
     );
     // An agent: a DaemonSet.
@@ -130,6 +148,15 @@ fn service_kinds() {
               strategy, no HPA
             - `Service agent` — type ClusterIP; annotation convox.com/alias
               agent.shop.acme.local
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            ```sh
+            kubectl get pods -n acme-shop -l service=agent,type=service -o wide
+            kubectl describe pods -n acme-shop -l service=agent,type=service
+            kubectl logs -n acme-shop ds/agent --previous --tail=100
+            ```
         "#]],
     );
     // A template at count 0.
@@ -182,6 +209,15 @@ fn service_kinds() {
               api.shop.acme.local
             - `PodDisruptionBudget api` — created by the rack's deployment controller, not
               the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            ```sh
+            kubectl get pods -n acme-shop -l service=api,type=service -o wide
+            kubectl describe pods -n acme-shop -l service=api,type=service
+            kubectl logs -n acme-shop deploy/api --previous --tail=100
+            ```
         "#]],
     );
 }
@@ -494,6 +530,15 @@ fn timers_plain_and_parallel() {
               service, name, type=service, release
             - `PodDisruptionBudget jobs` — created by the rack's deployment controller,
               not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            ```sh
+            kubectl get pods -n acme-shop -l service=jobs,type=service -o wide
+            kubectl describe pods -n acme-shop -l service=jobs,type=service
+            kubectl logs -n acme-shop deploy/jobs --previous --tail=100
+            ```
         "#]],
     );
 }

@@ -244,7 +244,8 @@ fn the_service_hover_has_the_short_ladder() {
     let a = Analysis::from_text(EXAMPLE);
     let short = troubleshoot::short(&a, &ctx(), "web").unwrap();
     expect_test::expect![[r#"
-        **If it does not run** (the whole ladder: `convox-lsp troubleshoot`)
+        **If it does not run** — the first steps of the troubleshooting ladder (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
         ```sh
         kubectl get pods -n acme-shop -l service=web,type=service -o wide
         kubectl describe pods -n acme-shop -l service=web,type=service
@@ -253,4 +254,71 @@ fn the_service_hover_has_the_short_ladder() {
     "#]]
     .assert_eq(&short);
     assert_eq!(troubleshoot::short(&a, &ctx(), "jobs"), None, "a service scaled to 0 has nothing to run");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The seed rows in hovers: namespaces, release queries, config and secret rollouts.
+
+fn hover(fixture: &str) -> String {
+    let offset = fixture.find("$0").expect("fixture has a $0 cursor");
+    let text = fixture.replacen("$0", "", 1);
+    // Hovers wrap prose at 78 columns: compare words, one space between them.
+    let md = Analysis::from_text(&text).hover(offset, &ctx()).map(|h| h.markdown).unwrap_or_default();
+    md.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("\n\n", "\u{0}")
+        .replace('\n', " ")
+        .replace('\u{0}', "\n\n")
+}
+
+#[test]
+fn services_hover_names_both_namespaces() {
+    let md = hover("serv$0ices:\n  web:\n    port: 3000\n");
+    // terraform/rack/k8s/main.tf:1-14 (the rack's <rack>-system, labelled system=convox, rack);
+    // provider/k8s/release.go:290-293 (an app's objects, its Namespace included, labelled
+    // system=convox, rack, app, release).
+    assert!(md.contains("the rack's namespace `acme-system`"), "{md}");
+    assert!(md.contains("kubectl get ns -l system=convox,rack=acme"), "{md}");
+    // provider/k8s/template/app/service.yml.tmpl:82: pods carry their release.
+    assert!(md.contains("kubectl get pods -n acme-shop -l type=service -L service,release"), "{md}");
+}
+
+#[test]
+fn environment_hovers_say_what_a_change_does() {
+    let top = hover("environ$0ment:\n  - PORT=3000\nservices:\n  web:\n    port: 3000\n");
+    let svc = hover("services:\n  web:\n    port: 3000\n    environ$0ment:\n      - KEY\n");
+    for md in [&top, &svc] {
+        // pkg/cli/env.go:315-331: `convox env set` calls ReleaseCreate with the new env and
+        // promotes only with --promote (:73-80 declares the flag). provider/k8s/release.go:290-293:
+        // a promote applies every object with release=<id>; service.yml.tmpl:82 puts it in the
+        // pod template, so every promote rolls the pods.
+        assert!(md.contains("`convox env set`") && md.contains("`--promote`"), "{md}");
+        assert!(md.contains("kubectl get pods -n acme-shop -l release=<release>"), "{md}");
+        assert!(md.contains("convox releases -a shop"), "{md}");
+    }
+}
+
+#[test]
+fn config_hovers_say_what_a_change_does() {
+    let configs = hover("conf$0igs:\n  - id: settings\n    value: x\n");
+    // provider/k8s/release.go:281 and :1577-1620: configs are written at promote, before the
+    // release is applied (:290). provider/k8s/app.go:125-147 (AppConfigSet, behind
+    // `convox config set`, pkg/cli/config.go:84) patches the Secret and creates no release;
+    // pkg/cli/config.go:31,90-92: only --restart restarts the app.
+    assert!(configs.contains("`convox config set` patches the Secret at once but makes no release"), "{configs}");
+    assert!(configs.contains("`convox config set --restart`"), "{configs}");
+    assert!(
+        configs.contains("kubectl get secret cfg-<id> -n acme-shop -o jsonpath='{.metadata.resourceVersion}'"),
+        "{configs}"
+    );
+    // provider/k8s/template/app/service.yml.tmpl:408-412: each configMount is a subPath mount.
+    let mounts = hover(
+        "configs:\n  - id: settings\nservices:\n  web:\n    config$0Mounts:\n      - id: settings\n        dir: /etc/app\n        filename: s.json\n",
+    );
+    assert!(mounts.contains("mounted with subPath"), "{mounts}");
+    // provider/k8s/service.go:391-445: `convox services restart` patches the pod template.
+    assert!(mounts.contains("`convox services restart web`"), "{mounts}");
+    assert!(mounts.contains("kubectl rollout status deploy/web -n acme-shop"), "{mounts}");
 }

@@ -88,6 +88,10 @@ pub struct Check {
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Ladder {
+    /// The namespaces line (app and rack namespace, and how to list them).
+    pub namespaces: String,
+    /// The title of the hover's "if it does not run" part.
+    pub short: String,
     pub steps: Vec<Step>,
     pub checklist: Vec<Check>,
 }

@@ -66,6 +66,13 @@ pub(super) fn entity_hover(a: &Analysis, ctx: &Context, section: &str, name: &st
     if section == "balancers" {
         balancer_ports(&mut out, m.balancer(name)?);
     }
+    if section == "services"
+        && let Some(steps) = crate::ide::troubleshoot::short(a, ctx, name)
+    {
+        out.truncate(out.trim_end().len());
+        out.push_str("\n\n");
+        out.push_str(&steps);
+    }
     Some(finish(range, &out, ctx))
 }
 

@@ -32,6 +32,16 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// Only the rack and app: namespace, rack, system namespace.
+    pub fn context(ctx: &Context) -> Facts {
+        let mut f = Facts::default();
+        f.set("ns", ctx.namespace());
+        f.set("rack", ctx.rack_or_placeholder());
+        f.set("app", ctx.app_or_placeholder());
+        f.set("system_ns", format!("{}-system", ctx.rack_or_placeholder()));
+        f
+    }
+
     pub fn value(&self, key: &str) -> Option<&str> {
         self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
     }
@@ -99,11 +109,7 @@ fn code(s: &str) -> String {
 pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
     let m = a.model();
     let app = objects::objects(a, &RenderContext::new(ctx));
-    let mut f = Facts::default();
-    f.set("ns", ctx.namespace());
-    f.set("rack", ctx.rack_or_placeholder());
-    f.set("app", ctx.app_or_placeholder());
-    f.set("system_ns", format!("{}-system", ctx.rack_or_placeholder()));
+    let mut f = Facts::context(ctx);
     f.set("name", name);
     match subject {
         Subject::Service => {

@@ -98,13 +98,18 @@ pub fn short(a: &Analysis, ctx: &Context, service: &str) -> Option<String> {
     if lines.is_empty() {
         return None;
     }
-    let mut out = String::from("**If it does not run** (the whole ladder: `convox-lsp troubleshoot`)\n```sh\n");
+    let mut out = format!("{}\n\n```sh\n", ladder::ladder().short);
     for l in lines {
         out.push_str(&l);
         out.push('\n');
     }
     out.push_str("```\n");
     Some(out)
+}
+
+/// The app's and the rack's namespaces, and the command that lists both (`explain`'s header).
+pub fn namespaces(ctx: &Context) -> String {
+    fill(&ladder::ladder().namespaces, &facts::Facts::context(ctx))
 }
 
 fn applies(subjects: &[Subject], needs: &[Need], subject: Subject, f: &Facts) -> bool {
@@ -122,12 +127,7 @@ fn header(out: &mut String, t: &Target, f: &Facts) {
     if let (Some(k), Some(w)) = (f.value("workload_kind"), f.value("workload")) {
         facts.push(format!("{k} `{}`", w.split_once('/').map_or(w, |(_, n)| n)));
     }
-    facts.push(format!("namespace `{}`", f.value("ns").unwrap_or_default()));
-    let rack = f.value("rack").unwrap_or_default();
-    facts.push(format!(
-        "the rack's namespace `{}` (both listed by `kubectl get ns -l system=convox,rack={rack}`)",
-        f.value("system_ns").unwrap_or_default()
-    ));
+    facts.push(fill(&ladder::ladder().namespaces, f));
     let _ = writeln!(out, "{}\n", facts.join(" · "));
 }
 
