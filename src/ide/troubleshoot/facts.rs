@@ -246,6 +246,11 @@ fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
         let internal = text(ing, "spec.ingressClassName").is_some_and(|c| c.ends_with("-internal"));
         f.need(if internal { Need::InternalIngress } else { Need::Ingress }, true);
         f.set("ingress", name(ing));
+        let hosts: Vec<String> = at(ing, "spec.rules")
+            .and_then(Value::as_sequence)
+            .map(|rules| rules.iter().filter_map(|r| text(r, "host")).map(|h| code(&h)).collect())
+            .unwrap_or_default();
+        f.set("hosts", hosts.join(", "));
     }
     if let Some(h) = of_kind(objects, "HorizontalPodAutoscaler") {
         f.needs.insert(Need::Hpa);
