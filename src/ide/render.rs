@@ -38,7 +38,7 @@ fn selected<'a>(a: &Analysis, app: &'a AppObjects, only: Option<&str>) -> Vec<&'
 
 /// The trailing comment block: what Convox renders that the preview does not, and why.
 fn left_out() -> String {
-    let mut out = String::from("---\n# Left out of this preview (docs/render.md):\n");
+    let mut out = String::from("#\n# Left out of this preview (docs/render.md):\n");
     for l in LEFT_OUT {
         out.push_str(&format!("# - {}: {}\n", l.what, l.reason));
     }

@@ -8,18 +8,9 @@ use super::{App, AppObjects, Object, Owner};
 pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
     let service = key.get("service");
     let svc = service.str().unwrap_or_default();
-    let mut o = Object {
-        owner: Owner::Balancer(name.to_string()),
-        kind: "Service".into(),
-        api_version: "v1".into(),
-        name: format!("balancer-{name}"),
-        namespace: Some(app.ns()),
-        labels: Vec::new(),
-        annotations: annotations(key),
-        body: Vec::new(),
-        from: vec![key.path.clone()],
-        template: "app/balancer.yml.tmpl:1",
-    };
+    let owner = Owner::Balancer(name.to_string());
+    let mut o = Object::new(owner, "Service", "v1", &format!("balancer-{name}"), app.ns(), "app/balancer.yml.tmpl:1");
+    o.annotations = annotations(key);
     let mut labels =
         vec![f("balancer", s(name)), f("service", s(&svc)).from(service.path.clone()), f("type", s("balancer"))];
     let mut app_labels: Vec<(String, Field)> = app

@@ -22,6 +22,7 @@
 //! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`].
 
 mod balancer;
+mod contour;
 mod network;
 mod pod;
 mod probes;
@@ -158,6 +159,30 @@ pub struct Object {
 }
 
 impl Object {
+    /// An object with no labels, annotations or body yet, in `namespace`.
+    pub fn new(
+        owner: Owner,
+        kind: &str,
+        api_version: &str,
+        name: &str,
+        namespace: String,
+        template: &'static str,
+    ) -> Object {
+        let from = vec![owner.key()];
+        Object {
+            owner,
+            kind: kind.into(),
+            api_version: api_version.into(),
+            name: name.into(),
+            namespace: Some(namespace),
+            labels: Vec::new(),
+            annotations: Vec::new(),
+            body: Vec::new(),
+            from,
+            template,
+        }
+    }
+
     /// The whole object as one value: `apiVersion`, `kind`, `metadata`, then the body.
     pub fn value(&self) -> Value {
         let mut meta = vec![value::f("name", value::s(&self.name))];
@@ -223,6 +248,9 @@ pub struct Command {
 pub struct LeftOut {
     pub what: &'static str,
     pub reason: &'static str,
+    /// The (kind, field path prefix) it covers in Convox's objects (`*`: any kind), for the
+    /// differential test against Convox's templates.
+    pub fields: &'static [(&'static str, &'static str)],
 }
 
 /// Everything the app renders.
@@ -314,8 +342,9 @@ impl AppObjects {
 pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     let root = a.parse().root();
     let mut out = AppObjects { namespace: ctx.namespace(), ..AppObjects::default() };
-    let section = |name: &str| Key::root(root.get(name).map(|e| &e.value), name);
-    let app = App { a, ctx, labels: section("labels").entries() };
+    let doc = Key::document(root);
+    let section = |name: &str| doc.get(name);
+    let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };
     for (name, key) in section("balancers").entries() {
         balancer::build(&app, &name, &key, &mut out);
     }
@@ -336,18 +365,18 @@ pub(crate) struct App<'a> {
     pub a: &'a Analysis,
     pub ctx: &'a RenderContext,
     pub labels: Vec<(String, Key<'a>)>,
+    /// The document, for reading any section.
+    pub doc: Key<'a>,
 }
 
-impl App<'_> {
+impl<'a> App<'a> {
     pub fn ns(&self) -> String {
         self.ctx.namespace()
     }
 
     /// A service's body in the manifest.
-    pub fn service(&self, name: &str) -> Key<'_> {
-        let root = self.a.parse().root();
-        let services = Key::root(root.get("services").map(|e| &e.value), "services");
-        services.get(name)
+    pub fn service(&self, name: &str) -> Key<'a> {
+        self.doc.get("services").get(name)
     }
 }
 
@@ -357,34 +386,61 @@ pub const LEFT_OUT: &[LeftOut] = &[
     LeftOut {
         what: "Namespace <rack>-<app> (app/app.yml.tmpl)",
         reason: "created with the app (`convox apps create`), not by a deploy; its params and owner come from the rack",
+        fields: &[],
     },
     LeftOut {
         what: "ConfigMap ca (app/ca.yml.tmpl)",
         reason: "only on racks with a custom CA; its content is the rack's certificate",
+        fields: &[],
     },
     LeftOut {
         what: "Certificate and cert Secrets (app/certificate.yml.tmpl, certificate.id)",
         reason: "cert-manager objects made from the rack's issuer settings and ACM",
+        fields: &[],
+    },
+    LeftOut {
+        what: "PersistentVolumeClaim azurefiles-<service>-<id> (app/azurefiles.yml.tmpl)",
+        reason: "only on Azure racks; the pod's azureFiles volume and mount are rendered",
+        fields: &[],
     },
     LeftOut {
         what: "image pull Secrets, imagePullSecrets and docker-hub-authentication",
         reason: "come from rack parameters and `convox env` values",
+        fields: &[],
     },
     LeftOut {
         what: "KEDA ScaledObject, VPA, autoscale HPA (scale.autoscale, scale.keda)",
         reason: "built in Go by the rack when KEDA/VPA are enabled, not from a template",
+        fields: &[],
     },
-    LeftOut { what: "dnsConfig nameservers and searches", reason: "only with the rack's `resolver` parameter" },
+    LeftOut {
+        what: "on a contour router, the nginx `ingressAnnotations` Convox translates (rate limits, timeouts), and the rack's proxy protocol",
+        reason: "translated by the rack (`translateNginxAnnotations`); the HTTPProxy is rendered without them",
+        fields: &[],
+    },
+    LeftOut {
+        what: "values written `${VAR}`",
+        reason: "Convox interpolates them from the app's environment when it loads the manifest; shown as written",
+        fields: &[],
+    },
+    LeftOut {
+        what: "dnsConfig nameservers and searches",
+        reason: "only with the rack's `resolver` parameter",
+        fields: &[],
+    },
     LeftOut {
         what: "rds-* and elasticache-* ConfigMap values (URL, USER, PASS, HOST, PORT, NAME)",
         reason: "read from the AWS provisioner's connection info after the database exists",
+        fields: &[],
     },
     LeftOut {
         what: "the env Secret's values for names without a default, and the rack's system keys when `systemEnvDisable` is on",
         reason: "set with `convox env set`; shown as keys with `<value>`",
+        fields: &[],
     },
     LeftOut {
         what: "PodDisruptionBudgets, ReplicaSets, Jobs, Pods",
         reason: "made by the rack's controllers or by Kubernetes from these objects",
+        fields: &[],
     },
 ];

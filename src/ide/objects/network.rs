@@ -17,13 +17,13 @@ pub fn build(app: &App, svc: &Svc, out: &mut AppObjects) {
     let kind = if app.ctx.router == Router::Contour { "HTTPProxy" } else { "Ingress" };
     let routable = svc.port.is_some();
     if routable && !svc.internal && !svc.internal_router {
-        out.objects.push(ingress(app, svc, false));
+        out.objects.extend(ingress(app, svc, false));
     } else {
         out.not_created.push(absent(&owner, kind, &svc.name, When::Ingress));
     }
     let internal_name = if kind == "Ingress" { format!("{}-internal", svc.name) } else { svc.name.clone() };
     if routable && svc.internal_router {
-        out.objects.push(ingress(app, svc, true));
+        out.objects.extend(ingress(app, svc, true));
     } else {
         out.not_created.push(absent(&owner, kind, &internal_name, When::InternalRouter));
     }
@@ -84,9 +84,9 @@ fn domains(svc: &Svc) -> Vec<String> {
     raw.into_iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
 }
 
-fn ingress(app: &App, svc: &Svc, internal: bool) -> Object {
+fn ingress(app: &App, svc: &Svc, internal: bool) -> Vec<Object> {
     if app.ctx.router == Router::Contour {
-        return http_proxy(app, svc, internal);
+        return super::contour::proxies(app, svc, internal, host(app, svc), &domains(svc));
     }
     let (name, template) = if internal {
         (format!("{}-internal", svc.name), "app/ingress-internal.yml.tmpl:1")
@@ -100,7 +100,7 @@ fn ingress(app: &App, svc: &Svc, internal: bool) -> Object {
     let class = if internal { "nginx-internal" } else { "nginx" };
     let spec = vec![f("ingressClassName", s(class)), tls(app, svc, internal), rules(app, svc)];
     o.body = vec![f("spec", map(spec))];
-    o
+    vec![o]
 }
 
 /// The annotations of ingress.yml.tmpl:5-24 and the rack's (`cert-manager.io/*`, dropped with
@@ -150,7 +150,7 @@ fn ingress_annotations(app: &App, svc: &Svc, internal: bool) -> Vec<Field> {
     a
 }
 
-/// `reservedNginxAnnotations` (`provider/k8s/release.go:1466-1482`).
+/// `reservedNginxAnnotations` (`provider/k8s/release.go:1467`).
 const RESERVED: [&str; 12] = [
     "alb.ingress.kubernetes.io/scheme",
     "cert-manager.io/cluster-issuer",
@@ -173,10 +173,7 @@ fn tls(app: &App, svc: &Svc, internal: bool) -> Field {
     let mut entries = Vec::new();
     if app.ctx.domain_tls && !internal {
         let secret = cert.str().unwrap_or_else(|| format!("cert-{}", svc.name));
-        entries.push(map(vec![
-            f("hosts", list(vec![host(app, svc)])),
-            f("secretName", s(secret)).from(cert.path.clone()),
-        ]));
+        entries.push(map(vec![f("hosts", list(vec![host(app, svc)])), from_if(f("secretName", s(secret)), &cert)]));
     }
     let ds = domains(svc);
     if !ds.is_empty() {
@@ -184,10 +181,15 @@ fn tls(app: &App, svc: &Svc, internal: bool) -> Field {
         let from = svc.key.get("domain").path;
         entries.push(map(vec![
             f("hosts", list(ds.into_iter().map(s).collect())).from(from),
-            f("secretName", s(secret)).from(cert.path.clone()),
+            from_if(f("secretName", s(secret)), &cert),
         ]));
     }
     f("tls", list(entries))
+}
+
+/// The field, noted as set from `k` when `k` is written.
+fn from_if(x: Field, k: &super::read::Key) -> Field {
+    if k.exists() { x.from(k.path.clone()) } else { x }
 }
 
 /// `rules`: the service host, then each domain, to the service's port (ingress.yml.tmpl:52-71).
@@ -208,18 +210,4 @@ fn rules(app: &App, svc: &Svc) -> Field {
     let from = svc.key.get("domain").path;
     items.extend(domains(svc).into_iter().map(|d| rule(s(d), Some(from.clone()))));
     f("rules", list(items))
-}
-
-/// HTTPProxy on a contour router (`app/httpproxy.yml.tmpl`): its name and labels; the spec is
-/// listed as left out.
-fn http_proxy(app: &App, svc: &Svc, internal: bool) -> Object {
-    let mut o = object(app, svc, "HTTPProxy", "projectcontour.io/v1", &svc.name, "app/httpproxy.yml.tmpl:1");
-    o.labels =
-        labels(app, svc, &[("app", app.ctx.app()), ("service", &svc.name), ("system", "convox"), ("type", "service")]);
-    let class = if internal { "contour-internal" } else { "contour" };
-    o.body = vec![f(
-        "spec",
-        map(vec![f("ingressClassName", s(class)), f("virtualhost", map(vec![f("fqdn", host(app, svc))]))]),
-    )];
-    o
 }

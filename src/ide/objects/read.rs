@@ -3,22 +3,31 @@
 
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 
-/// An owned key path with its node, for reading children.
+/// A place in the manifest: the node there (if written), its key path, and the document (to
+/// resolve aliases `*name` and merge keys `<<`, as Convox's YAML library does).
 #[derive(Clone)]
 pub struct Key<'a> {
     pub node: Option<&'a Node>,
     pub path: String,
+    doc: &'a Node,
 }
 
 impl<'a> Key<'a> {
-    pub fn root(node: Option<&'a Node>, path: impl Into<String>) -> Key<'a> {
-        Key { node, path: path.into() }
+    /// The document's root.
+    pub fn document(doc: &'a Node) -> Key<'a> {
+        Key { node: Some(doc), path: String::new(), doc }
     }
 
-    /// The child `key` (written or not).
+    fn at(&self, node: Option<&'a Node>, path: String) -> Key<'a> {
+        let node = node.map(|n| resolve(self.doc, n, 0)).filter(|n| !n.is_null());
+        Key { node, path, doc: self.doc }
+    }
+
+    /// The child `key` (written or not), through merge keys.
     pub fn get(&self, key: &str) -> Key<'a> {
-        let node = self.node.and_then(|n| n.get(key)).map(|e| &e.value).filter(|n| !n.is_null());
-        Key { node, path: format!("{}.{key}", self.path) }
+        let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
+        let found = self.node.and_then(|n| lookup(self.doc, n, key, 0));
+        self.at(found, path)
     }
 
     pub fn exists(&self) -> bool {
@@ -60,9 +69,7 @@ impl<'a> Key<'a> {
     /// The items of a list.
     pub fn items(&self) -> Vec<Key<'a>> {
         match self.node.map(|n| &n.kind) {
-            Some(Kind::Seq(items)) => {
-                items.iter().map(|n| Key { node: Some(n), path: format!("{}[]", self.path) }).collect()
-            }
+            Some(Kind::Seq(items)) => items.iter().map(|n| self.at(Some(n), format!("{}[]", self.path))).collect(),
             _ => Vec::new(),
         }
     }
@@ -74,14 +81,15 @@ impl<'a> Key<'a> {
 
     /// The entries of a map, in the order written.
     pub fn entries(&self) -> Vec<(String, Key<'a>)> {
-        let Some(entries) = self.node.and_then(Node::as_map) else { return Vec::new() };
-        entries
-            .iter()
-            .filter_map(|e| {
-                let k = e.key.as_str()?.to_string();
-                Some((k.clone(), Key { node: Some(&e.value), path: format!("{}.{k}", self.path) }))
-            })
-            .collect()
+        let Some(node) = self.node else { return Vec::new() };
+        let mut out: Vec<(String, Key<'a>)> = Vec::new();
+        for (k, v) in merged_entries(self.doc, node, 0) {
+            if !out.iter().any(|(x, _)| *x == k) {
+                let path = if self.path.is_empty() { k.clone() } else { format!("{}.{k}", self.path) };
+                out.push((k, self.at(Some(v), path)));
+            }
+        }
+        out
     }
 
     /// Annotations as Convox reads them (`pkg/manifest/yaml.go:163`): a list of `key=value`
@@ -99,4 +107,76 @@ impl<'a> Key<'a> {
         }
         out
     }
+}
+
+/// Aliases are followed at most this deep (a cycle is not followed forever).
+const MAX_ALIAS_DEPTH: usize = 16;
+
+/// The node an alias stands for (the last anchor of that name before it, or any), else itself.
+fn resolve<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> &'a Node {
+    match &n.kind {
+        Kind::Alias(name) if depth < MAX_ALIAS_DEPTH => {
+            let before = n.range.start;
+            let target = anchored(doc, name, before).or_else(|| anchored(doc, name, usize::MAX));
+            target.map_or(n, |t| resolve(doc, t, depth + 1))
+        }
+        _ => n,
+    }
+}
+
+/// The last node anchored `&name` that starts before `before`.
+fn anchored<'a>(n: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
+    let mut best: Option<&'a Node> = None;
+    let mut stack = vec![n];
+    while let Some(x) = stack.pop() {
+        if x.range.start < before
+            && x.anchor.as_ref().is_some_and(|a| a.0 == name)
+            && best.is_none_or(|b| b.range.start < x.range.start)
+        {
+            best = Some(x);
+        }
+        match &x.kind {
+            Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            Kind::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    best
+}
+
+/// A map's entries with those merged in by `<<: *alias` (or a list of aliases) after them,
+/// as yaml.v2 reads them: keys written in the map win.
+fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, &'a Node)> {
+    let n = resolve(doc, n, 0);
+    let Some(entries) = n.as_map() else { return Vec::new() };
+    let mut out: Vec<(String, &'a Node)> = Vec::new();
+    let mut merges = Vec::new();
+    for e in entries {
+        match e.key.as_str() {
+            Some("<<") => merges.push(&e.value),
+            Some(k) => out.push((k.to_string(), &e.value)),
+            None => {}
+        }
+    }
+    if depth < MAX_ALIAS_DEPTH {
+        for m in merges {
+            let m = resolve(doc, m, 0);
+            let sources: Vec<&Node> = match &m.kind {
+                Kind::Seq(items) => items.iter().collect(),
+                _ => vec![m],
+            };
+            for src in sources {
+                for (k, v) in merged_entries(doc, src, depth + 1) {
+                    if !out.iter().any(|(x, _)| *x == k) {
+                        out.push((k, v));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn lookup<'a>(doc: &'a Node, n: &'a Node, key: &str, depth: usize) -> Option<&'a Node> {
+    merged_entries(doc, n, depth).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }

@@ -113,18 +113,7 @@ struct Res<'a> {
 }
 
 fn object(app: &App, r: &Res, kind: &str, api: &str, template: &'static str) -> Object {
-    Object {
-        owner: Owner::Resource(r.name.to_string()),
-        kind: kind.into(),
-        api_version: api.into(),
-        name: r.k8s.clone(),
-        namespace: Some(app.ns()),
-        labels: Vec::new(),
-        annotations: Vec::new(),
-        body: Vec::new(),
-        from: vec![r.key.path.clone()],
-        template,
-    }
+    Object::new(Owner::Resource(r.name.to_string()), kind, api, &r.k8s, app.ns(), template)
 }
 
 fn base_labels(app: &App, r: &Res, with_type: bool) -> Vec<Field> {

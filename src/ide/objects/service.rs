@@ -35,7 +35,8 @@ impl<'a> Svc<'a> {
     pub fn read(name: &str, key: &Key<'a>) -> Svc<'a> {
         let scale = key.get("scale");
         let limit = scale.get("limit");
-        let gpu_count = scale.get("gpu").get("count").int().unwrap_or(0);
+        let gpu = scale.get("gpu");
+        let gpu_count = gpu.get("count").int().or_else(|| gpu.int()).unwrap_or(0);
         let (cpu, memory) = if gpu_count > 0 {
             (scale.get("cpu").int().unwrap_or(0), scale.get("memory").int().unwrap_or(0))
         } else {
@@ -73,6 +74,12 @@ impl<'a> Svc<'a> {
             None => default,
         };
         (read("minimum", if single { 0 } else { 50 }), read("maximum", if single { 100 } else { 200 }))
+    }
+
+    /// The key `scale.count` is read from (`scale` itself when written `scale: 2`).
+    pub fn count_key(&self) -> String {
+        let scale = self.key.get("scale");
+        if scale.get("count").exists() { scale.get("count").path } else { scale.path }
     }
 
     /// The HPA condition (service.yml.tmpl:516).
@@ -165,18 +172,7 @@ pub fn absent(owner: &Owner, kind: &str, name: &str, when: When) -> NotCreated {
 
 /// A namespaced object of this service.
 pub fn object(app: &App, svc: &Svc, kind: &str, api: &str, name: &str, template: &'static str) -> Object {
-    Object {
-        owner: Owner::Service(svc.name.clone()),
-        kind: kind.into(),
-        api_version: api.into(),
-        name: name.into(),
-        namespace: Some(app.ns()),
-        labels: Vec::new(),
-        annotations: Vec::new(),
-        body: Vec::new(),
-        from: vec![svc.path().to_string()],
-        template,
-    }
+    Object::new(Owner::Service(svc.name.clone()), kind, api, name, app.ns(), template)
 }
 
 /// Base labels then the custom ones (`{{ range keyValue .Service.Labels }}`).
@@ -225,7 +221,7 @@ fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>
     if let Some((_, p)) = &svc.port {
         env.push(("PORT".into(), Some(p.to_string()), vec![format!("{}.port", svc.path())]));
     }
-    let top = Key::root(app.a.parse().root().get("environment").map(|e| &e.value), "environment");
+    let top = app.doc.get("environment");
     for item in top.items().into_iter().chain(svc.key.get("environment").items()) {
         let Some(raw) = item.str() else { continue };
         let (name, value) = match raw.split_once('=') {
@@ -274,7 +270,7 @@ fn hpa(app: &App, svc: &Svc) -> Option<Object> {
     let mut o = object(app, svc, "HorizontalPodAutoscaler", "autoscaling/v2", &svc.name, "app/service.yml.tmpl:516");
     o.labels = labels(app, svc, &[("service", &svc.name)]);
     let scale = svc.key.get("scale");
-    let count_key = if scale.get("count").exists() { scale.get("count").path } else { scale.path.clone() };
+    let count_key = svc.count_key();
     let targets = scale.get("targets");
     let mut metrics = Vec::new();
     for what in ["cpu", "memory"] {
@@ -296,6 +292,7 @@ fn hpa(app: &App, svc: &Svc) -> Option<Object> {
             f("maxReplicas", int(svc.count.1)).from(count_key),
         ]),
     )];
+    metrics.extend(targets.get("external").items().iter().map(external_metric));
     if !metrics.is_empty()
         && let Some(Value::Map(spec)) = o.body.first_mut().map(|x| &mut x.value)
     {
@@ -307,4 +304,27 @@ fn hpa(app: &App, svc: &Svc) -> Option<Object> {
 /// A text value `prefix<hole>suffix`.
 pub fn with_hole(prefix: &str, hole: Placeholder, suffix: &str) -> Value {
     text(vec![Part::Lit(prefix.into()), Part::Hole(hole), Part::Lit(suffix.into())])
+}
+
+/// An `External` metric of `scale.targets.external` (service.yml.tmpl:548-568).
+fn external_metric(m: &Key) -> Value {
+    let number = |k: &Key| {
+        let raw = k.node.and_then(|n| n.as_str()).unwrap_or_default().to_string();
+        raw.parse::<i64>().map(int).unwrap_or_else(|_| s(raw))
+    };
+    let mut labels: Vec<(String, String)> =
+        m.get("matchLabels").entries().into_iter().map(|(k, v)| (k, v.str().unwrap_or_default())).collect();
+    labels.sort();
+    let selector = map(vec![f("matchLabels", map(labels.into_iter().map(|(k, v)| f(k, s(v))).collect()))]);
+    let metric = map(vec![f("name", s(m.get("name").str().unwrap_or_default())), f("selector", selector)]);
+    let avg = m.get("averageValue");
+    let target = if avg.exists() {
+        map(vec![f("type", s("AverageValue")), f("averageValue", number(&avg))])
+    } else {
+        map(vec![f("type", s("Value")), f("value", number(&m.get("value")))])
+    };
+    map(vec![
+        f("type", s("External")),
+        f("external", map(vec![f("metric", metric), f("target", target)])).from(m.path.clone()),
+    ])
 }

@@ -41,18 +41,7 @@ struct Timer<'a> {
 }
 
 fn object(app: &App, t: &Timer, kind: &str, api: &str, template: &'static str) -> Object {
-    Object {
-        owner: Owner::Timer(t.name.to_string()),
-        kind: kind.into(),
-        api_version: api.into(),
-        name: format!("timer-{}", t.name),
-        namespace: Some(app.ns()),
-        labels: Vec::new(),
-        annotations: Vec::new(),
-        body: Vec::new(),
-        from: vec![t.key.path.clone()],
-        template,
-    }
+    Object::new(Owner::Timer(t.name.to_string()), kind, api, &format!("timer-{}", t.name), app.ns(), template)
 }
 
 /// The annotations on the ServiceAccount and the pod: `convox.com/type: timer`, then the timer's.
