@@ -70,16 +70,17 @@ fn service_kinds() {
               the service `annotations`
             - `Deployment web` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
+            - `HorizontalPodAutoscaler web` — autoscaling/v2, created for any count range
+              even without scale.targets
             - `Service web` — type ClusterIP; annotation convox.com/alias
               web.shop.acme.local
             - `Ingress web` — nginx router (class nginx); on a contour router an HTTPProxy
               web is rendered instead
-            - `HTTPProxy web` — only on racks whose router is contour, instead of the
-              Ingress
-            - `HorizontalPodAutoscaler web` — autoscaling/v2, created for any count range
-              even without scale.targets
-            - `PodDisruptionBudget web` — created by the rack's deployment controller, not
-              the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HTTPProxy web` (only on a rack whose router is contour);
+            `Ingress web-internal` (only with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget web`.
 
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
@@ -112,8 +113,14 @@ fn service_kinds() {
               carries the service `annotations`
             - `Deployment worker` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
-            - `PodDisruptionBudget worker` — created by the rack's deployment controller,
-              not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler worker` (only when `scale.count` is a
+            range, without autoscale, not for an agent); `Service worker` (only when the
+            service has `port` or `ports`); `Ingress worker` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`);
+            `Ingress worker-internal` (only with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget worker`.
 
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
@@ -149,6 +156,11 @@ fn service_kinds() {
             - `Service agent` — type ClusterIP; annotation convox.com/alias
               agent.shop.acme.local
 
+            Not here: `HorizontalPodAutoscaler agent` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Ingress agent` (only when the service
+            has `port` and is neither `internal` nor `internalRouter`);
+            `Ingress agent-internal` (only with `port` and `internalRouter: true`).
+
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
@@ -180,8 +192,14 @@ fn service_kinds() {
               carries the service `annotations`
             - `Deployment jobs` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
-            - `PodDisruptionBudget jobs` — created by the rack's deployment controller,
-              not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler jobs` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Service jobs` (only when the service
+            has `port` or `ports`); `Ingress jobs` (only when the service has `port` and
+            is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
+            with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget jobs`.
         "#]],
     );
     // Internal: no Ingress.
@@ -207,8 +225,13 @@ fn service_kinds() {
               service, name, type=service, release
             - `Service api` — type ClusterIP; annotation convox.com/alias
               api.shop.acme.local
-            - `PodDisruptionBudget api` — created by the rack's deployment controller, not
-              the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler api` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Ingress api` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`); `Ingress api-internal`
+            (only with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget api`.
 
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
@@ -384,10 +407,10 @@ fn resources_of_each_type() {
 
             Runs the official postgres image as a one-replica Deployment (strategy
             Recreate) with its data on a 10Gi PersistentVolumeClaim (`storage` option),
-            exposed by a NodePort Service resource-{k8sname} on 5432. Database and user
-            are both `app`; the password is derived from the rack name. Linked services
-            reach it at resource-{k8sname}.{ns}.svc.cluster.local. If the app env sets
-            `{RESOURCE}_URL`, no container is started and the ConfigMap just carries that
+            exposed by a NodePort Service resource-database on 5432. Database and user are
+            both `app`; the password is derived from the rack name. Linked services reach
+            it at resource-database.acme-shop.svc.cluster.local. If the app env sets
+            `DATABASE_URL`, no container is started and the ConfigMap just carries that
             URL.
 
             port 5432 · image `postgres:10.5`
@@ -412,12 +435,11 @@ fn resources_of_each_type() {
             **Kubernetes** · namespace `acme-shop`
             - `ConfigMap resource-cache` — keys URL, USER, PASS, HOST, PORT, NAME
             - `Deployment resource-cache` — one replica, its container named after the
-              type; labels type=resource, resource=cache1, kind (the type); the ConfigMap,
-              Service and any PVC carry type=resource, resource=cache1 too
+              type; labels type=resource, resource=cache1, kind (the type); the ConfigMap
+              and Service carry type=resource, resource=cache1 too, the PVC only system,
+              rack, app and resource=cache1
             - `Service resource-cache` — type NodePort on the type's port; DNS
               resource-cache.acme-shop.svc.cluster.local
-            - `Deployment <service>` — in each service that lists the resource;
-              `CACHE1_URL/_USER/_PASS/_HOST/_PORT/_NAME` via configMapKeyRef
 
             Redis in a container in the app's namespace (no persistence). Port 6379; URL
             `redis://resource-cache.acme-shop.svc.cluster.local:6379`.
@@ -448,13 +470,9 @@ fn timers_plain_and_parallel() {
             ```
 
             **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-cleanup`
             - `ServiceAccount timer-cleanup` — labels timer=cleanup, type=serviceaccount;
               annotation convox.com/type=timer
-            - `Job timer-cleanup-<n>` — created by the CronJob controller on each run; no
-              convox labels
-            - `Pod timer-cleanup-<n>-<hash>` — labels system=convox, rack, app,
-              name=cleanup, service=jobs, release, type=timer + the service's labels
+            - `CronJob timer-cleanup`
         "#]],
     );
     check(
@@ -473,13 +491,9 @@ fn timers_plain_and_parallel() {
             ```
 
             **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-import`
             - `ServiceAccount timer-import` — labels timer=import, type=serviceaccount;
               annotation convox.com/type=timer
-            - `Job timer-import-<n>` — created by the CronJob controller on each run; no
-              convox labels
-            - `Pod timer-import-<n>-<hash>` — labels system=convox, rack, app,
-              name=import, service=jobs, release, type=timer + the service's labels
+            - `CronJob timer-import`
         "#]],
     );
     check(
@@ -496,16 +510,19 @@ fn timers_plain_and_parallel() {
             promote: use Allow, Forbid or Replace.
 
             The CronJob concurrencyPolicy: Allow (default, runs overlap), Forbid (skip the
-            new run) or Replace (stop the old run). Convox only capitalises the first
-            letter, so `forbid` works but `FORBID` or `forBid` reach Kubernetes unchanged
+            new run) or Replace (stop the old run). Convox upper-cases the first letter of
+            each word and leaves the others as written, so `forbid` becomes `Forbid`, but
+            `FORBID` stays `FORBID` and `forBid` becomes `ForBid`: Kubernetes rejects both
             and the promote fails. No build-time check.
 
             ```sh
             kubectl get cronjob timer-t -n acme-shop -o jsonpath='{.spec.concurrencyPolicy}'
             ```
 
-            **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-t` → `spec.concurrencyPolicy`
+            **Kubernetes** · namespace `acme-shop`: nothing here.
+
+            Not here: `CronJob timer-t` → `spec.concurrencyPolicy` (the timer's service
+            \`\` is not declared; Convox rejects the manifest).
         "#]],
     );
     check(
@@ -528,8 +545,14 @@ fn timers_plain_and_parallel() {
               carries the service `annotations`
             - `Deployment jobs` — selector system, rack, app, service; pods labelled
               service, name, type=service, release
-            - `PodDisruptionBudget jobs` — created by the rack's deployment controller,
-              not the release; disabled by pod annotation convox.com/pdb-disabled=true
+
+            Not here: `HorizontalPodAutoscaler jobs` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Service jobs` (only when the service
+            has `port` or `ports`); `Ingress jobs` (only when the service has `port` and
+            is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
+            with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget jobs`.
 
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
@@ -768,9 +791,10 @@ fn unknown_and_free_form_keys() {
             ```
 
             **Kubernetes** · namespace `acme-shop`
-            - `Deployment web` → `metadata.labels` — also spec.template.metadata.labels
-            - `Secret env-web` → `metadata.labels`
-            - `ServiceAccount web` → `metadata.labels`
+            - `Deployment web` → `metadata.labels.team`,
+              `spec.template.metadata.labels.team` — also spec.template.metadata.labels
+            - `Secret env-web` → `metadata.labels.team`
+            - `ServiceAccount web` → `metadata.labels.team`
 
             Not here: `Service web` → `metadata.labels` (only when the service has `port`
             or `ports`); `Ingress web` → `metadata.labels` (only when the service has
@@ -779,4 +803,125 @@ fn unknown_and_free_form_keys() {
             a range, without autoscale, not for an agent).
         "#]],
     );
+}
+
+/// The hover at `$0` with rack `acme` and app `shop`, its lines joined (wrapping aside).
+fn hover_md(fixture: &str) -> String {
+    hover_at(fixture, &ctx()).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Claims once false, each checked against Convox's source.
+mod true_to_convox {
+    use super::*;
+    use convox_lsp::ide::objects;
+
+    #[test]
+    fn a_resource_pvc_carries_no_type_label() {
+        // provider/k8s/template/resource/postgres.yml.tmpl:25-29: the PVC's labels are system, rack,
+        // app and resource; the ConfigMap (:6-11) and Service (:120-125) add type: resource.
+        let md = hover_md("resources:\n  d$0b:\n    type: postgres\n");
+        assert!(md.contains("the PVC only system, rack, app and resource=db"), "{md}");
+        assert!(!md.contains("any PVC carry"), "{md}");
+        // The model the hover reads agrees.
+        let a = Analysis::from_text("resources:\n  db:\n    type: postgres\n");
+        let app = objects::objects(&a, &objects::RenderContext::new(&ctx()));
+        let pvc = app.find("PersistentVolumeClaim", "resource-db").expect("a PVC");
+        let labels: Vec<&str> = pvc.labels.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(labels, ["system", "rack", "app", "resource"]);
+    }
+
+    #[test]
+    fn cw_retention_defaults_to_one_day() {
+        // provider/aws/release.go:33: the retention asked is `CwRetention`, 0 when absent;
+        // provider/aws/log.go:129 and :141-149 round it up to the first allowed value, 1.
+        let md = hover_md("appSettings:\n  awsLogs:\n    cwRet$0ention: 30\n");
+        assert!(md.contains("default `1`"), "{md}");
+        assert!(md.contains("rounds up to 1"), "{md}");
+    }
+
+    #[test]
+    fn timer_concurrency_gets_each_word_title_cased_only() {
+        // provider/k8s/release.go:1208-1211: cases.Title(language.Und, cases.NoLower), so the first
+        // letter goes up and the others stay as written.
+        let md = hover_md(
+            "timers:\n  t:\n    schedule: \"0 * * * *\"\n    command: x\n    service: web\n    concurrency: forB$0id\nservices:\n  web: {}\n",
+        );
+        assert!(md.contains("`concurrencyPolicy: ForBid`"), "{md}");
+        assert!(md.contains("`forBid` becomes `ForBid`"), "{md}");
+        assert!(!md.contains("unchanged"), "{md}");
+    }
+
+    #[test]
+    fn rds_class_and_version_are_required_only_for_a_new_instance() {
+        // provider/aws/provisioner/rds/metadata.go:170-199: an import requires only the identifier,
+        // port, database name, user and password; :201-219: a read replica requires the class and
+        // takes no engine version; :33-39: a new instance requires both.
+        let md = hover_md("resources:\n  db:\n    type: rds-pos$0tgres\n");
+        assert!(md.contains("required for a new instance: `class`, `version` (none with `import`)"), "{md}");
+        let md = hover_md("resources:\n  db:\n    type: rds-postgres\n    options:\n      cla$0ss: db.t3.micro\n");
+        assert!(md.contains("required for a new instance"), "{md}");
+        assert!(md.contains("not with `import`"), "{md}");
+    }
+
+    #[test]
+    fn the_rds_instance_is_not_named_by_the_state_id() {
+        // provider/k8s/aws_resources.go:35-37: the state id is <resource>-r<rack>r-<app>;
+        // provider/aws/provisioner/rds/provisioner.go:93 names a new instance
+        // GenShortResourceName(id), provider/aws/provisioner/helpers.go:163-168: its first 20
+        // characters plus a random suffix; provisioner.go:44-52: `import` links an existing one.
+        let md = hover_md("resources:\n  analytics-d$0b:\n    type: rds-postgres\n");
+        assert!(md.contains("identifier is `analytics-db-racmer-` plus a random suffix"), "{md}");
+        assert!(md.contains("state in Secret `analytics-db-racmer-shop`"), "{md}");
+        let md = hover_md("resources:\n  analytics-db:\n    type: rds-postgres\n    options:\n      stor$0age: 20\n");
+        assert!(!md.contains("instance analytics-db-racmer-shop"), "{md}");
+    }
+}
+
+/// For every service, timer, resource and balancer of the example and the seeds' example, the
+/// objects its hover names as existing are objects `render` prints, and every object `render`
+/// prints is named by one of these hovers.
+#[test]
+fn hovers_name_exactly_what_render_prints() {
+    for text in [include_str!("../examples/convox.yml"), include_str!("fixtures/seed-example.yml")] {
+        let a = Analysis::from_text(text);
+        let rendered = rendered_objects(&a.render(&ctx(), None).expect("the example renders"));
+        let mut named = std::collections::BTreeSet::new();
+        for row in a.explain(&ctx()) {
+            let keys: Vec<&str> = row.path.split('.').collect();
+            if keys.len() != 2 || !["services", "timers", "resources", "balancers"].contains(&keys[0]) {
+                continue;
+            }
+            let md = a.hover(row.offset, &ctx()).expect("a hover").markdown;
+            for object in existing_objects(&md) {
+                assert!(rendered.contains(&object), "{}: {object:?} is not rendered\n{md}", row.path);
+                named.insert(object);
+            }
+        }
+        let unnamed: Vec<_> = rendered.difference(&named).collect();
+        assert!(unnamed.is_empty(), "rendered but named by no hover: {unnamed:?}");
+        assert!(named.len() > 20, "{named:?}");
+    }
+}
+
+/// `(kind, name)` of every document `render` prints.
+fn rendered_objects(yaml: &str) -> std::collections::BTreeSet<(String, String)> {
+    yaml.split("\n---\n")
+        .filter_map(|doc| {
+            let kind = doc.lines().find_map(|l| l.strip_prefix("kind: "))?;
+            let meta = doc.split("\nmetadata:").nth(1)?;
+            let name = meta.lines().find_map(|l| l.strip_prefix("  name: "))?;
+            Some((kind.trim().to_string(), name.split(" #").next()?.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The objects a declared name's hover lists under **Kubernetes** (those that exist here).
+fn existing_objects(md: &str) -> Vec<(String, String)> {
+    let list = md.split("**Kubernetes**").nth(1).unwrap_or("");
+    let list = list.split("\n\n").next().unwrap_or("");
+    list.lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split('`').next()?.split_once(' '))
+        .map(|(k, n)| (k.to_string(), n.to_string()))
+        .collect()
 }

@@ -242,7 +242,8 @@ fn every_key_the_ladder_names_is_a_key_convox_reads() {
 #[test]
 fn the_service_hover_has_the_short_ladder() {
     let a = Analysis::from_text(EXAMPLE);
-    let short = troubleshoot::short(&a, &ctx(), "web").unwrap();
+    let app = troubleshoot::app_objects(&a, &ctx());
+    let short = troubleshoot::short(&a, &ctx(), &app, "web").unwrap();
     expect_test::expect![[r#"
         **If it does not run** — the first steps of the troubleshooting ladder (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
@@ -253,7 +254,7 @@ fn the_service_hover_has_the_short_ladder() {
         ```
     "#]]
     .assert_eq(&short);
-    assert_eq!(troubleshoot::short(&a, &ctx(), "jobs"), None, "a service scaled to 0 has nothing to run");
+    assert_eq!(troubleshoot::short(&a, &ctx(), &app, "jobs"), None, "a service scaled to 0 has nothing to run");
 }
 
 // ---------------------------------------------------------------------------------------------

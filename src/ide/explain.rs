@@ -1,9 +1,11 @@
 //! `convox-lsp explain`: every key of the file with the objects it becomes and a command.
 
 use super::Analysis;
-use super::hover::{Bind, filled};
+use super::hover::{Bind, Standing, filled, standing};
+use super::objects::{RenderContext, objects};
 use crate::context::Context;
 use crate::schema;
+use crate::syntax::yaml::{Kind, Node};
 use crate::syntax::{KeyPath, Segment};
 
 /// One row of `convox-lsp explain`: a key of the file, the objects it becomes, a command.
@@ -17,44 +19,22 @@ pub struct ExplainRow {
 
 /// Every key of the first document with what it becomes here, in file order.
 pub(super) fn explain(a: &Analysis, ctx: &Context) -> Vec<ExplainRow> {
+    let app = objects(a, &RenderContext::new(ctx));
     let mut rows = Vec::new();
-    let mut stack: Vec<(&crate::syntax::yaml::Node, KeyPath)> = vec![(a.parse().root(), KeyPath::default())];
-    let sch = schema::schema();
+    let mut stack: Vec<(&Node, KeyPath)> = vec![(a.parse().root(), KeyPath::default())];
     while let Some((node, path)) = stack.pop() {
         let mut children = Vec::new();
         match &node.kind {
-            crate::syntax::yaml::Kind::Map(entries) => {
+            Kind::Map(entries) => {
                 for e in entries {
                     let Some(k) = e.key.as_str() else { continue };
                     let mut p = path.clone();
                     p.0.push(Segment::Key(k.to_string()));
-                    let m = sch.lookup(&p);
-                    let b = Bind::new(a, ctx, &p);
-                    let keys: Vec<&str> = p.keys().collect();
-                    let entity = keys.len() == 2 && schema::NAMED_SECTIONS.contains(&keys[0]);
-                    let (objects, kubectl) = match m.doc {
-                        Some(doc) => {
-                            let objects = doc
-                                .k8s
-                                .iter()
-                                .filter(|r| r.when.is_none_or(|w| b.holds(w) != Some(false)))
-                                .map(|r| {
-                                    let o = format!("{} {}", r.kind, b.fill(&r.name));
-                                    match (&r.field, entity) {
-                                        (Some(f), false) => format!("{o} {}", b.fill(f)),
-                                        _ => o,
-                                    }
-                                })
-                                .collect();
-                            (objects, filled(&b, &doc.kubectl).into_iter().next())
-                        }
-                        None => (Vec::new(), None),
-                    };
-                    rows.push(ExplainRow { path: p.to_string(), offset: e.key.range.start, objects, kubectl });
+                    rows.push(row(&Bind::new(a, ctx, &app, &p), &p, e.key.range.start));
                     children.push((&e.value, p));
                 }
             }
-            crate::syntax::yaml::Kind::Seq(items) => {
+            Kind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
                     let mut p = path.clone();
                     p.0.push(Segment::Index(i));
@@ -66,4 +46,32 @@ pub(super) fn explain(a: &Analysis, ctx: &Context) -> Vec<ExplainRow> {
         stack.extend(children.into_iter().rev());
     }
     rows
+}
+
+/// One key: the objects the model says exist here (not those that would exist elsewhere).
+fn row(b: &Bind, p: &KeyPath, offset: usize) -> ExplainRow {
+    let keys: Vec<&str> = p.keys().collect();
+    let entity = keys.len() == 2 && schema::NAMED_SECTIONS.contains(&keys[0]);
+    let (objects, kubectl) = match schema::schema().lookup(p).doc {
+        Some(doc) => {
+            let objects = doc
+                .k8s
+                .iter()
+                .filter_map(|r| {
+                    let (name, standing) = standing(b, r);
+                    if matches!(standing, Standing::NotHere(_)) {
+                        return None;
+                    }
+                    let o = format!("{} {name}", r.kind);
+                    Some(match (&r.field, entity) {
+                        (Some(f), false) => format!("{o} {}", b.fill(f)),
+                        _ => o,
+                    })
+                })
+                .collect();
+            (objects, filled(b, &doc.kubectl).into_iter().next())
+        }
+        None => (Vec::new(), None),
+    };
+    ExplainRow { path: p.to_string(), offset, objects, kubectl }
 }

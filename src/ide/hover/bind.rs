@@ -2,13 +2,19 @@
 
 use super::Analysis;
 use crate::context::Context;
+use crate::ide::objects::{AppObjects, Owner};
 use crate::model::{self, Balancer, Resource, Service, Timer};
 use crate::schema::{self, ResourceCategory, When};
-use crate::syntax::{KeyPath, Segment};
+use crate::syntax::KeyPath;
 
-/// The concrete values placeholders stand for at one place in the manifest.
+/// The concrete values placeholders stand for at one place in the manifest, and the model of what
+/// Convox renders there (every condition is the model's, none is evaluated here).
 pub(in crate::ide) struct Bind<'a> {
     pub(super) ctx: &'a Context,
+    /// What the app renders: objects, conditions, commands.
+    pub(super) app: &'a AppObjects,
+    /// The service, timer, resource or balancer the path belongs to.
+    pub(super) owner: Option<Owner>,
     pub(super) service: Option<&'a Service>,
     pub(super) resource: Option<&'a Resource>,
     pub(super) timer: Option<&'a Timer>,
@@ -17,15 +23,15 @@ pub(in crate::ide) struct Bind<'a> {
     pub(super) name: Option<String>,
     pub(super) value: Option<String>,
     pub(super) id: Option<String>,
-    /// The resource's `<NAME>_URL` is set by the environment (overlay mode).
-    pub(super) overlay: bool,
 }
 
 impl<'a> Bind<'a> {
-    pub(in crate::ide) fn new(a: &'a Analysis, ctx: &'a Context, path: &KeyPath) -> Bind<'a> {
+    pub(in crate::ide) fn new(a: &'a Analysis, ctx: &'a Context, app: &'a AppObjects, path: &KeyPath) -> Bind<'a> {
         let m = a.model();
         let mut b = Bind {
             ctx,
+            app,
+            owner: Owner::of_key(&path.to_string()),
             service: None,
             resource: None,
             timer: None,
@@ -33,17 +39,13 @@ impl<'a> Bind<'a> {
             name: None,
             value: None,
             id: None,
-            overlay: false,
         };
         let keys: Vec<&str> = path.keys().collect();
         if let [section, name, ..] = keys.as_slice() {
             b.name = Some((*name).to_string());
             match *section {
                 "services" => b.service = m.service(name),
-                "resources" => {
-                    b.resource = m.resource(name);
-                    b.overlay = b.resource.is_some_and(|r| m.overlay_vars(r).next().is_some());
-                }
+                "resources" => b.resource = m.resource(name),
                 "timers" => {
                     b.timer = m.timer(name);
                     b.service = b.timer.and_then(|t| t.service.as_ref()).and_then(|s| m.service(&s.value));
@@ -58,7 +60,7 @@ impl<'a> Bind<'a> {
         b
     }
 
-    pub(super) fn service_name(&self) -> Option<String> {
+    pub(in crate::ide) fn service_name(&self) -> Option<String> {
         if let Some(s) = self.service {
             return Some(s.name.value.clone());
         }
@@ -115,37 +117,17 @@ impl<'a> Bind<'a> {
         crate::ide::markdown::prose(&self.fill(template))
     }
 
-    /// Whether a condition holds here: `None` when there is nothing to decide it on.
+    /// Whether a condition holds here, as the model decided it: the owner's, else (for a timer or
+    /// a balancer) its service's. `None` when there is nothing to decide it on.
     pub(in crate::ide) fn holds(&self, when: When) -> Option<bool> {
-        let svc = || self.service;
-        Some(match when {
-            When::Port => svc()?.port.is_some(),
-            When::PortOrPorts => svc().map(|s| s.port.is_some() || !s.ports.is_empty())?,
-            When::Ingress => svc().map(|s| s.port.is_some() && !s.is_internal() && !s.is_internal_router())?,
-            When::InternalRouter => svc().map(|s| s.port.is_some() && s.is_internal_router())?,
-            When::Agent => svc()?.is_agent(),
-            When::NotAgent => !svc()?.is_agent(),
-            When::CountRange => svc().map(|s| {
-                let c = s.count();
-                c.min != c.max && !s.is_agent() && !s.autoscales()
-            })?,
-            When::Autoscale => svc()?.autoscales(),
-            When::Containerized | When::Persistent | When::Managed => {
-                let r = self.resource?;
-                let t = schema::schema().resource_type(r.type_name()?)?;
-                // With `<NAME>_URL` set, Convox runs no container: only a ConfigMap with that URL.
-                let runs = t.category == ResourceCategory::Containerized && !self.overlay;
-                match when {
-                    When::Containerized => runs,
-                    When::Managed => t.category == ResourceCategory::Managed,
-                    _ => runs && t.persistent,
-                }
-            }
-            When::Parallel => self.timer?.parallel_count.as_ref().is_some_and(|p| p.value > 1),
-            When::AccessControl => svc()?.access_control,
-            When::NoLimitMemory => !svc()?.limit_memory,
-            When::Efs => svc()?.efs,
-        })
+        let owner = self.owner.as_ref()?;
+        self.app.holds(owner, when).or_else(|| self.app.holds(&Owner::Service(self.service_name()?), when))
+    }
+
+    /// The resource is containerized but runs no container: its URL comes from the environment.
+    pub(super) fn overlay(&self) -> bool {
+        let category = self.resource.and_then(|r| schema::schema().resource_type(r.type_name()?)).map(|t| t.category);
+        category == Some(ResourceCategory::Containerized) && self.holds(When::Containerized) == Some(false)
     }
 }
 
@@ -157,7 +139,7 @@ pub(in crate::ide) fn filled(b: &Bind, commands: &[schema::Command]) -> Vec<Stri
             continue;
         }
         let mut c = b.fill(t.text());
-        if b.service.is_some_and(Service::is_agent) && b.timer.is_none() && b.balancer.is_none() {
+        if matches!(b.owner, Some(Owner::Service(_))) && b.holds(When::Agent) == Some(true) {
             // An agent is a DaemonSet: the same commands, on `ds`.
             c = c
                 .replace("get deploy ", "get ds ")
@@ -169,17 +151,4 @@ pub(in crate::ide) fn filled(b: &Bind, commands: &[schema::Command]) -> Vec<Stri
         }
     }
     v
-}
-
-/// The objects a declared name becomes here, as `Kind name` (the knowledge base's list for the
-/// section, with conditions decided): for symbols, inlay hints and code lenses.
-pub(in crate::ide) fn entity_objects(a: &Analysis, ctx: &Context, section: &str, name: &str) -> Vec<(String, String)> {
-    let path = KeyPath(vec![Segment::Key(section.to_string()), Segment::Key(name.to_string())]);
-    let b = Bind::new(a, ctx, &path);
-    let Some(doc) = schema::schema().get(&format!("{section}.*")) else { return Vec::new() };
-    doc.k8s
-        .iter()
-        .filter(|r| r.when.is_some_and(|w| b.holds(w) == Some(true)) || r.when.is_none())
-        .map(|r| (r.kind.clone(), b.fill(&r.name)))
-        .collect()
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::objects::{Standing, fields_set, standing};
 use super::{Bind, Hover, finish};
 use crate::context::Context;
 use crate::ide::markdown::{code, prose};
@@ -21,7 +22,7 @@ pub(super) fn key_block(out: &mut String, title: &str, path: &str, doc: &KeyDoc,
         .flatten()
         .map(|t| match (&t.image, &t.default_version) {
             (Some(img), Some(v)) => format!("default {}", code(&img.replace("{version}", v))),
-            _ => "no default: required".to_string(),
+            _ => "no default: required for a new instance".to_string(),
         });
     if let Some(d) = type_default {
         facts.push(d);
@@ -49,10 +50,11 @@ pub(super) fn description(out: &mut String, doc: &KeyDoc, b: &Bind) {
     let _ = writeln!(out, "{}\n", b.prose(doc.description.trim()));
 }
 
-/// The Kubernetes section: objects that apply here (with the fields set), then those that do
-/// not. Entries for the same object are merged; the Deployment/DaemonSet alternative is not
+/// The Kubernetes section: the objects the release creates here, with the fields this key sets
+/// (the model's field paths where it has them), then those it would create under another
+/// condition. Entries for the same object are merged; the Deployment/DaemonSet alternative is not
 /// listed as missing.
-pub(super) fn k8s_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
+pub(super) fn k8s_block(out: &mut String, key: &str, doc: &KeyDoc, b: &Bind) {
     let ns = b.ctx.namespace();
     if doc.k8s.is_empty() {
         if let Some(no) = &doc.no_k8s {
@@ -60,54 +62,66 @@ pub(super) fn k8s_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
         }
         return;
     }
-    // (object, fields, notes, unknown condition) in first-seen order.
-    type Line = (String, Vec<String>, Vec<String>, Option<When>);
+    // In first-seen order.
     let mut here: Vec<Line> = Vec::new();
     let mut not_here: Vec<String> = Vec::new();
     for r in &doc.k8s {
-        let object = code(&format!("{} {}", r.kind, b.fill(&r.name)));
-        match r.when.map(|w| (w, b.holds(w))) {
-            Some((When::Agent | When::NotAgent, Some(false))) => {}
-            Some((w, Some(false))) => {
+        let (name, standing) = standing(b, r);
+        let object = code(&format!("{} {name}", r.kind));
+        let tag = match standing {
+            Standing::NotHere(_) if matches!(r.when, Some(When::Agent | When::NotAgent)) => continue,
+            Standing::NotHere(why) => {
                 let what = match &r.field {
                     Some(f) => format!("{object} → {}", code(&b.fill(f))),
                     None => object,
                 };
-                let item = format!("{what} ({})", prose(w.describe()));
+                let item = format!("{what} ({})", prose(&why));
                 if !not_here.contains(&item) {
                     not_here.push(item);
                 }
+                continue;
             }
-            cond => {
-                let unknown = cond.and_then(|(w, h)| h.is_none().then_some(w));
-                let i = match here.iter().position(|(o, ..)| *o == object) {
-                    Some(i) => i,
-                    None => {
-                        here.push((object, Vec::new(), Vec::new(), unknown));
-                        here.len() - 1
-                    }
-                };
-                if let Some(f) = &r.field {
-                    here[i].1.push(code(&b.fill(f)));
-                }
-                if let Some(n) = &r.note {
-                    here[i].2.push(b.prose(n.trim()));
-                }
+            Standing::Created => None,
+            Standing::Outside => Some("made outside the release".to_string()),
+            Standing::Unknown => r.when.map(|w| prose(w.describe())),
+        };
+        let i = match here.iter().position(|(o, ..)| *o == object) {
+            Some(i) => i,
+            None => {
+                here.push((object, Vec::new(), Vec::new(), tag));
+                here.len() - 1
+            }
+        };
+        let set = fields_set(b, key, &r.kind, &name);
+        let fields = if set.is_empty() { r.field.iter().map(|f| b.fill(f)).collect() } else { set };
+        for f in fields.iter().map(|f| code(f)) {
+            if !here[i].1.contains(&f) {
+                here[i].1.push(f);
             }
         }
+        if let Some(n) = &r.note {
+            here[i].2.push(b.prose(n.trim()));
+        }
     }
+    lay_out(out, &ns, &here, &not_here);
+}
+
+/// One object of the Kubernetes part: title, fields set, where it stands, notes.
+type Line = (String, Vec<String>, Vec<String>, Option<String>);
+
+fn lay_out(out: &mut String, ns: &str, here: &[Line], not_here: &[String]) {
     if here.is_empty() {
-        let _ = writeln!(out, "**Kubernetes** · namespace {}: nothing here.", code(&ns));
+        let _ = writeln!(out, "**Kubernetes** · namespace {}: nothing here.", code(ns));
     } else {
-        let _ = writeln!(out, "**Kubernetes** · namespace {}", code(&ns));
+        let _ = writeln!(out, "**Kubernetes** · namespace {}", code(ns));
     }
-    for (object, fields, notes, unknown) in &here {
+    for (object, fields, notes, tag) in here {
         let mut line = format!("- {object}");
         if !fields.is_empty() {
             let _ = write!(line, " → {}", fields.join(", "));
         }
-        if let Some(w) = unknown {
-            let _ = write!(line, " ({})", prose(w.describe()));
+        if let Some(t) = tag {
+            let _ = write!(line, " ({t})");
         }
         if !notes.is_empty() {
             let _ = write!(line, " — {}", notes.join("; "));
@@ -168,7 +182,11 @@ pub(super) fn value_note(out: &mut String, pattern: &str, text: &str, b: &Bind) 
                         code(v),
                         c.min,
                         c.max,
-                        if s.autoscales() { "KEDA scales them" } else { "the HorizontalPodAutoscaler scales them" }
+                        if b.holds(When::Autoscale) == Some(true) {
+                            "KEDA scales them"
+                        } else {
+                            "the HorizontalPodAutoscaler scales them"
+                        }
                     );
                 } else if c.min == 0 {
                     let _ = writeln!(

@@ -6,18 +6,20 @@ mod bind;
 mod entity;
 mod env;
 mod key;
+mod objects;
 
+use super::objects::{RenderContext, objects};
 use super::{Analysis, markdown};
 use crate::context::Context;
 use crate::schema;
 use crate::syntax::{KeyPath, Segment, Target};
 use crate::text::TextRange;
-pub(super) use bind::entity_objects;
 pub(super) use bind::{Bind, filled};
-pub(super) use entity::main_command;
+pub(super) use entity::entity_commands;
 use entity::{entity_hover, resource_type_hover, undeclared};
 use env::{env_hover, interpolation_hover};
 use key::{description, k8s_block, key_block, unknown_key_hover, value_note};
+pub(super) use objects::{Standing, standing};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -63,12 +65,13 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
         _ => return None,
     };
     let keys: Vec<&str> = at.path.keys().collect();
+    let app = objects(a, &RenderContext::new(ctx));
     // Declared names: a whole service, resource, timer or balancer.
     if on_key && keys.len() == 2 && schema::NAMED_SECTIONS.contains(&keys[0]) && at.path.len() == 2 {
-        return entity_hover(a, ctx, keys[0], keys[1], range);
+        return entity_hover(a, ctx, &app, keys[0], keys[1], range);
     }
     let text = &a.text()[range.start..range.end];
-    let mut b = Bind::new(a, ctx, &at.path);
+    let mut b = Bind::new(a, ctx, &app, &at.path);
     b.value = if on_key {
         node_at_path(a, &at.path).and_then(|n| n.as_str()).map(str::to_string)
     } else {
@@ -96,11 +99,11 @@ fn reference_hover(
         "services.*.resources[]" => {
             let name = text.split(':').next().unwrap_or(text).trim_matches(['"', '\'']);
             let r = TextRange::new(range.start, range.start + (text.find(':').unwrap_or(text.len())));
-            entity_hover(a, ctx, "resources", name, r).or_else(|| undeclared(ctx, range, "resource", name))
+            entity_hover(a, ctx, b.app, "resources", name, r).or_else(|| undeclared(ctx, range, "resource", name))
         }
         "timers.*.service" | "balancers.*.service" | "budget.neverAutoShutdown[]" => {
             let name = b.value.clone().unwrap_or_default();
-            entity_hover(a, ctx, "services", &name, range).or_else(|| undeclared(ctx, range, "service", &name))
+            entity_hover(a, ctx, b.app, "services", &name, range).or_else(|| undeclared(ctx, range, "service", &name))
         }
         "environment[]" | "services.*.environment[]" => env_hover(a, ctx, path, range, text),
         "resources.*.type" => resource_type_hover(text.trim_matches(['"', '\'']), range, b),
@@ -141,7 +144,7 @@ fn key_hover(
     }
     description(&mut out, doc, b);
     kubectl_block(&mut out, &filled(b, &doc.kubectl));
-    k8s_block(&mut out, doc, b);
+    k8s_block(&mut out, &path.to_string(), doc, b);
     Some(finish(range, &out, b.ctx))
 }
 

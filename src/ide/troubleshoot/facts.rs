@@ -106,9 +106,13 @@ fn code(s: &str) -> String {
     format!("`{s}`")
 }
 
-pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
+/// The app's objects, as the ladder reads them (once per request).
+pub fn app_objects(a: &Analysis, ctx: &Context) -> AppObjects {
+    objects::objects(a, &RenderContext::new(ctx))
+}
+
+pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
     let m = a.model();
-    let app = objects::objects(a, &RenderContext::new(ctx));
     let mut f = Facts::context(ctx);
     f.set("name", name);
     match subject {
@@ -116,7 +120,7 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             let s = m.service(name)?;
             f.base = format!("services.{name}");
             f.set("subject", format!("service {}", code(name)));
-            let objects = rendered(&app, Owner::Service(name.to_string()));
+            let objects = rendered(app, Owner::Service(name.to_string()));
             workload(&mut f, &objects, &["service", "type"]);
             if f.value("scheme").is_none()
                 && let Some(p) = &s.port
@@ -139,7 +143,7 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             let t = m.timer(name)?;
             f.base = format!("timers.{name}");
             f.set("subject", format!("timer {}", code(name)));
-            let objects = rendered(&app, Owner::Timer(name.to_string()));
+            let objects = rendered(app, Owner::Timer(name.to_string()));
             let cronjob = of_kind(&objects, "CronJob")?;
             f.needs.insert(Need::Cronjob);
             f.needs.insert(Need::Pods);
@@ -158,7 +162,7 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             let svc = t.service.as_ref().and_then(|s| m.service(&s.value));
             if let Some(s) = svc {
                 f.service_base = Some(format!("services.{}", s.name.value));
-                let svc_objects = rendered(&app, Owner::Service(s.name.value.clone()));
+                let svc_objects = rendered(app, Owner::Service(s.name.value.clone()));
                 env_facts(&mut f, &svc_objects);
                 image_facts(
                     &mut f,
@@ -175,7 +179,7 @@ pub fn facts(a: &Analysis, ctx: &Context, subject: Subject, name: &str) -> Optio
             let ty = r.type_name().unwrap_or("");
             f.resource_type = Some(ty.to_string());
             f.set("type", ty);
-            let objects = rendered(&app, Owner::Resource(name.to_string()));
+            let objects = rendered(app, Owner::Resource(name.to_string()));
             if let Some(cm) = of_kind(&objects, "ConfigMap") {
                 f.set("config_map", self::name(cm));
             }

@@ -9,6 +9,7 @@ mod facts;
 use std::fmt::Write as _;
 
 use super::Analysis;
+use super::objects::AppObjects;
 use crate::context::Context;
 use crate::schema::ladder::{self, Check, Need, Sign, Step, Subject};
 use crate::schema::{self};
@@ -65,7 +66,8 @@ pub fn resolve(a: &Analysis, name: &str) -> Result<Target, Vec<String>> {
 /// The whole ladder for a name, as Markdown.
 pub fn ladder(a: &Analysis, ctx: &Context, name: &str) -> Result<String, Vec<String>> {
     let target = resolve(a, name)?;
-    let f = facts::facts(a, ctx, target.subject, &target.name).ok_or_else(Vec::new)?;
+    let app = facts::app_objects(a, ctx);
+    let f = facts::facts(a, &app, ctx, target.subject, &target.name).ok_or_else(Vec::new)?;
     let data = ladder::ladder();
     let mut out = String::new();
     header(&mut out, &target, &f);
@@ -86,9 +88,10 @@ pub fn ladder(a: &Analysis, ctx: &Context, name: &str) -> Result<String, Vec<Str
     Ok(out.trim_end().to_string() + "\n")
 }
 
-/// The "if it does not run" part of a service hover: the first command of each `short` step.
-pub fn short(a: &Analysis, ctx: &Context, service: &str) -> Option<String> {
-    let f = facts::facts(a, ctx, Subject::Service, service)?;
+/// The "if it does not run" part of a service hover: the first command of each `short` step,
+/// from the objects the hover already computed.
+pub fn short(a: &Analysis, ctx: &Context, app: &AppObjects, service: &str) -> Option<String> {
+    let f = facts::facts(a, app, ctx, Subject::Service, service)?;
     let lines: Vec<String> = ladder::ladder()
         .steps
         .iter()
@@ -106,6 +109,8 @@ pub fn short(a: &Analysis, ctx: &Context, service: &str) -> Option<String> {
     out.push_str("```\n");
     Some(out)
 }
+
+pub use facts::app_objects;
 
 /// The app's and the rack's namespaces, and the command that lists both (`explain`'s header).
 pub fn namespaces(ctx: &Context) -> String {
