@@ -369,6 +369,15 @@ fn troubleshoot_prints_the_ladder_and_lists_names_for_an_unknown_one() {
     let out = run(&["troubleshoot", "no/such/convox.yml", "web"], None);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr), "error: no/such/convox.yml: cannot read: no such file\n");
+    // `explain` of the whole file names both namespaces under its title (the same line as the
+    // ladder's header).
+    let out = run(&["explain", "examples/convox.yml", "--rack", "acme", "--app", "shop"], None);
+    assert_eq!(
+        text(&out.stdout).lines().nth(1),
+        Some(
+            "# namespace `acme-shop` · the rack's namespace `acme-system` (both listed by `kubectl get ns -l system=convox,rack=acme`)"
+        )
+    );
     // Standard input, with the rack and app from the flags.
     let out = run(
         &["troubleshoot", "-", "cleanup", "--rack", "r", "--app", "a"],
