@@ -129,11 +129,15 @@ fn a_name_shared_by_two_sections_is_qualified() {
 
 #[test]
 fn a_broken_document_still_has_a_ladder_for_what_it_declares() {
-    let text = "services:\n  web:\n    port: 3000\n    command: \"bin/web\n";
+    // The unclosed quote breaks the last line only: `web` keeps its port, so its ladder is whole.
+    let text = "services:\n  web:\n    port: 3000\n  worker:\n    command: \"bin/w\n";
     let a = Analysis::from_text(text);
-    // Whatever the parse keeps, asking never panics and names what exists.
-    let _ = troubleshoot::ladder(&a, &ctx(), "web");
+    let web = troubleshoot::ladder(&a, &ctx(), "web").unwrap();
+    assert!(web.contains("kubectl get endpoints web -n acme-shop"), "{web}");
+    assert!(troubleshoot::ladder(&a, &ctx(), "worker").unwrap().starts_with("# Troubleshooting service `worker`"));
+    // Nothing declared: no names to offer.
     assert!(troubleshoot::ladder(&Analysis::from_text(""), &ctx(), "web").unwrap_err().is_empty());
+    assert!(troubleshoot::ladder(&Analysis::from_text(":\n- [\n"), &ctx(), "web").unwrap_err().is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
