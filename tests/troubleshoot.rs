@@ -175,6 +175,27 @@ fn the_router_runs_in_the_racks_namespace() {
 }
 
 #[test]
+fn on_a_contour_router_the_httpproxies_and_envoy() {
+    use convox_lsp::ide::objects::{RenderContext, Router, objects};
+    let a = Analysis::from_text(EXAMPLE);
+    let rc = RenderContext { router: Router::Contour, ..RenderContext::new(&ctx()) };
+    let md = troubleshoot::ladder_in(&a, &ctx(), &objects(&a, &rc), "web").unwrap();
+    // provider/k8s/release.go:505: HTTPProxies instead of the Ingress; app/httpproxy.yml.tmpl:6-10
+    // labels them service=<name>. terraform/router/aws/main.tf:13-17,24: the router's Service
+    // selects the Envoy pods app.kubernetes.io/component=envoy, app.kubernetes.io/instance=contour
+    // (helm release "contour" in the rack's namespace, terraform/router/aws/contour.tf:20-30).
+    assert!(!md.contains("kubectl describe ingress"), "{md}");
+    assert!(md.contains("kubectl get httpproxy -n acme-shop -l service=web"), "{md}");
+    assert!(
+        md.contains(
+            "kubectl get pods -n acme-system -l app.kubernetes.io/component=envoy,app.kubernetes.io/instance=contour"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("HTTPProxies (`web`, `web-domain-0`)"), "{md}");
+}
+
+#[test]
 fn metrics_server_and_the_hpa() {
     let web = ladder(EXAMPLE, "web");
     // terraform/metrics/k8s/main.tf:118-138: Deployment metrics-server in kube-system, pods

@@ -30,6 +30,8 @@ pub enum Need {
     NoService,
     Ingress,
     InternalIngress,
+    /// HTTPProxies instead of an Ingress (a contour router).
+    Httpproxy,
     Hpa,
     Port,
     Ports,

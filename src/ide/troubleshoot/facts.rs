@@ -256,6 +256,13 @@ fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
             .unwrap_or_default();
         f.set("hosts", hosts.join(", "));
     }
+    let proxies: Vec<&Value> = objects.iter().filter(|o| kind(o) == "HTTPProxy").collect();
+    if let Some(first) = proxies.first() {
+        f.needs.insert(Need::Httpproxy);
+        f.set("proxies", proxies.iter().map(|p| code(&name(p))).collect::<Vec<_>>().join(", "));
+        // The Envoy of the class the proxies ask for (contour or contour-internal).
+        f.set("envoy", text(first, "spec.ingressClassName").unwrap_or_else(|| "contour".into()));
+    }
     if let Some(h) = of_kind(objects, "HorizontalPodAutoscaler") {
         f.needs.insert(Need::Hpa);
         f.set("hpa", name(h));
