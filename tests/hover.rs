@@ -85,11 +85,9 @@ fn service_kinds() {
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
-            ```sh
-            kubectl get pods -n acme-shop -l service=web,type=service -o wide
-            kubectl describe pods -n acme-shop -l service=web,type=service
-            kubectl logs -n acme-shop deploy/web --previous --tail=100
-            ```
+            - `kubectl get pods -n acme-shop -l service=web,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=web,type=service`
+            - `kubectl logs -n acme-shop deploy/web --previous --tail=100`
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
@@ -125,11 +123,9 @@ fn service_kinds() {
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
-            ```sh
-            kubectl get pods -n acme-shop -l service=worker,type=service -o wide
-            kubectl describe pods -n acme-shop -l service=worker,type=service
-            kubectl logs -n acme-shop deploy/worker --previous --tail=100
-            ```
+            - `kubectl get pods -n acme-shop -l service=worker,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=worker,type=service`
+            - `kubectl logs -n acme-shop deploy/worker --previous --tail=100`
         "#]],
     );
     // An agent: a DaemonSet.
@@ -164,11 +160,9 @@ fn service_kinds() {
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
-            ```sh
-            kubectl get pods -n acme-shop -l service=agent,type=service -o wide
-            kubectl describe pods -n acme-shop -l service=agent,type=service
-            kubectl logs -n acme-shop ds/agent --previous --tail=100
-            ```
+            - `kubectl get pods -n acme-shop -l service=agent,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=agent,type=service`
+            - `kubectl logs -n acme-shop ds/agent --previous --tail=100`
         "#]],
     );
     // A template at count 0.
@@ -236,11 +230,9 @@ fn service_kinds() {
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
-            ```sh
-            kubectl get pods -n acme-shop -l service=api,type=service -o wide
-            kubectl describe pods -n acme-shop -l service=api,type=service
-            kubectl logs -n acme-shop deploy/api --previous --tail=100
-            ```
+            - `kubectl get pods -n acme-shop -l service=api,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=api,type=service`
+            - `kubectl logs -n acme-shop deploy/api --previous --tail=100`
         "#]],
     );
 }
@@ -557,11 +549,9 @@ fn timers_plain_and_parallel() {
             **If it does not run** — the first steps of the troubleshooting ladder
             (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
-            ```sh
-            kubectl get pods -n acme-shop -l service=jobs,type=service -o wide
-            kubectl describe pods -n acme-shop -l service=jobs,type=service
-            kubectl logs -n acme-shop deploy/jobs --previous --tail=100
-            ```
+            - `kubectl get pods -n acme-shop -l service=jobs,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=jobs,type=service`
+            - `kubectl logs -n acme-shop deploy/jobs --previous --tail=100`
         "#]],
     );
 }

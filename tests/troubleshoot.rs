@@ -272,11 +272,9 @@ fn the_service_hover_has_the_short_ladder() {
     expect_test::expect![[r#"
         **If it does not run** — the first steps of the troubleshooting ladder (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
 
-        ```sh
-        kubectl get pods -n acme-shop -l service=web,type=service -o wide
-        kubectl describe pods -n acme-shop -l service=web,type=service
-        kubectl logs -n acme-shop deploy/web --previous --tail=100
-        ```
+        - `kubectl get pods -n acme-shop -l service=web,type=service -o wide`
+        - `kubectl describe pods -n acme-shop -l service=web,type=service`
+        - `kubectl logs -n acme-shop deploy/web --previous --tail=100`
     "#]]
     .assert_eq(&short);
     assert_eq!(troubleshoot::short(&a, &ctx(), &app, "jobs"), None, "a service scaled to 0 has nothing to run");

@@ -105,12 +105,11 @@ pub fn short(a: &Analysis, ctx: &Context, app: &AppObjects, service: &str) -> Op
     if lines.is_empty() {
         return None;
     }
-    let mut out = format!("{}\n\n```sh\n", ladder::ladder().short);
+    // A list of commands, not a second fenced block: the hover's one kubectl block stays at its top.
+    let mut out = format!("{}\n\n", ladder::ladder().short);
     for l in lines {
-        out.push_str(&l);
-        out.push('\n');
+        let _ = writeln!(out, "- `{l}`");
     }
-    out.push_str("```\n");
     Some(out)
 }
 
