@@ -5,7 +5,7 @@ use convox_lsp::ide::Analysis;
 use expect_test::{Expect, expect, expect_file};
 
 fn ctx() -> Context {
-    Context { rack: Some("acme".into()), app: Some("shop".into()) }
+    Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() }
 }
 
 fn hover_at(fixture: &str, ctx: &Context) -> String {

@@ -180,7 +180,7 @@ fn semantic_tokens_tell_names_from_keys() {
 fn inlay_hints_and_code_lenses() {
     let text = include_str!("../examples/convox.yml");
     let a = Analysis::from_text(text);
-    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()) };
+    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() };
     let all = TextRange::new(0, text.len());
     let hints: Vec<String> = a
         .inlay_hints(&ctx, all, HintConfig { objects: true, defaults: true })

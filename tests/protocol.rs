@@ -985,7 +985,10 @@ async fn render_request_and_command() {
     client.did_open(uri, 1, "services:\n  web:\n    port: 3000\n").await;
     let result = client.request_ok("convox/render", json!({"uri": uri})).await;
     let yaml = result["yaml"].as_str().unwrap();
-    assert!(yaml.contains("kind: Deployment") && yaml.contains("ports:  # from services.web.port / ports"), "{yaml}");
+    assert!(
+        yaml.contains("kind: Deployment") && yaml.contains("containerPort: 3000  # from services.web.port"),
+        "{yaml}"
+    );
     let via_command = client
         .request_ok("workspace/executeCommand", json!({"command": "convox.render", "arguments": [uri, "web"]}))
         .await;

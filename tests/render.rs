@@ -8,7 +8,7 @@ use serde::Deserialize;
 use yaml_serde::Value;
 
 fn ctx() -> Context {
-    Context { rack: Some("acme".into()), app: Some("shop".into()) }
+    Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() }
 }
 
 fn render(text: &str, service: Option<&str>) -> String {

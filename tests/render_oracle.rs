@@ -233,7 +233,8 @@ fn strip_indices(path: &str) -> String {
 }
 
 fn ours(text: &str) -> Vec<Value> {
-    let ctx = RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()) });
+    let ctx =
+        RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() });
     Analysis::from_text(text).objects(&ctx).objects.iter().map(|o| o.value().to_yaml()).collect()
 }
 

@@ -19,7 +19,7 @@ fn tool() -> Option<&'static str> {
 }
 
 fn render(text: &str) -> String {
-    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()) };
+    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() };
     Analysis::from_text(text).render(&ctx, None).unwrap()
 }
 

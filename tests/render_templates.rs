@@ -64,7 +64,8 @@ timers:
 "#;
 
 fn app() -> AppObjects {
-    let ctx = RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()) });
+    let ctx =
+        RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() });
     Analysis::from_text(MANIFEST).objects(&ctx)
 }
 
@@ -263,12 +264,23 @@ fn keys_absent_objects_and_commands() {
     let cmds = app.commands(&web);
     assert!(!cmds.is_empty());
     assert!(cmds.iter().all(|c| c.argv[0] == "kubectl" && c.line.contains("-n acme-shop")), "{cmds:#?}");
+    // A command under a condition only where it holds (the knowledge base's `when`).
+    let lines = |r: &str| app.commands(&Owner::Resource(r.into())).into_iter().map(|c| c.line).collect::<Vec<_>>();
+    assert!(lines("pg").contains(&"kubectl get deploy,svc,pvc,cm -n acme-shop -l resource=pg".to_string()));
+    assert!(!lines("pg").iter().any(|l| l.contains("get secret")));
+    assert!(lines("db").contains(&"kubectl get secret db-racmer-shop -n acme-shop --show-labels".to_string()));
 }
 
 #[test]
 fn a_contour_router_renders_http_proxies() {
-    let mut ctx = RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()) });
-    ctx.router = convox_lsp::ide::objects::Router::Contour;
+    // The `convox.router` setting, as the server passes it.
+    let target = Context {
+        rack: Some("acme".into()),
+        app: Some("shop".into()),
+        router: Some("contour".into()),
+        ..Context::default()
+    };
+    let ctx = RenderContext::new(&target);
     let app = Analysis::from_text(MANIFEST).objects(&ctx);
     // provider/k8s/release.go:505: on contour, HTTPProxies instead of Ingresses.
     assert!(app.find("Ingress", "web").is_none());
@@ -286,4 +298,31 @@ fn a_contour_router_renders_http_proxies() {
     assert_eq!(text(domain, "spec.virtualhost.tls.secretName"), "cert-web-domains");
     // The internal router's proxy keeps the service name.
     assert_eq!(text(obj(&app, "HTTPProxy", "both"), "spec.ingressClassName"), "contour-internal");
+}
+
+#[test]
+fn the_provider_names_the_certificate_issuer() {
+    let ctx = RenderContext::new(&Context { provider: Some("local".into()), ..Context::default() });
+    let app = Analysis::from_text(MANIFEST).objects(&ctx);
+    // provider/local/ingress.go:5: a local rack's Ingresses use the self-signed issuer.
+    assert_eq!(ann(obj(&app, "Ingress", "web"), "cert-manager.io/cluster-issuer"), "self-signed");
+}
+
+#[test]
+fn host_volume_names_are_hashed_and_cut_at_a_character() {
+    // provider/k8s/helpers.go volumeName: <rack>-<app>-<hex of sha256(path)[0:20]>, cut to 62 when
+    // longer than 63; a non-ASCII rack name is cut at a character boundary, never inside one.
+    let rack = "räck-".repeat(8);
+    let ctx = RenderContext::new(&Context { rack: Some(rack.clone()), app: Some("shop".into()), ..Context::default() });
+    let manifest = "services:\n  web:\n    volumes:\n      - /var/run/docker.sock\n";
+    let app = Analysis::from_text(manifest).objects(&ctx);
+    let name = text(obj(&app, "Deployment", "web"), "spec.template.spec.volumes[1].name");
+    assert!(name.len() <= 63 && name.starts_with(&rack[..10]), "{name}");
+    let short =
+        RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() });
+    let app = Analysis::from_text(manifest).objects(&short);
+    let dep = obj(&app, "Deployment", "web");
+    // sha256("/var/run/docker.sock"), first 20 bytes (`printf /var/run/docker.sock | sha256sum`).
+    assert_eq!(text(dep, "spec.template.spec.volumes[1].name"), "acme-shop-71329c4cc6e32171553fa81d044eb31d1a3aac52");
+    assert_eq!(text(dep, "spec.template.spec.volumes[1].hostPath.path"), "/var/run/docker.sock");
 }

@@ -35,6 +35,8 @@ impl State {
         let mut sources = Sources::from_environment();
         sources.rack_setting = self.settings.rack.clone();
         sources.app_setting = self.settings.app.clone();
+        sources.router_setting = self.settings.router.clone();
+        sources.provider_setting = self.settings.provider.clone();
         let path = (uri.scheme().as_str() == "file").then(|| uri.to_file_path()).flatten();
         context::discover(path.as_deref(), &sources)
     }

@@ -19,7 +19,13 @@
 //!   router domains, environment values), never guesses.
 //! - What Convox renders and this model does not (needs the rack: CA, certificates, image pull
 //!   secrets, KEDA) is listed in [`LEFT_OUT`], printed by `render` and kept in `docs/render.md`.
-//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`].
+//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`]
+//!   (the knowledge base's `When` tokens). Overlay mode (`Containerized` false for a containerized
+//!   type) follows `release.go:814`: `<NAME>_URL` in the release environment, which offline is an
+//!   `environment` entry *requiring* the name; a manifest default is not part of it.
+//! - Field paths are dotted keys with `[]` for list items (`spec.template.spec.containers[].image`);
+//!   a field's `from` holds concrete manifest paths (`services.web.scale.count`,
+//!   `services.web.environment[]` for a list item). `Object::from` is the key the object exists for.
 
 mod balancer;
 mod contour;
@@ -73,19 +79,37 @@ pub enum Provider {
     Gcp,
     Do,
     Local,
+    Metal,
+}
+
+impl Provider {
+    /// The cert-manager issuer the provider's `IngressAnnotations` names (`provider/aws/ingress.go:5`,
+    /// `provider/local/ingress.go:5`, `provider/metal/ingress.go:5`).
+    pub fn cert_issuer(self) -> &'static str {
+        match self {
+            Provider::Local | Provider::Metal => "self-signed",
+            _ => "letsencrypt",
+        }
+    }
 }
 
 impl RenderContext {
-    /// The defaults (nginx router, AWS, domain TLS on, not idle) with the found rack and app.
+    /// The rack and app found, the router and provider from the settings (an unknown value is
+    /// the default: nginx, AWS), domain TLS on, not idle.
     pub fn new(ctx: &Context) -> RenderContext {
-        RenderContext {
-            rack: ctx.rack.clone(),
-            app: ctx.app.clone(),
-            router: Router::Nginx,
-            provider: Provider::Aws,
-            domain_tls: true,
-            idles: false,
-        }
+        let router = match ctx.router.as_deref() {
+            Some(r) if r.eq_ignore_ascii_case("contour") => Router::Contour,
+            _ => Router::Nginx,
+        };
+        let provider = match ctx.provider.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("azure") => Provider::Azure,
+            Some("do") => Provider::Do,
+            Some("gcp") => Provider::Gcp,
+            Some("local") => Provider::Local,
+            Some("metal") => Provider::Metal,
+            _ => Provider::Aws,
+        };
+        RenderContext { rack: ctx.rack.clone(), app: ctx.app.clone(), router, provider, domain_tls: true, idles: false }
     }
 
     pub fn rack(&self) -> &str {
@@ -257,6 +281,9 @@ pub struct LeftOut {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppObjects {
     pub namespace: String,
+    /// The rack and app (`<rack>`, `<app>` when unknown).
+    pub rack: String,
+    pub app: String,
     pub objects: Vec<Object>,
     pub not_created: Vec<NotCreated>,
     /// Conditions evaluated once per owner.
@@ -320,7 +347,11 @@ impl AppObjects {
             Owner::App => "",
             Owner::Service(n) | Owner::Timer(n) | Owner::Resource(n) | Owner::Balancer(n) => n.as_str(),
         };
-        let mut out = template.replace("{ns}", &self.namespace).replace("{name}", name);
+        let mut out = template
+            .replace("{ns}", &self.namespace)
+            .replace("{rack}", &self.rack)
+            .replace("{app}", &self.app)
+            .replace("{name}", name);
         let role = match owner {
             Owner::Service(_) => "{service}",
             Owner::Timer(_) => "{timer}",
@@ -341,7 +372,12 @@ impl AppObjects {
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     let root = a.parse().root();
-    let mut out = AppObjects { namespace: ctx.namespace(), ..AppObjects::default() };
+    let mut out = AppObjects {
+        namespace: ctx.namespace(),
+        rack: ctx.rack().to_string(),
+        app: ctx.app().to_string(),
+        ..AppObjects::default()
+    };
     let doc = Key::document(root);
     let section = |name: &str| doc.get(name);
     let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };

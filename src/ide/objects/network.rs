@@ -144,7 +144,7 @@ fn ingress_annotations(app: &App, svc: &Svc, internal: bool) -> Vec<Field> {
     }
     let cert = k.get("certificate");
     if cert.get("id").str().is_none() {
-        a.push(f("cert-manager.io/cluster-issuer", s("letsencrypt")));
+        a.push(f("cert-manager.io/cluster-issuer", s(app.ctx.provider.cert_issuer())));
         if let Some(d) = cert.get("duration").str() {
             a.push(f("cert-manager.io/duration", s(d)).from(cert.get("duration").path));
         }

@@ -300,7 +300,11 @@ fn volume_name(rack: &str, app: &str, v: &str) -> String {
     let hex: String = hash[..20].iter().map(|b| format!("{b:02x}")).collect();
     let mut name = format!("{rack}-{app}-{hex}");
     if name.len() > 63 {
-        name.truncate(62);
+        let mut cut = 62;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
     }
     name
 }
