@@ -96,7 +96,7 @@ fn breakable(line: &str) -> bool {
 
 #[test]
 fn every_hover_renders_the_same_in_every_client() {
-    let known = Context { rack: Some("acme".into()), app: Some("shop".into()) };
+    let known = Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() };
     let (mut hovers, mut failures) = (0, Vec::new());
     for (file, text) in MANIFESTS {
         let a = Analysis::from_text(text);

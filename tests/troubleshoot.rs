@@ -11,7 +11,7 @@ const EXAMPLE: &str = include_str!("../examples/convox.yml");
 const FIXTURE: &str = include_str!("fixtures/troubleshoot.yml");
 
 fn ctx() -> Context {
-    Context { rack: Some("acme".into()), app: Some("shop".into()) }
+    Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() }
 }
 
 fn ladder(text: &str, name: &str) -> String {
@@ -176,10 +176,9 @@ fn the_router_runs_in_the_racks_namespace() {
 
 #[test]
 fn on_a_contour_router_the_httpproxies_and_envoy() {
-    use convox_lsp::ide::objects::{RenderContext, Router, objects};
-    let a = Analysis::from_text(EXAMPLE);
-    let rc = RenderContext { router: Router::Contour, ..RenderContext::new(&ctx()) };
-    let md = troubleshoot::ladder_in(&a, &ctx(), &objects(&a, &rc), "web").unwrap();
+    // The setting `convox.router` (Context.router) reaches the object model.
+    let contour = Context { router: Some("contour".into()), ..ctx() };
+    let md = troubleshoot::ladder(&Analysis::from_text(EXAMPLE), &contour, "web").unwrap();
     // provider/k8s/release.go:505: HTTPProxies instead of the Ingress; app/httpproxy.yml.tmpl:6-10
     // labels them service=<name>. terraform/router/aws/main.tf:13-17,24: the router's Service
     // selects the Envoy pods app.kubernetes.io/component=envoy, app.kubernetes.io/instance=contour

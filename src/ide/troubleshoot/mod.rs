@@ -65,13 +65,9 @@ pub fn resolve(a: &Analysis, name: &str) -> Result<Target, Vec<String>> {
 
 /// The whole ladder for a name, as Markdown.
 pub fn ladder(a: &Analysis, ctx: &Context, name: &str) -> Result<String, Vec<String>> {
-    ladder_in(a, ctx, &facts::app_objects(a, ctx), name)
-}
-
-/// The ladder from objects rendered for a given rack (a contour router, say).
-pub fn ladder_in(a: &Analysis, ctx: &Context, app: &AppObjects, name: &str) -> Result<String, Vec<String>> {
     let target = resolve(a, name)?;
-    let f = facts::facts(a, app, ctx, target.subject, &target.name).ok_or_else(Vec::new)?;
+    let app = facts::app_objects(a, ctx);
+    let f = facts::facts(a, &app, ctx, target.subject, &target.name).ok_or_else(Vec::new)?;
     let data = ladder::ladder();
     let mut out = String::new();
     header(&mut out, &target, &f);
