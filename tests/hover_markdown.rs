@@ -128,3 +128,32 @@ fn unknown_rack_and_app_are_said_once() {
     assert_eq!(md.matches(".convox/rack").count(), 1, "{md}");
     assert!(md.contains("`convox.rack`"), "{md}");
 }
+
+/// The knowledge base's prose is clean Markdown by itself, for every reader that does not go
+/// through hover (completion documentation, the JSON Schema's `markdownDescription`,
+/// `docs/reference.md`).
+#[test]
+fn the_knowledge_base_prose_is_clean_markdown() {
+    use convox_lsp::schema::schema;
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (pattern, doc) in schema().keys() {
+        texts.push((format!("{pattern} summary"), doc.summary.clone()));
+        texts.push((format!("{pattern} description"), doc.description.clone()));
+        texts.extend(doc.no_k8s.iter().map(|n| (format!("{pattern} no_k8s"), n.clone())));
+        texts.extend(doc.k8s.iter().filter_map(|r| Some((format!("{pattern} {}", r.kind), r.note.clone()?))));
+    }
+    for (name, t) in schema().resource_types() {
+        texts.push((format!("{name} summary"), t.summary.clone()));
+        texts.push((format!("{name} description"), t.description.clone()));
+        texts.extend(t.aws.iter().map(|a| (format!("{name} aws"), a.clone())));
+    }
+    assert!(texts.len() > 800, "{}", texts.len());
+    let bad: Vec<String> = texts
+        .iter()
+        .filter_map(|(what, text)| {
+            let p: Vec<String> = problems(text).into_iter().filter(|p| !p.starts_with("line ")).collect();
+            (!p.is_empty()).then(|| format!("{what}: {p:?}"))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

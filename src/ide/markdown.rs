@@ -12,9 +12,10 @@ pub fn code(s: &str) -> String {
     if s.contains('`') { format!("`` {s} ``") } else { format!("`{s}`") }
 }
 
-/// Characters that make a word Markdown rather than text: HTML, emphasis, links, escapes.
+/// Characters that make a word Markdown rather than text: HTML, emphasis, links, escapes. (A `|`
+/// makes a table only above a delimiter row, which hovers never write.)
 fn is_markup(c: char) -> bool {
-    matches!(c, '<' | '>' | '_' | '*' | '\\' | '[' | ']' | '~' | '|')
+    matches!(c, '<' | '>' | '_' | '*' | '\\' | '[' | ']' | '~')
 }
 
 /// Prose made safe: every word (outside the code spans already there) that holds a character

@@ -47,7 +47,7 @@ fn finish(range: TextRange, out: &str, ctx: &Context) -> Hover {
         md.push_str(
             "\n\nRack or app unknown, so the namespace shows as `<rack>-<app>`: write them in \
              `.convox/rack` and `.convox/app` beside `convox.yml`, or set `convox.rack` and \
-             `convox.app` (docs/configuration.md).",
+             `convox.app` (`--rack` and `--app` on the command line).",
         );
     }
     md.push('\n');

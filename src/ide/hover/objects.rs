@@ -58,8 +58,8 @@ fn created_elsewhere(b: &Bind, owner: &Owner, kind: &str) -> bool {
 /// The fields of object `kind name` the model sets from `key` (or a key below it).
 pub(super) fn fields_set(b: &Bind, key: &str, kind: &str, name: &str) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for (o, path, _) in b.app.set_by(key) {
-        if o.kind == kind && o.name == name && !v.contains(&path) {
+    for (path, _) in b.app.find(kind, name).map(|o| o.set_by(key)).unwrap_or_default() {
+        if !v.contains(&path) {
             v.push(path);
         }
     }

@@ -8,44 +8,7 @@ use super::read::Key;
 use super::service::with_hole;
 use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s};
 use super::{App, AppObjects, NotCreated, Object, Owner};
-use crate::schema::{self, ResourceCategory, When};
-
-/// What differs between the containerized templates (each file's lines 13-18 and 75-92).
-struct Engine {
-    user: &'static str,
-    name: &'static str,
-    env: &'static [(&'static str, &'static str)],
-    mount: Option<(&'static str, Option<&'static str>)>,
-    /// postgres and postgis label their Deployment `name: <resource>` too.
-    name_label: bool,
-}
-
-const PASSWORD: &str = "\u{0}";
-
-fn engine(ty: &str) -> Engine {
-    match ty {
-        "postgres" | "postgis" => Engine {
-            user: "app",
-            name: "app",
-            env: &[
-                ("POSTGRES_DB", "app"),
-                ("POSTGRES_USER", "app"),
-                ("POSTGRES_PASSWORD", PASSWORD),
-                ("PGDATA", "/var/lib/postgresql/data/data"),
-            ],
-            mount: Some(("/var/lib/postgresql/data", None)),
-            name_label: true,
-        },
-        "mysql" | "mariadb" => Engine {
-            user: "root",
-            name: "app",
-            env: &[("MYSQL_DATABASE", "app"), ("MYSQL_ROOT_PASSWORD", PASSWORD)],
-            mount: Some(("/var/lib/mysql", Some("mysql"))),
-            name_label: false,
-        },
-        _ => Engine { user: "", name: "", env: &[], mount: None, name_label: false },
-    }
-}
+use crate::schema::{self, ResourceCategory, ResourceContainer, ResourceType, When};
 
 /// Overlay mode: `<NAME>_URL` is in the release environment. Offline, that is a name the manifest
 /// requires (an `environment` entry without `=`, set with `convox env set` before a deploy can
@@ -69,8 +32,7 @@ pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
     out.conditions.push((owner.clone(), When::Containerized, containerized));
     out.conditions.push((owner.clone(), When::Persistent, persistent));
     out.conditions.push((owner.clone(), When::Managed, rt.category == ResourceCategory::Managed));
-    let r =
-        Res { name, key, ty: &ty, port: i64::from(rt.port), k8s: format!("resource-{}", crate::model::k8s_name(name)) };
+    let r = Res { name, key, ty: &ty, rt, k8s: format!("resource-{}", crate::model::k8s_name(name)) };
     if rt.category == ResourceCategory::Managed {
         out.objects.push(managed_config(app, &r));
         return;
@@ -99,8 +61,7 @@ pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
     if rt.persistent {
         out.objects.push(claim(app, &r));
     }
-    let version = rt.default_version.clone().unwrap_or_default();
-    out.objects.push(deployment(app, &r, rt.image.as_deref().unwrap_or_default(), &version, rt.persistent));
+    out.objects.push(deployment(app, &r));
     out.objects.push(service(app, &r));
 }
 
@@ -108,8 +69,19 @@ struct Res<'a> {
     name: &'a str,
     key: &'a Key<'a>,
     ty: &'a str,
-    port: i64,
+    rt: &'a ResourceType,
     k8s: String,
+}
+
+impl Res<'_> {
+    fn port(&self) -> i64 {
+        i64::from(self.rt.port)
+    }
+
+    /// The template's container facts (`resource-types.yml`).
+    fn container(&self) -> ResourceContainer {
+        self.rt.container.clone().unwrap_or_default()
+    }
 }
 
 fn object(app: &App, r: &Res, kind: &str, api: &str, template: &'static str) -> Object {
@@ -133,27 +105,27 @@ fn password_text(before: &str, after: &str) -> Value {
     with_hole(before, Placeholder::Password, after)
 }
 
-/// The ConfigMap of a containerized resource (postgres.yml.tmpl:1-18 and the others').
+/// The ConfigMap of a containerized resource (each template's lines 1-18): the knowledge base's
+/// URL with the rack's password as a placeholder.
 fn config(app: &App, r: &Res) -> Object {
     let mut o = object(app, r, "ConfigMap", "v1", "resource/<type>.yml.tmpl:1");
     o.labels = base_labels(app, r, true);
-    let (h, p) = (host(app, r), r.port);
-    let e = engine(r.ty);
-    let url = match r.ty {
-        "postgres" | "postgis" => password_text("postgres://app:", &format!("@{h}:{p}/app?sslmode=disable")),
-        "mysql" | "mariadb" => password_text("mysql://root:", &format!("@{h}:{p}/app")),
-        other => s(format!("{other}://{h}:{p}")),
+    let c = r.container();
+    let url = r.rt.url.replace("{k8sname}", &crate::model::k8s_name(r.name)).replace("{ns}", &app.ns());
+    let url = match url.split_once("<password>") {
+        Some((before, after)) => password_text(before, after),
+        None => s(url),
     };
-    let pass = if e.user.is_empty() { s("") } else { Value::Placeholder(Placeholder::Password) };
+    let pass = if r.rt.url.contains("<password>") { Value::Placeholder(Placeholder::Password) } else { s("") };
     o.body = vec![f(
         "data",
         map(vec![
             f("URL", url),
-            f("USER", s(e.user)),
+            f("USER", s(c.user)),
             f("PASS", pass),
-            f("HOST", s(h)),
-            f("PORT", s(p.to_string())),
-            f("NAME", s(e.name)),
+            f("HOST", s(host(app, r))),
+            f("PORT", s(r.port().to_string())),
+            f("NAME", s(c.database)),
         ]),
     )];
     o
@@ -214,9 +186,9 @@ fn claim(app: &App, r: &Res) -> Object {
     o
 }
 
-fn deployment(app: &App, r: &Res, image: &str, default_version: &str, persistent: bool) -> Object {
+fn deployment(app: &App, r: &Res) -> Object {
     let mut o = object(app, r, "Deployment", "apps/v1", "resource/postgres.yml.tmpl:37");
-    let e = engine(r.ty);
+    let (e, persistent) = (r.container(), r.rt.persistent);
     o.annotations = pairs(&[("atom.conditions", "Available=True,Progressing=True/NewReplicaSetAvailable")]);
     let mut l = base_labels(app, r, true);
     l.insert(4, f("kind", s(r.ty)));
@@ -231,7 +203,7 @@ fn deployment(app: &App, r: &Res, image: &str, default_version: &str, persistent
         spec.push(f("strategy", map(vec![f("type", s("Recreate"))])));
     }
     let meta = map(vec![f("labels", map(base_labels(app, r, true)))]);
-    let mut pod = vec![f("containers", list(vec![map(container(r, &e, image, default_version))]))];
+    let mut pod = vec![f("containers", list(vec![map(container(r, &e))]))];
     if persistent {
         let claim = map(vec![f("claimName", s(&r.k8s))]);
         pod.push(f("volumes", list(vec![map(vec![f("name", s("data")), f("persistentVolumeClaim", claim)])])));
@@ -241,7 +213,9 @@ fn deployment(app: &App, r: &Res, image: &str, default_version: &str, persistent
     o
 }
 
-fn container(r: &Res, e: &Engine, image: &str, default_version: &str) -> Vec<Field> {
+fn container(r: &Res, e: &ResourceContainer) -> Vec<Field> {
+    let image = r.rt.image.as_deref().unwrap_or_default();
+    let default_version = r.rt.default_version.clone().unwrap_or_default();
     let version = option(r, "version");
     let img = r.key.get("image");
     let image_value = match img.str() {
@@ -250,21 +224,21 @@ fn container(r: &Res, e: &Engine, image: &str, default_version: &str) -> Vec<Fie
             .from(version.path.clone()),
     };
     let mut c = vec![f("name", s(r.ty)), image_value, f("imagePullPolicy", s("IfNotPresent"))];
-    c.push(f("ports", list(vec![map(vec![f("containerPort", int(r.port))])])));
+    c.push(f("ports", list(vec![map(vec![f("containerPort", int(r.port()))])])));
     if !e.env.is_empty() {
         let env = e
             .env
             .iter()
             .map(|(k, v)| {
-                let value = if *v == PASSWORD { Value::Placeholder(Placeholder::Password) } else { s(*v) };
-                map(vec![f("name", s(*k)), f("value", value)])
+                let value = if v == "{password}" { Value::Placeholder(Placeholder::Password) } else { s(v) };
+                map(vec![f("name", s(k)), f("value", value)])
             })
             .collect();
         c.push(f("env", list(env)));
     }
-    if let Some((path, sub)) = e.mount {
+    if let Some(path) = &e.mount {
         let mut m = vec![f("mountPath", s(path)), f("name", s("data"))];
-        if let Some(sp) = sub {
+        if let Some(sp) = &e.sub_path {
             m.push(f("subPath", s(sp)));
         }
         c.push(f("volumeMounts", list(vec![map(m)])));
@@ -297,7 +271,7 @@ fn service(app: &App, r: &Res) -> Object {
         "spec",
         map(vec![
             f("type", s("NodePort")),
-            f("ports", list(vec![map(vec![f("port", int(r.port))])])),
+            f("ports", list(vec![map(vec![f("port", int(r.port()))])])),
             f("selector", map(selector)),
         ]),
     )];
