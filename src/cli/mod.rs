@@ -8,6 +8,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod github;
 mod human;
 mod json;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use check::{CheckOptions, CheckOutcome, CheckedFile, ColorChoice, Format, Report, Summary, check, collect};
 pub use explain::explain;
+pub use fmt::{FmtOutcome, fmt};
 pub use github::{github_escape_data, github_escape_property, render_github};
 pub use human::{render, render_human, summary_line};
 pub use json::render_json;
