@@ -3,7 +3,15 @@
 
 use std::path::PathBuf;
 
+mod common;
+
+use common::{Rng, generate};
+
 use convox_lsp::ide::format::{FormatOptions, format};
+
+const FOUR: FormatOptions = FormatOptions { indent: 4, ..TWO };
+const TWO: FormatOptions =
+    FormatOptions { indent: 2, trim_trailing_whitespace: true, insert_final_newline: true, trim_final_newlines: true };
 
 fn corpus() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -13,7 +21,7 @@ fn corpus() -> Option<PathBuf> {
 /// The comments of a text: each line's text from a `#` that starts a comment (crudely: a `#` at
 /// the line's start or after a space, outside quotes); compared before and after.
 fn comments(text: &str) -> Vec<String> {
-    text.lines().filter_map(|l| l.trim_start().starts_with('#').then(|| l.trim().to_string())).collect()
+    text.lines().map(str::trim).filter(|l| l.starts_with('#')).map(str::to_string).collect()
 }
 
 fn values(text: &str) -> Vec<String> {
@@ -50,4 +58,57 @@ fn every_corpus_file_that_parses_formats_idempotently_and_keeps_its_data() {
     for r in &refused {
         eprintln!("  refused {r}");
     }
+}
+
+/// Formats `text` with `options` and checks what every result must be; false when refused.
+fn formats_well(text: &str, options: &FormatOptions, what: &str) -> bool {
+    let out = match format(text, options) {
+        Ok(out) => out,
+        Err(e) => {
+            if std::env::var_os("FORMAT_SHOW").is_some() {
+                eprintln!("{what}: refused: {} at {}: {text:?}", e.message, e.offset);
+            }
+            return false;
+        }
+    };
+    assert_eq!(format(&out, options).as_ref(), Ok(&out), "{what}: not idempotent: {text:?}");
+    assert_eq!(values(&out), values(text), "{what}: data changed: {text:?}");
+    assert_eq!(comments(&out), comments(text), "{what}: comments changed: {text:?}");
+    let blank_tail = |s: &str| s.len() - s.trim_end_matches(['\r', '\n']).len();
+    assert!(
+        out.is_empty() || out.ends_with('\n') && blank_tail(&out) <= blank_tail(text).max(2),
+        "{what}: final newline: {out:?}"
+    );
+    true
+}
+
+/// Generated manifests (every scalar style, comments at odd places, lists at their key's
+/// indentation or deeper, block scalars with every chomping, CRLF) and their one-character
+/// mutations: every one that parses formats well, with two and four spaces; none panics.
+#[test]
+fn generated_manifests_and_their_mutations_format_well() {
+    let mut rng = Rng(0xf0_4a7e);
+    let docs: usize = std::env::var("FORMAT_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let (mut formatted, mut refused, mut mutated) = (0, 0, 0);
+    for n in 0..docs {
+        let text = generate(&mut rng);
+        for options in [TWO, FOUR] {
+            if formats_well(&text, &options, &format!("generated #{n}")) {
+                formatted += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        for _ in 0..10 {
+            let mut t = text.clone();
+            let mut at = rng.below(t.len() + 1);
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            t.insert_str(at, rng.pick(&[" ", "  ", "\n", "#", "- ", ": ", "\t", "\r", "'", "&a ", "*a", "? "]));
+            mutated += usize::from(formats_well(&t, &TWO, &format!("mutation of #{n}")));
+        }
+    }
+    eprintln!("generated: {formatted} formatted, {refused} refused; {mutated} mutations formatted");
+    assert!(formatted > docs, "only {formatted} of {} formatted", 2 * docs);
 }

@@ -152,20 +152,26 @@ impl Walk<'_> {
     }
 
     /// A `|` or `>` scalar's content lines, moved so that their indentation becomes `to` (kept
-    /// relative to the owner when the header gives an explicit indentation).
+    /// relative to the owner when the header gives an explicit indentation). The content's
+    /// indentation is its first non-blank line's; a less indented line ends it. With keep
+    /// chomping (`+`), the blank lines after it are its content too.
     fn block_scalar(&mut self, range: TextRange, to: usize) {
         let first = self.lines.line_of(range.start);
-        let last = self.lines.line_of(range.end.saturating_sub(1).max(range.start));
         let header = &self.text[range.start..self.lines.get(first).end];
-        let explicit = header.split('#').next().unwrap_or("").chars().any(|c| c.is_ascii_digit());
-        let content = first + 1..=last;
-        let min = content
-            .clone()
-            .filter(|&i| !self.lines.content(self.text, i).trim().is_empty())
-            .map(|i| self.lines.indent(self.text, i))
-            .min()
-            .unwrap_or(0);
-        for i in content {
+        let header = header.split('#').next().unwrap_or("");
+        let explicit = header.chars().any(|c| c.is_ascii_digit());
+        let blank = |i: usize| self.lines.content(self.text, i).trim().is_empty();
+        let mut last = self.lines.line_of(range.end.saturating_sub(1).max(range.start));
+        if header.contains('+') {
+            while last + 1 < self.lines.len() && blank(last + 1) {
+                last += 1;
+            }
+        }
+        let min = (first + 1..=last).find(|&i| !blank(i)).map_or(0, |i| self.lines.indent(self.text, i));
+        for i in first + 1..=last {
+            if !blank(i) && self.lines.indent(self.text, i) < min {
+                break;
+            }
             self.plan.kinds[i] = LineKind::Block { to: (!explicit).then_some(to), min };
             self.plan.keep_trailing[i] = true;
         }
@@ -190,4 +196,16 @@ pub(super) fn widen(lines: &Lines, documents: &[Node], range: TextRange) -> Vec<
         }
     }
     vec![whole_lines, top]
+}
+
+/// The first explicit key (`? key`), which the formatter does not lay out.
+pub(super) fn explicit_key(text: &str, nodes: &[Node]) -> Option<usize> {
+    nodes.iter().find_map(|n| match &n.kind {
+        Kind::Map(entries) => entries.iter().find_map(|e| {
+            let explicit = text[e.range.start..].starts_with('?') && e.key.range.start != e.range.start;
+            if explicit { Some(e.range.start) } else { explicit_key(text, std::slice::from_ref(&e.value)) }
+        }),
+        Kind::Seq(items) => explicit_key(text, items),
+        _ => None,
+    })
 }

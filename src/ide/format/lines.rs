@@ -83,6 +83,8 @@ impl Lines {
 struct Levels {
     open: Vec<(usize, usize)>,
     delta: isize,
+    /// The new indentation of the block scalar just above: a comment must stay left of it.
+    block: Option<usize>,
 }
 
 impl Levels {
@@ -90,6 +92,7 @@ impl Levels {
         self.open.retain(|(o, _)| *o < old);
         self.open.push((old, new));
         self.delta = new as isize - old as isize;
+        self.block = None;
     }
 
     /// A comment keeps its place relative to the nearest level at or left of it (the next line
@@ -98,7 +101,8 @@ impl Levels {
         let all: Vec<(usize, usize)> = self.open.iter().copied().chain(next).collect();
         let best = all.iter().filter(|(o, _)| *o <= old).max_by_key(|(o, _)| *o);
         let best = best.or_else(|| all.iter().min_by_key(|(o, _)| *o));
-        best.map_or(old, |&(o, n)| shift(old, n as isize - o as isize))
+        let col = best.map_or(old, |&(o, n)| shift(old, n as isize - o as isize));
+        self.block.map_or(col, |b| col.min(b.saturating_sub(1)))
     }
 }
 
@@ -111,7 +115,7 @@ pub(super) fn rewrite(text: &str, lines: &Lines, plan: &Plan, options: &FormatOp
     let next_start = next_starts(text, lines, plan);
     let mut levels = Levels::default();
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
-    for i in 0..lines.len() {
+    for (i, next) in next_start.iter().enumerate() {
         let old = lines.indent(text, i);
         let rest = spaced(text, lines, i, plan);
         let col = match (plan.starts[i], plan.kinds[i]) {
@@ -120,9 +124,13 @@ pub(super) fn rewrite(text: &str, lines: &Lines, plan: &Plan, options: &FormatOp
                 Some(col)
             }
             (None, LineKind::Continuation) => Some(shift(old, levels.delta)),
-            (None, LineKind::Block { to, min }) => block_line(old, min, &rest, to, levels.delta),
+            (None, LineKind::Block { to, min }) => {
+                let delta = to.map_or(levels.delta, |t| t as isize - min as isize);
+                levels.block = Some(shift(min, delta));
+                block_line(old, min, &rest, delta)
+            }
             (None, LineKind::Free) if rest.trim().is_empty() => None,
-            (None, LineKind::Free) if rest.starts_with('#') => Some(levels.comment(old, next_start[i])),
+            (None, LineKind::Free) if rest.starts_with('#') => Some(levels.comment(old, *next)),
             (None, LineKind::Free) if old == 0 && is_marker(&rest) => {
                 levels = Levels::default();
                 Some(0)
@@ -140,17 +148,14 @@ pub(super) fn rewrite(text: &str, lines: &Lines, plan: &Plan, options: &FormatOp
         line.push_str(lines.break_of(text, i));
         out.push(line);
     }
-    finish(text, lines, &mut out, options);
+    finish(text, lines, plan, &mut out, options);
     out
 }
 
 /// A block scalar's line: moved with its content (whitespace-only lines no deeper than the
 /// content are empty lines of the scalar, and become empty).
-fn block_line(old: usize, min: usize, rest: &str, to: Option<usize>, delta: isize) -> Option<usize> {
-    if rest.is_empty() && old <= min {
-        return None;
-    }
-    Some(shift(old, to.map_or(delta, |t| t as isize - min as isize)))
+fn block_line(old: usize, min: usize, rest: &str, delta: isize) -> Option<usize> {
+    (!rest.is_empty() || old > min).then(|| shift(old, delta))
 }
 
 /// `---` and `...` (document markers) and `%` directives.
@@ -187,12 +192,13 @@ fn next_starts(text: &str, lines: &Lines, plan: &Plan) -> Vec<Option<(usize, usi
     out
 }
 
-/// Blank lines at the end removed; the last line ends with a line break.
-fn finish(text: &str, lines: &Lines, out: &mut [String], options: &FormatOptions) {
+/// Blank lines at the end removed (unless a block scalar keeps them); the last line ends with a
+/// line break.
+fn finish(text: &str, lines: &Lines, plan: &Plan, out: &mut [String], options: &FormatOptions) {
     let blank = |s: &str| s.trim_end_matches(['\r', '\n']).is_empty();
     let mut last = out.len();
     if options.trim_final_newlines {
-        while last > 0 && blank(&out[last - 1]) && !(last == 1 && lines.get(0).end == lines.get(0).start) {
+        while last > 0 && blank(&out[last - 1]) && !matches!(plan.kinds[last - 1], LineKind::Block { .. }) {
             last -= 1;
         }
         out[last..].iter_mut().for_each(String::clear);

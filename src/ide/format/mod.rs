@@ -65,6 +65,10 @@ pub fn format_edits(
 ) -> Result<Vec<(TextRange, String)>, FormatError> {
     let options = FormatOptions { indent: options.indent.clamp(1, MAX_INDENT), ..*options };
     let before = verify::Loaded::new(text)?;
+    if let Some(offset) = layout::explicit_key(text, before.documents()) {
+        let message = "not formatted: explicit keys (`? key`) are not supported by the formatter".to_string();
+        return Err(FormatError { offset, message });
+    }
     let lines = lines::split(text)?;
     let plan = layout::plan(text, &lines, before.documents(), options.indent);
     let formatted = lines::rewrite(text, &lines, &plan, &options);
