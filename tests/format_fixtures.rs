@@ -30,8 +30,10 @@ fn check(before: &str, expected: Expect) {
 #[test]
 fn indentation_and_spacing() {
     check(
-        "services:\n    web:\n        port :   3000\n        environment:\n        -   A=1\n        -  B=2   \nresources:\n      db:\n            type: postgres\n",
+        "\n\nservices:\n    web:\n        port :   3000\n        environment:\n        -   A=1\n        -  B=2   \nresources:\n      db:\n            type: postgres\n",
         expect![[r#"
+
+
             services:
                 web:
                     port :   3000

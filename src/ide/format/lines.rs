@@ -192,10 +192,21 @@ fn next_starts(text: &str, lines: &Lines, plan: &Plan) -> Vec<Option<(usize, usi
     out
 }
 
-/// Blank lines at the end removed (unless a block scalar keeps them); the last line ends with a
-/// line break.
+/// Blank lines at the start removed, two or more in a row made one, and those at the end removed
+/// (blank lines inside a scalar are its data and stay); the last line ends with a line break.
 fn finish(text: &str, lines: &Lines, plan: &Plan, out: &mut [String], options: &FormatOptions) {
     let blank = |s: &str| s.trim_end_matches(['\r', '\n']).is_empty();
+    let leading = out.iter().zip(&plan.kinds).take_while(|(s, k)| blank(s) && **k == LineKind::Free).count();
+    out[..leading].iter_mut().for_each(String::clear);
+    for i in leading + 1..out.len() {
+        if plan.kinds[i] == LineKind::Free
+            && blank(&out[i])
+            && plan.kinds[i - 1] == LineKind::Free
+            && blank(&out[i - 1])
+        {
+            out[i - 1].clear();
+        }
+    }
     let mut last = out.len();
     if options.trim_final_newlines {
         while last > 0 && blank(&out[last - 1]) && !matches!(plan.kinds[last - 1], LineKind::Block { .. }) {
