@@ -43,13 +43,10 @@ fn every_corpus_file_that_parses_formats_idempotently_and_keeps_its_data() {
     for path in names.iter().filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml")) {
         let Ok(text) = std::fs::read_to_string(path) else { continue };
         let name = path.file_name().unwrap().to_string_lossy();
-        match format(&text, &FormatOptions::default()) {
+        match format(&text, &TWO) {
             Err(e) => refused.push(format!("{name}: {}", e.message)),
             Ok(out) => {
-                assert_eq!(format(&out, &FormatOptions::default()).as_ref(), Ok(&out), "{name}: not idempotent");
-                assert_eq!(values(&out), values(&text), "{name}: data changed");
-                let shown: Vec<String> = comments(&text).iter().map(|c| c.trim_end().to_string()).collect();
-                assert_eq!(comments(&out), shown, "{name}: comments changed");
+                assert!(formats_well(&text, &TWO, &name));
                 if out == text { unchanged += 1 } else { changed += 1 }
             }
         }
@@ -58,6 +55,19 @@ fn every_corpus_file_that_parses_formats_idempotently_and_keeps_its_data() {
     for r in &refused {
         eprintln!("  refused {r}");
     }
+    // Refused: exactly the files `INDEX.tsv` says are not parseable YAML.
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
+    let mut unparseable: Vec<&str> = index
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|c| c[5].starts_with("unparseable YAML"))
+        .map(|c| c[0])
+        .collect();
+    unparseable.sort();
+    let refused_names: Vec<&str> = refused.iter().map(|r| r.split(':').next().unwrap()).collect();
+    assert_eq!(refused_names, unparseable);
+    assert!(changed + unchanged > 200, "only {} formatted", changed + unchanged);
 }
 
 /// Formats `text` with `options` and checks what every result must be; false when refused.
@@ -74,11 +84,10 @@ fn formats_well(text: &str, options: &FormatOptions, what: &str) -> bool {
     assert_eq!(format(&out, options).as_ref(), Ok(&out), "{what}: not idempotent: {text:?}");
     assert_eq!(values(&out), values(text), "{what}: data changed: {text:?}");
     assert_eq!(comments(&out), comments(text), "{what}: comments changed: {text:?}");
-    let blank_tail = |s: &str| s.len() - s.trim_end_matches(['\r', '\n']).len();
-    assert!(
-        out.is_empty() || out.ends_with('\n') && blank_tail(&out) <= blank_tail(text).max(2),
-        "{what}: final newline: {out:?}"
-    );
+    // One final line break, unless a `|+` or `>+` scalar keeps its blank lines.
+    let keeps = text.contains("|+") || text.contains(">+");
+    let one_break = out.ends_with('\n') && !out.ends_with("\n\n") && !out.ends_with("\n\r\n");
+    assert!(out.is_empty() || one_break || keeps, "{what}: final newline: {out:?}");
     true
 }
 

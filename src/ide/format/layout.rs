@@ -166,6 +166,10 @@ impl Walk<'_> {
             while last + 1 < self.lines.len() && blank(last + 1) {
                 last += 1;
             }
+        } else {
+            while last > first && blank(last) {
+                last -= 1;
+            }
         }
         let min = (first + 1..=last).find(|&i| !blank(i)).map_or(0, |i| self.lines.indent(self.text, i));
         for i in first + 1..=last {

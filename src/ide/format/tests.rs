@@ -48,3 +48,10 @@ fn a_range_changes_its_lines_only_when_that_keeps_the_data() {
     let spacing_only = format_edits(text, &FormatOptions { indent: 4, ..FormatOptions::default() }, Some(line_two));
     assert_eq!(apply(text, &spacing_only.unwrap()), "a:\n    b:   1\n    c: 2\n");
 }
+
+#[test]
+fn blank_lines_after_a_block_scalar_are_not_its_content() {
+    assert_eq!(fmt("a: |\n    x\n\n\n"), "a: |\n  x\n");
+    assert_eq!(fmt("a: |\n    x\n\n\nb: 1\n"), "a: |\n  x\n\nb: 1\n");
+    assert_eq!(fmt("a: |+\n    x\n\n\n"), "a: |+\n  x\n\n\n");
+}
