@@ -10,6 +10,13 @@ use common::{Rng, generate};
 use convox_lsp::ide::format::{FormatOptions, format};
 
 const FOUR: FormatOptions = FormatOptions { indent: 4, ..TWO };
+/// An editor that asks to keep trailing whitespace and final blank lines.
+const KEEP: FormatOptions = FormatOptions {
+    indent: 2,
+    trim_trailing_whitespace: false,
+    insert_final_newline: false,
+    trim_final_newlines: false,
+};
 const TWO: FormatOptions =
     FormatOptions { indent: 2, trim_trailing_whitespace: true, insert_final_newline: true, trim_final_newlines: true };
 
@@ -93,7 +100,8 @@ fn formats_well(text: &str, options: &FormatOptions, what: &str) -> bool {
 
 /// Generated manifests (every scalar style, comments at odd places, lists at their key's
 /// indentation or deeper, block scalars with every chomping, CRLF) and their one-character
-/// mutations: every one that parses formats well, with two and four spaces; none panics.
+/// mutations: every one that parses formats well, with two and four spaces (and keeps its data
+/// with the trimming options off); none panics.
 #[test]
 fn generated_manifests_and_their_mutations_format_well() {
     let mut rng = Rng(0xf0_4a7e);
@@ -101,6 +109,10 @@ fn generated_manifests_and_their_mutations_format_well() {
     let (mut formatted, mut refused, mut mutated) = (0, 0, 0);
     for n in 0..docs {
         let text = generate(&mut rng);
+        assert!(
+            format(&text, &KEEP)
+                .is_ok_and(|out| format(&out, &KEEP) == Ok(out.clone()) && values(&out) == values(&text))
+        );
         for options in [TWO, FOUR] {
             if formats_well(&text, &options, &format!("generated #{n}")) {
                 formatted += 1;

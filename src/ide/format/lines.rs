@@ -139,7 +139,10 @@ pub(super) fn rewrite(text: &str, lines: &Lines, plan: &Plan, options: &FormatOp
         };
         let mut line = match col {
             Some(c) => format!("{}{rest}", " ".repeat(c)),
-            None if options.trim_trailing_whitespace => String::new(),
+            // An empty line of a block scalar stays empty: its spaces could be read as content.
+            None if options.trim_trailing_whitespace || matches!(plan.kinds[i], LineKind::Block { .. }) => {
+                String::new()
+            }
             None => lines.content(text, i).to_string(),
         };
         if options.trim_trailing_whitespace && !plan.keep_trailing[i] {

@@ -55,3 +55,9 @@ fn blank_lines_after_a_block_scalar_are_not_its_content() {
     assert_eq!(fmt("a: |\n    x\n\n\nb: 1\n"), "a: |\n  x\n\nb: 1\n");
     assert_eq!(fmt("a: |+\n    x\n\n\n"), "a: |+\n  x\n\n\n");
 }
+
+#[test]
+fn without_trimming_an_empty_line_of_a_block_scalar_is_still_emptied() {
+    let keep = FormatOptions { trim_trailing_whitespace: false, ..FormatOptions::default() };
+    assert_eq!(format("a:\n    b: |\n        x\n     \n        y\n", &keep).unwrap(), "a:\n  b: |\n    x\n\n    y\n");
+}
