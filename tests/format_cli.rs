@@ -67,3 +67,9 @@ fn a_broken_or_missing_file_exits_2_and_is_left_alone() {
     assert_eq!(std::fs::read_to_string(dir.join("convox.yml")).unwrap(), broken);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_bundled_example_is_already_formatted() {
+    let out = run(&["fmt", "--check", "examples/convox.yml"], b"", std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!((out.status.code(), text(&out.stdout), text(&out.stderr)), (Some(0), String::new(), String::new()));
+}
