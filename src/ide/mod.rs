@@ -4,6 +4,7 @@
 mod completion;
 mod diagnostics;
 mod explain;
+pub mod format;
 mod hints;
 mod hover;
 mod markdown;
