@@ -24,6 +24,12 @@ Exit codes:
   1  errors were found (or warnings, with --deny-warnings)
   2  an input could not be read (missing, not UTF-8, a directory without a manifest) or bad usage";
 
+const FMT_EXIT_CODES: &str = "\
+Exit codes:
+  0  formatted (with --check: nothing would change)
+  1  with --check: a file would change (its name is printed)
+  2  an input could not be read, does not parse, or could not be written";
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on standard input and output (the default).
@@ -52,6 +58,18 @@ enum Command {
         /// The file name to show for standard input (`-`); default `<stdin>`.
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
+    },
+    /// Format manifests in place (`-`: standard input to standard output): two-space
+    /// indentation, one space after `:` and `-`, no trailing spaces, one final line break;
+    /// comments, key order, quoting and anchors kept. A document that does not parse is refused.
+    #[command(after_help = FMT_EXIT_CODES)]
+    Fmt {
+        /// Files or directories to format; `-` reads standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        /// Write nothing; list the files that would change and exit with 1 if any would.
+        #[arg(long)]
+        check: bool,
     },
     /// Print the Kubernetes objects Convox would render for a manifest, as YAML, with comments
     /// naming the convox.yml key each field comes from.
@@ -91,6 +109,26 @@ enum Command {
         #[arg(long)]
         app: Option<String>,
     },
+    /// Print the troubleshooting ladder of a service, timer or resource: the kubectl commands to
+    /// run, layer by layer, with real names, what a bad answer means and which key to look at.
+    #[command(
+        after_help = "Exit codes:\n  0  the ladder was printed\n  2  the manifest could not be read, or it has no service, timer or resource of that name (the names there are are listed)"
+    )]
+    Troubleshoot {
+        /// The manifest; `-` reads standard input.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// A service, timer or resource (`web`, or `services.web` when a timer or resource has
+        /// the same name).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
+        #[arg(long)]
+        rack: Option<String>,
+        /// The app (else .convox/app, else the manifest's directory name).
+        #[arg(long)]
+        app: Option<String>,
+    },
 }
 
 fn init_logging(level: Option<&str>) {
@@ -122,6 +160,9 @@ fn main() {
             let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename };
             let outcome = cli::check(&paths, &options, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
+        }
+        Command::Fmt { paths, check } => {
+            cli::fmt(&paths, check, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()).exit_code()
         }
         Command::Render { path, service, rack, app } => {
             let mut sources = context::Sources::from_environment();
@@ -167,9 +208,31 @@ fn main() {
                 }
             }
         }
+        Command::Troubleshoot { path, name, rack, app } => {
+            let ctx = context_for(&path, rack, app);
+            match cli::troubleshoot(&path, &name, &ctx) {
+                Ok(text) => {
+                    print!("{text}");
+                    0
+                }
+                Err(failure) => {
+                    eprintln!("error: {}", failure.message());
+                    2
+                }
+            }
+        }
     };
     let _ = std::io::stdout().flush();
     std::process::exit(code);
+}
+
+/// The rack and app of a manifest given on the command line (flags first).
+fn context_for(path: &str, rack: Option<String>, app: Option<String>) -> context::Context {
+    let mut sources = context::Sources::from_environment();
+    sources.rack_setting = rack;
+    sources.app_setting = app;
+    let manifest = (path != "-").then(|| std::path::PathBuf::from(path));
+    context::discover(manifest.as_deref(), &sources)
 }
 
 fn serve() -> i32 {

@@ -81,6 +81,13 @@ fn service_kinds() {
             `Ingress web-internal` (only with `port` and `internalRouter: true`).
 
             Made by the rack, not the release: `PodDisruptionBudget web`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=web,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=web,type=service`
+            - `kubectl logs -n acme-shop deploy/web --previous --tail=100`
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
@@ -112,6 +119,13 @@ fn service_kinds() {
             `Ingress worker-internal` (only with `port` and `internalRouter: true`).
 
             Made by the rack, not the release: `PodDisruptionBudget worker`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=worker,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=worker,type=service`
+            - `kubectl logs -n acme-shop deploy/worker --previous --tail=100`
         "#]],
     );
     // An agent: a DaemonSet.
@@ -142,6 +156,13 @@ fn service_kinds() {
             without autoscale, not for an agent); `Ingress agent` (only when the service
             has `port` and is neither `internal` nor `internalRouter`);
             `Ingress agent-internal` (only with `port` and `internalRouter: true`).
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=agent,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=agent,type=service`
+            - `kubectl logs -n acme-shop ds/agent --previous --tail=100`
         "#]],
     );
     // A template at count 0.
@@ -205,6 +226,13 @@ fn service_kinds() {
             (only with `port` and `internalRouter: true`).
 
             Made by the rack, not the release: `PodDisruptionBudget api`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=api,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=api,type=service`
+            - `kubectl logs -n acme-shop deploy/api --previous --tail=100`
         "#]],
     );
 }
@@ -517,6 +545,13 @@ fn timers_plain_and_parallel() {
             with `port` and `internalRouter: true`).
 
             Made by the rack, not the release: `PodDisruptionBudget jobs`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=jobs,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=jobs,type=service`
+            - `kubectl logs -n acme-shop deploy/jobs --previous --tail=100`
         "#]],
     );
 }

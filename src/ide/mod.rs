@@ -4,6 +4,7 @@
 mod completion;
 mod diagnostics;
 mod explain;
+pub mod format;
 mod hints;
 mod hover;
 mod markdown;
@@ -12,6 +13,7 @@ pub mod objects;
 mod render;
 pub mod structure;
 mod symbols;
+pub mod troubleshoot;
 mod validate;
 
 use std::sync::Arc;

@@ -87,8 +87,10 @@ struct Entity<'a> {
 }
 
 /// The parts of a declared name's hover, top to bottom: what it is, the kubectl commands (early,
-/// so a short float shows them), its objects, then details per kind.
-const SECTIONS: &[Section] = &[title_section, kubectl_section, objects_section, resource_section, balancer_section];
+/// so a short float shows them), its objects, details per kind, then (for a service) the first
+/// steps of its troubleshooting ladder.
+const SECTIONS: &[Section] =
+    &[title_section, kubectl_section, objects_section, resource_section, balancer_section, troubleshoot_section];
 
 pub(super) fn entity_hover(
     a: &Analysis,
@@ -106,6 +108,18 @@ pub(super) fn entity_hover(
         part(&mut out, &e)?;
     }
     Some(finish(range, &out, ctx))
+}
+
+/// A service's "If it does not run": the first steps of its troubleshooting ladder.
+fn troubleshoot_section(out: &mut String, e: &Entity) -> Option<()> {
+    if e.section == "services"
+        && let Some(steps) = crate::ide::troubleshoot::short(e.a, e.b.ctx, e.b.app, e.name)
+    {
+        out.truncate(out.trim_end().len());
+        out.push_str("\n\n");
+        out.push_str(&steps);
+    }
+    Some(())
 }
 
 fn title_section(out: &mut String, e: &Entity) -> Option<()> {
