@@ -220,7 +220,7 @@ fn container(r: &Res, e: &ResourceContainer) -> Vec<Field> {
     let img = r.key.get("image");
     let image_value = match img.str() {
         Some(i) => f("image", s(i)).from(img.path.clone()),
-        None => f("image", s(image.replace("{version}", &version.str().unwrap_or_else(|| default_version.into()))))
+        None => f("image", s(image.replace("{version}", &version.str().unwrap_or(default_version))))
             .from(version.path.clone()),
     };
     let mut c = vec![f("name", s(r.ty)), image_value, f("imagePullPolicy", s("IfNotPresent"))];
