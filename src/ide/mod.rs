@@ -3,22 +3,26 @@
 
 mod completion;
 mod diagnostics;
+mod explain;
 pub mod format;
 mod hints;
 mod hover;
+mod markdown;
 pub mod navigation;
 pub mod objects;
 mod render;
 pub mod structure;
 mod symbols;
+pub mod troubleshoot;
 mod validate;
 
 use std::sync::Arc;
 
 pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
+pub use explain::ExplainRow;
 pub use hints::{CodeLens, HintConfig, InlayHint};
-pub use hover::{ExplainRow, Hover};
+pub use hover::Hover;
 pub use symbols::{Symbol, SymbolKind};
 
 use crate::context::Context;
@@ -101,7 +105,7 @@ impl Analysis {
 
     /// Every key of the file with the objects it becomes (`convox-lsp explain`).
     pub fn explain(&self, ctx: &Context) -> Vec<ExplainRow> {
-        hover::explain(self, ctx)
+        explain::explain(self, ctx)
     }
 
     pub fn key_path_at(&self, offset: usize) -> PathAt {

@@ -4,6 +4,7 @@
 //! validation, `docs/reference.md` and the JSON Schema all read it from here.
 
 pub mod json_schema;
+pub mod ladder;
 mod load;
 pub mod reference;
 

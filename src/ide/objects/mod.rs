@@ -236,6 +236,14 @@ impl Object {
         format!("{} {}", self.kind, self.name)
     }
 
+    /// The fields of this object set from `key` or a key below it: (field path, field).
+    pub fn set_by(&self, key: &str) -> Vec<(String, Field)> {
+        let below = format!("{key}.");
+        let under_list = format!("{key}[]");
+        let from_key = |k: &String| k == key || k.starts_with(&below) || k.starts_with(&under_list);
+        self.fields().into_iter().filter(|(_, field)| field.from.iter().any(from_key)).collect()
+    }
+
     /// Every field with its dotted path (`spec.template.spec.containers[].image`).
     pub fn fields(&self) -> Vec<(String, Field)> {
         let v = self.value();
@@ -306,17 +314,7 @@ impl AppObjects {
 
     /// The fields set from `key` or a key below it: (object, field path, field).
     pub fn set_by<'a>(&'a self, key: &str) -> Vec<(&'a Object, String, Field)> {
-        let below = format!("{key}.");
-        let under_list = format!("{key}[]");
-        let mut out = Vec::new();
-        for o in &self.objects {
-            for (path, field) in o.fields() {
-                if field.from.iter().any(|k| k == key || k.starts_with(&below) || k.starts_with(&under_list)) {
-                    out.push((o, path, field));
-                }
-            }
-        }
-        out
+        self.objects.iter().flat_map(|o| o.set_by(key).into_iter().map(move |(p, f)| (o, p, f))).collect()
     }
 
     /// kubectl commands for an owner: its key's `kubectl` templates in the knowledge base, filled

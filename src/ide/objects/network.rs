@@ -18,6 +18,15 @@ pub fn build(app: &App, svc: &Svc, out: &mut AppObjects) {
     let routable = svc.port.is_some();
     if routable && !svc.internal && !svc.internal_router {
         out.objects.extend(ingress(app, svc, false));
+        // The other router's object, so hovers can say when it would exist (`release.go:505`).
+        let (other, router) = if kind == "Ingress" { ("HTTPProxy", "contour") } else { ("Ingress", "nginx") };
+        out.not_created.push(super::NotCreated {
+            owner: owner.clone(),
+            kind: other.into(),
+            name: svc.name.clone(),
+            when: None,
+            reason: format!("only on a rack whose router is {router}"),
+        });
     } else {
         out.not_created.push(absent(&owner, kind, &svc.name, When::Ingress));
     }
