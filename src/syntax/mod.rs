@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-pub use path::{KeyPath, PathAt, Segment, Target, key_path_at};
+pub use path::{KeyPath, PathAt, Segment, Target, indentation_scan, key_path_at};
 
 use crate::text::{AppliedEdit, TextRange};
 

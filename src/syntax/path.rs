@@ -72,12 +72,26 @@ pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
     let broken = parse.is_broken_at(offset);
     if !broken {
         let mut path = Vec::new();
-        if let Some(target) = walk(parse.root(), offset, &mut path, line) {
+        if let Some(target) = walk(parse.root(), offset, &mut path, line)
+            && !starts_a_line_below(text, &target, line, offset)
+        {
             return PathAt { path: KeyPath(path), target, from_indentation: false };
         }
     }
     // Blank or broken line, or a position the tree does not cover: read the indentation.
     indentation_scan(text, offset)
+}
+
+/// A cursor on a line blank up to it, at or left of the indentation of the line a multi-line
+/// value starts on (a plain scalar running on, a block scalar's blank line, a broken document
+/// read as one scalar): what the user types there starts a new key or item, not more of the value.
+fn starts_a_line_below(text: &str, target: &Target, line: TextRange, offset: usize) -> bool {
+    let Target::Value(r) = target else { return false };
+    if r.start >= line.start || !text[line.start..offset].bytes().all(|b| b == b' ') {
+        return false;
+    }
+    let value_line = line_bounds(text, r.start);
+    offset - line.start <= indent_of(&text[value_line.start..value_line.end])
 }
 
 fn line_bounds(text: &str, offset: usize) -> TextRange {
@@ -190,7 +204,13 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
                 }
                 p.push(Segment::Key(key.to_string()));
                 let vstart = line.start + line_text.find(':').map_or(line_text.len(), |i| i + 1);
-                let vr = super::trim_range(text, TextRange::new(vstart.min(line.end), line.end));
+                let vstart = vstart.min(line.end);
+                let vr = if text[vstart..line.end].trim().is_empty() {
+                    // Nothing typed yet: the value starts at the cursor.
+                    TextRange::empty(offset.max(vstart))
+                } else {
+                    super::trim_range(text, TextRange::new(vstart, line.end))
+                };
                 return PathAt { path: KeyPath(p), target: Target::Value(vr), from_indentation: true };
             }
             Some((_, true, _)) => {

@@ -1,0 +1,96 @@
+//! Completion: keys valid at the cursor from the knowledge base, values (closed sets, booleans,
+//! resource types, cron presets), names declared elsewhere in the file, environment names in
+//! `${...}`; on half-typed YAML too (the key path comes from the indentation scan there).
+
+mod keys;
+mod names;
+mod values;
+
+use super::Analysis;
+use crate::syntax::{Segment, Target, indentation_scan};
+use crate::text::TextRange;
+use keys::keys;
+use names::interpolation;
+use values::values;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Key,
+    Value,
+    /// A name declared elsewhere in the file (a service, a resource, a config).
+    Reference,
+    Variable,
+    /// A skeleton of several keys.
+    Snippet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// One line: the summary, or what the value means.
+    pub detail: Option<String>,
+    /// Markdown shown beside the list.
+    pub documentation: Option<String>,
+    /// The text that replaces `replace`; a snippet (`$1`, `${1:default}`) when `snippet` is set.
+    /// Lines after the first carry their full indentation.
+    pub insert: String,
+    pub snippet: bool,
+    pub replace: TextRange,
+    /// Sorts the list: likely choices first.
+    pub sort: String,
+}
+
+pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
+    let text = a.text();
+    let offset = offset.min(text.len());
+    if let Some(items) = interpolation(a, offset) {
+        return items;
+    }
+    // In a comment: nothing.
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    if before.contains(" #") || before.trim_start().starts_with('#') {
+        return Vec::new();
+    }
+    let at = a.key_path_at(offset);
+    match at.target {
+        // `- ` or `- wor` with no colon yet, read from the indentation: a new item of the list.
+        Target::NewKey(word) if matches!(at.path.0.last(), Some(Segment::Index(_))) => {
+            new_item(a, &at.path, word, line_start, offset)
+        }
+        Target::NewKey(word) => keys(a, &at.path, word, line_start, offset),
+        Target::Key(range) => {
+            let mut parent = at.path.clone();
+            parent.0.pop();
+            keys(a, &parent, TextRange::new(range.start, offset.max(range.start)), line_start, offset)
+        }
+        // A lone word on its own line under `key:` parses as key's value (or, in a broken file,
+        // as whatever the repaired tree makes of it), but it is a key being typed
+        // (`worker:\n    sc`): complete the keys of the map its indentation puts it in.
+        Target::Value(range)
+            if range.start == line_start + (before.len() - before.trim_start().len()) && !before.contains(':') =>
+        {
+            let path = indentation_scan(text, offset).path;
+            keys(a, &path, TextRange::new(range.start, offset), line_start, offset)
+        }
+        Target::Value(range) => values(a, &at.path, if range.is_empty() { TextRange::empty(offset) } else { range }),
+        Target::NewItem(word) => new_item(a, &at.path, word, line_start, offset),
+    }
+}
+
+/// `- ` in a list: the list's item values; in a list of maps, the item's keys.
+fn new_item(
+    a: &Analysis,
+    path: &crate::syntax::KeyPath,
+    word: TextRange,
+    line_start: usize,
+    offset: usize,
+) -> Vec<CompletionItem> {
+    let mut item = path.clone();
+    if !matches!(item.0.last(), Some(Segment::Index(_))) {
+        item.0.push(Segment::Index(0));
+    }
+    let v = values(a, &item, word);
+    if v.is_empty() { keys(a, &item, word, line_start, offset) } else { v }
+}
