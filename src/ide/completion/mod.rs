@@ -53,6 +53,9 @@ pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
     if before.contains(" #") || before.trim_start().starts_with('#') {
         return Vec::new();
     }
+    if let Some(items) = flow_item(a, before, offset) {
+        return items;
+    }
     let at = a.key_path_at(offset);
     match at.target {
         // `- ` or `- wor` with no colon yet, read from the indentation: a new item of the list.
@@ -93,4 +96,31 @@ fn new_item(
     }
     let v = values(a, &item, word);
     if v.is_empty() { keys(a, &item, word, line_start, offset) } else { v }
+}
+
+/// Inside a one-line flow list (`resources: [database, ca`): the list's item values.
+fn flow_item(a: &Analysis, before: &str, offset: usize) -> Option<Vec<CompletionItem>> {
+    let mut depth = 0usize;
+    let mut open = None;
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ']' => depth += 1,
+            '[' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            '[' => depth -= 1,
+            '{' | '}' | '"' | '\'' => return None,
+            _ => {}
+        }
+    }
+    let open = open?;
+    if !before[..open].trim_end().ends_with(':') {
+        return None;
+    }
+    let line_start = offset - before.len();
+    let mut item = indentation_scan(a.text(), line_start + open).path;
+    item.0.push(Segment::Index(0));
+    let word_start = before.rfind(['[', ',', ' ']).map_or(0, |i| i + 1);
+    Some(values(a, &item, TextRange::new(line_start + word_start, offset)))
 }
