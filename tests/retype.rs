@@ -175,7 +175,11 @@ fn item_label(a: &Analysis, path: &KeyPath, v: &str) -> Option<String> {
             let top = model.environment.iter().any(|e| e.name.value == name);
             let injected = service.resources.iter().any(|r| {
                 r.alias.as_ref().map_or_else(
-                    || name.strip_prefix(&format!("{}_", convox_lsp::model::env_prefix(&r.name.value))).is_some(),
+                    || {
+                        let suffix = name.strip_prefix(&format!("{}_", convox_lsp::model::env_prefix(&r.name.value)));
+                        // pkg/manifest/resource.go:14 AdditionalEnvNames
+                        suffix.is_some_and(|v| ["URL", "USER", "PASS", "HOST", "PORT", "NAME"].contains(&v))
+                    },
                     |al| al.value == name,
                 )
             });

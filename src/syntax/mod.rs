@@ -55,6 +55,8 @@ pub struct Parser {
     last: Option<Tree>,
     /// Read a repaired text with the fast path when it can (off only to test that it changes nothing).
     shortcut: bool,
+    /// Read around one broken line without tree-sitter when it can (`mend.rs`; off to measure).
+    mend: bool,
 }
 
 impl Default for Parser {
@@ -77,13 +79,20 @@ impl Parser {
     pub fn new() -> Self {
         let mut inner = tree_sitter::Parser::new();
         inner.set_language(&tree_sitter_yaml::LANGUAGE.into()).expect("tree-sitter-yaml matches the tree-sitter ABI");
-        Self { inner, last: None, shortcut: true }
+        Self { inner, last: None, shortcut: true, mend: true }
     }
 
     /// A parser that always lowers tree-sitter's tree on the tolerant path (for tests).
     #[doc(hidden)]
     pub fn lowering_only() -> Self {
-        Self { shortcut: false, ..Self::new() }
+        Self { shortcut: false, mend: false, ..Self::new() }
+    }
+
+    /// A parser that gives every broken text to tree-sitter (for benchmarks: the cost without
+    /// `mend.rs`).
+    #[doc(hidden)]
+    pub fn without_mend() -> Self {
+        Self { mend: false, ..Self::new() }
     }
 
     /// Records an edit so that the next [`Parser::parse`] can reuse the unchanged parts of the tree.
@@ -112,7 +121,7 @@ impl Parser {
             return parse;
         }
         // One broken line, the state every key passes through while it is typed.
-        if self.shortcut
+        if self.mend
             && let Some(parse) = mend::one_line(text)
         {
             return parse;

@@ -237,8 +237,11 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
 fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut threshold = col;
+    // The column of the list whose item was just pushed: its key may sit at the same column
+    // (`triggers:` then `- type: x` below it).
+    let mut list_at = None;
     let mut end = line_start;
-    while end > 0 && threshold > 0 {
+    while end > 0 && (threshold > 0 || list_at.is_some()) {
         let before = &text[..end];
         let trimmed = before.strip_suffix('\n').unwrap_or(before);
         let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
@@ -257,16 +260,20 @@ fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
         let indent = indent_of(l);
         if let Some((key_col, item, key)) = line_key(l) {
             // `- key: v` opens a map at key_col inside the list item at `indent`.
-            if !key.is_empty() && key_col < threshold {
+            if !key.is_empty() && (key_col < threshold || (!item && list_at == Some(key_col))) {
                 segments.push(Segment::Key(key.to_string()));
                 threshold = key_col;
+                list_at = None;
                 if item {
                     segments.push(Segment::Index(count_items_before(text, start, indent)));
                     threshold = indent;
+                    list_at = Some(indent);
                 }
-            } else if key.is_empty() && item && indent < threshold {
+            } else if item && (key.is_empty() || key_col == threshold) && indent < threshold {
+                // `- ` alone, or `- key: v` whose map the cursor's line continues.
                 segments.push(Segment::Index(count_items_before(text, start, indent)));
                 threshold = indent;
+                list_at = Some(indent);
             }
         } else if indent < threshold && content.starts_with("---") {
             break;

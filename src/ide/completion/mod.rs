@@ -71,15 +71,31 @@ pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
         // A lone word on its own line under `key:` parses as key's value (or, in a broken file,
         // as whatever the repaired tree makes of it), but it is a key being typed
         // (`worker:\n    sc`): complete the keys of the map its indentation puts it in.
-        Target::Value(range)
-            if range.start == line_start + (before.len() - before.trim_start().len()) && !before.contains(':') =>
-        {
+        Target::Value(range) if lone_word(text, line_start, offset) || at_own_line_start(before, range, line_start) => {
             let path = indentation_scan(text, offset).path;
-            keys(a, &path, TextRange::new(range.start, offset), line_start, offset)
+            let start = line_start + (before.len() - before.trim_start().len());
+            keys(a, &path, TextRange::new(start, offset), line_start, offset)
         }
         Target::Value(range) => values(a, &at.path, if range.is_empty() { TextRange::empty(offset) } else { range }),
         Target::NewItem(word) => new_item(a, &at.path, word, line_start, offset),
     }
+}
+
+/// The line holds one word and the cursor is in or after it: a key without its colon yet.
+fn lone_word(text: &str, line_start: usize, offset: usize) -> bool {
+    let line_end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let word = line.trim();
+    let indent = line.len() - line.trim_start().len();
+    offset >= line_start + indent
+        && !word.is_empty()
+        && !word.contains([':', ' ', '#', '[', '{', '"', '\'', '$'])
+        && !word.starts_with('-')
+}
+
+/// A value starting at the first character of the cursor's line, before any colon.
+fn at_own_line_start(before: &str, range: TextRange, line_start: usize) -> bool {
+    range.start == line_start + (before.len() - before.trim_start().len()) && !before.contains(':')
 }
 
 /// `- ` in a list: the list's item values; in a list of maps, the item's keys.
