@@ -73,7 +73,7 @@ pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
     if !broken {
         let mut path = Vec::new();
         if let Some(target) = walk(parse.root(), offset, &mut path, line)
-            && !starts_a_line_below(text, &target, line, offset)
+            && !starts_a_line_below(text, &target, line, offset, path.is_empty())
         {
             return PathAt { path: KeyPath(path), target, from_indentation: false };
         }
@@ -85,13 +85,14 @@ pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
 /// A cursor on a line blank up to it, at or left of the indentation of the line a multi-line
 /// value starts on (a plain scalar running on, a block scalar's blank line, a broken document
 /// read as one scalar): what the user types there starts a new key or item, not more of the value.
-fn starts_a_line_below(text: &str, target: &Target, line: TextRange, offset: usize) -> bool {
+/// A document read as one scalar (a broken file the repair could not mend) says nothing either.
+fn starts_a_line_below(text: &str, target: &Target, line: TextRange, offset: usize, root: bool) -> bool {
     let Target::Value(r) = target else { return false };
     if r.start >= line.start || !text[line.start..offset].bytes().all(|b| b == b' ') {
         return false;
     }
     let value_line = line_bounds(text, r.start);
-    offset - line.start <= indent_of(&text[value_line.start..value_line.end])
+    root || offset - line.start <= indent_of(&text[value_line.start..value_line.end])
 }
 
 fn line_bounds(text: &str, offset: usize) -> TextRange {
@@ -198,7 +199,7 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             Some((col, item, key)) if !key.is_empty() && offset > line.start + col + key.len() => {
                 // After `key:` on the value side.
                 let own = if item { indent_of(line_text) } else { col };
-                let mut p = scan_up(text, line.start, own);
+                let mut p = scan_up(text, line.start, own, item.then_some(own));
                 if item {
                     p.push(Segment::Index(count_items_before(text, line.start, indent_of(line_text))));
                 }
@@ -215,7 +216,7 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             }
             Some((_, true, _)) => {
                 let indent = indent_of(line_text);
-                let mut p = scan_up(text, line.start, indent);
+                let mut p = scan_up(text, line.start, indent, Some(indent));
                 p.push(Segment::Index(count_items_before(text, line.start, indent)));
                 return PathAt { path: KeyPath(p), target: Target::NewKey(word), from_indentation: true };
             }
@@ -229,17 +230,20 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             }
         }
     };
-    let path = scan_up(text, line.start, threshold);
+    let list_at = matches!(target, Target::NewItem(_)).then_some(threshold);
+    let path = scan_up(text, line.start, threshold, list_at);
     PathAt { path: KeyPath(path), target, from_indentation: true }
 }
 
 /// Collects the keys of the enclosing lines above `line_start` whose key column is below `col`.
-fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
+/// `list_at`: the cursor's line is an item of a list at that column (whose key may sit at the same
+/// column).
+fn scan_up(text: &str, line_start: usize, col: usize, list_at: Option<usize>) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut threshold = col;
     // The column of the list whose item was just pushed: its key may sit at the same column
     // (`triggers:` then `- type: x` below it).
-    let mut list_at = None;
+    let mut list_at = list_at;
     let mut end = line_start;
     while end > 0 && (threshold > 0 || list_at.is_some()) {
         let before = &text[..end];

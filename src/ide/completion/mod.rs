@@ -76,6 +76,11 @@ pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
             let start = line_start + (before.len() - before.trim_start().len());
             keys(a, &path, TextRange::new(start, offset), line_start, offset)
         }
+        // `- wor` with no colon yet: a value of the list, or the first key of an item's map.
+        Target::Value(range) if matches!(at.path.0.last(), Some(Segment::Index(_))) && !before.contains(':') => {
+            let word = if range.is_empty() { TextRange::empty(offset) } else { range };
+            new_item(a, &at.path, word, line_start, offset)
+        }
         Target::Value(range) => values(a, &at.path, if range.is_empty() { TextRange::empty(offset) } else { range }),
         Target::NewItem(word) => new_item(a, &at.path, word, line_start, offset),
     }
