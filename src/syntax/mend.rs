@@ -18,7 +18,7 @@ pub(super) fn one_line(text: &str) -> Option<Parse> {
     if !common(&text[line.start..line.end]) || near_block_scalar(text, line.start) {
         return None;
     }
-    let strict = strict_error(text)?;
+    let strict = strict_error(&before_section_emptied(text, line.start))?;
     let documents = fast::parse(&blank(text, line.start, line.end))?;
     Some(parse(text, &strict, line, documents))
 }
@@ -75,6 +75,35 @@ fn near_block_scalar(text: &str, start: usize) -> bool {
     }
     let own = indent(own_line);
     text[..start].lines().rev().find(|l| !l.trim().is_empty() && indent(l) <= own).is_some_and(header)
+}
+
+/// `text` with the lines between the first top-level key and the top-level entry holding
+/// `at` emptied (their line breaks kept): libyaml, which gives the message, then reads only the
+/// part of the document the error is in, and sees the same lines, columns and enclosing
+/// collections (the root mapping still starts where it did). The text is one the fast path read
+/// up to `at`, so nothing in the emptied lines (no anchor, no second document) matters below.
+fn before_section_emptied(text: &str, at: usize) -> String {
+    let top = |l: &str| l.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'_'));
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first_end = if text.starts_with("---") {
+        text[first_end..].find('\n').map_or(text.len(), |i| first_end + i + 1)
+    } else {
+        first_end
+    };
+    // The start of the top-level entry holding the line above `at` (the line at `at` may be a
+    // top-level key still being typed: the entry before it is part of the error's context).
+    let mut start = text[..at.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+    while start > first_end && !top(&text[start..]) {
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    if start <= first_end {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first_end]);
+    out.extend(text[first_end..start].bytes().filter(|&b| b == b'\n').map(|_| '\n'));
+    out.push_str(&text[start..]);
+    out
 }
 
 /// `text` with the bytes `start..end` replaced by spaces (offsets unchanged).
