@@ -310,7 +310,13 @@ impl Reader<'_> {
                     at = lj.first;
                     continue;
                 }
-                if lj.col() >= col {
+                if lj.col() > col {
+                    // A line dedented to a column no open map has: the line above is blamed
+                    // first (what the repair pass did, after libyaml, before the stop line).
+                    self.blamed.set((0..j).rev().find(|&k| self.lines[k].kind == LineKind::Content));
+                    return Err(Bail);
+                }
+                if lj.col() == col {
                     return Err(Bail);
                 }
             }
