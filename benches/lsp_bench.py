@@ -3,6 +3,7 @@
 driven over stdio as an editor would, on generated manifests of about 50, 5,000 and 25,000 lines.
 
     python3 benches/lsp_bench.py [--sizes 50,5000,25000] [--runs 1] [--json target/bench.json]
+                                 [--servers convox-lsp,yaml-language-server]
 
 With --runs N every figure is the median of N runs (servers alternate within each run).
 
@@ -260,15 +261,18 @@ def main():
     ap.add_argument("--sizes", default="50,5000,25000")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--json", default=os.path.join(ROOT, "target", "bench.json"))
+    ap.add_argument("--servers", default="convox-lsp,yaml-language-server", help="which servers to run")
     args = ap.parse_args()
+    wanted = args.servers.split(",")
     yls = os.path.join(NODE_DIR, "node_modules", ".bin", "yaml-language-server")
-    if not os.path.exists(yls):
+    if "yaml-language-server" in wanted and not os.path.exists(yls):
         subprocess.run(["npm", "install", "--silent", "--prefix", NODE_DIR, "yaml-language-server"], check=True)
     convox = os.path.join(ROOT, "target", "release", "convox-lsp")
     if not os.path.exists(convox):
         sys.exit("build first: cargo build --release")
     yaml_settings = {"schemas": {SCHEMA: ["convox.yml"]}, "validate": True, "hover": True, "completion": True}
     servers = [("convox-lsp", [convox], {}), ("yaml-language-server", [yls, "--stdio"], yaml_settings)]
+    servers = [s for s in servers if s[0] in wanted]
     # One unmeasured start of each server first: the first start of a binary reads it from disk.
     for name, cmd, settings in servers:
         run(name, cmd, settings, *manifest(50))
@@ -298,12 +302,17 @@ def main():
                "completion_max_ms", "shutdown_ms", "peak_rss_valid_mb", "peak_rss_mb", "cpu_s", "diagnostics", "broken_diagnostics", "stale_after_final"]
     for size in sorted({r["lines"] for r in results}):
         rows = {r["server"]: r for r in results if r["lines"] == size}
-        print(f"\n{size} lines ({rows['convox-lsp']['runs']} run(s), medians)\n| figure | convox-lsp | yaml-language-server | ratio |\n| --- | --- | --- | --- |")
+        names = [n for n, _, _ in servers]
+        head = " | ".join(names) + (" | ratio" if len(names) == 2 else "")
+        print(f"\n{size} lines ({rows[names[0]]['runs']} run(s), medians)\n| figure | {head} |\n|" + " --- |" * (len(names) + 1 + (len(names) == 2)))
         for fig in figures:
-            a, b = rows["convox-lsp"][fig], rows["yaml-language-server"][fig]
-            ratio = f"{b / a:.1f}x" if a and fig not in ("diagnostics", "broken_diagnostics", "stale_after_final") else "-"
-            print(f"| {fig} | {a:.2f} | {b:.2f} | {ratio} |")
-
+            vals = [rows[n][fig] for n in names]
+            cells = " | ".join(f"{v:.2f}" for v in vals)
+            if len(vals) == 2:
+                a, b = vals
+                ratio = f"{b / a:.1f}x" if a and fig not in ("diagnostics", "broken_diagnostics", "stale_after_final") else "-"
+                cells += f" | {ratio}"
+            print(f"| {fig} | {cells} |")
 
 if __name__ == "__main__":
     main()

@@ -123,6 +123,55 @@ fn model(c: &mut Criterion) {
     }
 }
 
+/// A keystroke at `at` (a character typed or deleted there) and back, each version parsed as the
+/// server parses it (the text, the incremental parser, the analysis, the diagnostics); only the
+/// first of the two versions is timed.
+fn keystroke(t: &str, at: usize, typed: &str, deleted: usize, mut parser: Parser, iters: u64) -> std::time::Duration {
+    let mut doc = Text::new(t);
+    parser.parse(t);
+    let old = t[at..at + deleted].to_string();
+    let version = |doc: &Text, parser: &mut Parser| {
+        let s = doc.to_string();
+        let p = parser.parse(&s);
+        Analysis::new(s.into(), p).diagnostics()
+    };
+    let mut total = std::time::Duration::ZERO;
+    for _ in 0..iters {
+        let e = doc.replace(at, at + deleted, typed);
+        parser.edit(&e);
+        let start = std::time::Instant::now();
+        black_box(version(&doc, &mut parser));
+        total += start.elapsed();
+        let e = doc.replace(at, at + typed.len(), &old);
+        parser.edit(&e);
+        black_box(version(&doc, &mut parser));
+    }
+    total
+}
+
+/// What a keystroke costs when it leaves the line valid (a character typed in a value) and when it
+/// breaks it (the colon of `path: /health` deleted: a key without its colon, the state every key
+/// passes through while it is typed), at 300, 5,000 and 25,000 lines, in the same run.
+fn typing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("keystroke -> diagnostics");
+    g.sample_size(20);
+    for n in [300, 5_000, 25_000] {
+        let text = manifest(n);
+        let at = middle(&text);
+        let colon = text[..at].rfind(':').unwrap();
+        g.bench_with_input(BenchmarkId::new("valid", n), &text, |b, t| {
+            b.iter_custom(|k| keystroke(t, at, "x", 0, Parser::new(), k))
+        });
+        g.bench_with_input(BenchmarkId::new("broken", n), &text, |b, t| {
+            b.iter_custom(|k| keystroke(t, colon, "", 1, Parser::new(), k))
+        });
+        // The same broken edit given to tree-sitter, as before `syntax/mend.rs`.
+        g.bench_with_input(BenchmarkId::new("broken, through tree-sitter", n), &text, |b, t| {
+            b.iter_custom(|k| keystroke(t, colon, "", 1, Parser::without_mend(), k))
+        });
+    }
+}
+
 fn requests(c: &mut Criterion) {
     let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() };
     let mut g = c.benchmark_group("requests");
@@ -145,6 +194,6 @@ fn requests(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
-    targets = parse, model, requests
+    targets = parse, model, requests, typing
 }
 criterion_main!(benches);

@@ -430,3 +430,107 @@ fn broken_documents() {
     "#]],
     );
 }
+
+/// A manifest typed into in the middle, as a user does: every position the issue lists.
+const MID: &str = "environment:
+  - RAILS_ENV=production
+  - SECRET
+configs:
+  - id: app-settings
+resources:
+  database:
+    type: postgres
+  cache:
+    type: redis
+services:
+  web:
+    build: .
+    resources:
+      - database
+$0
+  worker:
+    build: .
+timers:
+  cleanup:
+    schedule: \"0 3 * * *\"
+    command: bin/cleanup
+";
+
+fn mid(at: &str) -> String {
+    render(&MID.replace("$0", at), 12)
+}
+
+#[test]
+fn every_position_of_a_mid_file_edit() {
+    // An empty item of a service's `resources`, between two services.
+    expect![[r#"
+        cache (ref) [] => "cache"
+    "#]]
+    .assert_eq(&mid("      - $0"));
+    // A new `resources:` then `- ` in the middle of the services.
+    expect![[r#"
+        database (ref) [] => "database"
+        cache (ref) [] => "cache"
+    "#]]
+    .assert_eq(&render(&MID.replace("    resources:\n      - database\n$0", "    resources:\n      - $0"), 12));
+    // A service's `environment`: the app's names, then what its resources inject.
+    expect![[r#"
+        RAILS_ENV (var) [] => "RAILS_ENV"
+        SECRET (var) [] => "SECRET"
+        DATABASE_URL (var) [] => "DATABASE_URL"
+        DATABASE_USER (var) [] => "DATABASE_USER"
+        DATABASE_PASS (var) [] => "DATABASE_PASS"
+        DATABASE_HOST (var) [] => "DATABASE_HOST"
+        DATABASE_PORT (var) [] => "DATABASE_PORT"
+        DATABASE_NAME (var) [] => "DATABASE_NAME"
+    "#]]
+    .assert_eq(&mid("    environment:\n      - $0"));
+    expect![[r#"
+        RAILS_ENV (var) [RA] => "RAILS_ENV"
+        SECRET (var) [RA] => "SECRET"
+        DATABASE_URL (var) [RA] => "DATABASE_URL"
+        DATABASE_USER (var) [RA] => "DATABASE_USER"
+        DATABASE_PASS (var) [RA] => "DATABASE_PASS"
+        DATABASE_HOST (var) [RA] => "DATABASE_HOST"
+        DATABASE_PORT (var) [RA] => "DATABASE_PORT"
+        DATABASE_NAME (var) [RA] => "DATABASE_NAME"
+    "#]]
+    .assert_eq(&mid("    environment:\n      - RA$0"));
+    // configMounts ids.
+    expect![[r#"
+        app-settings (ref) [] => "app-settings"
+    "#]]
+    .assert_eq(&mid("    configMounts:\n      - id: $0"));
+    // A key after a dedent (back to the service's level from its `resources` list).
+    expect![[r#"
+        image (key) [] => "image: "
+        command (key) [] => "command: "
+        … 38 more
+    "#]]
+    .assert_eq(&render(&mid_lines("    $0"), 2));
+    // A key at the end of a line with trailing spaces, and after a comment line.
+    expect![[r#"
+        image (key) [im] => "image: "
+        … 39 more
+    "#]]
+    .assert_eq(&render(&mid_lines("    # the image\n    im$0   "), 1));
+    // Inside a flow list.
+    expect![[r#"
+        cache (ref) [] => "cache"
+    "#]]
+    .assert_eq(&mid("    resources: [database, $0]"));
+    expect![[r#"
+        cache (ref) [da] => "cache"
+    "#]]
+    .assert_eq(&mid("    resources: [da$0"));
+    // A timer's and a balancer's `service`.
+    expect![[r#"
+        web (ref) [] => "web"
+        worker (ref) [] => "worker"
+    "#]]
+    .assert_eq(&render(&format!("{}    service: $0\n", MID.replace("$0\n", "")), 12));
+}
+
+fn mid_lines(at: &str) -> String {
+    MID.replace("$0\n", &format!("{at}\n"))
+}

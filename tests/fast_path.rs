@@ -9,7 +9,9 @@ mod common;
 
 use common::{Rng, generate};
 use convox_lsp::syntax::yaml::{Kind, Node};
-use convox_lsp::syntax::{Parser, parse_fast};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use convox_lsp::syntax::{Parse, Parser, parse_fast, parse_one_broken_line};
 
 /// Compares both paths on `text`; true when the fast path read it.
 fn agree(text: &str, what: &str) -> bool {
@@ -17,13 +19,12 @@ fn agree(text: &str, what: &str) -> bool {
         // The tolerant path reads a repaired text with the fast path when it can: same result
         // as lowering tree-sitter's tree.
         let (a, b) = (Parser::new().parse_tolerant(text), Parser::lowering_only().parse_tolerant(text));
-        assert_eq!((&a.errors, &a.broken), (&b.errors, &b.broken), "{what}: {text:?}");
-        assert!(
-            a.documents == b.documents,
-            "{what}: the repaired text read two ways differs: {text:?}\n{:?}\n{:?}",
-            flatten(&a.documents),
-            flatten(&b.documents)
-        );
+        same(&a, &b, &format!("{what}: the repaired text read two ways"), text);
+        // One broken line read around without tree-sitter: what the tolerant path gives.
+        if let Some(m) = parse_one_broken_line(text) {
+            same(&m, &b, &format!("{what}: one broken line, without tree-sitter and with it"), text);
+            MENDED.fetch_add(1, Ordering::Relaxed);
+        }
         return false;
     };
     let slow = Parser::new().parse_tolerant(text);
@@ -39,6 +40,20 @@ fn agree(text: &str, what: &str) -> bool {
     }
     assert_eq!(fast.broken, slow.broken, "{what}");
     true
+}
+
+/// How many texts the broken-line shortcut read (each checked against the tolerant path).
+static MENDED: AtomicUsize = AtomicUsize::new(0);
+
+/// Two parses of `text` are the same: nodes, errors (messages and ranges), blanked lines.
+fn same(a: &Parse, b: &Parse, what: &str, text: &str) {
+    assert_eq!((&a.errors, &a.broken), (&b.errors, &b.broken), "{what}: {text:?}");
+    assert!(
+        a.documents == b.documents,
+        "{what} differ: {text:?}\n{:?}\n{:?}",
+        flatten(&a.documents),
+        flatten(&b.documents)
+    );
 }
 
 /// One line per node: its path, kind, value and range (for a readable failure).
@@ -104,7 +119,8 @@ fn fast_and_tolerant_paths_agree_on_generated_manifests_and_their_mutations() {
             read += usize::from(agree(&t, &format!("mutation of #{n}")));
         }
     }
-    eprintln!("fast path read {read} of {texts} texts");
+    let mended = MENDED.load(Ordering::Relaxed);
+    eprintln!("fast path read {read} of {texts} texts; {mended} with one broken line read around it");
     // The generator mostly writes valid manifests: most of them must take the fast path.
     assert!(read * 3 > texts, "the fast path read only {read} of {texts}");
 }
@@ -153,4 +169,44 @@ fn what_the_fast_path_leaves_to_the_tolerant_one() {
     for text in ["a: 1\n", "---\na:\n- x\n- y\n", "a: |\n  x\n", "a: [x, {y: z}]\n", "a: b\r\nc: d\r\n"] {
         assert!(agree(text, text), "{text:?}");
     }
+}
+
+/// The broken states every key and value passes through while it is typed are read around
+/// without tree-sitter, with the tolerant path's parse.
+#[test]
+fn the_broken_states_of_typing_are_read_without_tree_sitter() {
+    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/convox.yml")).unwrap();
+    let at = text.find("    port: 3000\n").expect("the example has a port line");
+    let end = at + "    port: 3000".len();
+    let mut handled = Vec::new();
+    for (state, line) in [
+        ("a key without its colon", "    port 3000"),
+        ("a key being typed", "    por"),
+        ("an unclosed double quote", "    command: \"bin/web"),
+        ("an unclosed single quote", "    command: 'bin/web"),
+        ("an unclosed flow list", "    resources: [database"),
+        ("an unclosed flow map", "    labels: {a: b"),
+        ("a half-indented line", "      port: 3000"),
+        ("a lone dash", "    -"),
+        ("a dash and a word", "    - x"),
+    ] {
+        let broken = format!("{}{line}{}", &text[..at], &text[end..]);
+        assert!(parse_fast(&broken).is_none(), "{state}: the fast path reads it");
+        let slow = Parser::lowering_only().parse_tolerant(&broken);
+        if let Some(m) = parse_one_broken_line(&broken) {
+            same(&m, &slow, state, &broken);
+            handled.push(state);
+        }
+    }
+    expect_test::expect![[r#"
+        a key without its colon
+        a key being typed
+        an unclosed double quote
+        an unclosed single quote
+        an unclosed flow list
+        an unclosed flow map
+        a half-indented line
+        a lone dash
+        a dash and a word"#]]
+    .assert_eq(&handled.join("\n"));
 }

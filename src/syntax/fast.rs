@@ -61,15 +61,34 @@ enum Ctx {
 
 /// Reads `text` as one YAML document, or gives up.
 pub(super) fn parse(text: &str) -> Option<Vec<Node>> {
-    let b = text.as_bytes();
-    // Control characters, tabs, a BOM, lone CRs and directives are the tree-sitter path's.
-    if b.iter().any(|&c| c == 0x7f || (c < 0x20 && c != b'\n' && c != b'\r')) || text.starts_with('\u{feff}') {
-        return None;
+    parse_or_stop(text).ok()
+}
+
+/// Reads `text` as [`parse`] does; when it gives up, the start of the line it stopped at (the
+/// furthest line it looked at), if it read the text's lines at all.
+pub(super) fn parse_or_stop(text: &str) -> Result<Vec<Node>, Option<usize>> {
+    if !may_read(text) {
+        return Err(None);
     }
-    let lines = lines(text)?;
+    let lines = lines(text).ok_or(None)?;
     let commented = vec![Cell::new(false); lines.len()];
-    let mut p = Reader { text, b, lines, commented };
-    p.document().ok()
+    let mut p = Reader {
+        text,
+        b: text.as_bytes(),
+        lines,
+        commented,
+        reached: Cell::new(0),
+        blamed: Cell::new(None),
+        first_entry: Cell::new(false),
+    };
+    p.document().map_err(|_| p.lines.get(p.blamed.get().unwrap_or(p.reached.get())).map(|l| l.start))
+}
+
+/// False when `text` holds what the fast path never reads: control characters, tabs, a BOM (lone
+/// CRs and directives are noticed line by line).
+pub(super) fn may_read(text: &str) -> bool {
+    let b = text.as_bytes();
+    !(b.iter().any(|&c| c == 0x7f || (c < 0x20 && c != b'\n' && c != b'\r')) || text.starts_with('\u{feff}'))
 }
 
 fn lines(text: &str) -> Option<Vec<Line>> {
@@ -110,6 +129,12 @@ struct Reader<'a> {
     lines: Vec<Line>,
     /// Lines that end with a comment (found while reading them).
     commented: Vec<Cell<bool>>,
+    /// The furthest line looked at: where the reader stopped when it gives up.
+    reached: Cell<usize>,
+    /// A line blamed for the stop instead of `reached` (see [`Reader::plain`]).
+    blamed: Cell<Option<usize>>,
+    /// True while the first entry of a block map is read.
+    first_entry: Cell<bool>,
 }
 
 fn node(kind: Kind, range: TextRange) -> Node {
@@ -121,6 +146,13 @@ fn scalar(style: Style, value: String, range: TextRange) -> Node {
 }
 
 impl Reader<'_> {
+    /// Notes that line `i` is being read.
+    fn reach(&self, i: usize) {
+        if i > self.reached.get() {
+            self.reached.set(i);
+        }
+    }
+
     fn next_content(&self, mut i: usize) -> usize {
         while i < self.lines.len() && self.lines[i].kind != LineKind::Content {
             i += 1;
@@ -197,7 +229,9 @@ impl Reader<'_> {
             }
         }
         let (root, next) = self.block_node(i, 0, None)?;
-        if self.next_content(next) != self.lines.len() {
+        let rest = self.next_content(next);
+        if rest != self.lines.len() {
+            self.reach(rest);
             return Err(Bail);
         }
         Ok(vec![root])
@@ -206,6 +240,7 @@ impl Reader<'_> {
     /// The node that starts at the first character of line `i` (a value on its own line, or the
     /// document). `parent_col` is the column of the map or list that holds it.
     fn block_node(&mut self, i: usize, depth: usize, parent_col: Option<usize>) -> R<(Node, usize)> {
+        self.reach(i);
         if depth > MAX_DEPTH {
             return Err(Bail);
         }
@@ -241,6 +276,7 @@ impl Reader<'_> {
             items.push(item);
             let j = self.next_content(next);
             if j < self.lines.len() {
+                self.reach(j);
                 let lj = self.lines[j];
                 if lj.col() == col && self.is_dash(lj.first) {
                     i = j;
@@ -261,18 +297,26 @@ impl Reader<'_> {
         let start = at;
         let mut entries = Vec::new();
         loop {
+            self.first_entry.set(entries.is_empty());
             let (entry, next) = self.entry(i, at, col, depth + 1)?;
             let end = entry.range.end;
             entries.push(entry);
             let j = self.next_content(next);
             if j < self.lines.len() {
+                self.reach(j);
                 let lj = self.lines[j];
                 if lj.col() == col && !self.is_dash(lj.first) {
                     i = j;
                     at = lj.first;
                     continue;
                 }
-                if lj.col() >= col {
+                if lj.col() > col {
+                    // A line dedented to a column no open map has: the line above is blamed
+                    // first (what the repair pass did, after libyaml, before the stop line).
+                    self.blamed.set((0..j).rev().find(|&k| self.lines[k].kind == LineKind::Content));
+                    return Err(Bail);
+                }
+                if lj.col() == col {
                     return Err(Bail);
                 }
             }
@@ -283,6 +327,7 @@ impl Reader<'_> {
 
     /// Where the `:` of an implicit key starting at `at` is, if the text there is a key.
     fn key_end(&self, i: usize, at: usize) -> R<Option<(Node, usize)>> {
+        self.reach(i);
         let end = self.lines[i].end;
         match self.byte(at) {
             b'"' | b'\'' => {
@@ -337,6 +382,7 @@ impl Reader<'_> {
     /// The value after `key:` or `- ` at `at` on line `i` (or at the start of the line for a
     /// bare value); `col` is the column of the map or list it belongs to.
     fn inline(&mut self, i: usize, at: usize, col: usize, depth: usize, ctx: Ctx) -> R<(Node, usize)> {
+        self.reach(i);
         if depth > MAX_DEPTH {
             return Err(Bail);
         }
@@ -399,7 +445,12 @@ impl Reader<'_> {
             {
                 Err(Bail)
             }
-            _ => self.plain(i, p, col),
+            _ => {
+                // A word alone on its line (a key without its colon), or the first key of a map:
+                // when a more indented `key:` follows, this line is the broken one.
+                let suspect = ctx == Ctx::Bare || (ctx == Ctx::MapValue && self.first_entry.get());
+                self.plain(i, p, col, suspect)
+            }
         }
     }
 
@@ -453,7 +504,10 @@ impl Reader<'_> {
     }
 
     /// A plain scalar from `at` on line `i`, with its continuation lines (indented past `col`).
-    fn plain(&mut self, i: usize, at: usize, col: usize) -> R<(Node, usize)> {
+    /// A continuation line holding a key stops the reader: at that line, or at line `i` when
+    /// `suspect` (its siblings, if any, do not fix the column, so line `i` may be the one
+    /// indented wrong, or a key still without its colon).
+    fn plain(&mut self, i: usize, at: usize, col: usize, suspect: bool) -> R<(Node, usize)> {
         let mut end = self.plain_line_end(i, at)?;
         let (_, commented) = self.skip_spaces(i, end);
         let mut next = i + 1;
@@ -471,8 +525,13 @@ impl Reader<'_> {
                         }
                         if self.is_dash(l.first)
                             || matches!(self.b[l.first], b'#' | b'-' | b'?' | b':' | b'[' | b']' | b'{' | b'}' | b',')
-                            || self.key_end(j, l.first).map_or(true, |k| k.is_some())
                         {
+                            return Err(Bail);
+                        }
+                        if self.key_end(j, l.first).map_or(true, |k| k.is_some()) {
+                            if suspect {
+                                self.blamed.set(Some(i));
+                            }
                             return Err(Bail);
                         }
                         let e = self.plain_line_end(j, l.first)?;
@@ -494,6 +553,7 @@ impl Reader<'_> {
     /// Where a plain scalar's text on line `i` ends: before ` #` or the end of the line,
     /// trailing spaces excluded. A `: ` inside is an error here.
     fn plain_line_end(&self, i: usize, at: usize) -> R<usize> {
+        self.reach(i);
         let end = self.lines[i].end;
         let mut p = at;
         while p < end {

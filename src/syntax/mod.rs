@@ -7,6 +7,7 @@
 
 mod fast;
 mod lower;
+mod mend;
 mod path;
 pub mod yaml;
 
@@ -14,7 +15,7 @@ use std::fmt::Write as _;
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-pub use path::{KeyPath, PathAt, Segment, Target, key_path_at};
+pub use path::{KeyPath, PathAt, Segment, Target, indentation_scan, key_path_at};
 
 use crate::text::{AppliedEdit, TextRange};
 
@@ -54,6 +55,8 @@ pub struct Parser {
     last: Option<Tree>,
     /// Read a repaired text with the fast path when it can (off only to test that it changes nothing).
     shortcut: bool,
+    /// Read around one broken line without tree-sitter when it can (`mend.rs`; off to measure).
+    mend: bool,
 }
 
 impl Default for Parser {
@@ -76,13 +79,20 @@ impl Parser {
     pub fn new() -> Self {
         let mut inner = tree_sitter::Parser::new();
         inner.set_language(&tree_sitter_yaml::LANGUAGE.into()).expect("tree-sitter-yaml matches the tree-sitter ABI");
-        Self { inner, last: None, shortcut: true }
+        Self { inner, last: None, shortcut: true, mend: true }
     }
 
     /// A parser that always lowers tree-sitter's tree on the tolerant path (for tests).
     #[doc(hidden)]
     pub fn lowering_only() -> Self {
-        Self { shortcut: false, ..Self::new() }
+        Self { shortcut: false, mend: false, ..Self::new() }
+    }
+
+    /// A parser that gives every broken text to tree-sitter (for benchmarks: the cost without
+    /// `mend.rs`).
+    #[doc(hidden)]
+    pub fn without_mend() -> Self {
+        Self { mend: false, ..Self::new() }
     }
 
     /// Records an edit so that the next [`Parser::parse`] can reuse the unchanged parts of the tree.
@@ -105,9 +115,15 @@ impl Parser {
     }
 
     pub fn parse(&mut self, text: &str) -> Parse {
+        // The tree-sitter tree, if any, is kept when the fast path reads a text: edits still
+        // reach it, so that the next text the fast path cannot read is reparsed incrementally.
         if let Some(parse) = parse_fast(text) {
-            // The tree-sitter tree, if any, is kept: edits still reach it, so that the next
-            // text the fast path cannot read is reparsed incrementally.
+            return parse;
+        }
+        // One broken line, the state every key passes through while it is typed.
+        if self.mend
+            && let Some(parse) = mend::one_line(text)
+        {
             return parse;
         }
         self.parse_tolerant(text)
@@ -151,6 +167,12 @@ pub fn parse(text: &str) -> Parse {
 /// when the text needs the tolerant path (see `fast.rs`). A text it reads has no syntax error.
 pub fn parse_fast(text: &str) -> Option<Parse> {
     fast::parse(text).map(|documents| Parse { documents, errors: Vec::new(), broken: Vec::new() })
+}
+
+/// The parse of a text whose one broken line the fast path reads around (see `mend.rs`), or
+/// `None` when it needs the tolerant path. Public for the differential test.
+pub fn parse_one_broken_line(text: &str) -> Option<Parse> {
+    mend::one_line(text)
 }
 
 fn has_lone_cr(text: &str) -> bool {
@@ -468,6 +490,14 @@ fn repair(parser: &mut Parser, text: &str, mut tree: Tree) -> (String, Tree, Vec
 /// line libyaml stops at and the content line before it (a missing colon or a bad indent is
 /// usually noticed one line late).
 fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
+    // The line the fast path stops at comes first: usually the line being typed, and the line the
+    // broken-line shortcut (`mend.rs`) blanks, so both paths pick the same line.
+    let mut out: Vec<Vec<TextRange>> = mend::stop_line(work).into_iter().map(|l| vec![l]).collect();
+    out.extend(other_candidates(work, tree));
+    out
+}
+
+fn other_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
     let root = tree.root_node();
     let truncated = root.is_error() || root.end_byte() < work.trim_end().len();
     if !truncated && let Some(r) = error_nodes(tree).into_iter().find(|r| !r.is_empty() || r.start < work.len()) {
@@ -477,15 +507,7 @@ fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
         }
     }
     let strict = strict_error(work);
-    // "could not find expected ':' ... while scanning a simple key at line 4": the key's own line
-    // is the one to blank, not the line where libyaml gave up.
-    let key_line = strict.as_ref().and_then(|e| {
-        let (_, rest) = e.message.split_once("while scanning a simple key at line ")?;
-        let line: usize = rest.split(' ').next()?.parse().ok()?;
-        let start = work.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum::<usize>();
-        Some(line_range(work, start))
-    });
-    let offset = match strict {
+    let offset = match &strict {
         Some(e) => e.offset,
         None if truncated => root.end_byte(),
         None => match error_nodes(tree).first() {
@@ -493,16 +515,26 @@ fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
             None => return Vec::new(),
         },
     };
+    line_candidates(work, strict.as_ref(), offset).into_iter().map(|l| vec![l]).collect()
+}
+
+/// The lines to try blanking for an error libyaml (`strict`) or tree-sitter reports at `offset`,
+/// in order: the key's own line when libyaml names it ("could not find expected ':' ... while
+/// scanning a simple key at line 4"), the content line before the error's line (a missing colon or
+/// a bad indent is usually noticed one line late), the error's line.
+fn line_candidates(work: &str, strict: Option<&StrictError>, offset: usize) -> Vec<TextRange> {
+    let key_line = strict.and_then(|e| {
+        let (_, rest) = e.message.split_once("while scanning a simple key at line ")?;
+        let line: usize = rest.split(' ').next()?.parse().ok()?;
+        let start = work.split_inclusive('\n').take(line.checked_sub(1)?).map(str::len).sum::<usize>();
+        Some(line_range(work, start))
+    });
     let line = line_range(work, offset);
     let mut out = Vec::new();
-    if let Some(k) = key_line {
-        out.push(vec![k]);
-    }
-    if let Some(prev) = prev_content_line(work, line.start) {
-        out.push(vec![prev]);
-    }
+    out.extend(key_line);
+    out.extend(prev_content_line(work, line.start));
     if !work[line.start..line.end].trim().is_empty() {
-        out.push(vec![line]);
+        out.push(line);
     }
     out
 }

@@ -72,12 +72,27 @@ pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
     let broken = parse.is_broken_at(offset);
     if !broken {
         let mut path = Vec::new();
-        if let Some(target) = walk(parse.root(), offset, &mut path, line) {
+        if let Some(target) = walk(parse.root(), offset, &mut path, line)
+            && !starts_a_line_below(text, &target, line, offset, path.is_empty())
+        {
             return PathAt { path: KeyPath(path), target, from_indentation: false };
         }
     }
     // Blank or broken line, or a position the tree does not cover: read the indentation.
     indentation_scan(text, offset)
+}
+
+/// A cursor on a line blank up to it, at or left of the indentation of the line a multi-line
+/// value starts on (a plain scalar running on, a block scalar's blank line, a broken document
+/// read as one scalar): what the user types there starts a new key or item, not more of the value.
+/// A document read as one scalar (a broken file the repair could not mend) says nothing either.
+fn starts_a_line_below(text: &str, target: &Target, line: TextRange, offset: usize, root: bool) -> bool {
+    let Target::Value(r) = target else { return false };
+    if r.start >= line.start || !text[line.start..offset].bytes().all(|b| b == b' ') {
+        return false;
+    }
+    let value_line = line_bounds(text, r.start);
+    root || offset - line.start <= indent_of(&text[value_line.start..value_line.end])
 }
 
 fn line_bounds(text: &str, offset: usize) -> TextRange {
@@ -184,18 +199,24 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             Some((col, item, key)) if !key.is_empty() && offset > line.start + col + key.len() => {
                 // After `key:` on the value side.
                 let own = if item { indent_of(line_text) } else { col };
-                let mut p = scan_up(text, line.start, own);
+                let mut p = scan_up(text, line.start, own, item.then_some(own));
                 if item {
                     p.push(Segment::Index(count_items_before(text, line.start, indent_of(line_text))));
                 }
                 p.push(Segment::Key(key.to_string()));
                 let vstart = line.start + line_text.find(':').map_or(line_text.len(), |i| i + 1);
-                let vr = super::trim_range(text, TextRange::new(vstart.min(line.end), line.end));
+                let vstart = vstart.min(line.end);
+                let vr = if text[vstart..line.end].trim().is_empty() {
+                    // Nothing typed yet: the value starts at the cursor.
+                    TextRange::empty(offset.max(vstart))
+                } else {
+                    super::trim_range(text, TextRange::new(vstart, line.end))
+                };
                 return PathAt { path: KeyPath(p), target: Target::Value(vr), from_indentation: true };
             }
             Some((_, true, _)) => {
                 let indent = indent_of(line_text);
-                let mut p = scan_up(text, line.start, indent);
+                let mut p = scan_up(text, line.start, indent, Some(indent));
                 p.push(Segment::Index(count_items_before(text, line.start, indent)));
                 return PathAt { path: KeyPath(p), target: Target::NewKey(word), from_indentation: true };
             }
@@ -209,16 +230,22 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             }
         }
     };
-    let path = scan_up(text, line.start, threshold);
+    let list_at = matches!(target, Target::NewItem(_)).then_some(threshold);
+    let path = scan_up(text, line.start, threshold, list_at);
     PathAt { path: KeyPath(path), target, from_indentation: true }
 }
 
 /// Collects the keys of the enclosing lines above `line_start` whose key column is below `col`.
-fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
+/// `list_at`: the cursor's line is an item of a list at that column (whose key may sit at the same
+/// column).
+fn scan_up(text: &str, line_start: usize, col: usize, list_at: Option<usize>) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut threshold = col;
+    // The column of the list whose item was just pushed: its key may sit at the same column
+    // (`triggers:` then `- type: x` below it).
+    let mut list_at = list_at;
     let mut end = line_start;
-    while end > 0 && threshold > 0 {
+    while end > 0 && (threshold > 0 || list_at.is_some()) {
         let before = &text[..end];
         let trimmed = before.strip_suffix('\n').unwrap_or(before);
         let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
@@ -237,16 +264,20 @@ fn scan_up(text: &str, line_start: usize, col: usize) -> Vec<Segment> {
         let indent = indent_of(l);
         if let Some((key_col, item, key)) = line_key(l) {
             // `- key: v` opens a map at key_col inside the list item at `indent`.
-            if !key.is_empty() && key_col < threshold {
+            if !key.is_empty() && (key_col < threshold || (!item && list_at == Some(key_col))) {
                 segments.push(Segment::Key(key.to_string()));
                 threshold = key_col;
+                list_at = None;
                 if item {
                     segments.push(Segment::Index(count_items_before(text, start, indent)));
                     threshold = indent;
+                    list_at = Some(indent);
                 }
-            } else if key.is_empty() && item && indent < threshold {
+            } else if item && (key.is_empty() || key_col == threshold) && indent < threshold {
+                // `- ` alone, or `- key: v` whose map the cursor's line continues.
                 segments.push(Segment::Index(count_items_before(text, start, indent)));
                 threshold = indent;
+                list_at = Some(indent);
             }
         } else if indent < threshold && content.starts_with("---") {
             break;
