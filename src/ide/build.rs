@@ -52,7 +52,8 @@ pub struct BuildFacts {
 /// One service's build, resolved against the manifest's folder.
 pub struct Build<'a> {
     pub service: &'a Service,
-    pub spec: &'a BuildSpec,
+    /// `None`: no `build` and no `image`, so Convox builds `./Dockerfile` (manifest.go:128-134).
+    pub spec: Option<&'a BuildSpec>,
     /// The context directory (`None`: it leaves the manifest's folder).
     pub context: Option<String>,
     pub context_range: TextRange,
@@ -60,20 +61,22 @@ pub struct Build<'a> {
     pub dockerfile_range: TextRange,
 }
 
-/// The builds of a manifest: services with a `build` key and no `image`.
+/// The builds of a manifest: every service without `image` (with no `build` either, Convox
+/// builds `./Dockerfile`: the diagnostics then sit on the service's name).
 pub fn builds(a: &Analysis) -> Vec<Build<'_>> {
     let mut out = Vec::new();
     for service in &a.model().services {
-        let Some(spec) = &service.build_spec else { continue };
         if service.image.as_ref().is_some_and(|i| !i.value.is_empty()) {
             continue;
         }
-        let written = spec.path.as_ref().map_or(".", |p| p.value.as_str());
-        let context_range = spec.path.as_ref().map_or(spec.key, |p| p.range);
+        let spec = service.build_spec.as_ref();
+        let path = spec.and_then(|s| s.path.as_ref());
+        let manifest = spec.and_then(|s| s.manifest.as_ref());
+        let written = path.map_or(".", |p| p.value.as_str());
+        let context_range = path.map(|p| p.range).or(spec.map(|s| s.key)).unwrap_or(service.name.range);
         let context = join(".", if written.is_empty() { "." } else { written });
-        let manifest = spec.manifest.as_ref().map_or("Dockerfile", |m| m.value.as_str());
-        let dockerfile = context.as_deref().and_then(|c| join(c, manifest));
-        let dockerfile_range = spec.manifest.as_ref().map_or(context_range, |m| m.range);
+        let dockerfile = context.as_deref().and_then(|c| join(c, manifest.map_or("Dockerfile", |m| m.value.as_str())));
+        let dockerfile_range = manifest.map_or(context_range, |m| m.range);
         out.push(Build { service, spec, context, context_range, dockerfile, dockerfile_range });
     }
     out
@@ -143,7 +146,7 @@ fn diag(range: TextRange, severity: Severity, code: &'static str, message: Strin
 }
 
 fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
-    let written = b.spec.path.as_ref().map_or(".", |p| p.value.as_str());
+    let written = b.spec.and_then(|s| s.path.as_ref()).map_or(".", |p| p.value.as_str());
     let Some(context) = &b.context else {
         out.push(diag(
             b.context_range,
@@ -193,6 +196,9 @@ fn ignored(range: TextRange, what: &str, path: &str, m: ignore::Excluded) -> Dia
     )
 }
 
+/// Said of `./Dockerfile` when the service names neither `build` nor `image`.
+const IMPLICIT: &str = " (built because the service has neither `build` nor `image`)";
+
 fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
     let Some(dockerfile) = &b.dockerfile else {
         out.push(diag(
@@ -208,7 +214,7 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
             b.dockerfile_range,
             Severity::Error,
             "dockerfile-missing",
-            format!("Dockerfile {}: {what}", code(dockerfile)),
+            format!("Dockerfile {}{}: {what}", code(dockerfile), if b.spec.is_none() { IMPLICIT } else { "" }),
         )
     };
     match facts.paths.get(dockerfile) {
@@ -224,7 +230,7 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         return out.push(ignored(b.dockerfile_range, "Dockerfile", dockerfile, m));
     }
     let Some(declared) = facts.args.get(dockerfile) else { return };
-    for arg in &b.spec.args {
+    for arg in b.spec.iter().flat_map(|s| &s.args) {
         let name = arg.value.split('=').next().unwrap_or("").trim();
         if name.is_empty() || declared.iter().any(|d| d == name) {
             continue;
@@ -260,10 +266,11 @@ pub fn links(a: &Analysis, facts: &BuildFacts) -> Vec<PathLink> {
         };
         let dockerfile = exists(&b.dockerfile, PathKind::File);
         let target = dockerfile.clone().or_else(|| exists(&b.context, PathKind::Dir));
-        if let (Some(path), Some(p)) = (target, &b.spec.path) {
+        let Some(spec) = b.spec else { continue };
+        if let (Some(path), Some(p)) = (target, &spec.path) {
             out.push(PathLink { range: p.range, path });
         }
-        if let (Some(path), Some(m)) = (dockerfile, &b.spec.manifest) {
+        if let (Some(path), Some(m)) = (dockerfile, &spec.manifest) {
             out.push(PathLink { range: m.range, path });
         }
     }

@@ -182,3 +182,17 @@ fn workspace_manifests_are_bounded() {
     assert_eq!(found.files.len(), 1);
     assert!(found.truncated);
 }
+
+#[test]
+fn a_service_without_build_or_image_builds_the_folder() {
+    // pkg/manifest/manifest.go:128-134: no build and no image -> path ".", manifest "Dockerfile".
+    let repo = TempRepo::new("implicit");
+    check(
+        &repo,
+        "services:\n  web:\n    port: 3000\n  cache:\n    image: redis\n",
+        expect![[r#"
+            2: error[dockerfile-missing] Dockerfile `Dockerfile` (built because the service has neither `build` nor `image`): no such file"#]],
+    );
+    repo.file("Dockerfile", "FROM alpine\n");
+    check(&repo, "services:\n  web:\n    port: 3000\n", expect![""]);
+}
