@@ -290,25 +290,25 @@ fn workspace_items(state: &Mutex<State>, params: &WorkspaceDiagnosticParams) -> 
     for path in found.files {
         let Some(uri) = Uri::from_file_path(&path) else { continue };
         let previous = params.previous_result_ids.iter().find(|p| p.uri == uri).map(|p| p.value.as_str());
-        let mut st = lock(state);
-        let encoding = st.encoding;
-        let (version, diags) = match st.documents.snapshot(&uri, encoding) {
-            Some(snap) => {
+        let open = {
+            let mut st = lock(state);
+            let encoding = st.encoding;
+            st.documents.snapshot(&uri, encoding).map(|snap| {
                 let d = st.diagnostics(&uri, &snap);
-                (
-                    Some(i64::from(snap.version)),
-                    d.iter().map(|d| convert::diagnostic(&snap.text, d, encoding)).collect(),
-                )
-            }
+                let items: Vec<Diagnostic> = d.iter().map(|d| convert::diagnostic(&snap.text, d, encoding)).collect();
+                (Some(i64::from(snap.version)), items)
+            })
+        };
+        let (version, diags) = match open {
+            Some(found) => found,
             None => {
-                let overrides = st.settings.severities();
-                let Some(d) = workspace::closed_file_diagnostics(&mut st.repo, &path, &overrides, encoding) else {
-                    continue;
-                };
-                (None, d)
+                // Read and parsed without the lock; only the repository cache needs it.
+                let Some(closed) = workspace::read_closed(&path) else { continue };
+                let mut st = lock(state);
+                let (overrides, encoding) = (st.settings.severities(), st.encoding);
+                (None, workspace::closed_file_diagnostics(&mut st.repo, &path, &closed, &overrides, encoding))
             }
         };
-        drop(st);
         items.push(workspace::workspace_report(uri, version, diags, previous));
     }
     items
@@ -438,12 +438,14 @@ impl LanguageServer for Server {
                 diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect()
             }
             None => {
-                let Some(path) = workspace::file_path(&uri) else {
+                // Not open: read and parsed from disk without the lock.
+                let path = workspace::file_path(&uri).unwrap_or_default();
+                let Some(closed) = workspace::read_closed(&path) else {
                     return Ok(workspace::report(Vec::new(), previous).into());
                 };
                 let mut state = lock(&self.state);
                 let (overrides, encoding) = (state.settings.severities(), state.encoding);
-                workspace::closed_file_diagnostics(&mut state.repo, &path, &overrides, encoding).unwrap_or_default()
+                workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &overrides, encoding)
             }
         };
         Ok(workspace::report(items, previous).into())

@@ -120,18 +120,23 @@ pub fn workspace_report(
     }
 }
 
-/// A manifest that is not open, read from disk and checked (`None` when it cannot be read).
+/// A manifest that is not open, read from disk and parsed (without any lock held).
+pub fn read_closed(path: &Path) -> Option<(Text, Analysis)> {
+    let content = crate::repo::read_capped(path)?;
+    let analysis = Analysis::from_text(&content);
+    Some((Text::new(&content), analysis))
+}
+
+/// Its diagnostics, with the build checks (the repository cache answers).
 pub fn closed_file_diagnostics(
     repo: &mut Repo,
     path: &Path,
+    (text, analysis): &(Text, Analysis),
     overrides: &[(String, Option<ide::Severity>)],
     encoding: PositionEncoding,
-) -> Option<Vec<Diagnostic>> {
-    let content = crate::repo::read_capped(path)?;
-    let analysis = Analysis::from_text(&content);
-    let diags = diagnostics(repo, Some(path), &analysis, overrides);
-    let text = Text::new(&content);
-    Some(diags.iter().map(|d| convert::diagnostic(&text, d, encoding)).collect())
+) -> Vec<Diagnostic> {
+    let diags = diagnostics(repo, Some(path), analysis, overrides);
+    diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect()
 }
 
 /// Document links: build paths to the Dockerfile or folder, keys to their documentation page.
