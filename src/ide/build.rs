@@ -84,10 +84,11 @@ pub fn builds(a: &Analysis) -> Vec<Build<'_>> {
 
 /// The paths the edge must look at for `a`: every context and Dockerfile.
 pub fn paths_to_read(a: &Analysis) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for b in builds(a) {
         for p in [b.context, b.dockerfile].into_iter().flatten() {
-            if !out.contains(&p) {
+            if seen.insert(p.clone()) {
                 out.push(p);
             }
         }
