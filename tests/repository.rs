@@ -169,6 +169,15 @@ async fn push_scenario<W: AsyncWrite + Unpin>(client: &mut TestClient<W>) {
     watched_change(client, &repo.uri("worker/Dockerfile")).await;
     let params = client.diagnostics(&uri, Some(1)).await;
     assert_eq!(codes(&params["diagnostics"]), ["2 dockerfile-missing"]);
+
+    // `.convox/rack` written: the rack (and so the namespace in hovers) is found again.
+    let hover_on_api = json!({"textDocument": {"uri": uri}, "position": {"line": 1, "character": 3}});
+    repo.file(".convox/rack", "acme\n").file(".convox/app", "shop\n");
+    watched_change(client, &repo.uri(".convox/rack")).await;
+    client.diagnostics(&uri, Some(1)).await;
+    let hover = client.request_ok("textDocument/hover", hover_on_api).await;
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("namespace `acme-shop`"), "{text}");
 }
 
 fn in_memory() -> TestClient<tokio::io::DuplexStream> {
@@ -183,6 +192,7 @@ fn over_stdio() -> (tokio::process::Child, TestClient<tokio::process::ChildStdin
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
+        .env_remove("CONVOX_RACK")
         .kill_on_drop(true)
         .spawn()
         .expect("cannot start convox-lsp");
