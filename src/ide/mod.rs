@@ -4,6 +4,7 @@
 pub mod build;
 mod completion;
 mod diagnostics;
+pub mod format;
 mod hints;
 mod hover;
 mod links;
