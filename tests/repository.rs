@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use common::{PUBLISH_DIAGNOSTICS, TestClient};
 use serde_json::{Value, json};
@@ -188,17 +187,7 @@ fn in_memory() -> TestClient<tokio::io::DuplexStream> {
 }
 
 fn over_stdio() -> (tokio::process::Child, TestClient<tokio::process::ChildStdin>) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .env_remove("CONVOX_RACK")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("cannot start convox-lsp");
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    (child, TestClient::new(stdin, stdout))
+    common::spawn_binary(env!("CARGO_BIN_EXE_convox-lsp"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
