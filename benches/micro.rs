@@ -191,9 +191,34 @@ fn requests(c: &mut Criterion) {
     }
 }
 
+/// 200 services whose build folders do not exist, in a real folder: the build checks' cost per
+/// keystroke (`Repo` answers from its cache) next to the same manifest's diagnostics without them.
+fn build(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("convox-lsp-bench-build-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("convox.yml");
+    let text: String = std::iter::once("services:\n".to_string())
+        .chain((0..200).map(|i| format!("  svc{i}:\n    build: ./svc{i}\n    port: 3000\n")))
+        .collect();
+    let mut repo = convox_lsp::repo::Repo::default();
+    let mut g = c.benchmark_group("build");
+    g.bench_function("diagnostics without build checks, 200 services", |b| {
+        b.iter(|| Analysis::from_text(black_box(&text)).diagnostics())
+    });
+    g.bench_function("diagnostics with build checks (cache warm), 200 missing folders", |b| {
+        b.iter(|| {
+            let a = Analysis::from_text(black_box(&text));
+            let facts = repo.facts(&path, &a);
+            a.diagnostics_with(&facts)
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
-    targets = parse, model, requests, typing
+    targets = parse, model, requests, typing, build
 }
 criterion_main!(benches);

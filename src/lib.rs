@@ -8,6 +8,7 @@ pub mod context;
 pub mod ide;
 pub mod lsp;
 pub mod model;
+pub mod repo;
 pub mod schema;
 pub mod syntax;
 pub mod text;

@@ -262,7 +262,8 @@ fn deny_warnings_fails_on_warnings() {
 #[test]
 fn a_directory_is_searched_for_manifests() {
     let dir = temp_dir("walk");
-    let clean = "services:\n  web:\n    port: 3000\n";
+    // An image, so no Dockerfile is needed beside each manifest.
+    let clean = "services:\n  web:\n    image: nginx\n    port: 3000\n";
     for f in ["a/convox.yml", "b/convox.staging.yml", ".hidden/convox.yml", "node_modules/x/convox.yml", "other.yml"] {
         write(&dir.join(f), clean);
     }

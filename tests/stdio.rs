@@ -2,12 +2,11 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::{EXAMPLE, EXAMPLE_URI, TestClient};
 use serde_json::{Value, json};
-use tokio::process::{Child, ChildStdin, Command};
+use tokio::process::{Child, ChildStdin};
 
 const BIN: &str = env!("CARGO_BIN_EXE_convox-lsp");
 
@@ -15,17 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_convox-lsp");
 const EXIT_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn spawn() -> (Child, TestClient<ChildStdin>) {
-    let mut child = Command::new(BIN)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .env_remove("CONVOX_LSP_LOG")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("cannot start convox-lsp");
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    (child, TestClient::new(stdin, stdout))
+    common::spawn_binary(BIN)
 }
 
 /// The exit code, failing (and killing the process) if it does not exit in time.

@@ -134,6 +134,7 @@ pub fn collect(paths: &[String], stdin_filename: Option<&str>) -> Report {
     let mut report = Report::default();
     let mut seen: HashSet<String> = HashSet::new();
     let stdin_name = stdin_filename.unwrap_or("<stdin>");
+    let mut repo = crate::repo::Repo::default();
     for arg in paths {
         let mut inputs: Vec<(String, String)> = Vec::new(); // (path to read, name to show)
         if arg == "-" {
@@ -158,7 +159,12 @@ pub fn collect(paths: &[String], stdin_filename: Option<&str>) -> Report {
             }
             match read_named(&path, &name) {
                 Ok(text) => {
-                    let diagnostics = Analysis::from_text(&text).diagnostics();
+                    let analysis = Analysis::from_text(&text);
+                    // The build checks read the repository beside a file (not standard input's).
+                    let diagnostics = match path.as_str() {
+                        "-" => analysis.diagnostics(),
+                        _ => analysis.diagnostics_with(&repo.facts(Path::new(&path), &analysis)),
+                    };
                     report.files.push(CheckedFile { path: name, text, diagnostics });
                 }
                 Err(msg) => report.input_errors.push(msg),

@@ -61,6 +61,15 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
     out
 }
 
+/// Adds diagnostics computed outside this module (the build checks), silenced and sorted alike.
+pub(super) fn merge(a: &Analysis, out: &mut Vec<Diagnostic>, more: Vec<Diagnostic>) {
+    if more.is_empty() {
+        return;
+    }
+    out.extend(more.into_iter().filter(|d| !suppressed(a.text(), d)));
+    out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
+}
+
 /// `# convox-lsp: ignore[code, ...]` (or `# convox-lsp: ignore` for every code) at the end of the
 /// diagnostic's line, or alone on the line above it, silences it.
 fn suppressed(text: &str, d: &Diagnostic) -> bool {

@@ -1,12 +1,14 @@
 //! Features over one analysed document: plain data in, plain data out, byte offsets throughout.
 //! No protocol types here; `lsp` and `cli` convert at their edges.
 
+pub mod build;
 mod completion;
 mod diagnostics;
 mod explain;
 pub mod format;
 mod hints;
 mod hover;
+mod links;
 mod markdown;
 pub mod navigation;
 pub mod objects;
@@ -23,6 +25,7 @@ pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
 pub use explain::ExplainRow;
 pub use hints::{CodeLens, HintConfig, InlayHint};
 pub use hover::Hover;
+pub use links::DocLink;
 pub use symbols::{Symbol, SymbolKind};
 
 use crate::context::Context;
@@ -65,6 +68,18 @@ impl Analysis {
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.diagnostics.get_or_init(|| diagnostics::diagnostics(self)).clone()
+    }
+
+    /// The diagnostics with the build checks, given what the edge read from the repository.
+    pub fn diagnostics_with(&self, facts: &build::BuildFacts) -> Vec<Diagnostic> {
+        let mut out = self.diagnostics();
+        diagnostics::merge(self, &mut out, build::diagnostics(self, facts));
+        out
+    }
+
+    /// Keys linked to their page of Convox's documentation.
+    pub fn doc_links(&self) -> Vec<DocLink> {
+        links::doc_links(self)
     }
 
     pub fn document_symbols(&self) -> Vec<Symbol> {

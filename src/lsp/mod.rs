@@ -6,6 +6,7 @@ mod documents;
 mod panic;
 mod server;
 mod settings;
+mod workspace;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -15,6 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::convert;
 use super::documents::{Documents, Snapshot};
 use super::settings::Settings;
+use super::workspace;
 use crate::context::{self, Context, Sources};
 use crate::ide::{Analysis, navigation};
 use crate::text::PositionEncoding;
@@ -28,6 +29,17 @@ struct State {
     pull_configuration: bool,
     /// The client takes change annotations in workspace edits (rename's confirmation).
     change_annotations: bool,
+    /// What was read from the repository for the build checks and links.
+    repo: crate::repo::Repo,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): nothing is pushed then.
+    pull_diagnostics: bool,
+    /// The client takes `workspace/diagnostic/refresh`.
+    diagnostic_refresh: bool,
+    /// The client registers file watchers dynamically (and with relative patterns).
+    watch_dynamic: bool,
+    watch_relative: bool,
+    /// The workspace folders, searched for manifests by `workspace/diagnostic`.
+    folders: Vec<std::path::PathBuf>,
 }
 
 impl State {
@@ -39,6 +51,27 @@ impl State {
         sources.provider_setting = self.settings.provider.clone();
         let path = (uri.scheme().as_str() == "file").then(|| uri.to_file_path()).flatten();
         context::discover(path.as_deref(), &sources)
+    }
+
+    /// A document's diagnostics, with the build checks (the repository cache answers) and the
+    /// severities from the settings.
+    fn diagnostics(&mut self, uri: &Uri, snap: &Snapshot) -> Vec<crate::ide::Diagnostic> {
+        let overrides = self.settings.severities();
+        let path = workspace::file_path(uri);
+        workspace::diagnostics(&mut self.repo, path.as_deref(), &snap.analysis, &overrides)
+    }
+
+    /// A watched file changed: forget what was read, find rack and app again.
+    fn files_changed(&mut self) -> Vec<Uri> {
+        self.repo.clear();
+        let uris: Vec<Uri> = self.documents.uris().cloned().collect();
+        for uri in &uris {
+            let ctx = self.context_for(uri);
+            if let Some(d) = self.documents.get_mut(uri) {
+                d.context = ctx;
+            }
+        }
+        uris
     }
 
     /// Returns the open documents when something changed: their diagnostics are published again.
@@ -150,6 +183,25 @@ impl Server {
         Ok(RenderResult { yaml })
     }
 
+    /// Registers the file watchers (`workspace::watchers`) where the client allows it, without
+    /// waiting for the answer.
+    fn register_watchers(&self) {
+        let (dynamic, relative) = {
+            let state = lock(&self.state);
+            (state.watch_dynamic, state.watch_relative)
+        };
+        if !dynamic {
+            return;
+        }
+        let registration = workspace::watch_registration(&Sources::from_environment().config_dirs, relative);
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                tracing::warn!("registering file watchers failed: {e}");
+            }
+        });
+    }
+
     /// `convox.troubleshoot URI NAME`: the ladder of an open document's service, timer or resource.
     fn troubleshoot(&self, arguments: &[LSPAny]) -> Result<String> {
         let invalid = |m: String| tower_lsp_server::jsonrpc::Error::invalid_params(m);
@@ -198,6 +250,10 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
                 continue;
             }
             seen.push(uri.clone());
+            // A client that pulls diagnostics gets none pushed (Neovim shows both otherwise).
+            if lock(&state).pull_diagnostics {
+                continue;
+            }
             if closed {
                 published.remove(&uri);
                 client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -213,10 +269,8 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
                 continue;
             }
             published.insert(uri.clone(), Arc::downgrade(&snap.analysis));
-            let overrides = lock(&state).settings.severities();
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let mut diags = snap.analysis.diagnostics();
-                crate::ide::apply_severities(&mut diags, &overrides);
+                let diags = lock(&state).diagnostics(&uri, &snap);
                 diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect::<Vec<_>>()
             }));
             match computed {
@@ -227,6 +281,60 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
             }
         }
     }
+}
+
+/// What the client can do that changes how diagnostics and watchers work.
+fn read_client_capabilities(state: &mut State, params: &InitializeParams) {
+    let caps = &params.capabilities;
+    state.pull_diagnostics = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
+    let ws = caps.workspace.as_ref();
+    state.diagnostic_refresh = ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false);
+    let watch = ws.and_then(|w| w.did_change_watched_files.as_ref());
+    state.watch_dynamic = watch.and_then(|w| w.dynamic_registration).unwrap_or(false);
+    state.watch_relative = watch.and_then(|w| w.relative_pattern_support).unwrap_or(false);
+    let folders = params.workspace_folders.iter().flatten().map(|f| &f.uri);
+    #[allow(deprecated)]
+    let root = params.root_uri.iter();
+    state.folders = folders.chain(root).filter_map(workspace::file_path).collect();
+    state.folders.dedup();
+}
+
+/// `workspace/diagnostic`: every manifest of the workspace folders, open or not (bounded).
+fn workspace_items(state: &Mutex<State>, params: &WorkspaceDiagnosticParams) -> Vec<WorkspaceDocumentDiagnosticReport> {
+    let folders = lock(state).folders.clone();
+    let found = crate::repo::find_manifests(&folders, workspace::MAX_WORKSPACE_MANIFESTS);
+    if found.truncated {
+        tracing::warn!(
+            "workspace diagnostics: more than {} manifests (or directories) in the workspace; the rest are skipped",
+            workspace::MAX_WORKSPACE_MANIFESTS
+        );
+    }
+    let mut items = Vec::new();
+    for path in found.files {
+        let Some(uri) = Uri::from_file_path(&path) else { continue };
+        let previous = params.previous_result_ids.iter().find(|p| p.uri == uri).map(|p| p.value.as_str());
+        let open = {
+            let mut st = lock(state);
+            let encoding = st.encoding;
+            st.documents.snapshot(&uri, encoding).map(|snap| {
+                let d = st.diagnostics(&uri, &snap);
+                let items: Vec<Diagnostic> = d.iter().map(|d| convert::diagnostic(&snap.text, d, encoding)).collect();
+                (Some(i64::from(snap.version)), items)
+            })
+        };
+        let (version, diags) = match open {
+            Some(found) => found,
+            None => {
+                // Read and parsed without the lock; only the repository cache needs it.
+                let Some(closed) = workspace::read_closed(&path) else { continue };
+                let mut st = lock(state);
+                let (overrides, encoding) = (st.settings.severities(), st.encoding);
+                (None, workspace::closed_file_diagnostics(&mut st.repo, &path, &closed, &overrides, encoding))
+            }
+        };
+        items.push(workspace::workspace_report(uri, version, diags, previous));
+    }
+    items
 }
 
 impl LanguageServer for Server {
@@ -247,6 +355,7 @@ impl LanguageServer for Server {
             if let Some(settings) = params.initialization_options.as_ref().and_then(Settings::from_value) {
                 state.settings = settings;
             }
+            read_client_capabilities(&mut state, &params);
         }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
@@ -305,6 +414,16 @@ impl LanguageServer for Server {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
                 })),
+                document_link_provider: Some(DocumentLinkOptions {
+                    resolve_provider: Some(false),
+                    work_done_progress_options: Default::default(),
+                }),
+                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("convox-lsp".to_string()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: true,
+                    work_done_progress_options: Default::default(),
+                })),
                 ..Default::default()
             },
             offset_encoding: None,
@@ -318,6 +437,64 @@ impl LanguageServer for Server {
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
         self.pull_configuration();
+        self.register_watchers();
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        tracing::debug!("{} watched files changed", params.changes.len());
+        let (uris, refresh) = {
+            let mut state = lock(&self.state);
+            (state.files_changed(), state.pull_diagnostics && state.diagnostic_refresh)
+        };
+        republish(&self.publish, uris);
+        if refresh {
+            // Not awaited: a handler never waits on the client.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.workspace_diagnostic_refresh().await {
+                    tracing::warn!("workspace/diagnostic/refresh failed: {e}");
+                }
+            });
+        }
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let previous = params.previous_result_id.as_deref();
+        let items = match self.snapshot(&uri) {
+            Some(snap) => {
+                let diags = lock(&self.state).diagnostics(&uri, &snap);
+                diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect()
+            }
+            None => {
+                // Not open: read and parsed from disk without the lock.
+                let path = workspace::file_path(&uri).unwrap_or_default();
+                let Some(closed) = workspace::read_closed(&path) else {
+                    return Ok(workspace::report(Vec::new(), previous).into());
+                };
+                let mut state = lock(&self.state);
+                let (overrides, encoding) = (state.settings.severities(), state.encoding);
+                workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &overrides, encoding)
+            }
+        };
+        Ok(workspace::report(items, previous).into())
+    }
+
+    async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        let state = self.state.clone();
+        let items = tokio::task::spawn_blocking(move || workspace_items(&state, &params)).await.unwrap_or_else(|e| {
+            tracing::error!("workspace diagnostics failed: {e}");
+            Vec::new()
+        });
+        Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
+        let path = workspace::file_path(&uri);
+        let mut state = lock(&self.state);
+        Ok(Some(workspace::links(&mut state.repo, path.as_deref(), &snap.analysis, &snap.text, snap.encoding)))
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -340,6 +517,10 @@ impl LanguageServer for Server {
         let doc = params.text_document;
         {
             let mut state = lock(&self.state);
+            if !state.watch_dynamic {
+                // No watcher tells us when the repository changes: opening a file reads it again.
+                state.repo.clear();
+            }
             let ctx = state.context_for(&doc.uri);
             state.documents.open(doc.uri.clone(), doc.version, &doc.text, ctx);
         }
@@ -570,9 +751,8 @@ impl LanguageServer for Server {
         let Some(snap) = self.snapshot(&uri) else { return Ok(None) };
         let start = convert::offset(&snap.text, params.range.start, snap.encoding);
         let end = convert::offset(&snap.text, params.range.end, snap.encoding);
-        let actions: Vec<CodeActionOrCommand> = snap
-            .analysis
-            .diagnostics()
+        let diags = lock(&self.state).diagnostics(&uri, &snap);
+        let actions: Vec<CodeActionOrCommand> = diags
             .iter()
             .filter(|d| d.range.start <= end && start <= d.range.end)
             .filter_map(|d| Some((d, d.fix.as_ref()?)))

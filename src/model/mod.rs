@@ -60,6 +60,8 @@ pub struct Service {
     pub keys: Vec<Name>,
     pub agent: Option<Spanned<bool>>,
     pub build: Option<Spanned<String>>,
+    /// The `build` key as written: path, Dockerfile and args with their ranges.
+    pub build_spec: Option<BuildSpec>,
     pub image: Option<Spanned<String>>,
     pub command: Option<Spanned<String>>,
     pub port: Option<Spanned<Port>>,
@@ -79,6 +81,20 @@ pub struct Service {
     pub limit_memory: bool,
     /// `volumeOptions` has an `awsEfs` volume.
     pub efs: bool,
+}
+
+/// A service's `build`: a path (`build: ./api`) or `{path, manifest, args}`
+/// (Convox: pkg/manifest/yaml.go:230-254).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildSpec {
+    /// The `build` key.
+    pub key: TextRange,
+    /// The string form's value, or `build.path`.
+    pub path: Option<Spanned<String>>,
+    /// `build.manifest`: the Dockerfile, relative to the path.
+    pub manifest: Option<Spanned<String>>,
+    /// `build.args` items.
+    pub args: Vec<Spanned<String>>,
 }
 
 /// A service's `port`: `3000`, `"https:3000"` or `{port, scheme}`.
@@ -417,9 +433,23 @@ fn service(name: Name, e: &Entry) -> Service {
             autoscale: false,
         },
     });
+    let build_spec = b.get("build").map(|e| {
+        let n = &e.value;
+        match &n.kind {
+            Kind::Map(_) => BuildSpec {
+                key: e.key.range,
+                path: get(n, "path").and_then(string),
+                manifest: get(n, "manifest").and_then(string),
+                args: get(n, "args").map(strings).unwrap_or_default(),
+            },
+            _ => BuildSpec { key: e.key.range, path: string(n), manifest: None, args: Vec::new() },
+        }
+    });
     let build = get(b, "build").and_then(|n| match &n.kind {
-        Kind::Map(_) => get(n, "path").and_then(string).or_else(|| Some(spanned(".".to_string(), n.range))),
-        _ => string(n),
+        Kind::Map(_) => {
+            build_spec.as_ref().and_then(|s| s.path.clone()).or_else(|| Some(spanned(".".to_string(), n.range)))
+        }
+        _ => build_spec.as_ref().and_then(|s| s.path.clone()),
     });
     let domains = get(b, "domain")
         .map(|d| match &d.kind {
@@ -469,6 +499,7 @@ fn service(name: Name, e: &Entry) -> Service {
         keys,
         agent: get(b, "agent").and_then(boolean),
         build,
+        build_spec,
         image: get(b, "image").and_then(string),
         command: get(b, "command").and_then(string),
         port: get(b, "port").and_then(|p| port(p).map(|v| spanned(v, p.range))),

@@ -158,6 +158,17 @@ pub struct KeyDoc {
     /// For resource options: the resource types the option applies to.
     #[serde(default)]
     pub types: Vec<String>,
+    /// The page of Convox's documentation about this key, a path under its `docs/` folder
+    /// (`reference/primitives/app/service.md`); keys below it share it.
+    #[serde(default)]
+    pub docs: Option<String>,
+}
+
+/// The docs.convox.com address of a page of Convox's `docs/` folder (`README.md` is the folder).
+pub fn docs_url(page: &str) -> String {
+    let page = page.strip_suffix(".md").unwrap_or(page);
+    let page = page.strip_suffix("/README").unwrap_or(page);
+    format!("https://docs.convox.com/{page}")
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]

@@ -402,3 +402,20 @@ fn block(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, k: usize)
         }
     }
 }
+
+/// The built binary `bin` (a test crate's `env!("CARGO_BIN_EXE_convox-lsp")`) on standard input
+/// and output, without the logging and rack variables of the environment.
+pub fn spawn_binary(bin: &str) -> (tokio::process::Child, TestClient<tokio::process::ChildStdin>) {
+    let mut child = tokio::process::Command::new(bin)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .env_remove("CONVOX_LSP_LOG")
+        .env_remove("CONVOX_RACK")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("cannot start convox-lsp");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (child, TestClient::new(stdin, stdout))
+}

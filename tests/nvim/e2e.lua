@@ -39,7 +39,8 @@ end
 
 local H = {}
 local S = {
-  publishes = {}, -- realpath -> { count, diagnostics, version }
+  publishes = {}, -- realpath -> { count, diagnostics, version }: pushed or pulled
+  pushed = 0, -- publishDiagnostics notifications (none: Neovim pulls, docs/links-and-pull-diagnostics.md)
   exits = {}, -- client id -> { code, signal }
   bufs = {}, -- fixture name -> bufnr
 }
@@ -268,8 +269,27 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx,
     p.diagnostics = result.diagnostics
     p.version = result.version
     S.publishes[key] = p
+    S.pushed = S.pushed + 1
   end
   return orig_publish(err, result, ctx, config)
+end
+
+-- Neovim >= 0.10 pulls diagnostics (textDocument/diagnostic) from a server that offers them;
+-- the server then pushes none. A pulled report counts like a published one; `unchanged` keeps
+-- the last diagnostics.
+local orig_pull = vim.lsp.handlers['textDocument/diagnostic']
+vim.lsp.handlers['textDocument/diagnostic'] = function(err, result, ctx, config)
+  local uri = ctx.params and ctx.params.textDocument and ctx.params.textDocument.uri
+  if result and uri then
+    local key = H.realpath(vim.uri_to_fname(uri))
+    local p = S.publishes[key] or { count = 0, diagnostics = {} }
+    p.count = p.count + 1
+    if result.kind == 'full' then
+      p.diagnostics = result.items
+    end
+    S.publishes[key] = p
+  end
+  return orig_pull(err, result, ctx, config)
 end
 
 vim.lsp.config('convox', {
@@ -343,7 +363,8 @@ check('valid manifest: diagnostics published, 0 errors', function()
   local errs = H.errors(diags)
   H.assert(#errs == 0, 'expected no error diagnostics, got %s', H.fmt_diags(errs))
   H.assert(#H.nvim_errors(b) == 0, 'Neovim shows error diagnostics: %s', vim.inspect(H.nvim_errors(b)))
-  return ('%d diagnostic(s), none an error'):format(#diags)
+  H.assert(S.pushed == 0, 'diagnostics were pushed to a client that pulls them (%d)', S.pushed)
+  return ('%d diagnostic(s), none an error, pulled'):format(#diags)
 end, { needs = { 'client attaches to examples/convox.yml' } })
 
 check('documentSymbol: services and resources with their names', function()

@@ -121,6 +121,8 @@ trap cleanup EXIT
 mkdir -p "$work/project" "$work/state" "$work/data" "$work/cache" "$work/config"
 cp "$root/examples/convox.yml" "$work/project/convox.yml"
 cp "$here/fixtures/convox.broken.yml" "$work/project/convox.broken.yml"
+# The example's Dockerfiles: the server checks each service's build against the folder.
+(cd "$root/examples" && find . -name Dockerfile -exec cp --parents {} "$work/project/" \;)
 results=$work/results
 lsp_log=$work/state/nvim/lsp.log
 

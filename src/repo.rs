@@ -1,0 +1,243 @@
+//! The edge that reads the repository around a manifest: the facts the build checks need
+//! (`ide::build::BuildFacts`) and the manifests of a workspace. The server keeps one `Repo` and
+//! clears it when a watched file changes; `convox-lsp check` uses a fresh one per run. Nothing is
+//! executed and nothing outside the manifest's folder is read: paths are resolved component by
+//! component from directory listings, and a symbolic link counts only when its target stays inside.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::ide::Analysis;
+use crate::ide::build::{self, BuildFacts, Ignore, PathKind};
+
+/// Files read for the checks (Dockerfiles, `.dockerignore`, manifests) are cut at this size.
+const MAX_FILE: u64 = 1 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Entry {
+    Dir,
+    File,
+    Link,
+}
+
+type Listing = Option<Arc<HashMap<String, Entry>>>;
+
+/// What was read from disk, by absolute path. Every read adds one to `reads`.
+#[derive(Default)]
+pub struct Repo {
+    roots: HashMap<PathBuf, Option<PathBuf>>,
+    listings: HashMap<PathBuf, Listing>,
+    links: HashMap<PathBuf, Option<(PathBuf, bool)>>,
+    args: HashMap<PathBuf, Arc<Vec<String>>>,
+    ignores: HashMap<PathBuf, Option<Arc<Ignore>>>,
+    reads: usize,
+}
+
+impl Repo {
+    /// File-system calls made since the start: a test reads it to see the cache answer.
+    pub fn reads(&self) -> usize {
+        self.reads
+    }
+
+    /// Forgets everything read (a watched file changed).
+    pub fn clear(&mut self) {
+        let reads = self.reads;
+        *self = Repo { reads, ..Repo::default() };
+    }
+
+    /// The facts for the manifest at `manifest` (a file path). Empty when its folder does not
+    /// exist (an unsaved buffer, a test's made-up path): no build check then.
+    pub fn facts(&mut self, manifest: &Path, a: &Analysis) -> BuildFacts {
+        let wanted = build::paths_to_read(a);
+        let mut facts = BuildFacts::default();
+        if wanted.is_empty() {
+            return facts;
+        }
+        let Some(root) = manifest.parent().and_then(|d| self.root(d)) else { return facts };
+        for rel in wanted {
+            let kind = self.resolve(&root, &rel);
+            if kind == PathKind::File {
+                facts.args.insert(rel.clone(), self.dockerfile_args(&root.join(&rel)));
+            }
+            facts.paths.insert(rel, kind);
+        }
+        facts.ignore = self.ignore(&root);
+        facts
+    }
+
+    fn root(&mut self, dir: &Path) -> Option<PathBuf> {
+        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        if let Some(r) = self.roots.get(dir) {
+            return r.clone();
+        }
+        self.reads += 1;
+        let r = std::fs::canonicalize(dir).ok().filter(|p| p.is_dir());
+        self.roots.insert(dir.to_path_buf(), r.clone());
+        r
+    }
+
+    fn listing(&mut self, dir: &Path) -> Listing {
+        if let Some(l) = self.listings.get(dir) {
+            return l.clone();
+        }
+        self.reads += 1;
+        let l = std::fs::read_dir(dir).ok().map(|entries| {
+            let mut map = HashMap::new();
+            for e in entries.flatten() {
+                let (Ok(t), Some(name)) = (e.file_type(), e.file_name().to_str().map(str::to_string)) else { continue };
+                let kind = if t.is_symlink() {
+                    Entry::Link
+                } else if t.is_dir() {
+                    Entry::Dir
+                } else {
+                    Entry::File
+                };
+                map.insert(name, kind);
+            }
+            Arc::new(map)
+        });
+        self.listings.insert(dir.to_path_buf(), l.clone());
+        l
+    }
+
+    /// A link's target and whether it is a directory, `None` when it leads nowhere.
+    fn link(&mut self, path: &Path) -> Option<(PathBuf, bool)> {
+        if let Some(t) = self.links.get(path) {
+            return t.clone();
+        }
+        self.reads += 1;
+        let t = std::fs::canonicalize(path).ok().map(|p| {
+            let dir = p.is_dir();
+            (p, dir)
+        });
+        self.links.insert(path.to_path_buf(), t.clone());
+        t
+    }
+
+    /// `rel` (cleaned, `/`-separated) under `root` (canonical), one listing per directory.
+    fn resolve(&mut self, root: &Path, rel: &str) -> PathKind {
+        if rel == "." {
+            return PathKind::Dir;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        let mut cur = root.to_path_buf();
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            let Some(listing) = self.listing(&cur) else { return PathKind::Missing };
+            let is_dir = match listing.get(*part) {
+                None => return PathKind::Missing,
+                Some(Entry::Dir) => true,
+                Some(Entry::File) => false,
+                Some(Entry::Link) => match self.link(&cur.join(part)) {
+                    None => return PathKind::Missing,
+                    Some((target, _)) if !target.starts_with(root) => return PathKind::Outside,
+                    Some((target, dir)) => {
+                        cur = target;
+                        if last {
+                            return if dir { PathKind::Dir } else { PathKind::File };
+                        }
+                        if !dir {
+                            return PathKind::Missing;
+                        }
+                        continue;
+                    }
+                },
+            };
+            if last {
+                return if is_dir { PathKind::Dir } else { PathKind::File };
+            }
+            if !is_dir {
+                return PathKind::Missing;
+            }
+            cur.push(part);
+        }
+        PathKind::Dir
+    }
+
+    fn dockerfile_args(&mut self, path: &Path) -> Arc<Vec<String>> {
+        if let Some(a) = self.args.get(path) {
+            return a.clone();
+        }
+        self.reads += 1;
+        let a = Arc::new(read_capped(path).map(|t| build::dockerfile_args(&t)).unwrap_or_default());
+        self.args.insert(path.to_path_buf(), a.clone());
+        a
+    }
+
+    fn ignore(&mut self, root: &Path) -> Option<Arc<Ignore>> {
+        if let Some(i) = self.ignores.get(root) {
+            return i.clone();
+        }
+        let present = self.listing(root).is_some_and(|l| l.contains_key(".dockerignore"));
+        let i = present
+            .then(|| {
+                self.reads += 1;
+                read_capped(&root.join(".dockerignore"))
+            })
+            .flatten()
+            .map(|t| Arc::new(Ignore::parse(&t)));
+        self.ignores.insert(root.to_path_buf(), i.clone());
+        i
+    }
+}
+
+/// A text file, at most `MAX_FILE` bytes of it; `None` when it cannot be read as UTF-8.
+pub fn read_capped(path: &Path) -> Option<String> {
+    let mut buf = Vec::new();
+    std::fs::File::open(path).ok()?.take(MAX_FILE).read_to_end(&mut buf).ok()?;
+    String::from_utf8(buf).ok()
+}
+
+/// Directories never searched for manifests.
+const SKIPPED: [&str; 3] = ["node_modules", ".git", "target"];
+
+/// The manifests found under some folders, at most `cap` of them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    pub files: Vec<PathBuf>,
+    /// The cap was reached: more manifests may exist.
+    pub truncated: bool,
+}
+
+/// Every `convox.yml` / `convox.*.yml` under `roots` (not following links to directories,
+/// skipping `node_modules`, `.git` and `target`), sorted, at most `cap` files and
+/// `10 * cap` directories listed.
+pub fn find_manifests(roots: &[PathBuf], cap: usize) -> Found {
+    let mut found = Found::default();
+    let mut dirs: Vec<PathBuf> = roots.to_vec();
+    let mut listed = 0;
+    while let Some(dir) = dirs.pop() {
+        if listed >= cap * 10 {
+            found.truncated = true;
+            break;
+        }
+        listed += 1;
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let (Ok(t), Some(name)) = (e.file_type(), e.file_name().to_str().map(str::to_string)) else { continue };
+            if t.is_dir() {
+                if !SKIPPED.contains(&name.as_str()) {
+                    dirs.push(e.path());
+                }
+            } else if is_manifest(&name) {
+                if found.files.len() == cap {
+                    found.truncated = true;
+                    continue;
+                }
+                found.files.push(e.path());
+            }
+        }
+    }
+    found.files.sort();
+    found
+}
+
+/// `convox.yml` or `convox.<anything>.yml`: the names Convox's `-m` is given in practice.
+fn is_manifest(name: &str) -> bool {
+    name == "convox.yml" || name.strip_prefix("convox.").and_then(|r| r.strip_suffix(".yml")).is_some()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! The repository edge on real temporary folders: what the build checks report, links, and the
+//! cache answering a keystroke without a file-system call.
+
+use super::*;
+use expect_test::{Expect, expect};
+
+/// A fresh folder under the system's temporary directory, removed on drop.
+pub(crate) struct TempRepo(pub PathBuf);
+
+impl TempRepo {
+    pub fn new(name: &str) -> TempRepo {
+        let dir = std::env::temp_dir().join(format!("convox-lsp-repo-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempRepo(dir)
+    }
+
+    pub fn file(&self, rel: &str, text: &str) -> &Self {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+}
+
+impl Drop for TempRepo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `line:col code: message` for each build diagnostic of `manifest` checked in `repo`.
+fn check(repo: &TempRepo, manifest: &str, expect: Expect) {
+    let path = repo.0.join("convox.yml");
+    std::fs::write(&path, manifest).unwrap();
+    let a = Analysis::from_text(manifest);
+    let facts = Repo::default().facts(&path, &a);
+    let lines: Vec<String> = build::diagnostics(&a, &facts)
+        .iter()
+        .map(|d| {
+            let line = manifest[..d.range.start].matches('\n').count() + 1;
+            format!("{line}: {}[{}] {}", d.severity.as_str(), d.code, d.message)
+        })
+        .collect();
+    expect.assert_eq(&lines.join("\n"));
+}
+
+#[test]
+fn context_missing() {
+    let repo = TempRepo::new("context");
+    repo.file("api/Dockerfile", "FROM alpine\n");
+    check(
+        &repo,
+        "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n  up:\n    build: ../elsewhere\n  web:\n    build: ./api/Dockerfile\n",
+        expect![[r#"
+            5: error[build-context-missing] build context `worker`: no such directory beside the manifest
+            7: error[build-context-missing] build context `../elsewhere` is outside the manifest's folder: `convox build` uploads only that folder
+            9: error[build-context-missing] build context `api/Dockerfile`: a file, not a directory"#]],
+    );
+}
+
+#[test]
+fn dockerfile_missing() {
+    let repo = TempRepo::new("dockerfile");
+    repo.file("api/Dockerfile", "FROM alpine\n").file("web/README", "");
+    check(
+        &repo,
+        "services:\n  api:\n    build:\n      path: api\n      manifest: Dockerfile.prod\n  web:\n    build: web\n  image-wins:\n    build: nowhere\n    image: nginx\n",
+        expect![[r#"
+            5: error[dockerfile-missing] Dockerfile `api/Dockerfile.prod`: no such file
+            7: error[dockerfile-missing] Dockerfile `web/Dockerfile`: no such file"#]],
+    );
+}
+
+#[test]
+fn excluded_by_dockerignore() {
+    // pkg/common/tar.go:90-115: the folder's .dockerignore applies to everything uploaded.
+    let repo = TempRepo::new("ignore");
+    repo.file("api/Dockerfile", "FROM alpine\n")
+        .file("docs/site/Dockerfile", "FROM alpine\n")
+        .file("Dockerfile.dev", "FROM alpine\n")
+        .file(".dockerignore", "# local only\nDockerfile.*\ndocs\n");
+    check(
+        &repo,
+        "services:\n  api:\n    build: api\n  dev:\n    build:\n      manifest: Dockerfile.dev\n  site:\n    build: docs/site\n",
+        expect![[r#"
+            6: error[build-ignored] Dockerfile `Dockerfile.dev` is excluded by `.dockerignore` (line 2: `Dockerfile.*`): `convox build` does not upload it, so the build fails
+            8: error[build-ignored] build context `docs/site` is excluded by `.dockerignore` (line 3: `docs`): `convox build` does not upload it, so the build fails"#]],
+    );
+    // The context's own .dockerignore never loses its Dockerfile (Docker sends it anyway).
+    let repo = TempRepo::new("ignore-context");
+    repo.file("api/Dockerfile", "FROM alpine\n").file("api/.dockerignore", "Dockerfile\n");
+    check(&repo, "services:\n  api:\n    build: api\n", expect![""]);
+}
+
+#[test]
+fn undeclared_build_arg() {
+    let repo = TempRepo::new("args");
+    repo.file("Dockerfile", "FROM node\nARG NODE_ENV=production\nARG NPM_TOKEN\n");
+    check(
+        &repo,
+        "services:\n  web:\n    build:\n      path: .\n      args:\n        - NODE_ENV=staging\n        - NPM_TOKEN\n        - RAILS_ENV=production\n",
+        expect![[r#"
+            8: warning[build-arg-undeclared] build arg `RAILS_ENV`: `Dockerfile` has no `ARG RAILS_ENV` line, so the build never receives it"#]],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_stay_inside() {
+    let outside = TempRepo::new("outside");
+    outside.file("Dockerfile", "FROM alpine\n");
+    let repo = TempRepo::new("links");
+    repo.file("real/Dockerfile", "FROM alpine\n");
+    std::os::unix::fs::symlink(repo.0.join("real"), repo.0.join("inside")).unwrap();
+    std::os::unix::fs::symlink(&outside.0, repo.0.join("escape")).unwrap();
+    check(
+        &repo,
+        "services:\n  a:\n    build: inside\n  b:\n    build: escape\n",
+        expect![[r#"
+            5: error[build-context-missing] build context `escape`: a symbolic link that leads outside the manifest's folder"#]],
+    );
+}
+
+#[test]
+fn a_keystroke_costs_no_file_system_call() {
+    let repo = TempRepo::new("cache");
+    repo.file("api/Dockerfile", "FROM alpine\nARG A\n").file(".dockerignore", "tmp\n");
+    let path = repo.0.join("convox.yml");
+    let mut cache = Repo::default();
+    let mut text = String::from("services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n    port: 1");
+    cache.facts(&path, &Analysis::from_text(&text));
+    let after_open = cache.reads();
+    assert!(after_open > 0);
+    // Typing anywhere, the build paths included (`./worke`, `./worker`): the listings answer.
+    for ch in "0000\n  more:\n    build: ./wor".chars() {
+        text.push(ch);
+        cache.facts(&path, &Analysis::from_text(&text));
+    }
+    assert_eq!(cache.reads(), after_open, "a keystroke read the file system");
+    // A watched file changed: the next check reads again.
+    cache.clear();
+    cache.facts(&path, &Analysis::from_text(&text));
+    assert!(cache.reads() > after_open);
+}
+
+#[test]
+fn links_lead_to_the_dockerfile_or_the_folder() {
+    let repo = TempRepo::new("links-build");
+    repo.file("api/Dockerfile.prod", "FROM alpine\n").file("web/index.html", "");
+    let text =
+        "services:\n  api:\n    build:\n      path: api\n      manifest: Dockerfile.prod\n  web:\n    build: web\n";
+    let a = Analysis::from_text(text);
+    let facts = Repo::default().facts(&repo.0.join("convox.yml"), &a);
+    let links: Vec<(&str, String)> =
+        build::links(&a, &facts).into_iter().map(|l| (&text[l.range.start..l.range.end], l.path)).collect();
+    assert_eq!(
+        links,
+        [
+            ("api", "api/Dockerfile.prod".into()),
+            ("Dockerfile.prod", "api/Dockerfile.prod".into()),
+            ("web", "web".into())
+        ]
+    );
+}
+
+#[test]
+fn workspace_manifests_are_bounded() {
+    let repo = TempRepo::new("find");
+    repo.file("convox.yml", "")
+        .file("apps/a/convox.staging.yml", "")
+        .file("apps/a/other.yml", "")
+        .file("node_modules/x/convox.yml", "")
+        .file(".git/convox.yml", "")
+        .file("target/convox.yml", "");
+    let found = find_manifests(std::slice::from_ref(&repo.0), 10);
+    let names: Vec<String> =
+        found.files.iter().map(|p| p.strip_prefix(&repo.0).unwrap().display().to_string()).collect();
+    assert_eq!(names, ["apps/a/convox.staging.yml", "convox.yml"]);
+    assert!(!found.truncated);
+    let found = find_manifests(std::slice::from_ref(&repo.0), 1);
+    assert_eq!(found.files.len(), 1);
+    assert!(found.truncated);
+}
+
+#[test]
+fn a_service_without_build_or_image_builds_the_folder() {
+    // pkg/manifest/manifest.go:128-134: no build and no image -> path ".", manifest "Dockerfile".
+    let repo = TempRepo::new("implicit");
+    check(
+        &repo,
+        "services:\n  web:\n    port: 3000\n  cache:\n    image: redis\n",
+        expect![[r#"
+            2: error[dockerfile-missing] Dockerfile `Dockerfile` (built because the service has neither `build` nor `image`): no such file"#]],
+    );
+    repo.file("Dockerfile", "FROM alpine\n");
+    check(&repo, "services:\n  web:\n    port: 3000\n", expect![""]);
+}
