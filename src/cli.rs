@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::ide::{Analysis, Diagnostic, Severity};
+use crate::ide::{Analysis, Code, Diagnostic, Severity};
 use crate::text::{PositionEncoding, Text, TextRange};
 
 /// How `check` writes its report on standard output.
@@ -394,7 +394,7 @@ fn render_colored(path: &str, text: &str, diags: &[Diagnostic], color: bool) -> 
             "{bold}{path}:{}:{col}:{reset} {bold}{sev}{}[{}]{reset}: {}",
             line + 1,
             d.severity.as_str(),
-            d.code,
+            d.code.as_str(),
             d.message
         );
         let gutter = (line + 1).to_string();
@@ -508,7 +508,7 @@ pub fn render_json(report: &Report) -> String {
                 .map(|d| {
                     let (range, offset) = json_range(&p, d.range);
                     JsonDiagnostic {
-                        code: d.code,
+                        code: d.code.as_str(),
                         severity: d.severity.as_str(),
                         message: &d.message,
                         range,
@@ -584,20 +584,6 @@ pub fn render_github(report: &Report) -> String {
 
 /// The project's repository (`repository` in Cargo.toml); empty when not set.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
-
-/// The short description of each code: the "what it means" column of the table in
-/// `docs/diagnostics.md` (`| \`code\` | severity | what it means |`).
-fn rule_description(code: &str) -> String {
-    const DOC: &str = include_str!("../docs/diagnostics.md");
-    let wanted = format!("`{code}`");
-    DOC.lines()
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
-            (cells.len() >= 3 && cells[0] == wanted).then(|| cells[2..].join("|").trim().to_string())
-        })
-        .find(|d| !d.is_empty())
-        .unwrap_or_else(|| format!("convox.yml diagnostic {code}; see docs/diagnostics.md"))
-}
 
 /// A path as a SARIF `uri`: forward slashes, characters outside a URI reference percent-encoded;
 /// an absolute path becomes a `file://` URI.
@@ -710,7 +696,7 @@ struct SarifRegion {
 /// left out (both are optional in the schema).
 pub fn render_sarif(report: &Report) -> String {
     let mut codes: BTreeMap<&str, usize> =
-        report.files.iter().flat_map(|f| &f.diagnostics).map(|d| (d.code, 0)).collect();
+        report.files.iter().flat_map(|f| &f.diagnostics).map(|d| (d.code.as_str(), 0)).collect();
     for (i, v) in codes.values_mut().enumerate() {
         *v = i;
     }
@@ -719,8 +705,12 @@ pub fn render_sarif(report: &Report) -> String {
         .keys()
         .map(|code| SarifRule {
             id: code.to_string(),
-            short_description: SarifText { text: rule_description(code) },
-            help_uri: (!repository.is_empty()).then(|| format!("{repository}/blob/HEAD/docs/diagnostics.md#{code}")),
+            short_description: SarifText {
+                text: Code::parse(code).map_or_else(String::new, |c| c.summary().to_string()),
+            },
+            help_uri: (!repository.is_empty()).then(|| {
+                format!("{repository}/blob/HEAD/docs/diagnostics.md#{}", Code::parse(code).map_or(*code, Code::anchor))
+            }),
         })
         .collect();
     let mut results = Vec::new();
@@ -735,8 +725,8 @@ pub fn render_sarif(report: &Report) -> String {
                 Severity::Information | Severity::Hint => "note",
             };
             results.push(SarifResult {
-                rule_id: d.code,
-                rule_index: codes[d.code],
+                rule_id: d.code.as_str(),
+                rule_index: codes[d.code.as_str()],
                 level,
                 message: SarifText { text: d.message.clone() },
                 locations: [SarifLocation {

@@ -1,6 +1,7 @@
 //! Features over one analysed document: plain data in, plain data out, byte offsets throughout.
 //! No protocol types here; `lsp` and `cli` convert at their edges.
 
+mod codes;
 mod completion;
 mod diagnostics;
 mod hints;
@@ -13,6 +14,7 @@ mod validate;
 
 use std::sync::Arc;
 
+pub use codes::{Code, Stage};
 pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
 pub use hints::{CodeLens, HintConfig, InlayHint};

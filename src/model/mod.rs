@@ -378,14 +378,16 @@ impl Manifest {
     }
 
     /// The `environment` entries (top level or of a service) that put resource `r` in overlay
-    /// mode: `<NAME>_URL` required, or with a non-empty default. With it set, Convox runs no
-    /// container for a containerized resource, only a ConfigMap with that URL.
+    /// mode: `<NAME>_URL` required (no default), so the release environment must set it. Only the
+    /// release environment decides (`provider/k8s/release.go:176,815`: `e[r.DefaultEnv()]` of
+    /// `r.Env`); a default in the manifest is not in it. With it set, Convox runs no container
+    /// for a containerized resource, only a ConfigMap with that URL.
     pub fn overlay_vars<'a>(&'a self, r: &Resource) -> impl Iterator<Item = &'a EnvVar> + 'a {
         let var = format!("{}_URL", env_prefix(&r.name.value));
         self.environment
             .iter()
             .chain(self.services.iter().flat_map(|s| s.environment.iter()))
-            .filter(move |e| e.name.value == var && e.default.as_ref().is_none_or(|d| !d.value.is_empty()))
+            .filter(move |e| e.name.value == var && e.default.is_none())
     }
 }
 

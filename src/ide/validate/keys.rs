@@ -1,0 +1,372 @@
+//! What the knowledge base knows of each key: unknown keys (with "did you mean"), the YAML shape
+//! Convox's decoders accept, allowed values, keys with no effect, duplicates.
+
+use std::collections::HashMap;
+
+use super::{Sink, UnknownKey, code};
+use crate::ide::codes::Code;
+use crate::ide::diagnostics::Fix;
+use crate::model;
+use crate::schema::{self, KeyDoc, Shape, Status};
+use crate::syntax::yaml::{Kind, Node, ScalarType, Style};
+use crate::syntax::{KeyPath, Segment};
+use crate::text::TextRange;
+
+/// The YAML shape of a value as Convox's YAML library types it; `None` for what is not checked
+/// (empty values, which Convox accepts anywhere, aliases, broken regions).
+fn shape(node: &Node) -> Option<Shape> {
+    match &node.kind {
+        Kind::Map(_) => Some(Shape::Map),
+        Kind::Seq(_) => Some(Shape::List),
+        Kind::Scalar(s) => Some(match s.yaml11_type() {
+            ScalarType::Null => return None,
+            ScalarType::Bool => Shape::Boolean,
+            ScalarType::Int => Shape::Integer,
+            ScalarType::Float => Shape::Number,
+            ScalarType::String => Shape::String,
+        }),
+        Kind::Alias(_) | Kind::Empty | Kind::Error => None,
+    }
+}
+
+/// Whether Convox accepts a shape where the doc says `accepts`. yaml.v2 fills a string field from
+/// any scalar, and a float field from an integer.
+fn accepted(doc: &KeyDoc, got: Shape) -> bool {
+    let a = &doc.accepts;
+    a.contains(&got)
+        || (a.contains(&Shape::String) && matches!(got, Shape::Integer | Shape::Number | Shape::Boolean))
+        || (a.contains(&Shape::Number) && got == Shape::Integer)
+}
+
+fn shape_name(s: Shape) -> &'static str {
+    match s {
+        Shape::String => "a string",
+        Shape::Integer => "an integer",
+        Shape::Number => "a number",
+        Shape::Boolean => "a boolean",
+        Shape::Map => "a map",
+        Shape::List => "a list",
+        Shape::Null => "empty",
+    }
+}
+
+fn last_key(path: &KeyPath) -> String {
+    path.keys().last().unwrap_or_default().to_string()
+}
+
+/// Checks `node` at `path`, whose schema pattern is `pattern`.
+pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Sink) {
+    let sch = schema::schema();
+    match &node.kind {
+        Kind::Map(entries) => {
+            let mut seen: HashMap<&str, TextRange, schema::FxBuild> = HashMap::default();
+            let parent_pattern = pattern;
+            for e in entries {
+                let Some(key) = e.key.as_str() else {
+                    if !e.key.is_empty() {
+                        sink.add(
+                            e.key.range,
+                            Code::WrongType,
+                            format!("keys must be strings, not {}", e.key.kind_name()),
+                        );
+                    }
+                    continue;
+                };
+                if key == "<<" {
+                    continue; // a merge key: its contents are checked where the anchor is
+                }
+                if let Some(first) = seen.insert(key, e.key.range) {
+                    let named = schema::NAMED_SECTIONS.contains(&parent_pattern);
+                    let line = sink.text[..first.start].matches('\n').count() + 1;
+                    let message = if named {
+                        format!(
+                            "{} is declared twice (first on line {line}): Convox keeps both entries, which then collide",
+                            code(key)
+                        )
+                    } else {
+                        format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
+                    };
+                    sink.add(e.key.range, Code::DuplicateKey, message);
+                }
+                let seg = Segment::Key(key.to_string());
+                let child = sch.step(parent_pattern, &seg);
+                path.0.push(seg);
+                match sch.get(&child) {
+                    Some(doc) => {
+                        check_value(&e.value, doc, path, &child, e.key.range, sink);
+                        walk(&e.value, path, &child, sink);
+                    }
+                    None => unknown_key(key, e, parent_pattern, path, sink),
+                }
+                path.0.pop();
+            }
+        }
+        Kind::Seq(items) => {
+            let child = sch.step(pattern, &Segment::Index(0));
+            let doc = sch.get(&child);
+            for (i, item) in items.iter().enumerate() {
+                path.0.push(Segment::Index(i));
+                if let Some(doc) = doc {
+                    check_value(item, doc, path, &child, item.range, sink);
+                }
+                walk(item, path, &child, sink);
+                path.0.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, path: &KeyPath, sink: &mut Sink) {
+    let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
+    let found = sink
+        .unknown
+        .entry((parent_pattern.to_string(), key.to_string(), boolean))
+        .or_insert_with(|| {
+            let sch = schema::schema();
+            let siblings: Vec<&'static str> =
+                sch.children(parent_pattern).map(|(k, _, _)| k).filter(|k| *k != "*").collect();
+            // Free-form maps (labels, nodeSelectorLabels, options of an unknown type ...) take any key.
+            let free_form = siblings.is_empty() || (!parent_pattern.is_empty() && sch.get(parent_pattern).is_none());
+            let best = if free_form { None } else { schema::suggest(key, &siblings, boolean) };
+            // Keys that exist elsewhere: say where they belong.
+            let hint = if free_form { None } else { known_elsewhere(key, parent_pattern) };
+            UnknownKey { free_form, best, hint }
+        })
+        .clone();
+    if found.free_form {
+        return;
+    }
+    let mut parent = path.clone();
+    parent.0.pop();
+    let where_ =
+        if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
+    let mut message = format!("unknown key {} {where_}: Convox ignores it", code(key));
+    if let Some(h) = &found.hint {
+        message.push_str(&format!(" ({h})"));
+    }
+    match found.best {
+        Some(s) if found.hint.is_none() => {
+            message.push_str(&format!("; did you mean {}?", code(s)));
+            let fix = Fix { title: format!("Rename to `{s}`"), edits: vec![(e.key.range, s.to_string())] };
+            sink.add_fix(e.key.range, Code::UnknownKey, message, fix);
+        }
+        _ => sink.add(e.key.range, Code::UnknownKey, message),
+    }
+}
+
+/// Where a misplaced key belongs, for the keys users put in the wrong place most.
+fn known_elsewhere(key: &str, parent: &str) -> Option<String> {
+    let sch = schema::schema();
+    let candidates: Vec<String> = sch
+        .keys()
+        .filter_map(|(p, _)| {
+            let (par, last) = p.rsplit_once('.')?;
+            (last == key && par != parent && par.starts_with(parent.split('.').next().unwrap_or("")))
+                .then(|| p.to_string())
+        })
+        .collect();
+    match (parent, key) {
+        ("services.*", "memory" | "cpu") => Some(format!("it belongs under `scale`: `scale.{key}`")),
+        ("services.*.build", "context") => Some("Convox's build has `path`, not `context`".to_string()),
+        ("services.*.health", "internal") => Some("`internal` is a service key, not a health key".to_string()),
+        _ if candidates.len() == 1 => {
+            Some(format!("it is a key of `{}`", candidates[0].rsplit_once('.').map_or("", |x| x.0)))
+        }
+        _ => None,
+    }
+}
+
+fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_range: TextRange, sink: &mut Sink) {
+    let key = last_key(path);
+    match doc.status {
+        Some(Status::Removed) => {
+            sink.add(key_range, Code::NoEffect, format!("{} is not a Convox v3 key: it is ignored", code(&key)));
+            return;
+        }
+        Some(Status::NoEffect) => {
+            // Said once, on the outermost key (`params`, not each of its entries).
+            let parent = pattern.rsplit_once(['.', '[']).map_or("", |(p, _)| p);
+            let parent_said = schema::schema().get(parent).is_some_and(|d| d.status.is_some());
+            if !parent_said {
+                sink.add(key_range, Code::NoEffect, format!("{} has no effect in Convox v3", code(&key)));
+            }
+        }
+        _ => {}
+    }
+    let Some(got) = shape(value) else { return };
+    // `${VAR}` is replaced before Convox reads the YAML: the value's type is not known here.
+    if sink.text[value.range.start..value.range.end].contains("${") {
+        return;
+    }
+    // Convox flattens nested lists of environment entries and drops, without a word, an entry
+    // that is not a string (a map, a number, a boolean).
+    if pattern.ends_with("environment[]") && got != Shape::String {
+        if got != Shape::List {
+            sink.add(
+                value.range,
+                Code::NoEffect,
+                format!(
+                    "an environment entry must be `KEY` or `KEY=value`, not {}: Convox drops it silently (quote it)",
+                    shape_name(got)
+                ),
+            );
+        }
+        return;
+    }
+    if !accepted(doc, got) {
+        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got, key_range, sink);
+        sink.add_maybe_fix(value.range, Code::WrongType, message, fix);
+        return;
+    }
+    if let (false, Some(s)) = (doc.values.is_empty(), value.as_scalar()) {
+        check_enum(&key, pattern, value, s.value.as_str(), doc, sink);
+    }
+    if pattern == "resources.*.options.version" && value.as_scalar().is_some_and(|s| s.style == Style::Plain) {
+        let raw = &sink.text[value.range.start..value.range.end];
+        if matches!(crate::syntax::yaml::yaml11_type(raw), ScalarType::Float) {
+            let normalised = raw.parse::<f64>().map(|f| f.to_string()).unwrap_or_default();
+            let fix = Fix { title: format!("Quote as \"{raw}\""), edits: vec![(value.range, format!("\"{raw}\""))] };
+            sink.add_fix(
+                value.range,
+                Code::UnquotedVersion,
+                format!("unquoted decimal version {raw}: Convox reads it as a number and passes \"{normalised}\"; quote it: \"{raw}\""),
+                fix,
+            );
+        }
+    }
+}
+
+fn wrong_type_message(
+    key: &str,
+    pattern: &str,
+    value: &Node,
+    doc: &KeyDoc,
+    got: Shape,
+    key_range: TextRange,
+    sink: &Sink,
+) -> (String, Option<Fix>) {
+    let base = format!("{} must be {}, not {}", code(key), doc.ty, shape_name(got));
+    match (pattern, &value.kind) {
+        ("services.*.agent", Kind::Map(_)) => {
+            let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
+            // From the key's end: `agent:\n  enabled: true` becomes `agent: true`.
+            let end = sink.trim(value.range).end;
+            let fix = Fix {
+                title: format!("Write `agent: {enabled}`"),
+                edits: vec![(TextRange::new(key_range.end, end), format!(": {enabled}"))],
+            };
+            (format!("could not parse agent: write `agent: {enabled}` (the map form is Convox v2)"), Some(fix))
+        }
+        ("services.*.command" | "timers.*.command" | "services.*.initContainer.command", Kind::Seq(items)) => {
+            let words: Vec<String> =
+                items.iter().filter_map(|i| i.as_str()).map(|w| shell_words::quote(w).into_owned()).collect();
+            let joined = words.join(" ");
+            let quoted = if joined.contains(['"', ':', '#', '\'']) {
+                format!("'{}'", joined.replace('\'', "''"))
+            } else {
+                joined
+            };
+            let fix = Fix { title: "Write the command as one string".to_string(), edits: vec![(value.range, quoted)] };
+            (
+                format!(
+                    "{base}: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string"
+                ),
+                Some(fix),
+            )
+        }
+        ("services.*.ports", _) | ("services.*.ports[]", Kind::Map(_)) => {
+            (format!("{base}: the map form `{{port, protocol}}` is rejected (invalid port); write `- 8125/udp`"), None)
+        }
+        ("environment" | "services.*.environment", Kind::Map(_)) => (
+            format!(
+                "{base}: unknown type for service environment: map[interface {{}}]interface {{}}; write a list of `KEY=value`"
+            ),
+            None,
+        ),
+        ("labels" | "services.*.labels", Kind::Seq(_)) => (format!("{base}: write labels as a map `key: value`"), None),
+        _ => (format!("{base}: Convox rejects the manifest"), None),
+    }
+}
+
+fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sink: &mut Sink) {
+    let allowed = |x: &str| doc.values.iter().any(|a| a == x);
+    let list = doc.values.iter().map(|x| code(x)).collect::<Vec<_>>().join(", ");
+    match pattern {
+        "timers.*.concurrency" => {
+            // Convox capitalises the first letter and leaves the rest.
+            let rendered = model::concurrency_policy(v);
+            if !allowed(&rendered) {
+                let fixed = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v));
+                let message = format!(
+                    "concurrency {} becomes `concurrencyPolicy: {rendered}`, which Kubernetes rejects at promote: use one of {list}",
+                    code(v)
+                );
+                let fix = fixed.map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f.clone())] });
+                sink.add_maybe_fix(value.range, Code::InvalidConcurrency, message, fix);
+            }
+        }
+        "services.*.scale.vpa.updateMode" => {
+            let ok = doc.values.iter().any(|a| a.eq_ignore_ascii_case(v)) || v.eq_ignore_ascii_case("false");
+            if !ok {
+                sink.add(
+                    value.range,
+                    Code::InvalidValue,
+                    format!("vpa.updateMode must be one of these values: Off, Initial, Recreate (got {})", code(v)),
+                );
+            }
+        }
+        "services.*.scale.gpu.vendor" => {
+            if !matches!(v, "nvidia" | "nvidia.com" | "amd" | "amd.com") {
+                sink.add(
+                    value.range,
+                    Code::GpuVendor,
+                    format!("gpu vendor {} is not nvidia or amd: Convox uses nvidia", code(v)),
+                );
+            }
+        }
+        "resources.*.type" => {
+            if !allowed(v) {
+                let best = doc
+                    .values
+                    .iter()
+                    .map(|a| (strsim::jaro_winkler(v, a), a))
+                    .filter(|(s, _)| *s > 0.75)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, a)| a.clone());
+                let mut message = format!(
+                    "unknown resource type {}: the promote fails (open resource/{v}.yml.tmpl: file does not exist)",
+                    code(v)
+                );
+                let fix = match best {
+                    Some(b) => {
+                        message.push_str(&format!("; did you mean {}?", code(&b)));
+                        Some(Fix { title: format!("Write `{b}`"), edits: vec![(value.range, b)] })
+                    }
+                    None => {
+                        message.push_str(&format!("; one of {list}"));
+                        None
+                    }
+                };
+                sink.add_maybe_fix(value.range, Code::UnknownResourceType, message, fix);
+            }
+        }
+        "budget.shutdownOrder" | "budget.recoveryMode" if matches!(v, "priority-annotation" | "scheduled") => {}
+        // Convox's own message for it comes from the securityContext rules.
+        "services.*.securityContext.seccompProfile" if v == "Localhost" => {}
+        "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" => {
+            if !allowed(v) {
+                let quoted = doc.values.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ");
+                sink.add(value.range, Code::BudgetValue, format!("{} must be one of {quoted}; got \"{v}\"", pattern));
+            }
+        }
+        _ => {
+            if !allowed(v) {
+                let fixed = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v)).cloned();
+                let message = format!("{} must be one of {list}, not {}", code(key), code(v));
+                let fix = fixed.map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f)] });
+                sink.add_maybe_fix(value.range, Code::InvalidValue, message, fix);
+            }
+        }
+    }
+}
