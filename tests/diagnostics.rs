@@ -102,18 +102,18 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    agent:\n      enabled: true\n",
         expect![[r#"
-        4:7-4:20 error[wrong-type] could not parse agent: write `agent: true` (the map form is Convox v2)
-          fix "Write `agent: true`":
-          | services:
-          |   web:
-          |     agent: true
-    "#]],
+            4:7-4:20 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
+              fix "Write `agent: true`":
+              | services:
+              |   web:
+              |     agent: true
+        "#]],
     );
     check(
         "environment:\n  FOO: bar\n",
         expect![[r#"
-        2:3-2:11 error[wrong-type] `environment` must be list of strings (KEY, KEY=default, *), not a map: unknown type for service environment: map[interface {}]interface {}; write a list of `KEY=value`
-    "#]],
+            2:3-2:11 error[wrong-type] unknown type for service environment: map[interface {}]interface {} (write a list of `KEY=value`)
+        "#]],
     );
     check(
         "services:\n  web:\n    labels:\n      - team=a\n",
@@ -124,8 +124,8 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    ports:\n      - port: 3000\n        protocol: tcp\n",
         expect![[r#"
-        4:9-5:22 error[wrong-type] `ports` must be integer or "port/protocol" string, not a map: the map form `{port, protocol}` is rejected (invalid port); write `- 8125/udp`
-    "#]],
+            4:9-5:22 error[wrong-type] invalid port: map[port:3000 protocol:tcp] (write `- 3001` or `- 8125/udp`)
+        "#]],
     );
     check(
         "- services\n",
@@ -136,14 +136,14 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    scale:\n      count: 2+\n",
         expect![[r#"
-        4:14-4:16 error[invalid-value] invalid scale: 2+; "N+" is not supported, write a range like "2-10"
-    "#]],
+            4:14-4:16 error[invalid-scale] invalid scale: 2+; "N+" is not supported, write a range like "2-10"
+        "#]],
     );
     check(
         "services:\n  web:\n    port: web\n",
         expect![[r#"
-        3:11-3:14 error[invalid-value] could not parse port: web (strconv.Atoi: parsing "web": invalid syntax)
-    "#]],
+            3:11-3:14 error[invalid-port] strconv.Atoi: parsing "web": invalid syntax
+        "#]],
     );
     check(
         "services:\n  web:\n    port: ${PORT}\n",
@@ -269,7 +269,7 @@ fn resources() {
     check(
         "environment:\n  - DATABASE_URL\nresources:\n  database:\n    type: postgres\nservices:\n  web:\n    resources: [database]\n",
         expect![[r#"
-            2:5-2:17 warning[resource-overlay] `DATABASE_URL` switches resource `database` off: with it set, Convox runs no postgres container and points `DATABASE_URL` at this URL
+            2:5-2:17 warning[resource-overlay] `DATABASE_URL` is required, so the release environment sets it, which switches resource `database` off: Convox runs no postgres container and points `DATABASE_URL` at that URL
         "#]],
     );
 }
@@ -298,15 +298,15 @@ fn services() {
     check(
         "services:\n  web:\n    deployment:\n      minimum: -1\n      maximum: 300\n",
         expect![[r#"
-        4:16-4:18 error[invalid-value] service web deployment minimum can not be less than 0
-        5:16-5:19 error[invalid-value] service web deployment maximum can not be greater than 200
-    "#]],
+            4:16-4:18 error[deployment-bounds] service web deployment minimum can not be less than 0
+            5:16-5:19 error[deployment-bounds] service web deployment maximum can not be greater than 200
+        "#]],
     );
     check(
         "services:\n  web:\n    scale:\n      cpu: 512\n      limit:\n        cpu: 256\n",
         expect![[r#"
-        6:14-6:17 error[invalid-value] cpu limit can not be less cpu request
-    "#]],
+            6:14-6:17 error[limit-below-request] cpu limit can not be less cpu request
+        "#]],
     );
     check(
         "labels:\n  app: x\nservices:\n  web:\n    labels:\n      service: y\n",
@@ -334,16 +334,16 @@ fn services() {
     check(
         "services:\n  web:\n    securityContext:\n      runAsNonRoot: true\n      runAsUser: 0\n      seccompProfile: Localhost\n      capabilities:\n        add: [CAP_NET_ADMIN]\n",
         expect![[r#"
-            5:18-5:19 error[invalid-value] service web: securityContext: runAsNonRoot=true is incompatible with runAsUser=0
-            6:23-6:32 error[invalid-value] service web: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined
-            8:15-8:28 error[invalid-value] service web: securityContext.capabilities.add: "CAP_NET_ADMIN" must not include CAP_ prefix (use "NET_ADMIN")
+            5:18-5:19 error[security-context] service web: securityContext: runAsNonRoot=true is incompatible with runAsUser=0
+            6:23-6:32 error[security-context] service web: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined
+            8:15-8:28 error[security-context] service web: securityContext.capabilities.add: "CAP_NET_ADMIN" must not include CAP_ prefix (use "NET_ADMIN")
         "#]],
     );
     check(
         "services:\n  web:\n    annotations:\n      - just-a-key\n",
         expect![[r#"
-        4:9-4:19 error[invalid-value] invalid annotation format: just-a-key (write `key=value`)
-    "#]],
+            4:9-4:19 error[invalid-annotation] invalid annotation format: just-a-key (write `key=value`)
+        "#]],
     );
     check(
         "services:\n  web: {}\n  web: {}\n",
@@ -373,16 +373,16 @@ fn timers() {
     check(
         "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: FORBID\n",
         expect![[r#"
-        7:18-7:24 error[invalid-value] concurrency `FORBID` becomes `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use one of `Allow`, `Forbid`, `Replace`
-          fix "Write `Forbid`":
-          | services:
-          |   jobs: {}
-          | timers:
-          |   t:
-          |     schedule: "0 * * * *"
-          |     service: jobs
-          |     concurrency: Forbid
-    "#]],
+            7:18-7:24 error[invalid-concurrency] concurrency `FORBID` becomes `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use one of `Allow`, `Forbid`, `Replace`
+              fix "Write `Forbid`":
+              | services:
+              |   jobs: {}
+              | timers:
+              |   t:
+              |     schedule: "0 * * * *"
+              |     service: jobs
+              |     concurrency: Forbid
+        "#]],
     );
     check(
         "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: forbid\n",
@@ -391,9 +391,9 @@ fn timers() {
     check(
         "timers:\n  t:\n    command: x\n",
         expect![[r#"
-        2:3-2:4 error[missing-key] timer t has no `service`: the promote fails (no such service)
-        2:3-2:4 error[missing-key] timer t has no `schedule`: Kubernetes rejects the CronJob
-    "#]],
+            2:3-2:4 error[missing-key] timer t references a service that does not exist: 
+            2:3-2:4 error[missing-schedule] timer t has no `schedule`: Kubernetes rejects the CronJob
+        "#]],
     );
 }
 
@@ -402,9 +402,9 @@ fn balancers() {
     check(
         "services:\n  web: {}\nbalancers:\n  a:\n    whitelist: 1.1.1.1\n  b:\n    service: nosuch\n    ports:\n      5000:\n        port: 3000\n        protocol: tcp\n",
         expect![[r#"
-            4:3-4:4 error[undefined-service] balancer a has blank service
+            4:3-4:4 error[missing-key] balancer a has blank service
             4:3-4:4 error[missing-key] balancer a has no ports
-            5:16-5:23 error[invalid-value] balancer a whitelist 1.1.1.1 is not a valid cidr range
+            5:16-5:23 error[invalid-cidr] balancer a whitelist 1.1.1.1 is not a valid cidr range
             7:14-7:20 error[undefined-service] balancer b refers to unknown service nosuch
             11:19-11:22 error[invalid-value] `protocol` must be one of `TCP`, `UDP`, not `tcp`
               fix "Write `TCP`":
@@ -428,13 +428,13 @@ fn budget() {
     check(
         "services:\n  web: {}\nbudget:\n  atCapAction: auto-shutdown\n  notifyBeforeMinutes: 2\n  shutdownGracePeriod: 2h\n  neverAutoShutdown: [web, api]\n",
         expect![[r#"
-        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set
-        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0
-        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible
-        5:24-5:25 error[invalid-value] budget.notifyBeforeMinutes must be between 5 and 1440; got 2
-        6:24-6:26 error[invalid-value] budget.shutdownGracePeriod must be between 0s and 1h; got 2h
-        7:28-7:31 warning[undefined-service] budget.neverAutoShutdown contains "api" which is not a service in this manifest; ignoring at runtime
-    "#]],
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible
+            5:24-5:25 error[budget-value] budget.notifyBeforeMinutes must be between 5 and 1440; got 2
+            6:24-6:26 error[budget-value] budget.shutdownGracePeriod must be between 0s and 1h; got 2h
+            7:28-7:31 warning[undefined-service] budget.neverAutoShutdown contains "api" which is not a service in this manifest; ignoring at runtime
+        "#]],
     );
 }
 

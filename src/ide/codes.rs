@@ -70,12 +70,14 @@ codes! {
     InvalidValue "invalid-value" Error Validate "A value outside the set Convox accepts (`vpa.updateMode`, budget enums, `accessMode` ...).";
     InvalidConcurrency "invalid-concurrency" Error Apply "A timer `concurrency` that becomes a `concurrencyPolicy` Kubernetes rejects.";
     InvalidPort "invalid-port" Error Load "A `port`, `ports` item or balancer port Convox cannot parse.";
+    InvalidProtocol "invalid-protocol" Error Apply "A `ports` protocol other than tcp, udp or sctp: Kubernetes rejects the Service.";
     InvalidScale "invalid-scale" Error Load "A `scale.count` Convox cannot parse (`2+`, `a-b`) or whose minimum is above its maximum.";
     InvalidAutoscale "invalid-autoscale" Error Validate "`scale.autoscale`, `scale.keda` or `scale.targets` values Convox's validation rejects.";
     LimitBelowRequest "limit-below-request" Error Validate "A `scale.limit.cpu`/`memory` below the request.";
     DeploymentBounds "deployment-bounds" Error Validate "`deployment.minimum` outside 0-100 or `deployment.maximum` outside 100-200.";
     InvalidCidr "invalid-cidr" Error Validate "A balancer `whitelist` entry that is not a CIDR range.";
-    InvalidAnnotation "invalid-annotation" Error Load "An `annotations` item that is not `key=value`, or a value that is not a string.";
+    InvalidAnnotation "invalid-annotation" Error Load "A service `annotations` item that is not `key=value`, or a value that is not a string; the build fails.";
+    AnnotationCrash "annotation-crash" Error Promote "A timer's or balancer's annotation without `=`: the promote crashes (index out of range).";
     SecurityContext "security-context" Error Validate "A `securityContext` combination Convox rejects (`Localhost` seccomp, `runAsNonRoot` with user 0, capability names).";
     InvalidVolume "invalid-volume" Error Validate "A `volumeOptions` value Convox rejects (an `azureFiles.id`, a `sizeLimit`, a `shareSize`).";
     InvalidRegistry "invalid-registry" Error Validate "An `imagePullSecrets` registry Convox rejects (a scheme, a path, upper case, a duplicate).";

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Sink, UnknownKey, code};
+use super::{Sink, UnknownKey, code, decoders};
 use crate::ide::codes::Code;
 use crate::ide::diagnostics::Fix;
 use crate::model;
@@ -30,12 +30,16 @@ fn shape(node: &Node) -> Option<Shape> {
 }
 
 /// Whether Convox accepts a shape where the doc says `accepts`. yaml.v2 fills a string field from
-/// any scalar, and a float field from an integer.
-fn accepted(doc: &KeyDoc, got: Shape) -> bool {
+/// any scalar, a float field from an integer and an integer field from a float (truncated); the
+/// parts Convox decodes through JSON (`remarshalUsingKyaml`: `scale.autoscale`, `scale.keda`)
+/// take no float for an integer.
+fn accepted(doc: &KeyDoc, got: Shape, pattern: &str) -> bool {
     let a = &doc.accepts;
+    let json = pattern.contains(".scale.autoscale") || pattern.contains(".scale.keda");
     a.contains(&got)
         || (a.contains(&Shape::String) && matches!(got, Shape::Integer | Shape::Number | Shape::Boolean))
         || (a.contains(&Shape::Number) && got == Shape::Integer)
+        || (a.contains(&Shape::Integer) && got == Shape::Number && !json)
 }
 
 fn shape_name(s: Shape) -> &'static str {
@@ -194,11 +198,14 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
         }
         _ => {}
     }
-    let Some(got) = shape(value) else { return };
     // `${VAR}` is replaced before Convox reads the YAML: the value's type is not known here.
     if sink.text[value.range.start..value.range.end].contains("${") {
         return;
     }
+    if decoded(value, pattern, key_range, sink) {
+        return;
+    }
+    let Some(got) = shape(value) else { return };
     // Convox flattens nested lists of environment entries and drops, without a word, an entry
     // that is not a string (a map, a number, a boolean).
     if pattern.ends_with("environment[]") && got != Shape::String {
@@ -214,8 +221,8 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
         }
         return;
     }
-    if !accepted(doc, got) {
-        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got, key_range, sink);
+    if !accepted(doc, got, pattern) {
+        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got);
         sink.add_maybe_fix(value.range, Code::WrongType, message, fix);
         return;
     }
@@ -237,27 +244,92 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     }
 }
 
-fn wrong_type_message(
-    key: &str,
-    pattern: &str,
-    value: &Node,
-    doc: &KeyDoc,
-    got: Shape,
-    key_range: TextRange,
-    sink: &Sink,
-) -> (String, Option<Fix>) {
+/// Convox's own decoders (`decoders.rs`): `true` when they decided (an error, a warning, or the
+/// value is fine and the schema's shapes must not be asked).
+fn decoded(value: &Node, pattern: &str, key_range: TextRange, sink: &mut Sink) -> bool {
+    let got = shape(value);
+    if let Some(sw) = decoders::switch(pattern) {
+        // A null value is never decoded, except as a list item.
+        let null_item = got.is_none() && pattern.ends_with("[]") && (value.is_null() || value.is_empty());
+        if got.is_none() && !null_item {
+            return true;
+        }
+        if got.is_some_and(|g| sw.accepts.contains(&g)) {
+            inner_switches(value, pattern, key_range, sink);
+            return false; // the schema's own checks go on (values, sub-keys)
+        }
+        if pattern == "services.*.agent" && got == Some(Shape::Map) {
+            let (message, fix) = agent_map(value, key_range, sink);
+            sink.add_maybe_fix(value.range, Code::AgentPorts, message, fix);
+            return true;
+        }
+        sink.add(value.range, Code::WrongType, decoders::message(sw, got, value));
+        return true;
+    }
+    let (Some((kept, line)), Some(g)) = (decoders::assertion(pattern), got) else { return false };
+    let whole = pattern.ends_with(".min") || pattern.ends_with(".max");
+    if !kept.contains(&g) && !(whole && g == Shape::Number && decoders::whole_float(value)) {
+        let key = sink.text[key_range.start..key_range.end].to_string();
+        sink.add(
+            value.range,
+            Code::IgnoredValue,
+            format!(
+                "Convox ignores this value: {} must be {}, not {} (pkg/manifest/yaml.go, {line}); the default is used",
+                code(&key),
+                kept.iter().map(|k| shape_name(*k)).collect::<Vec<_>>().join(" or "),
+                shape_name(g)
+            ),
+        );
+    }
+    true
+}
+
+/// The items and entries a decoder switches on that the knowledge base has no key for
+/// (`domain` items, `whitelist` items, `scale.count.min`).
+fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut Sink) {
+    let sch = schema::schema();
+    match &value.kind {
+        Kind::Seq(items) => {
+            let child = format!("{pattern}[]");
+            if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
+                for item in items {
+                    decoded(item, &child, key_range, sink);
+                }
+            }
+        }
+        Kind::Map(entries) => {
+            for e in entries {
+                let Some(k) = e.key.as_str() else { continue };
+                let child = format!("{pattern}.{k}");
+                if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
+                    decoded(&e.value, &child, e.key.range, sink);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `agent` as a map (Convox v2): Convox's message, and `agent: true` as the fix.
+fn agent_map(value: &Node, key_range: TextRange, sink: &Sink) -> (String, Option<Fix>) {
+    let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
+    // From the key's end: `agent:\n  enabled: true` becomes `agent: true`.
+    let end = sink.trim(value.range).end;
+    let fix = Fix {
+        title: format!("Write `agent: {enabled}`"),
+        edits: vec![(TextRange::new(key_range.end, end), format!(": {enabled}"))],
+    };
+    (
+        format!(
+            "agent ports are now specified at the service level (the map form is Convox v2): write `agent: {enabled}`"
+        ),
+        Some(fix),
+    )
+}
+
+fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got: Shape) -> (String, Option<Fix>) {
     let base = format!("{} must be {}, not {}", code(key), doc.ty, shape_name(got));
     match (pattern, &value.kind) {
-        ("services.*.agent", Kind::Map(_)) => {
-            let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
-            // From the key's end: `agent:\n  enabled: true` becomes `agent: true`.
-            let end = sink.trim(value.range).end;
-            let fix = Fix {
-                title: format!("Write `agent: {enabled}`"),
-                edits: vec![(TextRange::new(key_range.end, end), format!(": {enabled}"))],
-            };
-            (format!("could not parse agent: write `agent: {enabled}` (the map form is Convox v2)"), Some(fix))
-        }
         ("services.*.command" | "timers.*.command" | "services.*.initContainer.command", Kind::Seq(items)) => {
             let words: Vec<String> =
                 items.iter().filter_map(|i| i.as_str()).map(|w| shell_words::quote(w).into_owned()).collect();

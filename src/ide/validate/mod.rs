@@ -3,7 +3,9 @@
 //! typed model, one module per concern. Messages are Convox's own where Convox prints one; each
 //! rule has its own `Code`.
 
+mod autoscale;
 mod budget;
+mod decoders;
 mod interpolation;
 mod keys;
 mod names;
@@ -103,6 +105,7 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     references::references(m, root, &mut sink);
     services::services(m, root, &mut sink);
     scale::scale(root, &mut sink);
+    autoscale::autoscale(root, &mut sink);
     volumes::volumes(root, &mut sink);
     schedule::timers(m, &mut sink);
     budget::budget(m, root, &mut sink);

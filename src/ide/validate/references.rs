@@ -10,8 +10,10 @@ use crate::text::TextRange;
 
 pub(super) fn references(m: &Manifest, root: &Node, sink: &mut Sink) {
     for s in &m.services {
-        for r in s.resources.iter().filter(|r| !r.name.value.is_empty() && m.resource(&r.name.value).is_none()) {
-            let fix = add_resource_stub(root, &r.name.value, sink.text)
+        for r in s.resources.iter().filter(|r| m.resource(&r.name.value).is_none()) {
+            let fix = (!r.name.value.is_empty())
+                .then(|| add_resource_stub(root, &r.name.value, sink.text))
+                .flatten()
                 .map(|edits| Fix { title: format!("Declare resource `{}`", r.name.value), edits });
             let message =
                 format!("service {} references a resource that does not exist: {}", s.name.value, r.name.value);

@@ -4,7 +4,8 @@
 use super::{Sink, code};
 use crate::ide::codes::Code;
 use crate::model::{Manifest, Service, Spanned};
-use crate::syntax::yaml::Node;
+use crate::syntax::yaml::{Kind, Node, ScalarType};
+use crate::text::TextRange;
 
 pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
     for s in &m.services {
@@ -99,27 +100,74 @@ fn balancers(m: &Manifest, sink: &mut Sink) {
     }
 }
 
-/// `port` and `ports` as Convox's decoders read them (`pkg/manifest/yaml.go` ServicePortScheme,
-/// ServicePortProtocol).
+/// `port` and `ports` as Convox's decoders read them (`pkg/manifest/yaml.go:362-420`
+/// ServicePortScheme, `:334-358` ServicePortProtocol); the types are checked in `decoders.rs`.
 fn ports(b: &Node, sink: &mut Sink) {
-    if let Some(p) = b.get("port")
-        && let Some(s) = p.value.as_str().filter(|s| !p.value.is_empty() && !s.contains("${"))
-    {
-        let num = s.rsplit_once(':').map_or(s, |(_, n)| n);
-        if num.trim().parse::<u32>().is_err() {
-            sink.add(
-                p.value.range,
-                Code::InvalidPort,
-                format!("could not parse port: {s} (strconv.Atoi: parsing \"{num}\": invalid syntax)"),
-            );
+    if let Some(p) = b.get("port") {
+        match &p.value.kind {
+            Kind::Map(_) => port_map(&p.value, sink),
+            _ => {
+                if let Some(s) = p.value.as_str().filter(|s| !p.value.is_empty() && !s.contains("${")) {
+                    let parts: Vec<&str> = s.split(':').collect();
+                    atoi(parts.get(1).copied().unwrap_or(s), p.value.range, sink);
+                }
+            }
         }
     }
     for item in b.get("ports").and_then(|p| p.value.as_seq()).unwrap_or_default() {
-        let Some(s) = item.as_str() else { continue };
-        let (num, proto) = s.split_once('/').unwrap_or((s, "tcp"));
-        if num.trim().parse::<u32>().is_err() || !matches!(proto.to_ascii_lowercase().as_str(), "tcp" | "udp") {
-            sink.add(item.range, Code::InvalidPort, format!("invalid port: {s} (write `3001` or `8125/udp`)"));
+        let Some(s) = item.as_str().filter(|s| !s.contains("${")) else { continue };
+        let mut parts = s.split('/');
+        atoi(parts.next().unwrap_or(s), item.range, sink);
+        // `protocol: {{ upper .Protocol }}` (template/app/service.yml.tmpl:334): Kubernetes takes
+        // TCP, UDP, SCTP.
+        if let Some(proto) = parts.next()
+            && !matches!(proto.to_ascii_uppercase().as_str(), "TCP" | "UDP" | "SCTP")
+        {
+            sink.add(
+                item.range,
+                Code::InvalidProtocol,
+                format!("protocol {}: Kubernetes rejects the Service at promote (write `8125/udp`)", code(proto)),
+            );
         }
+    }
+}
+
+/// Go's `strconv.Atoi`, with its error.
+fn atoi(num: &str, range: TextRange, sink: &mut Sink) {
+    if num.parse::<i64>().is_err() {
+        sink.add(range, Code::InvalidPort, format!("strconv.Atoi: parsing {num:?}: invalid syntax"));
+    }
+}
+
+/// `port: {port, scheme}`: a port that is missing, zero or not a number or string fails
+/// (`could not parse port: map[...]`, yaml.go:388-396); a scheme that is not a string panics.
+fn port_map(v: &Node, sink: &mut Sink) {
+    let flat = || sink.text[v.range.start..v.range.end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let port = v.get("port").map(|e| &e.value).filter(|n| !n.is_null());
+    let ok = match port.and_then(|n| n.as_scalar()) {
+        Some(sc) => match sc.yaml11_type() {
+            ScalarType::Int => sc.value.parse::<i64>().is_ok_and(|n| n != 0),
+            ScalarType::String => {
+                let parts: Vec<&str> = sc.value.split(':').collect();
+                let num = parts.get(1).copied().unwrap_or(&sc.value);
+                num.parse::<i64>().is_ok_and(|n| n != 0) || num.contains("${")
+            }
+            _ => false,
+        },
+        None => false,
+    };
+    if !ok {
+        let message = format!("could not parse port: {}", flat());
+        sink.add(port.map_or(v.range, |n| n.range), Code::InvalidPort, message);
+    }
+    if let Some(s) = v.get("scheme").filter(|e| !e.value.is_null())
+        && s.value.as_scalar().is_none_or(|sc| sc.yaml11_type() != ScalarType::String)
+    {
+        sink.add(
+            s.value.range,
+            Code::WrongType,
+            "`scheme` must be a string: Convox's decoder panics (interface conversion)".to_string(),
+        );
     }
 }
 
@@ -178,17 +226,59 @@ fn annotations(root: &Node, sink: &mut Sink) {
             for key in ["annotations", "ingressAnnotations"] {
                 let Some(items) = e.value.get(key).and_then(|a| a.value.as_seq()) else { continue };
                 for item in items {
-                    if let Some(s) = item.as_str()
-                        && !s.contains('=')
-                    {
-                        sink.add(
-                            item.range,
-                            Code::InvalidAnnotation,
-                            format!("invalid annotation format: {s} (write `key=value`)"),
-                        );
+                    if section == "services" {
+                        annotation(item, sink);
+                    } else {
+                        plain_annotation(item, sink);
                     }
                 }
             }
         }
+    }
+}
+
+/// One `annotations` item (`pkg/manifest/yaml.go:163-206`): `key=value`, or a map whose values
+/// are strings.
+fn annotation(item: &Node, sink: &mut Sink) {
+    match &item.kind {
+        Kind::Map(entries) => {
+            for e in entries {
+                let is_string = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::String);
+                if !is_string && !sink.text[e.value.range.start..e.value.range.end].contains("${") {
+                    let key = e.key.as_str().unwrap_or_default();
+                    let range = if e.value.is_empty() { e.key.range } else { e.value.range };
+                    sink.add(
+                        range,
+                        Code::InvalidAnnotation,
+                        format!("annotation value is not a string: {key} (quote it)"),
+                    );
+                }
+            }
+        }
+        _ => {
+            if let Some(s) = item.as_str().filter(|s| !s.contains('='))
+                && !item.is_null()
+            {
+                sink.add(
+                    item.range,
+                    Code::InvalidAnnotation,
+                    format!("invalid annotation format: {s} (write `key=value`)"),
+                );
+            }
+        }
+    }
+}
+
+/// A timer's or balancer's annotation is a plain string, split at `=` by the promote
+/// (`pkg/manifest/timer.go:22`, `balancer.go:32`: `parts[1]`): one without `=` crashes it.
+fn plain_annotation(item: &Node, sink: &mut Sink) {
+    if let Some(s) = item.as_str().filter(|s| !s.contains('=') && !s.contains("${"))
+        && !item.is_null()
+    {
+        let message = format!(
+            "annotation {} has no `=`: Convox's promote crashes on it (index out of range); write `key=value`",
+            code(s)
+        );
+        sink.add(item.range, Code::AnnotationCrash, message);
     }
 }
