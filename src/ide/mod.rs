@@ -38,7 +38,7 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
-        let model = Manifest::from_yaml(parse.root());
+        let model = Manifest::from_yaml(parse.root(), &text);
         Self { text, parse, model, diagnostics: std::sync::OnceLock::new() }
     }
 

@@ -53,9 +53,10 @@ pub(super) fn names(m: &Manifest, sink: &mut Sink) {
         // validate.go: "%s name %s invalid, %s" with ValidNameDescription.
         let message = format!("{what} name {} invalid, must contain only lowercase alphanumeric and dashes", n.value);
         let fixed = fixed_name(&n.value);
+        let written = crate::ide::navigation::plain_name(&fixed);
         let fix = (what == "service" && !fixed.is_empty() && fixed != n.value).then(|| {
-            let mut edits = vec![(n.range, fixed.clone())];
-            edits.extend(service_references(m, &n.value).into_iter().map(|r| (r, fixed.clone())));
+            let mut edits = vec![(n.range, written.clone())];
+            edits.extend(service_references(m, &n.value).into_iter().map(|r| (r, written.clone())));
             Fix { title: format!("Rename service to {} (and its references)", code(&fixed)), edits }
         });
         sink.add_maybe_fix(n.range, Code::InvalidName, message, fix);

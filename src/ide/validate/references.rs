@@ -69,7 +69,14 @@ fn balancer_service(m: &Manifest, name: &Spanned<String>, svc: Option<&Spanned<S
 /// Where a `resources:` entry for a new resource goes: the end of the `resources` section, or a
 /// new section at the end of the file.
 fn add_resource_stub(root: &Node, name: &str, text: &str) -> Option<Vec<(TextRange, String)>> {
-    let stub_body = format!("  {name}:\n    type: postgres\n");
+    // The key as YAML reads it back: a valid name plain (quoted if YAML 1.1 reads it as a
+    // boolean or null), anything else double-quoted.
+    let key = if super::names::valid_name(name) {
+        crate::ide::navigation::plain_name(name)
+    } else {
+        serde_json::to_string(name).unwrap_or_default()
+    };
+    let stub_body = format!("  {key}:\n    type: postgres\n");
     match root.get("resources") {
         Some(e) if e.value.as_map().is_some() && !e.value.flow => {
             let at = e.value.range.end;
