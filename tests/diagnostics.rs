@@ -136,7 +136,7 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    scale:\n      count: 2+\n",
         expect![[r#"
-            4:14-4:16 error[invalid-scale] invalid scale: 2+; "N+" is not supported, write a range like "2-10"
+            4:14-4:16 error[invalid-scale] strconv.Atoi: parsing "2+": invalid syntax ("N+" is not supported: write a range like "2-10")
         "#]],
     );
     check(
@@ -262,7 +262,7 @@ fn resources() {
     check(
         "resources:\n  an-analytics-database-1:\n    type: rds-postgres\n    options:\n      class: db.t3.micro\nservices:\n  web:\n    resources: [an-analytics-database-1]\n",
         expect![[r#"
-            2:3-2:26 error[name-too-long] rds resource name must not excced 20 char limit (an-analytics-database-1 has 23)
+            2:3-2:26 error[name-too-long] rds resource name must not excced 20 char limit (an-analytics-database-1 has 23 characters; the limit is 20)
             2:3-2:26 error[missing-option] rds-postgres resource an-analytics-database-1 needs `options.version`: the promote fails without it
         "#]],
     );
@@ -328,7 +328,7 @@ fn services() {
             4:9-4:15 error[missing-key] awsEfs.mountPath is required
             4:9-4:15 error[missing-key] awsEfs.accessMode must be one of these values: ReadOnlyMany, ReadWriteMany, ReadWriteOnce
             6:9-6:17 error[missing-key] emptyDir.id is required
-            8:19-8:23 error[invalid-value] `medium` must be one of `Memory`, not `Disk`
+            8:19-8:23 error[invalid-value] emptyDir.medium's allowed values: Memory
         "#]],
     );
     check(
@@ -428,9 +428,9 @@ fn budget() {
     check(
         "services:\n  web: {}\nbudget:\n  atCapAction: auto-shutdown\n  notifyBeforeMinutes: 2\n  shutdownGracePeriod: 2h\n  neverAutoShutdown: [web, api]\n",
         expect![[r#"
-            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set
-            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0
-            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set; auto-shutdown silently killing services without notification is rejected by design
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0; cannot shut down on cap breach without a cap
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible; either remove a service from neverAutoShutdown or use atCapAction "block-new-deploys"
             5:24-5:25 error[budget-value] budget.notifyBeforeMinutes must be between 5 and 1440; got 2
             6:24-6:26 error[budget-value] budget.shutdownGracePeriod must be between 0s and 1h; got 2h
             7:28-7:31 warning[undefined-service] budget.neverAutoShutdown contains "api" which is not a service in this manifest; ignoring at runtime

@@ -73,7 +73,8 @@ codes! {
     InvalidProtocol "invalid-protocol" Error Apply "A `ports` protocol other than tcp, udp or sctp: Kubernetes rejects the Service.";
     InvalidScale "invalid-scale" Error Load "A `scale.count` Convox cannot parse (`2+`, `a-b`) or whose minimum is above its maximum.";
     InvalidAutoscale "invalid-autoscale" Error Validate "`scale.autoscale`, `scale.keda` or `scale.targets` values Convox's validation rejects.";
-    LimitBelowRequest "limit-below-request" Error Validate "A `scale.limit.cpu`/`memory` below the request.";
+    InvalidVpa "invalid-vpa" Error Promote "A `scale.vpa` the promote rejects: no or an unknown `updateMode`, `cpuOnly` with `memOnly`.";
+    LimitBelowRequest "limit-below-request" Error Load "A `scale.limit.cpu`/`memory` below the request.";
     DeploymentBounds "deployment-bounds" Error Validate "`deployment.minimum` outside 0-100 or `deployment.maximum` outside 100-200.";
     InvalidCidr "invalid-cidr" Error Validate "A balancer `whitelist` entry that is not a CIDR range.";
     InvalidAnnotation "invalid-annotation" Error Load "A service `annotations` item that is not `key=value`, or a value that is not a string; the build fails.";
@@ -92,7 +93,7 @@ codes! {
     MissingOption "missing-option" Error Promote "An `rds-*` or `elasticache-*` resource without a required option (`class`, `version`); the promote fails.";
     NameTooLong "name-too-long" Error Promote "An `rds-*` or `elasticache-*` resource name over 20 characters; the promote fails.";
     InternalConflict "internal-conflict" Error Validate "`internal` and `internalRouter` both true.";
-    ReservedLabel "reserved-label" Error Validate "A label key Convox reserves (`system`, `rack`, `app`, `name`, `service`, `release`, `type`).";
+    ReservedLabel "reserved-label" Error Load "A label key Convox reserves (`system`, `rack`, `app`, `name`, `service`, `release`, `type`).";
     ScheduleQuestionMark "schedule-question-mark" Error Validate "A timer schedule that keeps a `?` after Convox's rewrite.";
     InvalidSchedule "invalid-schedule" Error Apply "A timer schedule that is not a 5-field cron Kubernetes reads.";
     Budget "budget" Error Validate "A `budget` combination Convox rejects (auto-shutdown without a webhook, a cap, or an eligible service).";

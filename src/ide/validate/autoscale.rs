@@ -210,8 +210,8 @@ fn custom_trigger(i: usize, t: &Node, err: &mut impl FnMut(TextRange, String)) {
 /// list or a map fails the load.
 fn metadata(scale: &Node, sink: &mut Sink) {
     let lists = [("autoscale", "custom"), ("keda", "triggers")];
-    let triggers = lists.iter().filter_map(|(a, b)| scale.get(a)?.value.get(b)?.value.as_seq());
-    for t in triggers.flatten() {
+    let triggers = lists.iter().filter_map(|(a, b)| Some((*b, scale.get(a)?.value.get(b)?.value.as_seq()?)));
+    for (list, t) in triggers.flat_map(|(l, items)| items.iter().map(move |t| (l, t))) {
         let Some(entries) = t.get("metadata").and_then(|m| m.value.as_map()) else { continue };
         for e in entries {
             let json = match e.value.as_scalar().map(|s| s.yaml11_type()) {
@@ -226,7 +226,7 @@ fn metadata(scale: &Node, sink: &mut Sink) {
             sink.add(
                 e.value.range,
                 Code::WrongType,
-                format!("json: cannot unmarshal {json} into Go struct field ScaleTriggers.Triggers.metadata of type string (quote it)"),
+                format!("json: cannot unmarshal {json} into Go struct field ScaleTriggers.{list}.metadata of type string (write a string)"),
             );
         }
     }

@@ -59,7 +59,7 @@ fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Si
             sink.add(
                 range,
                 Code::Budget,
-                "budget.atCapAction \"auto-shutdown\" requires budget.atCapWebhookUrl to be set".to_string(),
+                "budget.atCapAction \"auto-shutdown\" requires budget.atCapWebhookUrl to be set; auto-shutdown silently killing services without notification is rejected by design".to_string(),
             );
         }
         let cap = text("monthlyCapUsd").and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
@@ -67,21 +67,21 @@ fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Si
             sink.add(
                 range,
                 Code::Budget,
-                "budget.atCapAction \"auto-shutdown\" requires budget.monthlyCapUsd > 0".to_string(),
+                "budget.atCapAction \"auto-shutdown\" requires budget.monthlyCapUsd > 0; cannot shut down on cap breach without a cap".to_string(),
             );
         }
         if m.services.is_empty() {
             sink.add(
                 range,
                 Code::Budget,
-                "budget.atCapAction \"auto-shutdown\" requires at least one service in the services block".to_string(),
+                "budget.atCapAction \"auto-shutdown\" requires at least one service in the services block; timer-only apps cannot be auto-shut. Use \"block-new-deploys\" or remove auto-shutdown.".to_string(),
             );
         } else if m
             .services
             .iter()
             .all(|s| m.budget.as_ref().is_some_and(|b| b.never_auto_shutdown.iter().any(|n| n.value == s.name.value)))
         {
-            sink.add(range, Code::Budget, "budget.atCapAction \"auto-shutdown\" with all services listed in neverAutoShutdown leaves no services eligible".to_string());
+            sink.add(range, Code::Budget, "budget.atCapAction \"auto-shutdown\" with all services listed in neverAutoShutdown leaves no services eligible; either remove a service from neverAutoShutdown or use atCapAction \"block-new-deploys\"".to_string());
         }
     }
 }

@@ -90,8 +90,25 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         "services.*.scale.count",
         Switch { accepts: &[I, S, M], message: "invalid scale: {V}", hint: "write `2` or `1-5`" },
     ),
-    ("services.*.scale.count.min", Switch { accepts: &[I, S], message: "invalid scale: {V}", hint: "write a number" }),
-    ("services.*.scale.count.max", Switch { accepts: &[I, S], message: "invalid scale: {V}", hint: "write a number" }),
+    ("services.*.scale.count.min", Switch { accepts: &[I, S], message: "invalid scale: {P}", hint: "write a number" }),
+    ("services.*.scale.count.max", Switch { accepts: &[I, S], message: "invalid scale: {P}", hint: "write a number" }),
+    // yaml.go:166
+    (
+        "services.*.annotations",
+        Switch {
+            accepts: &[L],
+            message: "failed to unmarshal annotations: yaml: unmarshal errors: cannot unmarshal {Y} into []interface {}",
+            hint: "write a list of `key=value`",
+        },
+    ),
+    (
+        "services.*.ingressAnnotations",
+        Switch {
+            accepts: &[L],
+            message: "failed to unmarshal annotations: yaml: unmarshal errors: cannot unmarshal {Y} into []interface {}",
+            hint: "write a list of `key=value`",
+        },
+    ),
     // yaml.go:131
     (
         "environment",
@@ -164,14 +181,34 @@ pub(super) fn go_type(got: Option<Shape>) -> &'static str {
     }
 }
 
-/// A type switch's message for `value`, with its hint.
-pub(super) fn message(s: &Switch, got: Option<Shape>, value: &Node) -> String {
-    let words = s.message.replace("{T}", go_type(got)).replace("{V}", &go_print(value));
+/// A type switch's message for `value` (in `parent`, the map Convox prints for `{P}`), with its
+/// hint.
+pub(super) fn message(s: &Switch, got: Option<Shape>, value: &Node, parent: Option<&Node>) -> String {
+    let words = s
+        .message
+        .replace("{T}", go_type(got))
+        .replace("{V}", &go_print(value))
+        .replace("{P}", &go_print(parent.unwrap_or(value)))
+        .replace("{Y}", &got.map(|g| yaml_tag(g, value)).unwrap_or_default());
     format!("{words} ({})", s.hint)
 }
 
+/// yaml.v2's tag and value for a value it cannot decode: ``!!str `abc` ``, `!!seq`, `!!map`.
+pub(super) fn yaml_tag(got: Shape, value: &Node) -> String {
+    let scalar = |tag: &str| format!("!!{tag} `{}`", value.as_str().unwrap_or_default());
+    match got {
+        S => scalar("str"),
+        I => scalar("int"),
+        Shape::Number => scalar("float"),
+        B => scalar("bool"),
+        L => "!!seq".to_string(),
+        M => "!!map".to_string(),
+        Shape::Null => "!!null".to_string(),
+    }
+}
+
 /// A value as Go's `%v` prints it: `map[a:1 b:2]` (keys sorted), `[a b]`, the scalar.
-fn go_print(n: &Node) -> String {
+pub(super) fn go_print(n: &Node) -> String {
     match &n.kind {
         crate::syntax::yaml::Kind::Map(entries) => {
             let mut kv: Vec<String> = entries

@@ -202,7 +202,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     if sink.text[value.range.start..value.range.end].contains("${") {
         return;
     }
-    if decoded(value, pattern, key_range, sink) {
+    if decoded(value, None, pattern, key_range, sink) {
         return;
     }
     let Some(got) = shape(value) else { return };
@@ -246,7 +246,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
 
 /// Convox's own decoders (`decoders.rs`): `true` when they decided (an error, a warning, or the
 /// value is fine and the schema's shapes must not be asked).
-fn decoded(value: &Node, pattern: &str, key_range: TextRange, sink: &mut Sink) -> bool {
+fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRange, sink: &mut Sink) -> bool {
     let got = shape(value);
     if let Some(sw) = decoders::switch(pattern) {
         // A null value is never decoded, except as a list item.
@@ -263,7 +263,7 @@ fn decoded(value: &Node, pattern: &str, key_range: TextRange, sink: &mut Sink) -
             sink.add_maybe_fix(value.range, Code::AgentPorts, message, fix);
             return true;
         }
-        sink.add(value.range, Code::WrongType, decoders::message(sw, got, value));
+        sink.add(value.range, Code::WrongType, decoders::message(sw, got, value, parent));
         return true;
     }
     let (Some((kept, line)), Some(g)) = (decoders::assertion(pattern), got) else { return false };
@@ -293,7 +293,7 @@ fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut 
             let child = format!("{pattern}[]");
             if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
                 for item in items {
-                    decoded(item, &child, key_range, sink);
+                    decoded(item, Some(value), &child, key_range, sink);
                 }
             }
         }
@@ -302,7 +302,7 @@ fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut 
                 let Some(k) = e.key.as_str() else { continue };
                 let child = format!("{pattern}.{k}");
                 if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
-                    decoded(&e.value, &child, e.key.range, sink);
+                    decoded(&e.value, Some(value), &child, e.key.range, sink);
                 }
             }
         }
@@ -325,6 +325,20 @@ fn agent_map(value: &Node, key_range: TextRange, sink: &Sink) -> (String, Option
         ),
         Some(fix),
     )
+}
+
+/// yaml.v2's words for a value its plain struct field cannot take
+/// (`yaml: unmarshal errors: cannot unmarshal !!str `abc` into int`).
+fn yaml_v2_error(value: &Node, doc: &KeyDoc, got: Shape) -> String {
+    let into = match doc.accepts.first() {
+        Some(Shape::Integer) => "int",
+        Some(Shape::Number) => "float64",
+        Some(Shape::Boolean) => "bool",
+        Some(Shape::List) => "[]string",
+        Some(Shape::Map) => "map[string]string",
+        _ => "string",
+    };
+    format!("yaml: unmarshal errors: cannot unmarshal {} into {into}", decoders::yaml_tag(got, value))
 }
 
 fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got: Shape) -> (String, Option<Fix>) {
@@ -357,7 +371,7 @@ fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got:
             None,
         ),
         ("labels" | "services.*.labels", Kind::Seq(_)) => (format!("{base}: write labels as a map `key: value`"), None),
-        _ => (format!("{base}: Convox rejects the manifest"), None),
+        _ => (format!("{}: {base}", yaml_v2_error(value, doc, got)), None),
     }
 }
 
@@ -383,7 +397,7 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
             if !ok {
                 sink.add(
                     value.range,
-                    Code::InvalidValue,
+                    Code::InvalidVpa,
                     format!("vpa.updateMode must be one of these values: Off, Initial, Recreate (got {})", code(v)),
                 );
             }
@@ -421,6 +435,22 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
                     }
                 };
                 sink.add_maybe_fix(value.range, Code::UnknownResourceType, message, fix);
+            }
+        }
+        "services.*.volumeOptions[].emptyDir.medium" => {
+            if !allowed(v) {
+                // service.go:165
+                let fix = doc
+                    .values
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(v))
+                    .map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f.clone())] });
+                sink.add_maybe_fix(
+                    value.range,
+                    Code::InvalidValue,
+                    "emptyDir.medium's allowed values: Memory".into(),
+                    fix,
+                );
             }
         }
         "budget.shutdownOrder" | "budget.recoveryMode" if matches!(v, "priority-annotation" | "scheduled") => {}

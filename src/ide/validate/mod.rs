@@ -5,11 +5,13 @@
 
 mod autoscale;
 mod budget;
+mod configs;
 mod decoders;
 mod interpolation;
 mod keys;
 mod names;
 mod references;
+mod registries;
 mod resources;
 mod scale;
 mod schedule;
@@ -107,6 +109,8 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     scale::scale(root, &mut sink);
     autoscale::autoscale(root, &mut sink);
     volumes::volumes(root, &mut sink);
+    configs::configs(root, &mut sink);
+    registries::registries(root, &mut sink);
     schedule::timers(m, &mut sink);
     budget::budget(m, root, &mut sink);
     interpolation::interpolation(a, &mut sink);

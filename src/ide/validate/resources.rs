@@ -49,17 +49,15 @@ pub(super) fn resources(m: &Manifest, _root: &Node, sink: &mut Sink) {
 /// `rds-*` and `elasticache-*`: the provisioner's name limit and required options.
 fn provisioned(r: &Resource, sink: &mut Sink) {
     let Some(t) = r.type_name().filter(|t| t.starts_with("rds-") || t.starts_with("elasticache-")) else { return };
+    // resource.go:64-84 (the elasticache message says 40, the check is 20).
     if r.name.value.len() > 20 {
-        sink.add(
-            r.name.range,
-            Code::NameTooLong,
-            format!(
-                "{} resource name must not excced 20 char limit ({} has {})",
-                if t.starts_with("rds-") { "rds" } else { "elasticache" },
-                r.name.value,
-                r.name.value.len()
-            ),
+        let (kind, limit) = if t.starts_with("rds-") { ("rds", 20) } else { ("elasticache", 40) };
+        let message = format!(
+            "{kind} resource name must not excced {limit} char limit ({} has {} characters; the limit is 20)",
+            r.name.value,
+            r.name.value.len()
         );
+        sink.add(r.name.range, Code::NameTooLong, message);
     }
     let Some(rt) = schema::schema().resource_type(t) else { return };
     // A read replica, a snapshot restore or an import takes version and class from its source

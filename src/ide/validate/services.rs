@@ -142,7 +142,6 @@ fn atoi(num: &str, range: TextRange, sink: &mut Sink) {
 /// `port: {port, scheme}`: a port that is missing, zero or not a number or string fails
 /// (`could not parse port: map[...]`, yaml.go:388-396); a scheme that is not a string panics.
 fn port_map(v: &Node, sink: &mut Sink) {
-    let flat = || sink.text[v.range.start..v.range.end].split_whitespace().collect::<Vec<_>>().join(" ");
     let port = v.get("port").map(|e| &e.value).filter(|n| !n.is_null());
     let ok = match port.and_then(|n| n.as_scalar()) {
         Some(sc) => match sc.yaml11_type() {
@@ -157,7 +156,7 @@ fn port_map(v: &Node, sink: &mut Sink) {
         None => false,
     };
     if !ok {
-        let message = format!("could not parse port: {}", flat());
+        let message = format!("could not parse port: {}", super::decoders::go_print(v));
         sink.add(port.map_or(v.range, |n| n.range), Code::InvalidPort, message);
     }
     if let Some(s) = v.get("scheme").filter(|e| !e.value.is_null())
