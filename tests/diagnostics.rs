@@ -72,8 +72,14 @@ fn unknown_keys_with_suggestions() {
     check(
         "services:\n  web:\n    port: 80\n    health:\n      internal: true\n",
         expect![[r#"
-        5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it (`internal` is a service key, not a health key)
-    "#]],
+            5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it; did you mean `interval`?
+              fix "Rename to `interval`":
+              | services:
+              |   web:
+              |     port: 80
+              |     health:
+              |       interval: true
+        "#]],
     );
     check(
         "servicess:\n  web: {}\n",
@@ -474,5 +480,100 @@ fn environment_entries_that_convox_drops() {
         4:9-4:19 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not a map: Convox drops it silently (quote it)
         6:9-6:11 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not an integer: Convox drops it silently (quote it)
     "#]],
+    );
+}
+
+/// What Convox's decoders silently drop is a warning, never an error (`pkg/manifest/yaml.go:305`,
+/// `:456`, `:529`: type assertions).
+#[test]
+fn values_convox_ignores() {
+    check(
+        r#"services:
+  web:
+    port: 3000
+    health:
+      grace: "10"
+    scale:
+      cpu: "256"
+      gpu:
+        count: "1"
+"#,
+        expect![[r#"
+            5:14-5:18 warning[ignored-value] Convox ignores this value: `grace` must be an integer, not a string (pkg/manifest/yaml.go:305); the default is used
+            7:12-7:17 warning[ignored-value] Convox ignores this value: `cpu` must be an integer, not a string (pkg/manifest/yaml.go:456); the default is used
+            9:16-9:19 warning[ignored-value] Convox ignores this value: `count` must be an integer, not a string (pkg/manifest/yaml.go:529); the default is used
+        "#]],
+    );
+}
+
+/// A section indented under `services:` (a service named `timers`), and a one-letter typo of a
+/// sibling preferred over "it is a key of ...".
+#[test]
+fn likely_mistakes() {
+    check(
+        r#"services:
+  web:
+    port: 3000
+    health:
+      internal: 5
+  timers:
+    cleanup:
+      schedule: "0 * * * *"
+      service: web
+"#,
+        expect![[r#"
+            5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it; did you mean `interval`?
+              fix "Rename to `interval`":
+              | services:
+              |   web:
+              |     port: 3000
+              |     health:
+              |       interval: 5
+              |   timers:
+              |     cleanup:
+              |       schedule: "0 * * * *"
+              |       service: web
+            6:3-6:9 warning[misplaced-section] `timers` is indented under `services:`: Convox reads it as a service named `timers`, which deploys; move it to the top level (no indentation)
+        "#]],
+    );
+}
+
+/// rds read replicas, snapshot restores and imports take version and class from their source
+/// (`provider/k8s/aws_resources.go:233`).
+#[test]
+fn rds_without_class_when_it_has_a_source() {
+    check(
+        r##"resources:
+  replica:
+    type: rds-postgres
+    options:
+      readSourceDB: "#convox.resources.main"
+  restored:
+    type: rds-postgres
+    options:
+      dbSnapshotIdentifier: snap-1
+services:
+  web:
+    resources: [replica, restored]
+"##,
+        expect![[""]],
+    );
+}
+
+/// A default in the manifest does not switch overlay mode: only the release environment does
+/// (`provider/k8s/release.go:815`).
+#[test]
+fn overlay_only_from_a_required_variable() {
+    check(
+        r#"resources:
+  database:
+    type: postgres
+services:
+  web:
+    resources: [database]
+    environment:
+      - DATABASE_URL=postgres://localhost/dev
+"#,
+        expect![[""]],
     );
 }

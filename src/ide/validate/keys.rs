@@ -92,6 +92,15 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                     };
                     sink.add(e.key.range, Code::DuplicateKey, message);
                 }
+                if parent_pattern == "services" && super::services::misplaced_section(key, &e.value) {
+                    let message = format!(
+                        "{} is indented under `services:`: Convox reads it as a service named {}, which deploys; move it to the top level (no indentation)",
+                        code(key),
+                        code(key)
+                    );
+                    sink.add(e.key.range, Code::MisplacedSection, message);
+                    continue;
+                }
                 let seg = Segment::Key(key.to_string());
                 let child = sch.step(parent_pattern, &seg);
                 path.0.push(seg);
@@ -146,11 +155,15 @@ fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, 
     let where_ =
         if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
     let mut message = format!("unknown key {} {where_}: Convox ignores it", code(key));
-    if let Some(h) = &found.hint {
+    // A one-letter typo of a sibling (`internal` under `health` → `interval`) is the likelier
+    // mistake than a key of another map.
+    let typo = found.best.filter(|b| strsim::levenshtein(key, b) <= 1);
+    let hint = found.hint.as_ref().filter(|_| typo.is_none());
+    if let Some(h) = hint {
         message.push_str(&format!(" ({h})"));
     }
     match found.best {
-        Some(s) if found.hint.is_none() => {
+        Some(s) if hint.is_none() => {
             message.push_str(&format!("; did you mean {}?", code(s)));
             let fix = Fix { title: format!("Rename to `{s}`"), edits: vec![(e.key.range, s.to_string())] };
             sink.add_fix(e.key.range, Code::UnknownKey, message, fix);
@@ -173,7 +186,6 @@ fn known_elsewhere(key: &str, parent: &str) -> Option<String> {
     match (parent, key) {
         ("services.*", "memory" | "cpu") => Some(format!("it belongs under `scale`: `scale.{key}`")),
         ("services.*.build", "context") => Some("Convox's build has `path`, not `context`".to_string()),
-        ("services.*.health", "internal") => Some("`internal` is a service key, not a health key".to_string()),
         _ if candidates.len() == 1 => {
             Some(format!("it is a key of `{}`", candidates[0].rsplit_once('.').map_or("", |x| x.0)))
         }
@@ -274,7 +286,7 @@ fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRa
             value.range,
             Code::IgnoredValue,
             format!(
-                "Convox ignores this value: {} must be {}, not {} (pkg/manifest/yaml.go, {line}); the default is used",
+                "Convox ignores this value: {} must be {}, not {} (pkg/manifest/{line}); the default is used",
                 code(&key),
                 kept.iter().map(|k| shape_name(*k)).collect::<Vec<_>>().join(" or "),
                 shape_name(g)

@@ -281,3 +281,17 @@ fn plain_annotation(item: &Node, sink: &mut Sink) {
         sink.add(item.range, Code::AnnotationCrash, message);
     }
 }
+
+/// The top-level sections, which users indent under `services:` by mistake.
+const SECTIONS: &[&str] =
+    &["resources", "timers", "balancers", "environment", "configs", "labels", "budget", "appSettings", "params"];
+
+/// A section indented under `services:` (`timers:` two spaces in) is a service of that name,
+/// which deploys: said on the key. `true` when `key` under `services` is one.
+pub(super) fn misplaced_section(key: &str, body: &Node) -> bool {
+    let schema = crate::schema::schema();
+    SECTIONS.contains(&key)
+        && body.as_map().is_some_and(|entries| {
+            entries.iter().any(|e| e.key.as_str().is_some_and(|k| schema.get(&format!("services.*.{k}")).is_none()))
+        })
+}
