@@ -98,16 +98,18 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    command: [bin/web, --port, \"3000\"]\n",
         expect![[r#"
-        3:14-3:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
-          fix "Write the command as one string":
-          | services:
-          |   web:
-          |     command: bin/web --port 3000
-    "#]],
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`command` as a list): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            3:14-3:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+              fix "Write the command as one string":
+              | services:
+              |   web:
+              |     command: bin/web --port 3000
+        "#]],
     );
     check(
         "services:\n  web:\n    agent:\n      enabled: true\n",
         expect![[r#"
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
             4:7-4:20 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
               fix "Write `agent: true`":
               | services:
@@ -324,9 +326,9 @@ fn services() {
     check(
         "services:\n  web:\n    links:\n      - db\n    drain: 10\n",
         expect![[r#"
-        3:5-3:10 warning[no-effect] `links` is not a Convox v3 key: it is ignored
-        5:5-5:10 warning[no-effect] `drain` has no effect in Convox v3
-    "#]],
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            5:5-5:10 warning[no-effect] `drain` has no effect in Convox v3
+        "#]],
     );
     check(
         "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          id: data\n      - emptyDir:\n          mountPath: /tmp\n          medium: Disk\n",
@@ -575,5 +577,57 @@ services:
       - DATABASE_URL=postgres://localhost/dev
 "#,
         expect![[""]],
+    );
+}
+
+/// A Generation 2 manifest: one warning at the top with the evidence, instead of one per v2 key;
+/// the v2 forms v3 rejects keep their errors and quick fixes.
+#[test]
+fn legacy_manifests() {
+    check(
+        r#"services:
+  web:
+    links:
+      - db
+    command: [bin/web, --port, "3000"]
+  datadog:
+    agent:
+      enabled: true
+"#,
+        expect![[r#"
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`, `command` as a list, `agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            5:14-5:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+              fix "Write the command as one string":
+              | services:
+              |   web:
+              |     links:
+              |       - db
+              |     command: bin/web --port 3000
+              |   datadog:
+              |     agent:
+              |       enabled: true
+            8:7-8:20 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
+              fix "Write `agent: true`":
+              | services:
+              |   web:
+              |     links:
+              |       - db
+              |     command: [bin/web, --port, "3000"]
+              |   datadog:
+              |     agent: true
+        "#]],
+    );
+    check(
+        r#"services:
+  web:
+    port: 3000
+workflows:
+  merge:
+    master:
+      - deploy: staging/site
+"#,
+        expect![[r#"
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Praxis manifest (`workflows:`): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+        "#]],
     );
 }

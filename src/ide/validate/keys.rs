@@ -197,7 +197,9 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     let key = last_key(path);
     match doc.status {
         Some(Status::Removed) => {
-            sink.add(key_range, Code::NoEffect, format!("{} is not a Convox v3 key: it is ignored", code(&key)));
+            if !sink.legacy {
+                sink.add(key_range, Code::NoEffect, format!("{} is not a Convox v3 key: it is ignored", code(&key)));
+            }
             return;
         }
         Some(Status::NoEffect) => {

@@ -9,6 +9,7 @@ mod configs;
 mod decoders;
 mod interpolation;
 mod keys;
+mod legacy;
 mod names;
 mod references;
 mod registries;
@@ -34,6 +35,8 @@ struct Sink<'a> {
     /// What `unknown_key` found for a (parent pattern, key, boolean value): the same typo in 500
     /// services is looked up once.
     unknown: HashMap<(String, String, bool), UnknownKey, schema::FxBuild>,
+    /// A Generation 2 or Praxis manifest, said once at the top (`legacy.rs`).
+    legacy: bool,
 }
 
 /// The words for an unknown key: none when its map takes any key, else a close sibling and where
@@ -82,8 +85,9 @@ fn code(s: &str) -> String {
 }
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
-    let mut sink = Sink { text: a.text(), out: Vec::new(), unknown: HashMap::default() };
+    let mut sink = Sink { text: a.text(), out: Vec::new(), unknown: HashMap::default(), legacy: false };
     let root = a.parse().root();
+    sink.legacy = legacy::legacy(root, &mut sink);
     match &root.kind {
         Kind::Map(_) => keys::walk(root, &mut KeyPath::default(), "", &mut sink),
         Kind::Empty | Kind::Error | Kind::Alias(_) => {}
