@@ -631,3 +631,44 @@ workflows:
         "#]],
     );
 }
+
+/// With `rackVersion` set, what that rack does not support yet (Convox's release notes:
+/// docs/reference/releases/3-24.md, 3.24.1 startupProbe timing, 3.24.5 securityContext, 3.24.6
+/// imagePullSecrets).
+#[test]
+fn rack_version() {
+    let text = r#"services:
+  web:
+    port: 3000
+    startupProbe:
+      grace: 30
+    securityContext:
+      runAsNonRoot: true
+    imagePullSecrets:
+      - registry: ghcr.io
+        username: me
+        passwordEnv: TOKEN
+"#;
+    let a = Analysis::from_text(text);
+    let lines = |v: &str| {
+        let rack = convox_lsp::ide::RackVersion::parse(v).unwrap();
+        a.rack_version_diagnostics(rack)
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}[{}] {}",
+                    text[..d.range.start].matches('\n').count() + 1,
+                    d.severity.as_str(),
+                    d.code,
+                    d.message
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    expect![[r#"
+        6 warning[rack-version] `securityContext` needs rack 3.24.5 or later (rackVersion is 3.24.0): an older rack ignores it
+        8 warning[rack-version] `imagePullSecrets` needs rack 3.24.6 or later (rackVersion is 3.24.0): an older rack ignores it
+        5 warning[rack-version] before rack 3.24.1 (rackVersion is 3.24.0), the startup probe uses the liveness probe's timing, not this value"#]].assert_eq(&lines("3.24.0"));
+    expect![[""]].assert_eq(&lines("3.24.6"));
+}

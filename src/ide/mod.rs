@@ -7,6 +7,7 @@ mod diagnostics;
 mod hints;
 mod hover;
 pub mod navigation;
+mod rack_version;
 mod render;
 pub mod structure;
 mod symbols;
@@ -19,6 +20,7 @@ pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
 pub use hints::{CodeLens, HintConfig, InlayHint};
 pub use hover::{ExplainRow, Hover};
+pub use rack_version::RackVersion;
 pub use symbols::{Symbol, SymbolKind};
 
 use crate::context::Context;
@@ -57,6 +59,11 @@ impl Analysis {
 
     pub fn model(&self) -> &Manifest {
         &self.model
+    }
+
+    /// The warnings for what the rack (the `rackVersion` setting) does not support yet.
+    pub fn rack_version_diagnostics(&self, rack: RackVersion) -> Vec<Diagnostic> {
+        rack_version::diagnostics(self, rack)
     }
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {

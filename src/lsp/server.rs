@@ -190,9 +190,13 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
                 continue;
             }
             published.insert(uri.clone(), Arc::downgrade(&snap.analysis));
-            let overrides = lock(&state).settings.severities();
+            let (overrides, rack) = {
+                let st = lock(&state);
+                (st.settings.severities(), st.settings.rack_version())
+            };
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut diags = snap.analysis.diagnostics();
+                diags.extend(rack.map(|r| snap.analysis.rack_version_diagnostics(r)).unwrap_or_default());
                 crate::ide::apply_severities(&mut diags, &overrides);
                 diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect::<Vec<_>>()
             }));

@@ -14,6 +14,9 @@ pub struct Settings {
     pub app: Option<String>,
     /// Severity per diagnostic code: `error`, `warning`, `info`, `hint` or `off`.
     pub diagnostics: std::collections::BTreeMap<String, String>,
+    /// The rack's version (`3.24.1`): warnings for keys and behaviours it does not support yet.
+    #[serde(rename = "rackVersion")]
+    pub rack_version: Option<String>,
     /// Which inlay hints to show.
     #[serde(rename = "inlayHints")]
     pub inlay_hints: InlayHintSettings,
@@ -51,6 +54,16 @@ impl Settings {
 }
 
 impl Settings {
+    /// The configured rack version, if it parses (else logged and ignored).
+    pub fn rack_version(&self) -> Option<crate::ide::RackVersion> {
+        let raw = self.rack_version.as_deref().filter(|v| !v.trim().is_empty())?;
+        let v = crate::ide::RackVersion::parse(raw);
+        if v.is_none() {
+            tracing::warn!("setting convox.rackVersion: {raw:?} is not a version like 3.24.1");
+        }
+        v
+    }
+
     /// Reads settings from any of the shapes clients send; `None` when there is nothing usable.
     pub fn from_value(v: &Value) -> Option<Settings> {
         let section = v.get("convox").unwrap_or(v);
