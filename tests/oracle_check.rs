@@ -93,7 +93,7 @@ fn vary(text: &str, rng: &mut Rng) -> Option<(String, String)> {
     let body = line.trim_start();
     let head = match body.find(": ") {
         Some(c) if !body.starts_with("- ") || body[..c].find(' ') == Some(1) => &line[..indent + c + 1],
-        _ if body.ends_with(':') => &line[..line.len() - 0],
+        _ if body.ends_with(':') => line,
         _ => &line[..indent + 1], // `- item`
     };
     let replaced = if rng.below(8) == 0 && end == i + 1 {
@@ -162,13 +162,9 @@ fn check_agrees_with_convox() {
         eprintln!("{m}");
     }
     std::fs::remove_dir_all(&dir).ok();
-    assert!(missed.len() <= MISSED_MAX, "{} rejections missed (at most {MISSED_MAX})", missed.len());
-    assert!(false_errors.len() <= FALSE_MAX, "{} false errors (at most {FALSE_MAX})", false_errors.len());
+    assert!(missed.is_empty(), "{} rejections missed", missed.len());
+    assert!(false_errors.is_empty(), "{} false errors", false_errors.len());
 }
-
-/// What is still open, as measured with the default 600 variations (and with 3,000): nothing.
-const MISSED_MAX: usize = 0;
-const FALSE_MAX: usize = 0;
 
 fn rejected(v: &BTreeMap<PathBuf, Option<String>>) -> usize {
     v.values().filter(|x| x.is_some()).count()

@@ -61,8 +61,7 @@ fn int(n: Option<&Node>) -> Option<i64> {
 
 /// The count after `ApplyDefaults` (manifest.go:274-296).
 fn effective(scale: &Node, auto: bool) -> (i64, i64) {
-    let (mut min, mut max) =
-        scale.get("count").and_then(|c| model::count(&c.value)).map_or((0, 0), |c| (c.min as i64, c.max as i64));
+    let (mut min, mut max) = scale.get("count").and_then(|c| model::count(&c.value)).map_or((0, 0), |c| (c.min, c.max));
     let (smin, smax) = (int(scale.get("min").map(|e| &e.value)), int(scale.get("max").map(|e| &e.value)));
     match (smin, smax) {
         (Some(a), Some(b)) => (min, max) = (a, b),

@@ -282,7 +282,8 @@ fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRa
     }
     let (Some((kept, line)), Some(g)) = (decoders::assertion(pattern), got) else { return false };
     let whole = pattern.ends_with(".min") || pattern.ends_with(".max");
-    if !kept.contains(&g) && !(whole && g == Shape::Number && decoders::whole_float(value)) {
+    let kept_float = whole && g == Shape::Number && decoders::whole_float(value);
+    if !kept.contains(&g) && !kept_float {
         let key = sink.text[key_range.start..key_range.end].to_string();
         sink.add(
             value.range,
