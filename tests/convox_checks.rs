@@ -40,22 +40,16 @@ fn every_check_is_caught_at_its_line() {
     for c in inventory() {
         let code = Code::parse(&c.code).unwrap_or_else(|| panic!("{}: no code {}", c.source, c.code));
         let diags = Analysis::from_text(&c.fixture).diagnostics();
-        let found = diags.iter().find(|d| d.code == code && line_of(&c.fixture, d.range.start) == c.line);
-        match found {
-            None => problems.push(format!(
-                "{}: no {} on line {}; got {:?}",
-                c.source,
-                c.code,
-                c.line,
-                diags
-                    .iter()
-                    .map(|d| format!("{}:{} {}", line_of(&c.fixture, d.range.start), d.code, d.message))
-                    .collect::<Vec<_>>()
-            )),
-            Some(d) if c.stage.is_none() && !words_match(&d.message, &c.convox) => {
-                problems.push(format!("{}: {:?} does not say Convox's {:?}", c.source, d.message, c.convox))
-            }
-            _ => {}
+        let at_line: Vec<_> =
+            diags.iter().filter(|d| d.code == code && line_of(&c.fixture, d.range.start) == c.line).collect();
+        if at_line.is_empty() {
+            let got: Vec<String> = diags
+                .iter()
+                .map(|d| format!("{}:{} {}", line_of(&c.fixture, d.range.start), d.code, d.message))
+                .collect();
+            problems.push(format!("{}: no {} on line {}; got {got:?}", c.source, c.code, c.line));
+        } else if c.stage.is_none() && !at_line.iter().any(|d| words_match(&d.message, &c.convox)) {
+            problems.push(format!("{}: {:?} does not say Convox's {:?}", c.source, at_line[0].message, c.convox));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

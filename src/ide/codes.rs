@@ -91,6 +91,7 @@ codes! {
     MissingKey "missing-key" Error Validate "A key Convox needs: a timer's `service`, a balancer's `ports`, a volume's `id` or `mountPath`, a config's `id`, a configMount's `filename`.";
     MissingSchedule "missing-schedule" Error Apply "A timer without `schedule`: Kubernetes rejects the CronJob at promote.";
     MissingOption "missing-option" Error Promote "An `rds-*` or `elasticache-*` resource without a required option (`class`, `version`); the promote fails.";
+    ProvisionedName "provisioned-name" Error Promote "An `rds-*` or `elasticache-*` resource name that breaks `^[a-z]([a-z0-9-]*[a-z0-9])?$` (a trailing `-`); the promote fails.";
     NameTooLong "name-too-long" Error Promote "An `rds-*` or `elasticache-*` resource name over 20 characters; the promote fails.";
     InternalConflict "internal-conflict" Error Validate "`internal` and `internalRouter` both true.";
     ReservedLabel "reserved-label" Error Load "A label key Convox reserves (`system`, `rack`, `app`, `name`, `service`, `release`, `type`).";

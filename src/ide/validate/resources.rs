@@ -49,6 +49,17 @@ pub(super) fn resources(m: &Manifest, _root: &Node, sink: &mut Sink) {
 /// `rds-*` and `elasticache-*`: the provisioner's name limit and required options.
 fn provisioned(r: &Resource, sink: &mut Sink) {
     let Some(t) = r.type_name().filter(|t| t.starts_with("rds-") || t.starts_with("elasticache-")) else { return };
+    // resource.go:23,64-84: `^[a-z]([a-z0-9-]*[a-z0-9])?$`, checked at promote (release.go:1346,1411).
+    let n = &r.name.value;
+    let kind = if t.starts_with("rds-") { "rds" } else { "elasticache" };
+    let ok = n.starts_with(|c: char| c.is_ascii_lowercase())
+        && !n.ends_with('-')
+        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        let message =
+            format!("invalid {kind} resource name: only alphanumeric letter and hypen allowed (and no `-` at the end)");
+        sink.add(r.name.range, Code::ProvisionedName, message);
+    }
     // resource.go:64-84 (the elasticache message says 40, the check is 20).
     if r.name.value.len() > 20 {
         let (kind, limit) = if t.starts_with("rds-") { ("rds", 20) } else { ("elasticache", 40) };

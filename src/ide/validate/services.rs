@@ -242,6 +242,13 @@ fn annotation(item: &Node, sink: &mut Sink) {
     match &item.kind {
         Kind::Map(entries) => {
             for e in entries {
+                let key_string = e.key.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::String);
+                if !key_string {
+                    let message =
+                        format!("annotation key is not a string: {} (quote it)", e.key.as_str().unwrap_or_default());
+                    sink.add(e.key.range, Code::InvalidAnnotation, message);
+                    continue;
+                }
                 let is_string = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::String);
                 if !is_string && !sink.text[e.value.range.start..e.value.range.end].contains("${") {
                     let key = e.key.as_str().unwrap_or_default();
@@ -253,6 +260,25 @@ fn annotation(item: &Node, sink: &mut Sink) {
                     );
                 }
             }
+        }
+        Kind::Scalar(s)
+            if s.yaml11_type() != ScalarType::String && !sink.text[item.range.start..item.range.end].contains("${") =>
+        {
+            let t = match s.yaml11_type() {
+                ScalarType::Int => "int",
+                ScalarType::Float => "float64",
+                ScalarType::Bool => "bool",
+                _ => "<nil>",
+            };
+            sink.add(
+                item.range,
+                Code::InvalidAnnotation,
+                format!("unsupported annotation type: {t} (write `key=value`)"),
+            );
+        }
+        Kind::Seq(_) => {
+            let message = "unsupported annotation type: []interface {} (write `key=value`)".to_string();
+            sink.add(item.range, Code::InvalidAnnotation, message);
         }
         _ => {
             if let Some(s) = item.as_str().filter(|s| !s.contains('='))
