@@ -70,7 +70,8 @@ codes! {
     InvalidValue "invalid-value" Error Validate "A value outside the set Convox accepts (`vpa.updateMode`, budget enums, `accessMode` ...).";
     InvalidConcurrency "invalid-concurrency" Error Apply "A timer `concurrency` that becomes a `concurrencyPolicy` Kubernetes rejects.";
     InvalidPort "invalid-port" Error Load "A `port`, `ports` item or balancer port Convox cannot parse.";
-    InvalidProtocol "invalid-protocol" Error Apply "A `ports` protocol other than tcp, udp or sctp: Kubernetes rejects the Service.";
+    InvalidProtocol "invalid-protocol" Error Apply "A `ports` or balancer port protocol Kubernetes does not take: it rejects the Service.";
+    InvalidMetricType "invalid-metric-type" Error Apply "A KEDA trigger `metricType` other than `AverageValue`, `Value`, `Utilization`: KEDA rejects the ScaledObject.";
     InvalidScale "invalid-scale" Error Load "A `scale.count` Convox cannot parse (`2+`, `a-b`) or whose minimum is above its maximum.";
     InvalidAutoscale "invalid-autoscale" Error Validate "`scale.autoscale`, `scale.keda` or `scale.targets` values Convox's validation rejects.";
     InvalidVpa "invalid-vpa" Error Promote "A `scale.vpa` the promote rejects: no or an unknown `updateMode`, `cpuOnly` with `memOnly`.";

@@ -480,9 +480,25 @@ fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sin
         _ => {
             if !allowed(v) {
                 let fixed = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v)).cloned();
-                let message = format!("{} must be one of {list}, not {}", code(key), code(v));
+                let mut message = format!("{} must be one of {list}, not {}", code(key), code(v));
+                // Who rejects it: Convox's validation, or Kubernetes (KEDA) when the object is applied.
+                let code = match pattern {
+                    "balancers.*.ports.*.protocol" => Code::InvalidProtocol,
+                    p if p.ends_with("].metricType") => Code::InvalidMetricType,
+                    "services.*.securityContext.seccompProfile" => {
+                        // service.go:867
+                        message = format!(
+                            "securityContext.seccompProfile: {v:?} is not a supported value; allowed: RuntimeDefault, Unconfined"
+                        );
+                        Code::SecurityContext
+                    }
+                    _ => Code::InvalidValue,
+                };
+                if code.stage() > crate::ide::codes::Stage::Validate {
+                    message.push_str(": Kubernetes rejects it at promote");
+                }
                 let fix = fixed.map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f)] });
-                sink.add_maybe_fix(value.range, Code::InvalidValue, message, fix);
+                sink.add_maybe_fix(value.range, code, message, fix);
             }
         }
     }
