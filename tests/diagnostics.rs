@@ -414,7 +414,7 @@ fn balancers() {
             4:3-4:4 error[missing-key] balancer a has no ports
             5:16-5:23 error[invalid-cidr] balancer a whitelist 1.1.1.1 is not a valid cidr range
             7:14-7:20 error[undefined-service] balancer b refers to unknown service nosuch
-            11:19-11:22 error[invalid-value] `protocol` must be one of `TCP`, `UDP`, not `tcp`
+            11:19-11:22 error[invalid-protocol] `protocol` must be one of `TCP`, `UDP`, not `tcp`: Kubernetes rejects it at promote
               fix "Write `TCP`":
               | services:
               |   web: {}
