@@ -73,3 +73,19 @@ impl Settings {
         serde_json::from_value(section.clone()).ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rack_version_setting() {
+        let s = Settings::from_value(&serde_json::json!({"convox": {"rackVersion": "3.24.1"}})).unwrap();
+        assert_eq!(s.rack_version(), Some(crate::ide::RackVersion(3, 24, 1)));
+        let s = Settings::from_value(&serde_json::json!({"rackVersion": "v3.19"})).unwrap();
+        assert_eq!(s.rack_version(), Some(crate::ide::RackVersion(3, 19, 0)));
+        let s = Settings::from_value(&serde_json::json!({"rackVersion": "latest"})).unwrap();
+        assert_eq!(s.rack_version(), None, "not a version: no rack-version warnings");
+        assert_eq!(Settings::default().rack_version(), None);
+    }
+}
