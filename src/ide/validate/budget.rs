@@ -9,7 +9,6 @@ use crate::syntax::yaml::Node;
 fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Sink) {
     let b = &budget.value;
     let get = |k: &str| b.get(k);
-    let text = |k: &str| get(k).and_then(|e| e.value.as_str()).map(str::to_string);
     if let Some(e) = get("shutdownOrder")
         && e.value.as_str() == Some("priority-annotation")
     {
@@ -53,6 +52,14 @@ fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Si
             _ => {}
         }
     }
+    auto_shutdown(m, budget, sink);
+}
+
+/// `auto-shutdown` needs a webhook, a cap and an eligible service (validate.go:390-505).
+fn auto_shutdown(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Sink) {
+    let b = &budget.value;
+    let get = |k: &str| b.get(k);
+    let text = |k: &str| get(k).and_then(|e| e.value.as_str()).map(str::to_string);
     if text("atCapAction").as_deref() == Some("auto-shutdown") {
         let range = get("atCapAction").map_or(budget.key.range, |e| e.value.range);
         if text("atCapWebhookUrl").is_none_or(|u| u.is_empty()) {

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use super::{Sink, UnknownKey, code, decoders};
 use crate::ide::codes::Code;
 use crate::ide::diagnostics::Fix;
-use crate::model;
 use crate::schema::{self, KeyDoc, Shape, Status};
 use crate::syntax::yaml::{Kind, Node, ScalarType, Style};
 use crate::syntax::{KeyPath, Segment};
@@ -241,7 +240,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
         return;
     }
     if let (false, Some(s)) = (doc.values.is_empty(), value.as_scalar()) {
-        check_enum(&key, pattern, value, s.value.as_str(), doc, sink);
+        super::values::check(&key, pattern, value, s.value.as_str(), doc, sink);
     }
     if pattern == "resources.*.options.version" && value.as_scalar().is_some_and(|s| s.style == Style::Plain) {
         let raw = &sink.text[value.range.start..value.range.end];
@@ -387,119 +386,5 @@ fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got:
         ),
         ("labels" | "services.*.labels", Kind::Seq(_)) => (format!("{base}: write labels as a map `key: value`"), None),
         _ => (format!("{}: {base}", yaml_v2_error(value, doc, got)), None),
-    }
-}
-
-fn check_enum(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sink: &mut Sink) {
-    let allowed = |x: &str| doc.values.iter().any(|a| a == x);
-    let list = doc.values.iter().map(|x| code(x)).collect::<Vec<_>>().join(", ");
-    match pattern {
-        "timers.*.concurrency" => {
-            // Convox capitalises the first letter and leaves the rest.
-            let rendered = model::concurrency_policy(v);
-            if !allowed(&rendered) {
-                let fixed = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v));
-                let message = format!(
-                    "concurrency {} becomes `concurrencyPolicy: {rendered}`, which Kubernetes rejects at promote: use one of {list}",
-                    code(v)
-                );
-                let fix = fixed.map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f.clone())] });
-                sink.add_maybe_fix(value.range, Code::InvalidConcurrency, message, fix);
-            }
-        }
-        "services.*.scale.vpa.updateMode" => {
-            let ok = doc.values.iter().any(|a| a.eq_ignore_ascii_case(v)) || v.eq_ignore_ascii_case("false");
-            if !ok {
-                sink.add(
-                    value.range,
-                    Code::InvalidVpa,
-                    format!("vpa.updateMode must be one of these values: Off, Initial, Recreate (got {})", code(v)),
-                );
-            }
-        }
-        "services.*.scale.gpu.vendor" => {
-            if !matches!(v, "nvidia" | "nvidia.com" | "amd" | "amd.com") {
-                sink.add(
-                    value.range,
-                    Code::GpuVendor,
-                    format!("gpu vendor {} is not nvidia or amd: Convox uses nvidia", code(v)),
-                );
-            }
-        }
-        "resources.*.type" => {
-            if !allowed(v) {
-                let best = doc
-                    .values
-                    .iter()
-                    .map(|a| (strsim::jaro_winkler(v, a), a))
-                    .filter(|(s, _)| *s > 0.75)
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
-                    .map(|(_, a)| a.clone());
-                let mut message = format!(
-                    "unknown resource type {}: the promote fails (open resource/{v}.yml.tmpl: file does not exist)",
-                    code(v)
-                );
-                let fix = match best {
-                    Some(b) => {
-                        message.push_str(&format!("; did you mean {}?", code(&b)));
-                        Some(Fix { title: format!("Write `{b}`"), edits: vec![(value.range, b)] })
-                    }
-                    None => {
-                        message.push_str(&format!("; one of {list}"));
-                        None
-                    }
-                };
-                sink.add_maybe_fix(value.range, Code::UnknownResourceType, message, fix);
-            }
-        }
-        "services.*.volumeOptions[].emptyDir.medium" => {
-            if !allowed(v) {
-                // service.go:165
-                let fix = doc
-                    .values
-                    .iter()
-                    .find(|a| a.eq_ignore_ascii_case(v))
-                    .map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f.clone())] });
-                sink.add_maybe_fix(
-                    value.range,
-                    Code::InvalidValue,
-                    "emptyDir.medium's allowed values: Memory".into(),
-                    fix,
-                );
-            }
-        }
-        "budget.shutdownOrder" | "budget.recoveryMode" if matches!(v, "priority-annotation" | "scheduled") => {}
-        // Convox's own message for it comes from the securityContext rules.
-        "services.*.securityContext.seccompProfile" if v == "Localhost" => {}
-        "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" => {
-            if !allowed(v) {
-                let quoted = doc.values.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ");
-                sink.add(value.range, Code::BudgetValue, format!("{} must be one of {quoted}; got \"{v}\"", pattern));
-            }
-        }
-        _ => {
-            if !allowed(v) {
-                let fixed = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v)).cloned();
-                let mut message = format!("{} must be one of {list}, not {}", code(key), code(v));
-                // Who rejects it: Convox's validation, or Kubernetes (KEDA) when the object is applied.
-                let code = match pattern {
-                    "balancers.*.ports.*.protocol" => Code::InvalidProtocol,
-                    p if p.ends_with("].metricType") => Code::InvalidMetricType,
-                    "services.*.securityContext.seccompProfile" => {
-                        // service.go:867
-                        message = format!(
-                            "securityContext.seccompProfile: {v:?} is not a supported value; allowed: RuntimeDefault, Unconfined"
-                        );
-                        Code::SecurityContext
-                    }
-                    _ => Code::InvalidValue,
-                };
-                if code.stage() > crate::ide::codes::Stage::Validate {
-                    message.push_str(": Kubernetes rejects it at promote");
-                }
-                let fix = fixed.map(|f| Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f)] });
-                sink.add_maybe_fix(value.range, code, message, fix);
-            }
-        }
     }
 }

@@ -17,6 +17,7 @@ mod resources;
 mod scale;
 mod schedule;
 mod services;
+mod values;
 mod volumes;
 
 use std::collections::HashMap;
