@@ -79,25 +79,10 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                     continue; // a merge key: its contents are checked where the anchor is
                 }
                 if let Some(first) = seen.insert(key, e.key.range) {
-                    let named = schema::NAMED_SECTIONS.contains(&parent_pattern);
-                    let line = sink.text[..first.start].matches('\n').count() + 1;
-                    let message = if named {
-                        format!(
-                            "{} is declared twice (first on line {line}): Convox keeps both entries, which then collide",
-                            code(key)
-                        )
-                    } else {
-                        format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
-                    };
-                    sink.add(e.key.range, Code::DuplicateKey, message);
+                    duplicate(key, first, e.key.range, parent_pattern, sink);
                 }
                 if parent_pattern == "services" && super::services::misplaced_section(key, &e.value) {
-                    let message = format!(
-                        "{} is indented under `services:`: Convox reads it as a service named {}, which deploys; move it to the top level (no indentation)",
-                        code(key),
-                        code(key)
-                    );
-                    sink.add(e.key.range, Code::MisplacedSection, message);
+                    misplaced(key, e.key.range, sink);
                     continue;
                 }
                 let seg = Segment::Key(key.to_string());
@@ -127,6 +112,25 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
         }
         _ => {}
     }
+}
+
+fn duplicate(key: &str, first: TextRange, at: TextRange, parent_pattern: &str, sink: &mut Sink) {
+    let line = sink.text[..first.start].matches('\n').count() + 1;
+    let message = if schema::NAMED_SECTIONS.contains(&parent_pattern) {
+        format!("{} is declared twice (first on line {line}): Convox keeps both entries, which then collide", code(key))
+    } else {
+        format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
+    };
+    sink.add(at, Code::DuplicateKey, message);
+}
+
+fn misplaced(key: &str, at: TextRange, sink: &mut Sink) {
+    let message = format!(
+        "{} is indented under `services:`: Convox reads it as a service named {}, which deploys; move it to the top level (no indentation)",
+        code(key),
+        code(key)
+    );
+    sink.add(at, Code::MisplacedSection, message);
 }
 
 fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, path: &KeyPath, sink: &mut Sink) {
