@@ -593,6 +593,9 @@ fn legacy_manifests() {
   datadog:
     agent:
       enabled: true
+      ports:
+        - 8125/udp
+        - 8126/tcp
 "#,
         expect![[r#"
             1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`, `command` as a list, `agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
@@ -606,7 +609,10 @@ fn legacy_manifests() {
               |   datadog:
               |     agent:
               |       enabled: true
-            8:7-8:20 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
+              |       ports:
+              |         - 8125/udp
+              |         - 8126/tcp
+            8:7-11:19 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
               fix "Write `agent: true`":
               | services:
               |   web:
@@ -615,6 +621,9 @@ fn legacy_manifests() {
               |     command: [bin/web, --port, "3000"]
               |   datadog:
               |     agent: true
+              |     ports:
+              |       - 8125/udp
+              |       - 8126/tcp
         "#]],
     );
     check(

@@ -331,18 +331,28 @@ fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut 
 /// `agent` as a map (Convox v2): Convox's message, and `agent: true` as the fix.
 fn agent_map(value: &Node, key_range: TextRange, sink: &Sink) -> (String, Option<Fix>) {
     let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
-    // From the key's end: `agent:\n  enabled: true` becomes `agent: true`.
+    // From the key's end: `agent:\n  enabled: true` becomes `agent: true`; the v2 agent's ports
+    // move to the service's `ports:` (v3's place for them), unless the service has some.
     let end = sink.trim(value.range).end;
-    let fix = Fix {
-        title: format!("Write `agent: {enabled}`"),
-        edits: vec![(TextRange::new(key_range.end, end), format!(": {enabled}"))],
-    };
-    (
-        format!(
-            "agent ports are now specified at the service level (the map form is Convox v2): write `agent: {enabled}`"
-        ),
-        Some(fix),
-    )
+    let mut text = format!(": {enabled}");
+    let ports = value.get("ports").and_then(|p| p.value.as_seq()).unwrap_or_default();
+    let service_has_ports = sink.root.get("services").and_then(|s| s.value.as_map()).is_some_and(|svcs| {
+        svcs.iter().any(|s| s.value.range.contains_inclusive(key_range.start) && s.value.get("ports").is_some())
+    });
+    if !ports.is_empty() && !service_has_ports {
+        let line_start = sink.text[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = " ".repeat(key_range.start - line_start);
+        text.push_str(&format!("\n{indent}ports:"));
+        for p in ports {
+            text.push_str(&format!("\n{indent}  - {}", &sink.text[p.range.start..p.range.end]));
+        }
+    }
+    let fix =
+        Fix { title: format!("Write `agent: {enabled}`"), edits: vec![(TextRange::new(key_range.end, end), text)] };
+    let message = format!(
+        "agent ports are now specified at the service level (the map form is Convox v2): write `agent: {enabled}`"
+    );
+    (message, Some(fix))
 }
 
 /// yaml.v2's words for a value its plain struct field cannot take

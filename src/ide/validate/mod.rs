@@ -32,6 +32,8 @@ use crate::text::TextRange;
 
 struct Sink<'a> {
     text: &'a str,
+    /// The document's tree, for fixes that look around the value they fix.
+    root: &'a crate::syntax::yaml::Node,
     out: Vec<Diagnostic>,
     /// What `unknown_key` found for a (parent pattern, key, boolean value): the same typo in 500
     /// services is looked up once.
@@ -86,8 +88,8 @@ fn code(s: &str) -> String {
 }
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
-    let mut sink = Sink { text: a.text(), out: Vec::new(), unknown: HashMap::default(), legacy: false };
     let root = a.parse().root();
+    let mut sink = Sink { text: a.text(), root, out: Vec::new(), unknown: HashMap::default(), legacy: false };
     sink.legacy = legacy::legacy(root, &mut sink);
     match &root.kind {
         Kind::Map(_) => keys::walk(root, &mut KeyPath::default(), "", &mut sink),
