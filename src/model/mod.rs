@@ -426,7 +426,9 @@ impl Manifest {
 
 /// A service's `resources:` item: `name` or `name:ENV_VAR`.
 fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
-    let v = item.as_str()?;
+    // A null item is an empty name to Convox (a `[]string`): "references a resource that does
+    // not exist: ".
+    let v = if item.is_empty() && !matches!(item.kind, Kind::Alias(_)) { "" } else { item.as_str()? };
     let range = item.range;
     Some(match v.split_once(':') {
         Some((n, alias)) => ResourceRef {

@@ -266,8 +266,10 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
 fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRange, sink: &mut Sink) -> bool {
     let got = shape(value);
     if let Some(sw) = decoders::switch(pattern) {
-        // A null value is never decoded, except as a list item.
-        let null_item = got.is_none() && pattern.ends_with("[]") && (value.is_null() || value.is_empty());
+        // A null value is never decoded, except as an item of a list whose decoder reads the
+        // items itself (`domain`, `whitelist`: yaml.go:276, 93); a `ports` item's own decoder is
+        // not called for null.
+        let null_item = got.is_none() && parent.is_some() && pattern.ends_with("[]") && value.is_empty();
         if got.is_none() && !null_item {
             return true;
         }

@@ -159,7 +159,7 @@ fn port_map(v: &Node, sink: &mut Sink) {
         let message = format!("could not parse port: {}", super::decoders::go_print(v));
         sink.add(port.map_or(v.range, |n| n.range), Code::InvalidPort, message);
     }
-    if let Some(s) = v.get("scheme").filter(|e| !e.value.is_null())
+    if let Some(s) = v.get("scheme").filter(|e| !e.value.is_empty())
         && s.value.as_scalar().is_none_or(|sc| sc.yaml11_type() != ScalarType::String)
     {
         sink.add(
