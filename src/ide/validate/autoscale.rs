@@ -45,7 +45,7 @@ pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
 
 /// `ServiceAutoscale.IsEnabled` (service.go:407): any trigger slot, or a custom trigger.
 fn enabled(a: &Node) -> bool {
-    ["cpu", "memory", "gpuUtilization", "queueDepth"].iter().any(|k| a.get(k).is_some_and(|e| !e.value.is_null()))
+    ["cpu", "memory", "gpuUtilization", "queueDepth"].iter().any(|k| a.get(k).is_some_and(|e| !e.value.is_empty()))
         || a.get("custom").and_then(|c| c.value.as_seq()).is_some_and(|c| !c.is_empty())
 }
 
@@ -95,7 +95,7 @@ fn number(n: Option<&Node>) -> f64 {
 }
 
 fn triggers(name: &str, a: &Node, scale: &Node, min: i64, sink: &mut Sink) {
-    let slot = |k: &str| a.get(k).filter(|e| !e.value.is_null());
+    let slot = |k: &str| a.get(k).filter(|e| !e.value.is_empty());
     let mut err = |range: TextRange, m: String| sink.add(range, Code::InvalidAutoscale, format!("service {name}: {m}"));
     let invalid_percent = |v: f64| v.is_nan() || v <= 0.0 || v > 100.0;
     let threshold = |e: &crate::syntax::yaml::Entry| {

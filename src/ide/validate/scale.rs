@@ -3,7 +3,7 @@
 
 use super::Sink;
 use crate::ide::codes::Code;
-use crate::syntax::yaml::{Kind, Node};
+use crate::syntax::yaml::{Kind, Node, ScalarType};
 
 pub(super) fn scale(root: &Node, sink: &mut Sink) {
     let Some(services) = root.get("services").and_then(|e| e.value.as_map()) else { return };
@@ -16,6 +16,13 @@ pub(super) fn scale(root: &Node, sink: &mut Sink) {
         };
         if let Some(c) = count.filter(|c| c.as_scalar().is_some() && !c.is_null()) {
             count_rule(c, sink);
+        }
+        // `count: {min, max}`: a string bound is read by `strconv.Atoi` (yaml.go:611, 625).
+        for e in count.and_then(|c| c.as_map()).unwrap_or_default() {
+            let quoted = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::String);
+            if let Some(v) = e.value.as_str().filter(|v| quoted && !v.contains("${") && v.parse::<i64>().is_err()) {
+                sink.add(e.value.range, Code::InvalidScale, format!("strconv.Atoi: parsing {v:?}: invalid syntax (write a number)"));
+            }
         }
         limits(&scale.value, scale.key.range, sink);
         if let Some(v) = scale.value.get("vpa").filter(|v| v.value.as_map().is_some()) {

@@ -173,7 +173,12 @@ fn port_map(v: &Node, sink: &mut Sink) {
 /// validate.go: `deployment.minimum` 0-100, `deployment.maximum` 100-200.
 fn deployment(name: &str, b: &Node, sink: &mut Sink) {
     let Some(d) = b.get("deployment") else { return };
-    let bound = |k: &str| d.value.get(k).and_then(|e| Some((e.value.as_str()?.parse::<i64>().ok()?, e.value.range)));
+    // A key written without a value is 0: ApplyDefaults fills in only absent keys.
+    let bound = |k: &str| {
+        let e = d.value.get(k)?;
+        let v = if e.value.is_empty() { Some(0) } else { e.value.as_str()?.parse::<i64>().ok() };
+        Some((v?, if e.value.is_empty() { e.key.range } else { e.value.range }))
+    };
     for (key, lo, hi) in [("minimum", 0, 100), ("maximum", 100, 200)] {
         let Some((v, r)) = bound(key) else { continue };
         let problem = if v < lo {
@@ -209,7 +214,10 @@ fn security_context(name: &str, b: &Node, sink: &mut Sink) {
             let Some(cs) = c.as_str() else { continue };
             if list == "add" && cs.starts_with("CAP_") {
                 sink.add(c.range, Code::SecurityContext, format!("service {name}: securityContext.capabilities.add: \"{cs}\" must not include CAP_ prefix (use \"{}\")", &cs[4..]));
-            } else if !cs.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_') {
+            } else if !(cs.starts_with(|ch: char| ch.is_ascii_uppercase())
+                && cs.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_'))
+            {
+                // service.go:854: `^[A-Z][A-Z0-9_]*$`
                 sink.add(c.range, Code::SecurityContext, format!("service {name}: securityContext.capabilities.{list}: \"{cs}\" is not a valid capability name (expected uppercase letters, digits, underscores)"));
             }
         }
@@ -278,6 +286,10 @@ fn annotation(item: &Node, sink: &mut Sink) {
         }
         Kind::Seq(_) => {
             let message = "unsupported annotation type: []interface {} (write `key=value`)".to_string();
+            sink.add(item.range, Code::InvalidAnnotation, message);
+        }
+        _ if item.is_empty() => {
+            let message = "unsupported annotation type: <nil> (write `key=value`)".to_string();
             sink.add(item.range, Code::InvalidAnnotation, message);
         }
         _ => {

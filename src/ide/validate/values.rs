@@ -49,6 +49,8 @@ pub(super) fn check(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDo
         "budget.shutdownOrder" | "budget.recoveryMode" if matches!(v, "priority-annotation" | "scheduled") => {}
         // Convox's own message for it comes from the securityContext rules.
         "services.*.securityContext.seccompProfile" if v == "Localhost" => {}
+        // validate.go:380,446,461: an empty value is not checked.
+        "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" if v.is_empty() => {}
         "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" if !allowed => {
             let quoted = doc.values.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(", ");
             sink.add(value.range, Code::BudgetValue, format!("{pattern} must be one of {quoted}; got \"{v}\""));
