@@ -25,6 +25,7 @@ fn budget_rules(m: &Manifest, budget: &crate::syntax::yaml::Entry, sink: &mut Si
     }
     if let Some(e) = get("notifyBeforeMinutes")
         && let Some(n) = e.value.as_str().and_then(|v| v.parse::<i64>().ok())
+        && n != 0
         && !(5..=1440).contains(&n)
     {
         sink.add(

@@ -76,7 +76,18 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                     continue;
                 };
                 if key == "<<" {
-                    continue; // a merge key: its contents are checked where the anchor is
+                    // A merge key: its contents are checked where the anchor is; yaml.v2 takes
+                    // only a map (or an alias to one) or a list of them.
+                    let mergeable = |n: &Node| matches!(n.kind, Kind::Map(_) | Kind::Alias(_));
+                    let ok = match &e.value.kind {
+                        Kind::Seq(items) => items.iter().all(mergeable),
+                        _ => mergeable(&e.value) || e.value.is_empty(),
+                    };
+                    if !ok {
+                        let message = "yaml: map merge requires map or sequence of maps as the value".to_string();
+                        sink.add(e.value.range, Code::WrongType, message);
+                    }
+                    continue;
                 }
                 if let Some(first) = seen.insert(key, e.key.range) {
                     duplicate(key, first, e.key.range, parent_pattern, sink);
@@ -222,6 +233,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     if decoded(value, None, pattern, key_range, sink) {
         return;
     }
+    string_members(value, doc, pattern, sink);
     let Some(got) = shape(value) else { return };
     // Convox flattens nested lists of environment entries and drops, without a word, an entry
     // that is not a string (a map, a number, a boolean).
@@ -259,6 +271,39 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
             );
         }
     }
+}
+
+/// A `[]string` or `map[string]string` field (`type: list of strings`, `map of strings`) whose
+/// members the knowledge base does not describe: yaml.v2 fails on a list or a map among them.
+fn string_members(value: &Node, doc: &KeyDoc, pattern: &str, sink: &mut Sink) {
+    let sch = schema::schema();
+    let members: Vec<&Node> = match &value.kind {
+        // A service's annotations take maps too (`invalid-annotation`, yaml.go:163).
+        _ if pattern.ends_with("nnotations") && pattern.starts_with("services.") => return,
+        Kind::Seq(items) if string_list(&doc.ty) && sch.get(&format!("{pattern}[]")).is_none() => {
+            items.iter().collect()
+        }
+        Kind::Map(entries) if doc.ty.starts_with("map of string") => entries.iter().map(|e| &e.value).collect(),
+        _ => return,
+    };
+    for m in members {
+        let tag = match m.kind {
+            Kind::Seq(_) => "!!seq",
+            Kind::Map(_) => "!!map",
+            _ => continue,
+        };
+        sink.add(
+            m.range,
+            Code::WrongType,
+            format!("yaml: unmarshal errors: cannot unmarshal {tag} into string (write a string)"),
+        );
+    }
+}
+
+/// A `type` that is a list of plain strings: `list of strings`, `list of "key=value" strings`,
+/// `list of service names`.
+fn string_list(ty: &str) -> bool {
+    ty.starts_with("list of") && (ty.contains("string") || ty.ends_with("names"))
 }
 
 /// Convox's own decoders (`decoders.rs`): `true` when they decided (an error, a warning, or the

@@ -21,7 +21,11 @@ pub(super) fn scale(root: &Node, sink: &mut Sink) {
         for e in count.and_then(|c| c.as_map()).unwrap_or_default() {
             let quoted = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::String);
             if let Some(v) = e.value.as_str().filter(|v| quoted && !v.contains("${") && v.parse::<i64>().is_err()) {
-                sink.add(e.value.range, Code::InvalidScale, format!("strconv.Atoi: parsing {v:?}: invalid syntax (write a number)"));
+                sink.add(
+                    e.value.range,
+                    Code::InvalidScale,
+                    format!("strconv.Atoi: parsing {v:?}: invalid syntax (write a number)"),
+                );
             }
         }
         limits(&scale.value, scale.key.range, sink);

@@ -103,6 +103,12 @@ fn balancers(m: &Manifest, sink: &mut Sink) {
 /// `port` and `ports` as Convox's decoders read them (`pkg/manifest/yaml.go:362-420`
 /// ServicePortScheme, `:334-358` ServicePortProtocol); the types are checked in `decoders.rs`.
 fn ports(b: &Node, sink: &mut Sink) {
+    // `health.port`, `liveness.port`: the same decoder (yaml.go:320 remarshals into it).
+    for probe in ["health", "liveness"] {
+        if let Some(p) = b.get(probe).and_then(|h| h.value.get("port")).filter(|p| p.value.as_map().is_some()) {
+            port_map(&p.value, sink);
+        }
+    }
     if let Some(p) = b.get("port") {
         match &p.value.kind {
             Kind::Map(_) => port_map(&p.value, sink),
@@ -176,7 +182,9 @@ fn deployment(name: &str, b: &Node, sink: &mut Sink) {
     // A key written without a value is 0: ApplyDefaults fills in only absent keys.
     let bound = |k: &str| {
         let e = d.value.get(k)?;
-        let v = if e.value.is_empty() { Some(0) } else { e.value.as_str()?.parse::<i64>().ok() };
+        // yaml.v2 truncates a float into the int field.
+        let v =
+            if e.value.is_empty() { Some(0) } else { e.value.as_str()?.parse::<f64>().ok().map(|f| f.trunc() as i64) };
         Some((v?, if e.value.is_empty() { e.key.range } else { e.value.range }))
     };
     for (key, lo, hi) in [("minimum", 0, 100), ("maximum", 100, 200)] {

@@ -48,7 +48,7 @@ pub(super) fn check(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDo
         // Reserved values: `budget.rs` says so with Convox's words.
         "budget.shutdownOrder" | "budget.recoveryMode" if matches!(v, "priority-annotation" | "scheduled") => {}
         // Convox's own message for it comes from the securityContext rules.
-        "services.*.securityContext.seccompProfile" if v == "Localhost" => {}
+        "services.*.securityContext.seccompProfile" if v == "Localhost" || v.is_empty() => {}
         // validate.go:380,446,461: an empty value is not checked.
         "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" if v.is_empty() => {}
         "budget.atCapAction" | "budget.shutdownOrder" | "budget.recoveryMode" if !allowed => {
