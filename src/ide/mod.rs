@@ -4,6 +4,7 @@
 mod codes;
 mod completion;
 mod diagnostics;
+pub mod format;
 mod hints;
 mod hover;
 pub mod navigation;
