@@ -33,7 +33,7 @@ fn main() {
         let parse = parser.parse(&s);
         let syn = t0.elapsed();
         let t0 = Instant::now();
-        let _m = convox_lsp::model::Manifest::from_yaml(parse.root());
+        let _m = convox_lsp::model::Manifest::from_yaml(parse.root(), &s);
         println!("edit {k}: ts-incr {ts:?} syntax {syn:?} model {:?} errors {}", t0.elapsed(), parse.errors.len());
     }
 }

@@ -23,7 +23,7 @@ fn everything(text: &str) -> Vec<&'static str> {
         let _ = navigation::rename(&a, offset, "x");
         let _ = structure::selection_ranges(&a, offset);
     }
-    a.diagnostics().into_iter().map(|d| d.code).collect()
+    a.diagnostics().into_iter().map(|d| d.code.as_str()).collect()
 }
 
 #[test]

@@ -72,8 +72,14 @@ fn unknown_keys_with_suggestions() {
     check(
         "services:\n  web:\n    port: 80\n    health:\n      internal: true\n",
         expect![[r#"
-        5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it (`internal` is a service key, not a health key)
-    "#]],
+            5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it; did you mean `interval`?
+              fix "Rename to `interval`":
+              | services:
+              |   web:
+              |     port: 80
+              |     health:
+              |       interval: true
+        "#]],
     );
     check(
         "servicess:\n  web: {}\n",
@@ -92,28 +98,30 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    command: [bin/web, --port, \"3000\"]\n",
         expect![[r#"
-        3:14-3:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
-          fix "Write the command as one string":
-          | services:
-          |   web:
-          |     command: bin/web --port 3000
-    "#]],
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`command` as a list): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            3:14-3:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+              fix "Write the command as one string":
+              | services:
+              |   web:
+              |     command: bin/web --port 3000
+        "#]],
     );
     check(
         "services:\n  web:\n    agent:\n      enabled: true\n",
         expect![[r#"
-        4:7-4:20 error[wrong-type] could not parse agent: write `agent: true` (the map form is Convox v2)
-          fix "Write `agent: true`":
-          | services:
-          |   web:
-          |     agent: true
-    "#]],
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            4:7-4:20 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
+              fix "Write `agent: true`":
+              | services:
+              |   web:
+              |     agent: true
+        "#]],
     );
     check(
         "environment:\n  FOO: bar\n",
         expect![[r#"
-        2:3-2:11 error[wrong-type] `environment` must be list of strings (KEY, KEY=default, *), not a map: unknown type for service environment: map[interface {}]interface {}; write a list of `KEY=value`
-    "#]],
+            2:3-2:11 error[wrong-type] unknown type for service environment: map[interface {}]interface {} (write a list of `KEY=value`)
+        "#]],
     );
     check(
         "services:\n  web:\n    labels:\n      - team=a\n",
@@ -124,8 +132,8 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    ports:\n      - port: 3000\n        protocol: tcp\n",
         expect![[r#"
-        4:9-5:22 error[wrong-type] `ports` must be integer or "port/protocol" string, not a map: the map form `{port, protocol}` is rejected (invalid port); write `- 8125/udp`
-    "#]],
+            4:9-5:22 error[wrong-type] invalid port: map[port:3000 protocol:tcp] (write `- 3001` or `- 8125/udp`)
+        "#]],
     );
     check(
         "- services\n",
@@ -136,14 +144,14 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    scale:\n      count: 2+\n",
         expect![[r#"
-        4:14-4:16 error[invalid-value] invalid scale: 2+; "N+" is not supported, write a range like "2-10"
-    "#]],
+            4:14-4:16 error[invalid-scale] strconv.Atoi: parsing "2+": invalid syntax ("N+" is not supported: write a range like "2-10")
+        "#]],
     );
     check(
         "services:\n  web:\n    port: web\n",
         expect![[r#"
-        3:11-3:14 error[invalid-value] could not parse port: web (strconv.Atoi: parsing "web": invalid syntax)
-    "#]],
+            3:11-3:14 error[invalid-port] strconv.Atoi: parsing "web": invalid syntax
+        "#]],
     );
     check(
         "services:\n  web:\n    port: ${PORT}\n",
@@ -262,14 +270,14 @@ fn resources() {
     check(
         "resources:\n  an-analytics-database-1:\n    type: rds-postgres\n    options:\n      class: db.t3.micro\nservices:\n  web:\n    resources: [an-analytics-database-1]\n",
         expect![[r#"
-            2:3-2:26 error[name-too-long] rds resource name must not excced 20 char limit (an-analytics-database-1 has 23)
+            2:3-2:26 error[name-too-long] rds resource name must not excced 20 char limit (an-analytics-database-1 has 23 characters; the limit is 20)
             2:3-2:26 error[missing-option] rds-postgres resource an-analytics-database-1 needs `options.version`: the promote fails without it
         "#]],
     );
     check(
         "environment:\n  - DATABASE_URL\nresources:\n  database:\n    type: postgres\nservices:\n  web:\n    resources: [database]\n",
         expect![[r#"
-            2:5-2:17 warning[resource-overlay] `DATABASE_URL` switches resource `database` off: with it set, Convox runs no postgres container and points `DATABASE_URL` at this URL
+            2:5-2:17 warning[resource-overlay] `DATABASE_URL` is required, so the release environment sets it, which switches resource `database` off: Convox runs no postgres container and points `DATABASE_URL` at that URL
         "#]],
     );
 }
@@ -298,15 +306,15 @@ fn services() {
     check(
         "services:\n  web:\n    deployment:\n      minimum: -1\n      maximum: 300\n",
         expect![[r#"
-        4:16-4:18 error[invalid-value] service web deployment minimum can not be less than 0
-        5:16-5:19 error[invalid-value] service web deployment maximum can not be greater than 200
-    "#]],
+            4:16-4:18 error[deployment-bounds] service web deployment minimum can not be less than 0
+            5:16-5:19 error[deployment-bounds] service web deployment maximum can not be greater than 200
+        "#]],
     );
     check(
         "services:\n  web:\n    scale:\n      cpu: 512\n      limit:\n        cpu: 256\n",
         expect![[r#"
-        6:14-6:17 error[invalid-value] cpu limit can not be less cpu request
-    "#]],
+            6:14-6:17 error[limit-below-request] cpu limit can not be less cpu request
+        "#]],
     );
     check(
         "labels:\n  app: x\nservices:\n  web:\n    labels:\n      service: y\n",
@@ -318,9 +326,9 @@ fn services() {
     check(
         "services:\n  web:\n    links:\n      - db\n    drain: 10\n",
         expect![[r#"
-        3:5-3:10 warning[no-effect] `links` is not a Convox v3 key: it is ignored
-        5:5-5:10 warning[no-effect] `drain` has no effect in Convox v3
-    "#]],
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            5:5-5:10 warning[no-effect] `drain` has no effect in Convox v3
+        "#]],
     );
     check(
         "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          id: data\n      - emptyDir:\n          mountPath: /tmp\n          medium: Disk\n",
@@ -328,22 +336,22 @@ fn services() {
             4:9-4:15 error[missing-key] awsEfs.mountPath is required
             4:9-4:15 error[missing-key] awsEfs.accessMode must be one of these values: ReadOnlyMany, ReadWriteMany, ReadWriteOnce
             6:9-6:17 error[missing-key] emptyDir.id is required
-            8:19-8:23 error[invalid-value] `medium` must be one of `Memory`, not `Disk`
+            8:19-8:23 error[invalid-value] emptyDir.medium's allowed values: Memory
         "#]],
     );
     check(
         "services:\n  web:\n    securityContext:\n      runAsNonRoot: true\n      runAsUser: 0\n      seccompProfile: Localhost\n      capabilities:\n        add: [CAP_NET_ADMIN]\n",
         expect![[r#"
-            5:18-5:19 error[invalid-value] service web: securityContext: runAsNonRoot=true is incompatible with runAsUser=0
-            6:23-6:32 error[invalid-value] service web: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined
-            8:15-8:28 error[invalid-value] service web: securityContext.capabilities.add: "CAP_NET_ADMIN" must not include CAP_ prefix (use "NET_ADMIN")
+            5:18-5:19 error[security-context] service web: securityContext: runAsNonRoot=true is incompatible with runAsUser=0
+            6:23-6:32 error[security-context] service web: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined
+            8:15-8:28 error[security-context] service web: securityContext.capabilities.add: "CAP_NET_ADMIN" must not include CAP_ prefix (use "NET_ADMIN")
         "#]],
     );
     check(
         "services:\n  web:\n    annotations:\n      - just-a-key\n",
         expect![[r#"
-        4:9-4:19 error[invalid-value] invalid annotation format: just-a-key (write `key=value`)
-    "#]],
+            4:9-4:19 error[invalid-annotation] invalid annotation format: just-a-key (write `key=value`)
+        "#]],
     );
     check(
         "services:\n  web: {}\n  web: {}\n",
@@ -373,16 +381,16 @@ fn timers() {
     check(
         "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: FORBID\n",
         expect![[r#"
-        7:18-7:24 error[invalid-value] concurrency `FORBID` becomes `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use one of `Allow`, `Forbid`, `Replace`
-          fix "Write `Forbid`":
-          | services:
-          |   jobs: {}
-          | timers:
-          |   t:
-          |     schedule: "0 * * * *"
-          |     service: jobs
-          |     concurrency: Forbid
-    "#]],
+            7:18-7:24 error[invalid-concurrency] concurrency `FORBID` becomes `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use one of `Allow`, `Forbid`, `Replace`
+              fix "Write `Forbid`":
+              | services:
+              |   jobs: {}
+              | timers:
+              |   t:
+              |     schedule: "0 * * * *"
+              |     service: jobs
+              |     concurrency: Forbid
+        "#]],
     );
     check(
         "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: forbid\n",
@@ -391,9 +399,9 @@ fn timers() {
     check(
         "timers:\n  t:\n    command: x\n",
         expect![[r#"
-        2:3-2:4 error[missing-key] timer t has no `service`: the promote fails (no such service)
-        2:3-2:4 error[missing-key] timer t has no `schedule`: Kubernetes rejects the CronJob
-    "#]],
+            2:3-2:4 error[missing-key] timer t references a service that does not exist: 
+            2:3-2:4 error[missing-schedule] timer t has no `schedule`: Kubernetes rejects the CronJob
+        "#]],
     );
 }
 
@@ -402,11 +410,11 @@ fn balancers() {
     check(
         "services:\n  web: {}\nbalancers:\n  a:\n    whitelist: 1.1.1.1\n  b:\n    service: nosuch\n    ports:\n      5000:\n        port: 3000\n        protocol: tcp\n",
         expect![[r#"
-            4:3-4:4 error[undefined-service] balancer a has blank service
+            4:3-4:4 error[missing-key] balancer a has blank service
             4:3-4:4 error[missing-key] balancer a has no ports
-            5:16-5:23 error[invalid-value] balancer a whitelist 1.1.1.1 is not a valid cidr range
+            5:16-5:23 error[invalid-cidr] balancer a whitelist 1.1.1.1 is not a valid cidr range
             7:14-7:20 error[undefined-service] balancer b refers to unknown service nosuch
-            11:19-11:22 error[invalid-value] `protocol` must be one of `TCP`, `UDP`, not `tcp`
+            11:19-11:22 error[invalid-protocol] `protocol` must be one of `TCP`, `UDP`, not `tcp`: Kubernetes rejects it at promote
               fix "Write `TCP`":
               | services:
               |   web: {}
@@ -428,13 +436,13 @@ fn budget() {
     check(
         "services:\n  web: {}\nbudget:\n  atCapAction: auto-shutdown\n  notifyBeforeMinutes: 2\n  shutdownGracePeriod: 2h\n  neverAutoShutdown: [web, api]\n",
         expect![[r#"
-        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set
-        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0
-        4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible
-        5:24-5:25 error[invalid-value] budget.notifyBeforeMinutes must be between 5 and 1440; got 2
-        6:24-6:26 error[invalid-value] budget.shutdownGracePeriod must be between 0s and 1h; got 2h
-        7:28-7:31 warning[undefined-service] budget.neverAutoShutdown contains "api" which is not a service in this manifest; ignoring at runtime
-    "#]],
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set; auto-shutdown silently killing services without notification is rejected by design
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0; cannot shut down on cap breach without a cap
+            4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" with all services listed in neverAutoShutdown leaves no services eligible; either remove a service from neverAutoShutdown or use atCapAction "block-new-deploys"
+            5:24-5:25 error[budget-value] budget.notifyBeforeMinutes must be between 5 and 1440; got 2
+            6:24-6:26 error[budget-value] budget.shutdownGracePeriod must be between 0s and 1h; got 2h
+            7:28-7:31 warning[undefined-service] budget.neverAutoShutdown contains "api" which is not a service in this manifest; ignoring at runtime
+        "#]],
     );
 }
 
@@ -475,4 +483,201 @@ fn environment_entries_that_convox_drops() {
         6:9-6:11 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not an integer: Convox drops it silently (quote it)
     "#]],
     );
+}
+
+/// What Convox's decoders silently drop is a warning, never an error (`pkg/manifest/yaml.go:305`,
+/// `:456`, `:529`: type assertions).
+#[test]
+fn values_convox_ignores() {
+    check(
+        r#"services:
+  web:
+    port: 3000
+    health:
+      grace: "10"
+    scale:
+      cpu: "256"
+      gpu:
+        count: "1"
+"#,
+        expect![[r#"
+            5:14-5:18 warning[ignored-value] Convox ignores this value: `grace` must be an integer, not a string (pkg/manifest/yaml.go:305); the default is used
+            7:12-7:17 warning[ignored-value] Convox ignores this value: `cpu` must be an integer, not a string (pkg/manifest/yaml.go:456); the default is used
+            9:16-9:19 warning[ignored-value] Convox ignores this value: `count` must be an integer, not a string (pkg/manifest/yaml.go:529); the default is used
+        "#]],
+    );
+}
+
+/// A section indented under `services:` (a service named `timers`), and a one-letter typo of a
+/// sibling preferred over "it is a key of ...".
+#[test]
+fn likely_mistakes() {
+    check(
+        r#"services:
+  web:
+    port: 3000
+    health:
+      internal: 5
+  timers:
+    cleanup:
+      schedule: "0 * * * *"
+      service: web
+"#,
+        expect![[r#"
+            5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it; did you mean `interval`?
+              fix "Rename to `interval`":
+              | services:
+              |   web:
+              |     port: 3000
+              |     health:
+              |       interval: 5
+              |   timers:
+              |     cleanup:
+              |       schedule: "0 * * * *"
+              |       service: web
+            6:3-6:9 warning[misplaced-section] `timers` is indented under `services:`: Convox reads it as a service named `timers`, which deploys; move it to the top level (no indentation)
+        "#]],
+    );
+}
+
+/// rds read replicas, snapshot restores and imports take version and class from their source
+/// (`provider/k8s/aws_resources.go:233`).
+#[test]
+fn rds_without_class_when_it_has_a_source() {
+    check(
+        r##"resources:
+  replica:
+    type: rds-postgres
+    options:
+      readSourceDB: "#convox.resources.main"
+  restored:
+    type: rds-postgres
+    options:
+      dbSnapshotIdentifier: snap-1
+services:
+  web:
+    resources: [replica, restored]
+"##,
+        expect![[""]],
+    );
+}
+
+/// A default in the manifest does not switch overlay mode: only the release environment does
+/// (`provider/k8s/release.go:815`).
+#[test]
+fn overlay_only_from_a_required_variable() {
+    check(
+        r#"resources:
+  database:
+    type: postgres
+services:
+  web:
+    resources: [database]
+    environment:
+      - DATABASE_URL=postgres://localhost/dev
+"#,
+        expect![[""]],
+    );
+}
+
+/// A Generation 2 manifest: one warning at the top with the evidence, instead of one per v2 key;
+/// the v2 forms v3 rejects keep their errors and quick fixes.
+#[test]
+fn legacy_manifests() {
+    check(
+        r#"services:
+  web:
+    links:
+      - db
+    command: [bin/web, --port, "3000"]
+  datadog:
+    agent:
+      enabled: true
+      ports:
+        - 8125/udp
+        - 8126/tcp
+"#,
+        expect![[r#"
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`, `command` as a list, `agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+            5:14-5:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+              fix "Write the command as one string":
+              | services:
+              |   web:
+              |     links:
+              |       - db
+              |     command: bin/web --port 3000
+              |   datadog:
+              |     agent:
+              |       enabled: true
+              |       ports:
+              |         - 8125/udp
+              |         - 8126/tcp
+            8:7-11:19 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
+              fix "Write `agent: true`":
+              | services:
+              |   web:
+              |     links:
+              |       - db
+              |     command: [bin/web, --port, "3000"]
+              |   datadog:
+              |     agent: true
+              |     ports:
+              |       - 8125/udp
+              |       - 8126/tcp
+        "#]],
+    );
+    check(
+        r#"services:
+  web:
+    port: 3000
+workflows:
+  merge:
+    master:
+      - deploy: staging/site
+"#,
+        expect![[r#"
+            1:1-1:9 warning[legacy-manifest] this looks like a Convox Praxis manifest (`workflows:`): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
+        "#]],
+    );
+}
+
+/// With `rackVersion` set, what that rack does not support yet (Convox's release notes:
+/// docs/reference/releases/3-24.md, 3.24.1 startupProbe timing, 3.24.5 securityContext, 3.24.6
+/// imagePullSecrets).
+#[test]
+fn rack_version() {
+    let text = r#"services:
+  web:
+    port: 3000
+    startupProbe:
+      grace: 30
+    securityContext:
+      runAsNonRoot: true
+    imagePullSecrets:
+      - registry: ghcr.io
+        username: me
+        passwordEnv: TOKEN
+"#;
+    let a = Analysis::from_text(text);
+    let lines = |v: &str| {
+        let rack = convox_lsp::ide::RackVersion::parse(v).unwrap();
+        a.rack_version_diagnostics(rack)
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}[{}] {}",
+                    text[..d.range.start].matches('\n').count() + 1,
+                    d.severity.as_str(),
+                    d.code,
+                    d.message
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    expect![[r#"
+        6 warning[rack-version] `securityContext` needs rack 3.24.5 or later (rackVersion is 3.24.0): an older rack ignores it
+        8 warning[rack-version] `imagePullSecrets` needs rack 3.24.6 or later (rackVersion is 3.24.0): an older rack ignores it
+        5 warning[rack-version] before rack 3.24.1 (rackVersion is 3.24.0), the startup probe uses the liveness probe's timing, not this value"#]].assert_eq(&lines("3.24.0"));
+    expect![[""]].assert_eq(&lines("3.24.6"));
 }

@@ -50,7 +50,7 @@ fn render_colored(path: &str, text: &str, diags: &[Diagnostic], color: bool) -> 
             "{bold}{path}:{}:{col}:{reset} {bold}{sev}{}[{}]{reset}: {}",
             line + 1,
             d.severity.as_str(),
-            d.code,
+            d.code.as_str(),
             d.message
         );
         let gutter = (line + 1).to_string();

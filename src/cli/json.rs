@@ -74,7 +74,7 @@ pub fn render_json(report: &Report) -> String {
                 .map(|d| {
                     let (range, offset) = json_range(&p, d.range);
                     JsonDiagnostic {
-                        code: d.code,
+                        code: d.code.as_str(),
                         severity: d.severity.as_str(),
                         message: &d.message,
                         range,

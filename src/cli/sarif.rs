@@ -9,24 +9,10 @@ use serde::Serialize;
 use super::Report;
 use super::github::slash_path;
 use super::positions::Positions;
-use crate::ide::Severity;
+use crate::ide::{Code, Severity};
 
 /// The project's repository (`repository` in Cargo.toml); empty when not set.
 const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
-
-/// The short description of each code: the "what it means" column of the table in
-/// `docs/diagnostics.md` (`| \`code\` | severity | what it means |`).
-fn rule_description(code: &str) -> String {
-    const DOC: &str = include_str!("../../docs/diagnostics.md");
-    let wanted = format!("`{code}`");
-    DOC.lines()
-        .filter_map(|line| {
-            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
-            (cells.len() >= 3 && cells[0] == wanted).then(|| cells[2..].join("|").trim().to_string())
-        })
-        .find(|d| !d.is_empty())
-        .unwrap_or_else(|| format!("convox.yml diagnostic {code}; see docs/diagnostics.md"))
-}
 
 /// A path as a SARIF `uri`: forward slashes, characters outside a URI reference percent-encoded;
 /// an absolute path becomes a `file://` URI.
@@ -139,7 +125,7 @@ struct SarifRegion {
 /// left out (both are optional in the schema).
 pub fn render_sarif(report: &Report) -> String {
     let mut codes: BTreeMap<&str, usize> =
-        report.files.iter().flat_map(|f| &f.diagnostics).map(|d| (d.code, 0)).collect();
+        report.files.iter().flat_map(|f| &f.diagnostics).map(|d| (d.code.as_str(), 0)).collect();
     for (i, v) in codes.values_mut().enumerate() {
         *v = i;
     }
@@ -148,8 +134,13 @@ pub fn render_sarif(report: &Report) -> String {
         .keys()
         .map(|code| SarifRule {
             id: code.to_string(),
-            short_description: SarifText { text: rule_description(code) },
-            help_uri: (!repository.is_empty()).then(|| format!("{repository}/blob/HEAD/docs/diagnostics.md#{code}")),
+            // The code's summary and docs anchor, from the `Code` enum.
+            short_description: SarifText {
+                text: Code::parse(code).map_or_else(String::new, |c| c.summary().to_string()),
+            },
+            help_uri: (!repository.is_empty()).then(|| {
+                format!("{repository}/blob/HEAD/docs/diagnostics.md#{}", Code::parse(code).map_or(*code, Code::anchor))
+            }),
         })
         .collect();
     let mut results = Vec::new();
@@ -164,8 +155,8 @@ pub fn render_sarif(report: &Report) -> String {
                 Severity::Information | Severity::Hint => "note",
             };
             results.push(SarifResult {
-                rule_id: d.code,
-                rule_index: codes[d.code],
+                rule_id: d.code.as_str(),
+                rule_index: codes[d.code.as_str()],
                 level,
                 message: SarifText { text: d.message.clone() },
                 locations: [SarifLocation {

@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Analysis, Diagnostic, Severity};
+use super::{Analysis, Code, Diagnostic, Severity};
 use crate::model::{BuildSpec, Service};
 use crate::text::TextRange;
 
@@ -142,7 +142,7 @@ pub fn diagnostics(a: &Analysis, facts: &BuildFacts) -> Vec<Diagnostic> {
     out
 }
 
-fn diag(range: TextRange, severity: Severity, code: &'static str, message: String) -> Diagnostic {
+fn diag(range: TextRange, severity: Severity, code: Code, message: String) -> Diagnostic {
     Diagnostic { range, severity, code, message, fix: None }
 }
 
@@ -152,7 +152,7 @@ fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         out.push(diag(
             b.context_range,
             Severity::Error,
-            "build-context-missing",
+            Code::BuildContextMissing,
             format!(
                 "build context {} is outside the manifest's folder: `convox build` uploads only that folder",
                 code(written)
@@ -164,7 +164,7 @@ fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         diag(
             b.context_range,
             Severity::Error,
-            "build-context-missing",
+            Code::BuildContextMissing,
             format!("build context {}: {what}", code(context)),
         )
     };
@@ -187,7 +187,7 @@ fn ignored(range: TextRange, what: &str, path: &str, m: ignore::Excluded) -> Dia
     diag(
         range,
         Severity::Error,
-        "build-ignored",
+        Code::BuildIgnored,
         format!(
             "{what} {} is excluded by `.dockerignore` (line {}: {}): `convox build` does not upload it, so the build fails",
             code(path),
@@ -205,7 +205,7 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         out.push(diag(
             b.dockerfile_range,
             Severity::Error,
-            "dockerfile-missing",
+            Code::DockerfileMissing,
             "the Dockerfile is outside the manifest's folder: `convox build` uploads only that folder".into(),
         ));
         return;
@@ -214,7 +214,7 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         diag(
             b.dockerfile_range,
             Severity::Error,
-            "dockerfile-missing",
+            Code::DockerfileMissing,
             format!("Dockerfile {}{}: {what}", code(dockerfile), if b.spec.is_none() { IMPLICIT } else { "" }),
         )
     };
@@ -239,7 +239,7 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         out.push(diag(
             arg.range,
             Severity::Warning,
-            "build-arg-undeclared",
+            Code::BuildArgUndeclared,
             format!(
                 "build arg {}: {} has no `ARG {name}` line, so the build never receives it",
                 code(name),

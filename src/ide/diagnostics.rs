@@ -1,6 +1,7 @@
 //! Diagnostics: what would make `convox deploy` fail, and what Convox silently ignores.
 
 use super::Analysis;
+use super::codes::Code;
 use crate::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,7 +28,7 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub severity: Severity,
     /// Stable identifier, documented in `docs/diagnostics.md`.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// A quick fix, when there is an obvious one.
     pub fix: Option<Fix>,
@@ -49,7 +50,7 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
         .map(|e| Diagnostic {
             range: e.range,
             severity: Severity::Error,
-            code: "yaml-syntax",
+            code: Code::YamlSyntax,
             message: e.message.clone(),
             fix: None,
         })
@@ -77,7 +78,7 @@ fn suppressed(text: &str, d: &Diagnostic) -> bool {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
-    if ignores(line, d.code) {
+    if ignores(line, d.code.as_str()) {
         return true;
     }
     if line_start == 0 {
@@ -86,7 +87,7 @@ fn suppressed(text: &str, d: &Diagnostic) -> bool {
     let prev_end = line_start - 1;
     let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
     let prev = &text[prev_start..prev_end];
-    prev.trim_start().starts_with('#') && ignores(prev, d.code)
+    prev.trim_start().starts_with('#') && ignores(prev, d.code.as_str())
 }
 
 fn ignores(line: &str, code: &str) -> bool {
@@ -107,7 +108,7 @@ pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(String, Optio
     if overrides.is_empty() {
         return;
     }
-    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| c == d.code) {
+    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| c == d.code.as_str()) {
         Some((_, Some(level))) => {
             d.severity = *level;
             true

@@ -2,6 +2,7 @@
 //! No protocol types here; `lsp` and `cli` convert at their edges.
 
 pub mod build;
+mod codes;
 mod completion;
 mod diagnostics;
 mod explain;
@@ -12,6 +13,7 @@ mod links;
 mod markdown;
 pub mod navigation;
 pub mod objects;
+mod rack_version;
 mod render;
 pub mod structure;
 mod symbols;
@@ -20,12 +22,14 @@ mod validate;
 
 use std::sync::Arc;
 
+pub use codes::{Code, Stage};
 pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
 pub use explain::ExplainRow;
 pub use hints::{CodeLens, HintConfig, InlayHint};
 pub use hover::Hover;
 pub use links::DocLink;
+pub use rack_version::RackVersion;
 pub use symbols::{Symbol, SymbolKind};
 
 use crate::context::Context;
@@ -45,7 +49,7 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
-        let model = Manifest::from_yaml(parse.root());
+        let model = Manifest::from_yaml(parse.root(), &text);
         Self { text, parse, model, diagnostics: std::sync::OnceLock::new() }
     }
 
@@ -64,6 +68,11 @@ impl Analysis {
 
     pub fn model(&self) -> &Manifest {
         &self.model
+    }
+
+    /// The warnings for what the rack (the `rackVersion` setting) does not support yet.
+    pub fn rack_version_diagnostics(&self, rack: RackVersion) -> Vec<Diagnostic> {
+        rack_version::diagnostics(self, rack)
     }
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {

@@ -176,7 +176,7 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
         return Err(format!("a {} named {new_name} already exists", o.kind.as_str()));
     }
     let old = o.name.as_str();
-    let edits: Vec<(TextRange, String)> = related.into_iter().map(|x| (x.range, new_name.to_string())).collect();
+    let edits: Vec<(TextRange, String)> = related.iter().map(|x| rename_edit(a, x.range, old, new_name)).collect();
     let mut consequences = renamed_objects(a, o.kind, old, new_name, &edits);
     match o.kind {
         NameKind::Resource => consequences.extend([
@@ -220,4 +220,48 @@ fn renamed_objects(a: &Analysis, kind: NameKind, old: &str, new: &str, edits: &[
         .filter(|(b, n)| b.kind == n.kind && b.name != n.name)
         .map(|(b, n)| format!("{} {} → {}", b.kind, b.name, n.name))
         .collect()
+}
+
+/// The edit that renames `old` to `new` at `range`. Where the source spells the name as is, the
+/// name alone is replaced (a valid name needs no quoting, so the quoting around it is kept);
+/// otherwise `range` is a whole scalar whose source differs from its value (escapes, a quoted
+/// `name:ENV` with escapes): the scalar is rewritten, double-quoted, with the name replaced.
+fn rename_edit(a: &Analysis, range: TextRange, old: &str, new: &str) -> (TextRange, String) {
+    let text = a.text();
+    if crate::model::is_verbatim(text, range, old) {
+        // The whole of a plain scalar: `yes`, `no`, `null` ... would no longer be strings.
+        let whole = scalar_value(a.parse().root(), range).is_some();
+        return (range, if whole { plain_name(new) } else { new.to_string() });
+    }
+    let value = scalar_value(a.parse().root(), range).unwrap_or_default();
+    let renamed = match value.strip_prefix(old) {
+        Some(rest) => format!("{new}{rest}"),
+        None => new.to_string(),
+    };
+    (range, serde_json::to_string(&renamed).unwrap_or_else(|_| new.to_string()))
+}
+
+/// The decoded value of the scalar whose range is `range`.
+fn scalar_value(node: &crate::syntax::yaml::Node, range: TextRange) -> Option<String> {
+    use crate::syntax::yaml::Kind;
+    if node.range == range {
+        return node.as_str().map(str::to_string);
+    }
+    if !node.range.contains_inclusive(range.start) {
+        return None;
+    }
+    match &node.kind {
+        Kind::Map(entries) => {
+            entries.iter().find_map(|e| scalar_value(&e.key, range).or_else(|| scalar_value(&e.value, range)))
+        }
+        Kind::Seq(items) => items.iter().find_map(|i| scalar_value(i, range)),
+        _ => None,
+    }
+}
+
+/// A name written as a whole plain scalar: quoted when YAML 1.1 would read it as something else
+/// than a string (`yes`, `no`, `on`, `null`, `y` ...).
+pub(crate) fn plain_name(name: &str) -> String {
+    use crate::syntax::yaml::{ScalarType, yaml11_type};
+    if yaml11_type(name) == ScalarType::String { name.to_string() } else { format!("\"{name}\"") }
 }

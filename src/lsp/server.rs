@@ -56,9 +56,9 @@ impl State {
     /// A document's diagnostics, with the build checks (the repository cache answers) and the
     /// severities from the settings.
     fn diagnostics(&mut self, uri: &Uri, snap: &Snapshot) -> Vec<crate::ide::Diagnostic> {
-        let overrides = self.settings.severities();
+        let settings = self.settings.diagnostic_settings();
         let path = workspace::file_path(uri);
-        workspace::diagnostics(&mut self.repo, path.as_deref(), &snap.analysis, &overrides)
+        workspace::diagnostics(&mut self.repo, path.as_deref(), &snap.analysis, &settings)
     }
 
     /// A watched file changed: forget what was read, find rack and app again.
@@ -328,8 +328,8 @@ fn workspace_items(state: &Mutex<State>, params: &WorkspaceDiagnosticParams) -> 
                 // Read and parsed without the lock; only the repository cache needs it.
                 let Some(closed) = workspace::read_closed(&path) else { continue };
                 let mut st = lock(state);
-                let (overrides, encoding) = (st.settings.severities(), st.encoding);
-                (None, workspace::closed_file_diagnostics(&mut st.repo, &path, &closed, &overrides, encoding))
+                let (settings, encoding) = (st.settings.diagnostic_settings(), st.encoding);
+                (None, workspace::closed_file_diagnostics(&mut st.repo, &path, &closed, &settings, encoding))
             }
         };
         items.push(workspace::workspace_report(uri, version, diags, previous));
@@ -473,8 +473,8 @@ impl LanguageServer for Server {
                     return Ok(workspace::report(Vec::new(), previous).into());
                 };
                 let mut state = lock(&self.state);
-                let (overrides, encoding) = (state.settings.severities(), state.encoding);
-                workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &overrides, encoding)
+                let (settings, encoding) = (state.settings.diagnostic_settings(), state.encoding);
+                workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &settings, encoding)
             }
         };
         Ok(workspace::report(items, previous).into())

@@ -18,6 +18,9 @@ pub struct Settings {
     pub provider: Option<String>,
     /// Severity per diagnostic code: `error`, `warning`, `info`, `hint` or `off`.
     pub diagnostics: std::collections::BTreeMap<String, String>,
+    /// The rack's version (`3.24.1`): warnings for keys and behaviours it does not support yet.
+    #[serde(rename = "rackVersion")]
+    pub rack_version: Option<String>,
     /// Which inlay hints to show.
     #[serde(rename = "inlayHints")]
     pub inlay_hints: InlayHintSettings,
@@ -38,7 +41,18 @@ impl Default for InlayHintSettings {
     }
 }
 
+/// What the settings change in a document's diagnostics: per-code severities and the rack's version.
+#[derive(Clone, Debug, Default)]
+pub struct DiagnosticSettings {
+    pub severities: Vec<(String, Option<crate::ide::Severity>)>,
+    pub rack_version: Option<crate::ide::RackVersion>,
+}
+
 impl Settings {
+    pub fn diagnostic_settings(&self) -> DiagnosticSettings {
+        DiagnosticSettings { severities: self.severities(), rack_version: self.rack_version() }
+    }
+
     /// The per-code overrides, with unknown levels dropped (and logged).
     pub fn severities(&self) -> Vec<(String, Option<crate::ide::Severity>)> {
         self.diagnostics
@@ -55,6 +69,16 @@ impl Settings {
 }
 
 impl Settings {
+    /// The configured rack version, if it parses (else logged and ignored).
+    pub fn rack_version(&self) -> Option<crate::ide::RackVersion> {
+        let raw = self.rack_version.as_deref().filter(|v| !v.trim().is_empty())?;
+        let v = crate::ide::RackVersion::parse(raw);
+        if v.is_none() {
+            tracing::warn!("setting convox.rackVersion: {raw:?} is not a version like 3.24.1");
+        }
+        v
+    }
+
     /// Reads settings from any of the shapes clients send; `None` when there is nothing usable.
     pub fn from_value(v: &Value) -> Option<Settings> {
         let section = v.get("convox").unwrap_or(v);
@@ -62,5 +86,21 @@ impl Settings {
             return None;
         }
         serde_json::from_value(section.clone()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rack_version_setting() {
+        let s = Settings::from_value(&serde_json::json!({"convox": {"rackVersion": "3.24.1"}})).unwrap();
+        assert_eq!(s.rack_version(), Some(crate::ide::RackVersion(3, 24, 1)));
+        let s = Settings::from_value(&serde_json::json!({"rackVersion": "v3.19"})).unwrap();
+        assert_eq!(s.rack_version(), Some(crate::ide::RackVersion(3, 19, 0)));
+        let s = Settings::from_value(&serde_json::json!({"rackVersion": "latest"})).unwrap();
+        assert_eq!(s.rack_version(), None, "not a version: no rack-version warnings");
+        assert_eq!(Settings::default().rack_version(), None);
     }
 }

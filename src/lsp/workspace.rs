@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use tower_lsp_server::ls_types::*;
 
 use super::convert;
+use super::settings::DiagnosticSettings;
 use crate::ide::{self, Analysis};
 use crate::repo::Repo;
 use crate::text::{PositionEncoding, Text};
@@ -70,13 +71,16 @@ pub fn diagnostics(
     repo: &mut Repo,
     path: Option<&Path>,
     analysis: &Analysis,
-    overrides: &[(String, Option<ide::Severity>)],
+    settings: &DiagnosticSettings,
 ) -> Vec<ide::Diagnostic> {
     let mut diags = match path {
         Some(p) => analysis.diagnostics_with(&repo.facts(p, analysis)),
         None => analysis.diagnostics(),
     };
-    ide::apply_severities(&mut diags, overrides);
+    if let Some(rack) = settings.rack_version {
+        diags.extend(analysis.rack_version_diagnostics(rack));
+    }
+    ide::apply_severities(&mut diags, &settings.severities);
     diags
 }
 
@@ -132,10 +136,10 @@ pub fn closed_file_diagnostics(
     repo: &mut Repo,
     path: &Path,
     (text, analysis): &(Text, Analysis),
-    overrides: &[(String, Option<ide::Severity>)],
+    settings: &DiagnosticSettings,
     encoding: PositionEncoding,
 ) -> Vec<Diagnostic> {
-    let diags = diagnostics(repo, Some(path), analysis, overrides);
+    let diags = diagnostics(repo, Some(path), analysis, settings);
     diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect()
 }
 

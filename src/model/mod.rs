@@ -2,7 +2,7 @@
 //! YAML tree; a part that does not have the expected shape is left out (validation reports it),
 //! and everything else is still there.
 
-use crate::syntax::yaml::{Entry, Kind, Node, ScalarType};
+use crate::syntax::yaml::{Entry, Kind, Node, ScalarType, Style};
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,23 +226,21 @@ fn key_values(node: &Node) -> Vec<KeyValue> {
 }
 
 /// `environment` items: `KEY` or `KEY=default`; nested lists are flattened as Convox does.
-pub fn environment(node: &Node) -> Vec<EnvVar> {
+pub fn environment(node: &Node, text: &str) -> Vec<EnvVar> {
     let mut out = Vec::new();
     let Some(items) = node.as_seq() else { return out };
     for item in items {
         match &item.kind {
-            Kind::Seq(_) => out.extend(environment(item)),
+            Kind::Seq(_) => out.extend(environment(item, text)),
             Kind::Scalar(s) => {
-                // Offsets inside the scalar are exact only for unquoted and simply quoted text.
-                let raw_start = item.range.start + usize::from(s.style != crate::syntax::yaml::Style::Plain);
                 let (name, default) = match s.value.split_once('=') {
                     Some((k, v)) => (k, Some(v)),
                     None => (s.value.as_str(), None),
                 };
-                let name_range = TextRange::new(raw_start, raw_start + name.len());
+                let name_range = value_range(text, item, 0, name.len());
                 let default = default.map(|v| {
-                    let start = name_range.end + 1;
-                    spanned(v.to_string(), TextRange::new(start, start + v.len()))
+                    let start = name.len() + 1;
+                    spanned(v.to_string(), value_range(text, item, start, start + v.len()))
                 });
                 out.push(EnvVar { name: spanned(name.to_string(), name_range), default, range: item.range });
             }
@@ -250,6 +248,32 @@ pub fn environment(node: &Node) -> Vec<EnvVar> {
         }
     }
     out
+}
+
+/// The source range of bytes `from..to` of a scalar's decoded value. Exact only where the source
+/// spells the value byte for byte: a plain scalar, or a quoted one without escapes, doubled quotes
+/// or line breaks (offset by the quote); anywhere else the whole scalar. So a range never starts
+/// or ends inside a character, and an edit of a sub-range keeps the quoting.
+pub fn value_range(text: &str, node: &Node, from: usize, to: usize) -> TextRange {
+    let whole = node.range;
+    let (Some(s), Some(raw)) = (node.as_scalar(), text.get(whole.start..whole.end)) else { return whole };
+    let quote = match s.style {
+        Style::Plain => 0,
+        Style::SingleQuoted | Style::DoubleQuoted => 1,
+        Style::Literal | Style::Folded => return whole,
+    };
+    let inner = raw.get(quote..raw.len().saturating_sub(quote));
+    let verbatim = raw.len() >= 2 * quote && inner == Some(s.value.as_str()) && !raw.contains('\n');
+    if !verbatim || from > to || !s.value.is_char_boundary(from) || !s.value.is_char_boundary(to) {
+        return whole;
+    }
+    TextRange::new(whole.start + quote + from, whole.start + quote + to)
+}
+
+/// Whether `range` is exactly the source of the decoded value (an edit there can write a plain
+/// name); `false` for the whole-scalar fallback of `value_range`.
+pub fn is_verbatim(text: &str, range: TextRange, value: &str) -> bool {
+    text.get(range.start..range.end) == Some(value)
 }
 
 /// Parses a port as Convox does: an integer, `"3000"`, `"https:3000"`, or `{port, scheme}`.
@@ -350,7 +374,9 @@ pub fn env_prefix(name: &str) -> String {
 }
 
 impl Manifest {
-    pub fn from_yaml(root: &Node) -> Manifest {
+    /// The manifest read from the parsed tree; `text` is the source the tree was parsed from
+    /// (sub-ranges inside scalars are taken from it).
+    pub fn from_yaml(root: &Node, text: &str) -> Manifest {
         let mut m = Manifest::default();
         let Some(entries) = root.as_map() else { return m };
         for e in entries {
@@ -358,8 +384,15 @@ impl Manifest {
             m.sections.push(Section { key: key.clone(), range: e.range });
             let v = &e.value;
             match key.value.as_str() {
-                "environment" => m.environment = environment(v),
-                "services" => m.services = named(v, service),
+                "environment" => m.environment = environment(v, text),
+                "services" => {
+                    m.services = v
+                        .as_map()
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|e| Some(service(key_name(e)?, e, text)))
+                        .collect()
+                }
                 "resources" => m.resources = named(v, resource),
                 "timers" => m.timers = named(v, timer),
                 "balancers" => m.balancers = named(v, balancer),
@@ -394,15 +427,33 @@ impl Manifest {
     }
 
     /// The `environment` entries (top level or of a service) that put resource `r` in overlay
-    /// mode: `<NAME>_URL` required, or with a non-empty default. With it set, Convox runs no
-    /// container for a containerized resource, only a ConfigMap with that URL.
+    /// mode: `<NAME>_URL` required (no default), so the release environment must set it. Only the
+    /// release environment decides (`provider/k8s/release.go:176,815`: `e[r.DefaultEnv()]` of
+    /// `r.Env`); a default in the manifest is not in it. With it set, Convox runs no container
+    /// for a containerized resource, only a ConfigMap with that URL.
     pub fn overlay_vars<'a>(&'a self, r: &Resource) -> impl Iterator<Item = &'a EnvVar> + 'a {
         let var = format!("{}_URL", env_prefix(&r.name.value));
         self.environment
             .iter()
             .chain(self.services.iter().flat_map(|s| s.environment.iter()))
-            .filter(move |e| e.name.value == var && e.default.as_ref().is_none_or(|d| !d.value.is_empty()))
+            .filter(move |e| e.name.value == var && e.default.is_none())
     }
+}
+
+/// A service's `resources:` item: `name` or `name:ENV_VAR`.
+fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
+    // A null item is an empty name to Convox (a `[]string`): "references a resource that does
+    // not exist: ".
+    let v = if item.is_empty() && !matches!(item.kind, Kind::Alias(_)) { "" } else { item.as_str()? };
+    let range = item.range;
+    Some(match v.split_once(':') {
+        Some((n, alias)) => ResourceRef {
+            name: spanned(n.to_string(), value_range(text, item, 0, n.len())),
+            alias: Some(spanned(alias.to_string(), value_range(text, item, n.len() + 1, v.len()))),
+            range,
+        },
+        None => ResourceRef { name: spanned(v.to_string(), value_range(text, item, 0, v.len())), alias: None, range },
+    })
 }
 
 /// The entries of a `name: body` map (services, resources, timers, balancers).
@@ -414,7 +465,7 @@ fn get<'a>(body: &'a Node, key: &str) -> Option<&'a Node> {
     body.get(key).map(|e| &e.value)
 }
 
-fn service(name: Name, e: &Entry) -> Service {
+fn service(name: Name, e: &Entry, text: &str) -> Service {
     let b = &e.value;
     let keys = b.as_map().unwrap_or_default().iter().filter_map(key_name).collect();
     let scale = get(b, "scale").map(|s| match &s.kind {
@@ -468,26 +519,8 @@ fn service(name: Name, e: &Entry) -> Service {
         })
         .unwrap_or_default();
     let resources = get(b, "resources")
-        .map(|r| {
-            strings(r)
-                .into_iter()
-                .map(|s| {
-                    let range = s.range;
-                    match s.value.split_once(':') {
-                        Some((n, alias)) => {
-                            let nr = TextRange::new(range.start, range.start + n.len());
-                            let ar = TextRange::new(nr.end + 1, nr.end + 1 + alias.len());
-                            ResourceRef {
-                                name: spanned(n.to_string(), nr),
-                                alias: Some(spanned(alias.to_string(), ar)),
-                                range,
-                            }
-                        }
-                        None => ResourceRef { name: s, alias: None, range },
-                    }
-                })
-                .collect()
-        })
+        .and_then(Node::as_seq)
+        .map(|items| items.iter().filter_map(|i| resource_ref(i, text)).collect())
         .unwrap_or_default();
     let config_mounts = get(b, "configMounts")
         .and_then(Node::as_seq)
@@ -509,7 +542,7 @@ fn service(name: Name, e: &Entry) -> Service {
         domains,
         scale,
         resources,
-        environment: get(b, "environment").map(environment).unwrap_or_default(),
+        environment: get(b, "environment").map(|n| environment(n, text)).unwrap_or_default(),
         labels: get(b, "labels").map(key_values).unwrap_or_default(),
         config_mounts,
         volumes: get(b, "volumes").map(strings).unwrap_or_default(),

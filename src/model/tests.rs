@@ -2,7 +2,7 @@ use super::*;
 use crate::syntax::parse;
 
 fn model(text: &str) -> Manifest {
-    Manifest::from_yaml(parse(text).root())
+    Manifest::from_yaml(parse(text).root(), text)
 }
 
 #[test]

@@ -1,0 +1,451 @@
+//! What the knowledge base knows of each key: unknown keys (with "did you mean"), the YAML shape
+//! Convox's decoders accept, allowed values, keys with no effect, duplicates.
+
+use std::collections::HashMap;
+
+use super::{Sink, UnknownKey, code, decoders};
+use crate::ide::codes::Code;
+use crate::ide::diagnostics::Fix;
+use crate::schema::{self, KeyDoc, Shape, Status};
+use crate::syntax::yaml::{Kind, Node, ScalarType, Style};
+use crate::syntax::{KeyPath, Segment};
+use crate::text::TextRange;
+
+/// The YAML shape of a value as Convox's YAML library types it; `None` for what is not checked
+/// (empty values, which Convox accepts anywhere, aliases, broken regions).
+fn shape(node: &Node) -> Option<Shape> {
+    match &node.kind {
+        Kind::Map(_) => Some(Shape::Map),
+        Kind::Seq(_) => Some(Shape::List),
+        Kind::Scalar(s) => Some(match s.yaml11_type() {
+            ScalarType::Null => return None,
+            ScalarType::Bool => Shape::Boolean,
+            ScalarType::Int => Shape::Integer,
+            ScalarType::Float => Shape::Number,
+            ScalarType::String => Shape::String,
+        }),
+        Kind::Alias(_) | Kind::Empty | Kind::Error => None,
+    }
+}
+
+/// Whether Convox accepts a shape where the doc says `accepts`. yaml.v2 fills a string field from
+/// any scalar, a float field from an integer and an integer field from a float (truncated); the
+/// parts Convox decodes through JSON (`remarshalUsingKyaml`: `scale.autoscale`, `scale.keda`)
+/// take no float for an integer.
+fn accepted(doc: &KeyDoc, got: Shape, pattern: &str) -> bool {
+    let a = &doc.accepts;
+    let json = pattern.contains(".scale.autoscale") || pattern.contains(".scale.keda");
+    a.contains(&got)
+        || (a.contains(&Shape::String) && matches!(got, Shape::Integer | Shape::Number | Shape::Boolean))
+        || (a.contains(&Shape::Number) && got == Shape::Integer)
+        || (a.contains(&Shape::Integer) && got == Shape::Number && !json)
+}
+
+fn shape_name(s: Shape) -> &'static str {
+    match s {
+        Shape::String => "a string",
+        Shape::Integer => "an integer",
+        Shape::Number => "a number",
+        Shape::Boolean => "a boolean",
+        Shape::Map => "a map",
+        Shape::List => "a list",
+        Shape::Null => "empty",
+    }
+}
+
+fn last_key(path: &KeyPath) -> String {
+    path.keys().last().unwrap_or_default().to_string()
+}
+
+/// Checks `node` at `path`, whose schema pattern is `pattern`.
+pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Sink) {
+    let sch = schema::schema();
+    match &node.kind {
+        Kind::Map(entries) => {
+            let mut seen: HashMap<&str, TextRange, schema::FxBuild> = HashMap::default();
+            let parent_pattern = pattern;
+            for e in entries {
+                let Some(key) = e.key.as_str() else {
+                    if !e.key.is_empty() {
+                        sink.add(
+                            e.key.range,
+                            Code::WrongType,
+                            format!("keys must be strings, not {}", e.key.kind_name()),
+                        );
+                    }
+                    continue;
+                };
+                if key == "<<" {
+                    // A merge key: its contents are checked where the anchor is; yaml.v2 takes
+                    // only a map (or an alias to one) or a list of them.
+                    let mergeable = |n: &Node| matches!(n.kind, Kind::Map(_) | Kind::Alias(_));
+                    let ok = match &e.value.kind {
+                        Kind::Seq(items) => items.iter().all(mergeable),
+                        _ => mergeable(&e.value) || e.value.is_empty(),
+                    };
+                    if !ok {
+                        let message = "yaml: map merge requires map or sequence of maps as the value".to_string();
+                        sink.add(e.value.range, Code::WrongType, message);
+                    }
+                    continue;
+                }
+                if let Some(first) = seen.insert(key, e.key.range) {
+                    duplicate(key, first, e.key.range, parent_pattern, sink);
+                }
+                if parent_pattern == "services" && super::services::misplaced_section(key, &e.value) {
+                    misplaced(key, e.key.range, sink);
+                    continue;
+                }
+                let seg = Segment::Key(key.to_string());
+                let child = sch.step(parent_pattern, &seg);
+                path.0.push(seg);
+                match sch.get(&child) {
+                    Some(doc) => {
+                        check_value(&e.value, doc, path, &child, e.key.range, sink);
+                        walk(&e.value, path, &child, sink);
+                    }
+                    None => unknown_key(key, e, parent_pattern, path, sink),
+                }
+                path.0.pop();
+            }
+        }
+        Kind::Seq(items) => {
+            let child = sch.step(pattern, &Segment::Index(0));
+            let doc = sch.get(&child);
+            for (i, item) in items.iter().enumerate() {
+                path.0.push(Segment::Index(i));
+                if let Some(doc) = doc {
+                    check_value(item, doc, path, &child, item.range, sink);
+                }
+                walk(item, path, &child, sink);
+                path.0.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn duplicate(key: &str, first: TextRange, at: TextRange, parent_pattern: &str, sink: &mut Sink) {
+    let line = sink.text[..first.start].matches('\n').count() + 1;
+    let message = if schema::NAMED_SECTIONS.contains(&parent_pattern) {
+        format!("{} is declared twice (first on line {line}): Convox keeps both entries, which then collide", code(key))
+    } else {
+        format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
+    };
+    sink.add(at, Code::DuplicateKey, message);
+}
+
+fn misplaced(key: &str, at: TextRange, sink: &mut Sink) {
+    let message = format!(
+        "{} is indented under `services:`: Convox reads it as a service named {}, which deploys; move it to the top level (no indentation)",
+        code(key),
+        code(key)
+    );
+    sink.add(at, Code::MisplacedSection, message);
+}
+
+fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, path: &KeyPath, sink: &mut Sink) {
+    let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
+    let found = sink
+        .unknown
+        .entry((parent_pattern.to_string(), key.to_string(), boolean))
+        .or_insert_with(|| {
+            let sch = schema::schema();
+            let siblings: Vec<&'static str> =
+                sch.children(parent_pattern).map(|(k, _, _)| k).filter(|k| *k != "*").collect();
+            // Free-form maps (labels, nodeSelectorLabels, options of an unknown type ...) take any key.
+            let free_form = siblings.is_empty() || (!parent_pattern.is_empty() && sch.get(parent_pattern).is_none());
+            let best = if free_form { None } else { schema::suggest(key, &siblings, boolean) };
+            // Keys that exist elsewhere: say where they belong.
+            let hint = if free_form { None } else { known_elsewhere(key, parent_pattern) };
+            UnknownKey { free_form, best, hint }
+        })
+        .clone();
+    if found.free_form {
+        return;
+    }
+    let mut parent = path.clone();
+    parent.0.pop();
+    let where_ =
+        if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
+    let mut message = format!("unknown key {} {where_}: Convox ignores it", code(key));
+    // A one-letter typo of a sibling (`internal` under `health` → `interval`) is the likelier
+    // mistake than a key of another map.
+    let typo = found.best.filter(|b| strsim::levenshtein(key, b) <= 1);
+    let hint = found.hint.as_ref().filter(|_| typo.is_none());
+    if let Some(h) = hint {
+        message.push_str(&format!(" ({h})"));
+    }
+    match found.best {
+        Some(s) if hint.is_none() => {
+            message.push_str(&format!("; did you mean {}?", code(s)));
+            let fix = Fix { title: format!("Rename to `{s}`"), edits: vec![(e.key.range, s.to_string())] };
+            sink.add_fix(e.key.range, Code::UnknownKey, message, fix);
+        }
+        _ => sink.add(e.key.range, Code::UnknownKey, message),
+    }
+}
+
+/// Where a misplaced key belongs, for the keys users put in the wrong place most.
+fn known_elsewhere(key: &str, parent: &str) -> Option<String> {
+    let sch = schema::schema();
+    let candidates: Vec<String> = sch
+        .keys()
+        .filter_map(|(p, _)| {
+            let (par, last) = p.rsplit_once('.')?;
+            (last == key && par != parent && par.starts_with(parent.split('.').next().unwrap_or("")))
+                .then(|| p.to_string())
+        })
+        .collect();
+    match (parent, key) {
+        ("services.*", "memory" | "cpu") => Some(format!("it belongs under `scale`: `scale.{key}`")),
+        ("services.*.build", "context") => Some("Convox's build has `path`, not `context`".to_string()),
+        _ if candidates.len() == 1 => {
+            Some(format!("it is a key of `{}`", candidates[0].rsplit_once('.').map_or("", |x| x.0)))
+        }
+        _ => None,
+    }
+}
+
+fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_range: TextRange, sink: &mut Sink) {
+    let key = last_key(path);
+    match doc.status {
+        Some(Status::Removed) => {
+            if !sink.legacy {
+                sink.add(key_range, Code::NoEffect, format!("{} is not a Convox v3 key: it is ignored", code(&key)));
+            }
+            return;
+        }
+        Some(Status::NoEffect) => {
+            // Said once, on the outermost key (`params`, not each of its entries).
+            let parent = pattern.rsplit_once(['.', '[']).map_or("", |(p, _)| p);
+            let parent_said = schema::schema().get(parent).is_some_and(|d| d.status.is_some());
+            if !parent_said {
+                sink.add(key_range, Code::NoEffect, format!("{} has no effect in Convox v3", code(&key)));
+            }
+        }
+        _ => {}
+    }
+    // `${VAR}` is replaced before Convox reads the YAML: the value's type is not known here.
+    if sink.text[value.range.start..value.range.end].contains("${") {
+        return;
+    }
+    if decoded(value, None, pattern, key_range, sink) {
+        return;
+    }
+    string_members(value, doc, pattern, sink);
+    let Some(got) = shape(value) else { return };
+    // Convox flattens nested lists of environment entries and drops, without a word, an entry
+    // that is not a string (a map, a number, a boolean).
+    if pattern.ends_with("environment[]") && got != Shape::String {
+        if got != Shape::List {
+            sink.add(
+                value.range,
+                Code::NoEffect,
+                format!(
+                    "an environment entry must be `KEY` or `KEY=value`, not {}: Convox drops it silently (quote it)",
+                    shape_name(got)
+                ),
+            );
+        }
+        return;
+    }
+    if !accepted(doc, got, pattern) {
+        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got);
+        sink.add_maybe_fix(value.range, Code::WrongType, message, fix);
+        return;
+    }
+    if let (false, Some(s)) = (doc.values.is_empty(), value.as_scalar()) {
+        super::values::check(&key, pattern, value, s.value.as_str(), doc, sink);
+    }
+    if pattern == "resources.*.options.version" && value.as_scalar().is_some_and(|s| s.style == Style::Plain) {
+        let raw = &sink.text[value.range.start..value.range.end];
+        if matches!(crate::syntax::yaml::yaml11_type(raw), ScalarType::Float) {
+            let normalised = raw.parse::<f64>().map(|f| f.to_string()).unwrap_or_default();
+            let fix = Fix { title: format!("Quote as \"{raw}\""), edits: vec![(value.range, format!("\"{raw}\""))] };
+            sink.add_fix(
+                value.range,
+                Code::UnquotedVersion,
+                format!("unquoted decimal version {raw}: Convox reads it as a number and passes \"{normalised}\"; quote it: \"{raw}\""),
+                fix,
+            );
+        }
+    }
+}
+
+/// A `[]string` or `map[string]string` field (`type: list of strings`, `map of strings`) whose
+/// members the knowledge base does not describe: yaml.v2 fails on a list or a map among them.
+fn string_members(value: &Node, doc: &KeyDoc, pattern: &str, sink: &mut Sink) {
+    let sch = schema::schema();
+    let members: Vec<&Node> = match &value.kind {
+        // A service's annotations take maps too (`invalid-annotation`, yaml.go:163).
+        _ if pattern.ends_with("nnotations") && pattern.starts_with("services.") => return,
+        Kind::Seq(items) if string_list(&doc.ty) && sch.get(&format!("{pattern}[]")).is_none() => {
+            items.iter().collect()
+        }
+        Kind::Map(entries) if doc.ty.starts_with("map of string") => entries.iter().map(|e| &e.value).collect(),
+        _ => return,
+    };
+    for m in members {
+        let tag = match m.kind {
+            Kind::Seq(_) => "!!seq",
+            Kind::Map(_) => "!!map",
+            _ => continue,
+        };
+        sink.add(
+            m.range,
+            Code::WrongType,
+            format!("yaml: unmarshal errors: cannot unmarshal {tag} into string (write a string)"),
+        );
+    }
+}
+
+/// A `type` that is a list of plain strings: `list of strings`, `list of "key=value" strings`,
+/// `list of service names`.
+fn string_list(ty: &str) -> bool {
+    ty.starts_with("list of") && (ty.contains("string") || ty.ends_with("names"))
+}
+
+/// Convox's own decoders (`decoders.rs`): `true` when they decided (an error, a warning, or the
+/// value is fine and the schema's shapes must not be asked).
+fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRange, sink: &mut Sink) -> bool {
+    let got = shape(value);
+    if let Some(sw) = decoders::switch(pattern) {
+        // A null value is never decoded, except as an item of a list whose decoder reads the
+        // items itself (`domain`, `whitelist`: yaml.go:276, 93); a `ports` item's own decoder is
+        // not called for null.
+        let null_item = got.is_none() && parent.is_some() && pattern.ends_with("[]") && value.is_empty();
+        if got.is_none() && !null_item {
+            return true;
+        }
+        if got.is_some_and(|g| sw.accepts.contains(&g)) {
+            inner_switches(value, pattern, key_range, sink);
+            return false; // the schema's own checks go on (values, sub-keys)
+        }
+        if pattern == "services.*.agent" && got == Some(Shape::Map) {
+            let (message, fix) = agent_map(value, key_range, sink);
+            sink.add_maybe_fix(value.range, Code::AgentPorts, message, fix);
+            return true;
+        }
+        sink.add(value.range, Code::WrongType, decoders::message(sw, got, value, parent));
+        return true;
+    }
+    let (Some((kept, line)), Some(g)) = (decoders::assertion(pattern), got) else { return false };
+    let whole = pattern.ends_with(".min") || pattern.ends_with(".max");
+    let kept_float = whole && g == Shape::Number && decoders::whole_float(value);
+    if !kept.contains(&g) && !kept_float {
+        let key = sink.text[key_range.start..key_range.end].to_string();
+        sink.add(
+            value.range,
+            Code::IgnoredValue,
+            format!(
+                "Convox ignores this value: {} must be {}, not {} (pkg/manifest/{line}); the default is used",
+                code(&key),
+                kept.iter().map(|k| shape_name(*k)).collect::<Vec<_>>().join(" or "),
+                shape_name(g)
+            ),
+        );
+    }
+    true
+}
+
+/// The items and entries a decoder switches on that the knowledge base has no key for
+/// (`domain` items, `whitelist` items, `scale.count.min`).
+fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut Sink) {
+    let sch = schema::schema();
+    match &value.kind {
+        Kind::Seq(items) => {
+            let child = format!("{pattern}[]");
+            if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
+                for item in items {
+                    decoded(item, Some(value), &child, key_range, sink);
+                }
+            }
+        }
+        Kind::Map(entries) => {
+            for e in entries {
+                let Some(k) = e.key.as_str() else { continue };
+                let child = format!("{pattern}.{k}");
+                if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
+                    decoded(&e.value, Some(value), &child, e.key.range, sink);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `agent` as a map (Convox v2): Convox's message, and `agent: true` as the fix.
+fn agent_map(value: &Node, key_range: TextRange, sink: &Sink) -> (String, Option<Fix>) {
+    let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
+    // From the key's end: `agent:\n  enabled: true` becomes `agent: true`; the v2 agent's ports
+    // move to the service's `ports:` (v3's place for them), unless the service has some.
+    let end = sink.trim(value.range).end;
+    let mut text = format!(": {enabled}");
+    let ports = value.get("ports").and_then(|p| p.value.as_seq()).unwrap_or_default();
+    let service_has_ports = sink.root.get("services").and_then(|s| s.value.as_map()).is_some_and(|svcs| {
+        svcs.iter().any(|s| s.value.range.contains_inclusive(key_range.start) && s.value.get("ports").is_some())
+    });
+    if !ports.is_empty() && !service_has_ports {
+        let line_start = sink.text[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = " ".repeat(key_range.start - line_start);
+        text.push_str(&format!("\n{indent}ports:"));
+        for p in ports {
+            text.push_str(&format!("\n{indent}  - {}", &sink.text[p.range.start..p.range.end]));
+        }
+    }
+    let fix =
+        Fix { title: format!("Write `agent: {enabled}`"), edits: vec![(TextRange::new(key_range.end, end), text)] };
+    let message = format!(
+        "agent ports are now specified at the service level (the map form is Convox v2): write `agent: {enabled}`"
+    );
+    (message, Some(fix))
+}
+
+/// yaml.v2's words for a value its plain struct field cannot take
+/// (`yaml: unmarshal errors: cannot unmarshal !!str `abc` into int`).
+fn yaml_v2_error(value: &Node, doc: &KeyDoc, got: Shape) -> String {
+    let into = match doc.accepts.first() {
+        Some(Shape::Integer) => "int",
+        Some(Shape::Number) => "float64",
+        Some(Shape::Boolean) => "bool",
+        Some(Shape::List) => "[]string",
+        Some(Shape::Map) => "map[string]string",
+        _ => "string",
+    };
+    format!("yaml: unmarshal errors: cannot unmarshal {} into {into}", decoders::yaml_tag(got, value))
+}
+
+fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got: Shape) -> (String, Option<Fix>) {
+    let base = format!("{} must be {}, not {}", code(key), doc.ty, shape_name(got));
+    match (pattern, &value.kind) {
+        ("services.*.command" | "timers.*.command" | "services.*.initContainer.command", Kind::Seq(items)) => {
+            let words: Vec<String> =
+                items.iter().filter_map(|i| i.as_str()).map(|w| shell_words::quote(w).into_owned()).collect();
+            let joined = words.join(" ");
+            let quoted = if joined.contains(['"', ':', '#', '\'']) {
+                format!("'{}'", joined.replace('\'', "''"))
+            } else {
+                joined
+            };
+            let fix = Fix { title: "Write the command as one string".to_string(), edits: vec![(value.range, quoted)] };
+            (
+                format!(
+                    "{base}: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string"
+                ),
+                Some(fix),
+            )
+        }
+        ("services.*.ports", _) | ("services.*.ports[]", Kind::Map(_)) => {
+            (format!("{base}: the map form `{{port, protocol}}` is rejected (invalid port); write `- 8125/udp`"), None)
+        }
+        ("environment" | "services.*.environment", Kind::Map(_)) => (
+            format!(
+                "{base}: unknown type for service environment: map[interface {{}}]interface {{}}; write a list of `KEY=value`"
+            ),
+            None,
+        ),
+        ("labels" | "services.*.labels", Kind::Seq(_)) => (format!("{base}: write labels as a map `key: value`"), None),
+        _ => (format!("{}: {base}", yaml_v2_error(value, doc, got)), None),
+    }
+}

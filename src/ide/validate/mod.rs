@@ -1,0 +1,125 @@
+//! Validation: the knowledge base checks every key and value it knows (unknown keys, shapes,
+//! allowed values, keys with no effect: `keys`), then Convox's own rules that span keys, on the
+//! typed model, one module per concern. Messages are Convox's own where Convox prints one; each
+//! rule has its own `Code`.
+
+mod autoscale;
+mod budget;
+mod configs;
+mod decoders;
+mod interpolation;
+mod keys;
+mod legacy;
+mod names;
+mod references;
+mod registries;
+mod resources;
+mod scale;
+mod schedule;
+mod services;
+mod values;
+mod volumes;
+
+use std::collections::HashMap;
+
+use super::Analysis;
+use super::codes::Code;
+use super::diagnostics::{Diagnostic, Fix, Severity};
+use crate::schema;
+use crate::syntax::KeyPath;
+use crate::syntax::yaml::Kind;
+use crate::text::TextRange;
+
+struct Sink<'a> {
+    text: &'a str,
+    /// The document's tree, for fixes that look around the value they fix.
+    root: &'a crate::syntax::yaml::Node,
+    out: Vec<Diagnostic>,
+    /// What `unknown_key` found for a (parent pattern, key, boolean value): the same typo in 500
+    /// services is looked up once.
+    unknown: HashMap<(String, String, bool), UnknownKey, schema::FxBuild>,
+    /// A Generation 2 or Praxis manifest, said once at the top (`legacy.rs`).
+    legacy: bool,
+}
+
+/// The words for an unknown key: none when its map takes any key, else a close sibling and where
+/// the key belongs instead.
+#[derive(Clone)]
+struct UnknownKey {
+    free_form: bool,
+    best: Option<&'static str>,
+    hint: Option<String>,
+}
+
+impl Sink<'_> {
+    /// A diagnostic at the code's default severity.
+    fn add(&mut self, range: TextRange, code: Code, message: String) {
+        self.push(range, code.default_severity(), code, message);
+    }
+
+    fn add_fix(&mut self, range: TextRange, code: Code, message: String, fix: Fix) {
+        let range = self.trim(range);
+        self.out.push(Diagnostic { range, severity: code.default_severity(), code, message, fix: Some(fix) });
+    }
+
+    /// A diagnostic with a fix when there is one.
+    fn add_maybe_fix(&mut self, range: TextRange, code: Code, message: String, fix: Option<Fix>) {
+        match fix {
+            Some(f) => self.add_fix(range, code, message, f),
+            None => self.add(range, code, message),
+        }
+    }
+
+    fn push(&mut self, range: TextRange, severity: Severity, code: Code, message: String) {
+        let range = self.trim(range);
+        self.out.push(Diagnostic { range, severity, code, message, fix: None });
+    }
+
+    /// A block node's range runs to the next line: point at its text only.
+    fn trim(&self, r: TextRange) -> TextRange {
+        let s = &self.text[r.start..r.end];
+        let t = s.trim_end();
+        if t.is_empty() { r } else { TextRange::new(r.start, r.start + t.len()) }
+    }
+}
+
+fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
+    let root = a.parse().root();
+    let mut sink = Sink { text: a.text(), root, out: Vec::new(), unknown: HashMap::default(), legacy: false };
+    sink.legacy = legacy::legacy(root, &mut sink);
+    match &root.kind {
+        Kind::Map(_) => keys::walk(root, &mut KeyPath::default(), "", &mut sink),
+        Kind::Empty | Kind::Error | Kind::Alias(_) => {}
+        _ if root.is_null() => {}
+        _ => sink.add(
+            root.range,
+            Code::WrongType,
+            format!("convox.yml must be a map of sections (`services:`, `resources:` ...), not {}", root.kind_name()),
+        ),
+    }
+    for doc in a.parse().documents.iter().skip(1).filter(|d| !d.is_empty()) {
+        sink.add(
+            doc.range,
+            Code::ExtraDocument,
+            "Convox reads only the first YAML document of convox.yml: this one is ignored".to_string(),
+        );
+    }
+    let m = a.model();
+    names::names(m, &mut sink);
+    resources::resources(m, root, &mut sink);
+    references::references(m, root, &mut sink);
+    services::services(m, root, &mut sink);
+    scale::scale(root, &mut sink);
+    autoscale::autoscale(root, &mut sink);
+    volumes::volumes(root, &mut sink);
+    configs::configs(root, &mut sink);
+    registries::registries(root, &mut sink);
+    schedule::timers(m, &mut sink);
+    budget::budget(m, root, &mut sink);
+    interpolation::interpolation(a, &mut sink);
+    sink.out
+}
