@@ -114,8 +114,17 @@ export function findServer(input: LookupInput): ServerLookup {
   if (onPath !== undefined) {
     return { found: true, command: onPath, source: 'path' };
   }
-  return {
-    found: false,
-    message: `${BINARY} was not found: this extension has no bundled binary and ${BINARY} is not on PATH. Install it (cargo install --path . in a convox-lsp checkout) or set convox.server.path.`,
-  };
+  return { found: false, message: notFoundMessage(bundled, input) };
+}
+
+/** What was tried, in order, and the ways to get a server. */
+function notFoundMessage(bundled: string, input: LookupInput): string {
+  const dirs = pathCandidates(BINARY, input.env, input.platform).map((c) => pathFor(input.platform).dirname(c));
+  const onPath = dirs.length === 0 ? 'PATH is empty' : [...new Set(dirs)].join(input.platform === 'win32' ? ';' : ':');
+  return (
+    `${BINARY} was not found. Tried: convox.server.path (not set); the bundled server ${bundled} ` +
+    `(not in this package: the platform packages of a release carry it); ${binaryName(input.platform)} on PATH (${onPath}). ` +
+    `Install it from a release archive or with cargo binstall convox-lsp (or cargo install convox-lsp), ` +
+    `or set convox.server.path to the binary.`
+  );
 }

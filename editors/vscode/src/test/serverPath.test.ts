@@ -63,11 +63,18 @@ describe('findServer', () => {
     assert.deepEqual(r, { found: true, command: '/home/u/.cargo/bin/convox-lsp', source: 'path' });
   });
 
-  it('says how to install when there is none', () => {
+  it('says what it tried, in order, and how to install when there is none', () => {
     const r = findServer(input([]));
-    assert.equal(r.found, false);
-    assert.match(!r.found ? r.message : '', /cargo install --path \./);
-    assert.match(!r.found ? r.message : '', /convox\.server\.path/);
+    assert.deepEqual(r, {
+      found: false,
+      message:
+        'convox-lsp was not found. Tried: convox.server.path (not set); the bundled server /ext/server/convox-lsp ' +
+        '(not in this package: the platform packages of a release carry it); convox-lsp on PATH (/usr/local/bin:/home/u/.cargo/bin). ' +
+        'Install it from a release archive or with cargo binstall convox-lsp (or cargo install convox-lsp), ' +
+        'or set convox.server.path to the binary.',
+    });
+    const empty = findServer(input([], { env: {} }));
+    assert.match(!empty.found ? empty.message : '', /convox-lsp on PATH \(PATH is empty\)/);
   });
 
   it('finds convox-lsp.exe on Windows, bundled and on Path with PATHEXT', () => {
