@@ -149,7 +149,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const info = c.initializeResult?.serverInfo;
     output.appendLine(`Started ${info?.name ?? 'convox-lsp'} ${info?.version ?? ''}`.trimEnd());
   } catch (e) {
-    const message = `convox-lsp failed to start: ${e instanceof Error ? e.message : String(e)}`;
+    const message = `${command} failed to start: ${e instanceof Error ? e.message : String(e)}. Set convox.server.path to a convox-lsp that runs here (convox-lsp --version), or reinstall the extension for this platform.`;
     output.appendLine(message);
     void vscode.window.showErrorMessage(message);
   }
