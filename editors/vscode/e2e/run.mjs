@@ -173,10 +173,12 @@ function userSteps(page, dirs) {
       );
       await page.locator('.view-overlays .squiggly-error').first().waitFor();
       await page.locator('.view-overlays .squiggly-warning').first().waitFor();
+      // The code lens above `web:` with its kubectl command in the app's namespace.
+      await page.locator('.codelens-decoration', { hasText: 'kubectl get deploy,svc,ing,hpa -n acme-shop -l service=web' }).first().waitFor();
       await page.keyboard.press('Control+Shift+M');
       const panel = page.locator('.markers-panel');
       await waitText('the error in the Problems panel', () => panel.innerText(), (t) => t.includes('references a resource that does not exist: cashe'));
-      step(`Problems: ${label}; squiggles under the error and the warning`);
+      step(`Problems: ${label}; squiggles under the error and the warning; the kubectl lens above web`);
       await shot('problems');
       await page.keyboard.press('Control+J'); // hide the panel again
     },
