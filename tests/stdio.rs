@@ -18,9 +18,11 @@ fn spawn() -> (Child, TestClient<ChildStdin>) {
     spawn_with(&[])
 }
 
+/// The binary with `args`, in the directory of the example manifest (a workspace folder).
 fn spawn_with(args: &[&str]) -> (Child, TestClient<ChildStdin>) {
     let mut child = Command::new(BIN)
         .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -98,8 +100,8 @@ async fn closing_stdin_after_shutdown_exits_0() {
 
 /// Starts the binary as vscode-languageclient 9.0.1 starts an `Executable` with
 /// `transport: TransportKind.stdio` (editors/vscode/node_modules/vscode-languageclient/lib/node/main.js:405-425:
-/// `args = json.args ?? []`, `args.push('--stdio')`, `cp.spawn(command, args, options)` with the
-/// workspace folder as cwd), then a whole session.
+/// `args = json.args ?? []`, `args.push('--stdio')`, `cp.spawn(command, args, options)` with
+/// `options.cwd` the workspace folder, main.js:510-516), then a whole session.
 async fn session_with(args: &[&str]) {
     let (mut child, mut client) = spawn_with(args);
     let result = client.initialize(json!({})).await;
