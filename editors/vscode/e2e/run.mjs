@@ -9,7 +9,7 @@
 // default ~/.cache/convox-lsp-e2e; chromium). code-server listens on 127.0.0.1 only, without
 // authentication, with telemetry and update checks off.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -105,6 +105,15 @@ async function startCodeServer(dirs) {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { proc, url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.ws)}`, log: () => log };
+}
+
+/** The text of the "Convox LSP" output channel's log files under the user data dir. */
+function outputLog(dir) {
+  let text = '';
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && e.name.endsWith('Convox LSP.log')) text += readFileSync(join(e.parentPath ?? e.path, e.name), 'utf8');
+  }
+  return text;
 }
 
 /** The steps: each one waits for what the user would see, then takes its picture. */
@@ -235,6 +244,13 @@ function userSteps(page, dirs) {
         (t) => /^ {2}postgres:$/m.test(t) && (t.match(/^ {6}- postgres$/gm) ?? []).length === 2 && !t.includes('database'),
       );
       step('rename applied: database -> postgres, the declaration and 2 uses, saved to disk');
+    },
+    async bundledServer() {
+      // The extension's own log (the "Convox LSP" output channel, written under the user data dir).
+      const log = await waitText('the extension log', async () => outputLog(dirs.data), (t) => t.includes('Using '));
+      const used = /Using (.*) \(bundled with the extension\)/.exec(log);
+      if (!used || !used[1].startsWith(dirs.ext)) throw new Error(`not the bundled server:\n${log}`);
+      step(`the extension started the server bundled in the .vsix: ${used[1].slice(dirs.ext.length + 1)}`);
     },
     async render() {
       await runCommand('Convox: Show Rendered Kubernetes Manifests');
