@@ -80,6 +80,12 @@ Exit codes:
   1  errors were found (or warnings, with --deny-warnings)
   2  an input could not be read (missing, not UTF-8, a directory without a manifest) or bad usage";
 
+const FMT_EXIT_CODES: &str = "\
+Exit codes:
+  0  formatted (with --check: nothing would change)
+  1  with --check: a file would change (its name is printed)
+  2  an input could not be read, does not parse, or could not be written";
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on standard input and output (the default).
@@ -111,6 +117,18 @@ enum Command {
         /// The file name to show for standard input (`-`); default `<stdin>`.
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
+    },
+    /// Format manifests in place (`-`: standard input to standard output): two-space
+    /// indentation, one space after `:` and `-`, no trailing spaces, one final line break;
+    /// comments, key order, quoting and anchors kept. A document that does not parse is refused.
+    #[command(after_help = FMT_EXIT_CODES)]
+    Fmt {
+        /// Files or directories to format; `-` reads standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        /// Write nothing; list the files that would change and exit with 1 if any would.
+        #[arg(long)]
+        check: bool,
     },
     /// Print the Kubernetes objects Convox would render for a manifest, as YAML, with comments
     /// naming the convox.yml key each field comes from.
@@ -186,6 +204,9 @@ fn main() {
             let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename };
             let outcome = cli::check(&paths, &options, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
+        }
+        Command::Fmt { paths, check } => {
+            cli::fmt(&paths, check, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()).exit_code()
         }
         Command::Render { path, service, rack, app } => {
             let mut sources = context::Sources::from_environment();

@@ -3,6 +3,7 @@
 
 mod completion;
 mod diagnostics;
+pub mod format;
 mod hints;
 mod hover;
 pub mod navigation;

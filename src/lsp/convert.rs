@@ -100,8 +100,7 @@ pub fn code_action(
     fix: &ide::Fix,
     enc: PositionEncoding,
 ) -> lsp::CodeAction {
-    let edits =
-        fix.edits.iter().map(|(r, new)| lsp::TextEdit { range: range(text, *r, enc), new_text: new.clone() }).collect();
+    let edits = text_edits(text, &fix.edits, enc);
     let mut changes = std::collections::HashMap::new();
     changes.insert(uri.clone(), edits);
     lsp::CodeAction {
@@ -295,4 +294,32 @@ pub fn selection_range(text: &Text, chain: &[TextRange], enc: PositionEncoding) 
         parent = Some(Box::new(lsp::SelectionRange { range: range(text, *r, enc), parent }));
     }
     parent.map(|b| *b).unwrap_or(lsp::SelectionRange { range: range(text, TextRange::default(), enc), parent: None })
+}
+
+/// Replacements over byte ranges as protocol text edits.
+pub fn text_edits(text: &Text, edits: &[(TextRange, String)], enc: PositionEncoding) -> Vec<lsp::TextEdit> {
+    edits.iter().map(|(r, new)| lsp::TextEdit { range: range(text, *r, enc), new_text: new.clone() }).collect()
+}
+
+/// The client's formatting options: `tabSize` is the indentation (YAML indents with spaces only,
+/// so `insertSpaces: false` is not followed); the optional trimming and final-newline options
+/// default to the project's style when not sent.
+pub fn format_options(o: &lsp::FormattingOptions) -> ide::format::FormatOptions {
+    let style = ide::format::FormatOptions::default();
+    ide::format::FormatOptions {
+        indent: o.tab_size as usize,
+        trim_trailing_whitespace: o.trim_trailing_whitespace.unwrap_or(style.trim_trailing_whitespace),
+        insert_final_newline: o.insert_final_newline.unwrap_or(style.insert_final_newline),
+        trim_final_newlines: o.trim_final_newlines.unwrap_or(style.trim_final_newlines),
+    }
+}
+
+/// A document the formatter refused, as a `RequestFailed` (-32803) error naming where.
+pub fn format_error(text: &Text, e: &ide::format::FormatError) -> tower_lsp_server::jsonrpc::Error {
+    let at = text.position(e.offset, PositionEncoding::Utf8);
+    tower_lsp_server::jsonrpc::Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: format!("line {}: {}", at.line + 1, e.message).into(),
+        data: None,
+    }
 }

@@ -272,6 +272,8 @@ impl LanguageServer for Server {
                         work_done_progress_options: Default::default(),
                     },
                 )),
+                document_formatting_provider: Some(OneOf::Left(true)),
+                document_range_formatting_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
@@ -540,10 +542,34 @@ impl LanguageServer for Server {
         Ok(Some(actions))
     }
 
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        format_edits(&snap, &params.options, None)
+    }
+
+    async fn range_formatting(&self, params: DocumentRangeFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
+        let start = convert::offset(&snap.text, params.range.start, snap.encoding);
+        let end = convert::offset(&snap.text, params.range.end, snap.encoding);
+        format_edits(&snap, &params.options, Some(crate::text::TextRange::new(start, end.max(start))))
+    }
+
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
         let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
         let symbols = snap.analysis.document_symbols();
         let out = symbols.iter().map(|s| convert::symbol(&snap.text, s, snap.encoding)).collect();
         Ok(Some(DocumentSymbolResponse::Nested(out)))
     }
+}
+
+/// The minimal edits formatting a document (or the lines of `range`), or the formatter's refusal.
+fn format_edits(
+    snap: &Snapshot,
+    options: &FormattingOptions,
+    range: Option<crate::text::TextRange>,
+) -> Result<Option<Vec<TextEdit>>> {
+    let options = convert::format_options(options);
+    let edits = crate::ide::format::format_edits(snap.analysis.text(), &options, range)
+        .map_err(|e| convert::format_error(&snap.text, &e))?;
+    Ok(Some(convert::text_edits(&snap.text, &edits, snap.encoding)))
 }

@@ -309,3 +309,96 @@ impl Rng {
         xs[self.below(xs.len())]
     }
 }
+
+/// Scalars of every style the generator writes.
+pub const SCALARS: &[&str] = &[
+    "web",
+    "3000",
+    "bin/web --port $PORT",
+    "\"quoted: yes\"",
+    "'it''s'",
+    "\"esc \\\"x\\\" \\u00e9\"",
+    "[]",
+    "{}",
+    "[a, b, \"c\"]",
+    "{a: 1, b: [x, y]}",
+    "1-3",
+    "true",
+    "~",
+    "https://example.com:8080/x",
+    "a#b",
+    "x # a comment",
+    "émoji 🚀",
+    "-1",
+    "?x",
+    ":x",
+    "${FOO:-bar}",
+    "a, b",
+    "[1, 2]  # trailing",
+];
+
+/// A manifest-shaped text from the generator: nested maps and lists with every scalar style,
+/// comments, blank lines, block scalars and multi-line plain scalars.
+pub fn generate(rng: &mut Rng) -> String {
+    let mut out = String::new();
+    if rng.below(8) == 0 {
+        out.push_str("---\n");
+    }
+    for top in 0..1 + rng.below(4) {
+        out.push_str(["services", "resources", "environment", "timers", "labels"][top % 5]);
+        out.push_str(":\n");
+        for k in 0..rng.below(4) {
+            block(rng, &mut out, 2, 0, k);
+        }
+    }
+    if rng.below(2) == 0 {
+        out = out.replace('\n', "\r\n");
+    }
+    out
+}
+
+fn block(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, k: usize) {
+    let pad = " ".repeat(indent);
+    match rng.below(if depth > 3 { 6 } else { 10 }) {
+        0 => out.push_str(&format!("{pad}# comment {k}\n")),
+        1 => out.push('\n'),
+        2 => out.push_str(&format!("{pad}key{k}: {}\n", rng.pick(SCALARS))),
+        3 => out.push_str(&format!("{pad}\"quoted {k}\": {}\n", rng.pick(SCALARS))),
+        4 => out
+            .push_str(&format!("{pad}text{k}: {}\n{pad}  continued\n\n{pad}  more\n", rng.pick(&["one", "two words"]))),
+        5 => out.push_str(&format!(
+            "{pad}script{k}: {}\n{pad}  line one\n\n{pad}    indented\n{pad}  # not a comment\n",
+            rng.pick(&["|", ">", "|-", ">+", "|+"])
+        )),
+        6 => {
+            out.push_str(&format!("{pad}map{k}:{}\n", rng.pick(&["", "  # c", " "])));
+            for j in 0..1 + rng.below(3) {
+                block(rng, out, indent + 2, depth + 1, j);
+            }
+        }
+        7 => {
+            let same = rng.below(2) == 0;
+            out.push_str(&format!("{pad}list{k}:\n"));
+            let ipad = if same { pad.clone() } else { format!("{pad}  ") };
+            for j in 0..1 + rng.below(3) {
+                match rng.below(4) {
+                    0 => out.push_str(&format!("{ipad}- {}\n", rng.pick(SCALARS))),
+                    1 => out.push_str(&format!("{ipad}-\n")),
+                    2 => {
+                        out.push_str(&format!("{ipad}- name{j}: {}\n", rng.pick(SCALARS)));
+                        out.push_str(&format!("{ipad}  port: {}\n", rng.pick(SCALARS)));
+                    }
+                    _ => {
+                        out.push_str(&format!("{ipad}-\n"));
+                        block(rng, out, ipad.len() + 2, depth + 1, j);
+                    }
+                }
+            }
+        }
+        8 => out.push_str(&format!("{pad}empty{k}:\n")),
+        _ => {
+            out.push_str(&format!("{pad}nested{k}:\n"));
+            block(rng, out, indent + 2, depth + 1, k);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Before and after load to the same data: the same `yaml_serde` values, the same tree in the
+//! project's parse (kinds, scalar values and styles, anchors, tags, flow or block), and the same
+//! text once whitespace is removed (so comments and quoting are kept character for character).
+
+use serde::Deserialize;
+
+use super::FormatError;
+use crate::syntax::yaml::{Kind, Node, Style};
+use crate::syntax::{self};
+
+/// A document that parsed cleanly, with what it loads to.
+pub(super) struct Loaded {
+    values: Vec<String>,
+    documents: Vec<Node>,
+}
+
+impl Loaded {
+    /// Refuses a text that does not parse (the parser's first error, at its offset).
+    pub(super) fn new(text: &str) -> Result<Loaded, FormatError> {
+        let parse = syntax::parse(text);
+        if let Some(e) = parse.errors.first() {
+            return Err(FormatError { offset: e.range.start, message: format!("not formatted: {}", e.message) });
+        }
+        let values =
+            values(text).map_err(|message| FormatError { offset: 0, message: format!("not formatted: {message}") })?;
+        Ok(Loaded { values, documents: parse.documents })
+    }
+
+    pub(super) fn documents(&self) -> &[Node] {
+        &self.documents
+    }
+
+    /// `Ok` when `after` holds the same data, comments and quoting as the text this was loaded from.
+    pub(super) fn check(&self, before: &str, after: &str) -> Result<(), FormatError> {
+        let refuse = |what: &str| FormatError {
+            offset: first_difference(before, after),
+            message: format!("not formatted: the result would {what} (a formatter bug; please report it)"),
+        };
+        if !non_space(before).eq(non_space(after)) {
+            return Err(refuse("change more than whitespace"));
+        }
+        let parse = syntax::parse(after);
+        if !parse.errors.is_empty() {
+            return Err(refuse("not parse"));
+        }
+        if values(after).ok().as_ref() != Some(&self.values) {
+            return Err(refuse("load to different data"));
+        }
+        let same_tree = parse.documents.len() == self.documents.len()
+            && parse.documents.iter().zip(&self.documents).all(|(a, b)| same(a, b));
+        if !same_tree {
+            return Err(refuse("change the document's structure"));
+        }
+        Ok(())
+    }
+}
+
+/// Every document's value, as text (`.nan` is not equal to itself as a value).
+fn values(text: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for doc in yaml_serde::Deserializer::from_str(text) {
+        let v = yaml_serde::Value::deserialize(doc).map_err(|e| e.to_string())?;
+        out.push(format!("{v:?}"));
+    }
+    Ok(out)
+}
+
+fn non_space(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+}
+
+/// The same tree, ranges aside.
+fn same(a: &Node, b: &Node) -> bool {
+    let names = |n: &Node| (n.anchor.as_ref().map(|x| x.0.clone()), n.tag.as_ref().map(|x| x.0.clone()), n.flow);
+    if names(a) != names(b) {
+        return false;
+    }
+    match (&a.kind, &b.kind) {
+        (Kind::Map(x), Kind::Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(&p.key, &q.key) && same(&p.value, &q.value))
+        }
+        (Kind::Seq(x), Kind::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        // A block scalar's value is compared by `yaml_serde` only: the project's parse reads an
+        // explicit indentation indicator (`|4`) as a column, not relative to the parent.
+        (Kind::Scalar(x), Kind::Scalar(y)) if matches!(x.style, Style::Literal | Style::Folded) => x.style == y.style,
+        (Kind::Scalar(x), Kind::Scalar(y)) => x == y,
+        (Kind::Alias(x), Kind::Alias(y)) => x == y,
+        (Kind::Empty, Kind::Empty) | (Kind::Error, Kind::Error) => true,
+        _ => false,
+    }
+}
+
+fn first_difference(a: &str, b: &str) -> usize {
+    let n = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count().min(a.len());
+    (0..=n).rev().find(|&i| a.is_char_boundary(i)).unwrap_or(0)
+}
