@@ -6,7 +6,7 @@ use std::path::Path;
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    for name in ["app", "services", "resource-types"] {
+    for name in ["app", "services", "resource-types", "troubleshoot"] {
         let src = format!("src/schema/data/{name}.yml");
         println!("cargo:rerun-if-changed={src}");
         let text = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{src}: {e}"));

@@ -124,7 +124,7 @@ fn model(c: &mut Criterion) {
 }
 
 fn requests(c: &mut Criterion) {
-    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()) };
+    let ctx = Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() };
     let mut g = c.benchmark_group("requests");
     for n in SIZES {
         let text = manifest(n);

@@ -11,11 +11,16 @@
 
 use std::path::{Path, PathBuf};
 
-/// Rack and app, each unknown until found.
+/// Rack and app, each unknown until found, and the rack settings that change what Convox renders
+/// (from the client's settings; `None` is the default: nginx router, AWS).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     pub rack: Option<String>,
     pub app: Option<String>,
+    /// The rack's router: `nginx` or `contour` (setting `convox.router`).
+    pub router: Option<String>,
+    /// The rack's provider: `aws`, `azure`, `do`, `gcp`, `local`, `metal` (setting `convox.provider`).
+    pub provider: Option<String>,
 }
 
 impl Context {
@@ -38,6 +43,8 @@ impl Context {
 pub struct Sources {
     pub rack_setting: Option<String>,
     pub app_setting: Option<String>,
+    pub router_setting: Option<String>,
+    pub provider_setting: Option<String>,
     pub env_rack: Option<String>,
     /// The user's configuration directories to try for the CLI's current rack, in order.
     pub config_dirs: Vec<PathBuf>,
@@ -58,7 +65,7 @@ impl Sources {
             }
             config_dirs.push(h.join(".convox"));
         }
-        Sources { rack_setting: None, app_setting: None, env_rack: std::env::var("CONVOX_RACK").ok(), config_dirs }
+        Sources { env_rack: std::env::var("CONVOX_RACK").ok(), config_dirs, ..Sources::default() }
     }
 }
 
@@ -92,7 +99,8 @@ pub fn discover(manifest: Option<&Path>, sources: &Sources) -> Context {
             let d = std::fs::canonicalize(dir?).ok()?;
             d.file_name().map(|n| n.to_string_lossy().into_owned())
         });
-    Context { rack, app }
+    let (router, provider) = (clean(sources.router_setting.clone()), clean(sources.provider_setting.clone()));
+    Context { rack, app, router, provider }
 }
 
 #[cfg(test)]
@@ -111,7 +119,7 @@ mod tests {
         let mut s = Sources { config_dirs: vec![config.clone()], ..Sources::default() };
 
         // Nothing known but the directory name.
-        assert_eq!(discover(Some(&manifest), &s), Context { rack: None, app: Some("shop".into()) });
+        assert_eq!(discover(Some(&manifest), &s), Context { app: Some("shop".into()), ..Context::default() });
         assert_eq!(discover(Some(&manifest), &s).namespace(), "<rack>-shop");
         assert_eq!(discover(None, &s).namespace(), "<rack>-<app>");
 

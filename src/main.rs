@@ -168,6 +168,26 @@ enum Command {
         #[arg(long)]
         app: Option<String>,
     },
+    /// Print the troubleshooting ladder of a service, timer or resource: the kubectl commands to
+    /// run, layer by layer, with real names, what a bad answer means and which key to look at.
+    #[command(
+        after_help = "Exit codes:\n  0  the ladder was printed\n  2  the manifest could not be read, or it has no service, timer or resource of that name (the names there are are listed)"
+    )]
+    Troubleshoot {
+        /// The manifest; `-` reads standard input.
+        #[arg(value_name = "PATH")]
+        path: String,
+        /// A service, timer or resource (`web`, or `services.web` when a timer or resource has
+        /// the same name).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
+        #[arg(long)]
+        rack: Option<String>,
+        /// The app (else .convox/app, else the manifest's directory name).
+        #[arg(long)]
+        app: Option<String>,
+    },
 }
 
 fn init_logging(level: Option<&str>) {
@@ -252,9 +272,31 @@ fn main() {
                 }
             }
         }
+        Command::Troubleshoot { path, name, rack, app } => {
+            let ctx = context_for(&path, rack, app);
+            match cli::troubleshoot(&path, &name, &ctx) {
+                Ok(text) => {
+                    print!("{text}");
+                    0
+                }
+                Err(failure) => {
+                    eprintln!("error: {}", failure.message());
+                    2
+                }
+            }
+        }
     };
     let _ = std::io::stdout().flush();
     std::process::exit(code);
+}
+
+/// The rack and app of a manifest given on the command line (flags first).
+fn context_for(path: &str, rack: Option<String>, app: Option<String>) -> context::Context {
+    let mut sources = context::Sources::from_environment();
+    sources.rack_setting = rack;
+    sources.app_setting = app;
+    let manifest = (path != "-").then(|| std::path::PathBuf::from(path));
+    context::discover(manifest.as_deref(), &sources)
 }
 
 fn serve(launch: Launch) -> i32 {

@@ -352,3 +352,37 @@ fn render_and_schema_commands() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }
+
+#[test]
+fn troubleshoot_prints_the_ladder_and_lists_names_for_an_unknown_one() {
+    let out = run(&["troubleshoot", "examples/convox.yml", "web", "--rack", "acme", "--app", "shop"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The same ladder the library gives (tests/troubleshoot.rs snapshots it).
+    assert_eq!(text(&out.stdout), include_str!("snapshots/troubleshoot/web.md"));
+    let out = run(&["troubleshoot", "examples/convox.yml", "wbe", "--rack", "acme", "--app", "shop"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, b"");
+    assert_eq!(
+        text(&out.stderr),
+        "error: examples/convox.yml: no service, timer or resource named wbe (there are: web, worker, agent, jobs, cleanup, data-import, database, cache, analytics-db, sessions)\n"
+    );
+    let out = run(&["troubleshoot", "no/such/convox.yml", "web"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr), "error: no/such/convox.yml: cannot read: no such file\n");
+    // `explain` of the whole file names both namespaces under its title (the same line as the
+    // ladder's header).
+    let out = run(&["explain", "examples/convox.yml", "--rack", "acme", "--app", "shop"], None);
+    assert_eq!(
+        text(&out.stdout).lines().nth(1),
+        Some(
+            "# namespace `acme-shop` · the rack's namespace `acme-system` (both listed by `kubectl get ns -l system=convox,rack=acme`)"
+        )
+    );
+    // Standard input, with the rack and app from the flags.
+    let out = run(
+        &["troubleshoot", "-", "cleanup", "--rack", "r", "--app", "a"],
+        Some(b"timers:\n  cleanup:\n    schedule: \"@daily\"\n    service: jobs\nservices:\n  jobs: {}\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("kubectl get cronjob timer-cleanup -n r-a"), "{}", text(&out.stdout));
+}

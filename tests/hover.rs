@@ -5,7 +5,7 @@ use convox_lsp::ide::Analysis;
 use expect_test::{Expect, expect, expect_file};
 
 fn ctx() -> Context {
-    Context { rack: Some("acme".into()), app: Some("shop".into()) }
+    Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() }
 }
 
 fn hover_at(fixture: &str, ctx: &Context) -> String {
@@ -56,22 +56,38 @@ fn service_kinds() {
             [web]
             **service `web`** — Deployment · port 3000 · scale 2-10
 
-            **Kubernetes** · namespace `acme-shop`
-            - `Secret env-web` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-            - `ServiceAccount web` — always created (not only with accessControl); carries the service `annotations`
-            - `Deployment web` — selector system, rack, app, service; pods labelled service, name, type=service, release
-            - `Service web` — type ClusterIP; annotation convox.com/alias web.shop.acme.local
-            - `Ingress web` — nginx router (class nginx); on a contour router an HTTPProxy web is rendered instead
-            - `HTTPProxy web` — only on racks whose router is contour, instead of the Ingress
-            - `HorizontalPodAutoscaler web` — autoscaling/v2, created for any count range even without scale.targets
-            - `PodDisruptionBudget web` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
-
             ```sh
             kubectl get deploy,svc,ing,hpa -n acme-shop -l service=web
             kubectl get pods -n acme-shop -l service=web,type=service
             kubectl logs -n acme-shop -l service=web,type=service
             kubectl describe pods -n acme-shop -l service=web,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-web` — Opaque secret with the service environment, loaded
+              through envFrom; labels type=env, service
+            - `ServiceAccount web` — always created (not only with accessControl); carries
+              the service `annotations`
+            - `Deployment web` — selector system, rack, app, service; pods labelled
+              service, name, type=service, release
+            - `HorizontalPodAutoscaler web` — autoscaling/v2, created for any count range
+              even without scale.targets
+            - `Service web` — type ClusterIP; annotation convox.com/alias
+              web.shop.acme.local
+            - `Ingress web` — nginx router (class nginx); on a contour router an HTTPProxy
+              web is rendered instead
+
+            Not here: `HTTPProxy web` (only on a rack whose router is contour);
+            `Ingress web-internal` (only with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget web`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=web,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=web,type=service`
+            - `kubectl logs -n acme-shop deploy/web --previous --tail=100`
         "#]],
     );
     // A worker: no port → no Service, no Ingress.
@@ -81,18 +97,35 @@ fn service_kinds() {
             [worker]
             **service `worker`** — Deployment · scale 1
 
-            **Kubernetes** · namespace `acme-shop`
-            - `Secret env-worker` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-            - `ServiceAccount worker` — always created (not only with accessControl); carries the service `annotations`
-            - `Deployment worker` — selector system, rack, app, service; pods labelled service, name, type=service, release
-            - `PodDisruptionBudget worker` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
-
             ```sh
             kubectl get deploy -n acme-shop -l service=worker
             kubectl get pods -n acme-shop -l service=worker,type=service
             kubectl logs -n acme-shop -l service=worker,type=service
             kubectl describe pods -n acme-shop -l service=worker,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-worker` — Opaque secret with the service environment, loaded
+              through envFrom; labels type=env, service
+            - `ServiceAccount worker` — always created (not only with accessControl);
+              carries the service `annotations`
+            - `Deployment worker` — selector system, rack, app, service; pods labelled
+              service, name, type=service, release
+
+            Not here: `HorizontalPodAutoscaler worker` (only when `scale.count` is a
+            range, without autoscale, not for an agent); `Service worker` (only when the
+            service has `port` or `ports`); `Ingress worker` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`);
+            `Ingress worker-internal` (only with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget worker`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=worker,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=worker,type=service`
+            - `kubectl logs -n acme-shop deploy/worker --previous --tail=100`
         "#]],
     );
     // An agent: a DaemonSet.
@@ -102,18 +135,34 @@ fn service_kinds() {
             [agent]
             **service `agent`** — DaemonSet
 
-            **Kubernetes** · namespace `acme-shop`
-            - `Secret env-agent` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-            - `ServiceAccount agent` — always created (not only with accessControl); carries the service `annotations`
-            - `DaemonSet agent` — one pod per node; no replicas, no rolling-update strategy, no HPA
-            - `Service agent` — type ClusterIP; annotation convox.com/alias agent.shop.acme.local
-
             ```sh
             kubectl get ds,svc -n acme-shop -l service=agent
             kubectl get pods -n acme-shop -l service=agent,type=service
             kubectl logs -n acme-shop -l service=agent,type=service
             kubectl describe pods -n acme-shop -l service=agent,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-agent` — Opaque secret with the service environment, loaded
+              through envFrom; labels type=env, service
+            - `ServiceAccount agent` — always created (not only with accessControl);
+              carries the service `annotations`
+            - `DaemonSet agent` — one pod per node; no replicas, no rolling-update
+              strategy, no HPA
+            - `Service agent` — type ClusterIP; annotation convox.com/alias
+              agent.shop.acme.local
+
+            Not here: `HorizontalPodAutoscaler agent` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Ingress agent` (only when the service
+            has `port` and is neither `internal` nor `internalRouter`);
+            `Ingress agent-internal` (only with `port` and `internalRouter: true`).
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=agent,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=agent,type=service`
+            - `kubectl logs -n acme-shop ds/agent --previous --tail=100`
         "#]],
     );
     // A template at count 0.
@@ -123,18 +172,28 @@ fn service_kinds() {
             [jobs]
             **service `jobs`** — Deployment · scale 0
 
-            **Kubernetes** · namespace `acme-shop`
-            - `Secret env-jobs` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-            - `ServiceAccount jobs` — always created (not only with accessControl); carries the service `annotations`
-            - `Deployment jobs` — selector system, rack, app, service; pods labelled service, name, type=service, release
-            - `PodDisruptionBudget jobs` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
-
             ```sh
             kubectl get deploy -n acme-shop -l service=jobs
             kubectl get pods -n acme-shop -l service=jobs,type=service
             kubectl logs -n acme-shop -l service=jobs,type=service
             kubectl describe pods -n acme-shop -l service=jobs,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-jobs` — Opaque secret with the service environment, loaded
+              through envFrom; labels type=env, service
+            - `ServiceAccount jobs` — always created (not only with accessControl);
+              carries the service `annotations`
+            - `Deployment jobs` — selector system, rack, app, service; pods labelled
+              service, name, type=service, release
+
+            Not here: `HorizontalPodAutoscaler jobs` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Service jobs` (only when the service
+            has `port` or `ports`); `Ingress jobs` (only when the service has `port` and
+            is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
+            with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget jobs`.
         "#]],
     );
     // Internal: no Ingress.
@@ -144,19 +203,36 @@ fn service_kinds() {
             [api]
             **service `api`** — Deployment · port 4000 · scale 1 · internal
 
-            **Kubernetes** · namespace `acme-shop`
-            - `Secret env-api` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-            - `ServiceAccount api` — always created (not only with accessControl); carries the service `annotations`
-            - `Deployment api` — selector system, rack, app, service; pods labelled service, name, type=service, release
-            - `Service api` — type ClusterIP; annotation convox.com/alias api.shop.acme.local
-            - `PodDisruptionBudget api` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
-
             ```sh
             kubectl get deploy,svc -n acme-shop -l service=api
             kubectl get pods -n acme-shop -l service=api,type=service
             kubectl logs -n acme-shop -l service=api,type=service
             kubectl describe pods -n acme-shop -l service=api,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-api` — Opaque secret with the service environment, loaded
+              through envFrom; labels type=env, service
+            - `ServiceAccount api` — always created (not only with accessControl); carries
+              the service `annotations`
+            - `Deployment api` — selector system, rack, app, service; pods labelled
+              service, name, type=service, release
+            - `Service api` — type ClusterIP; annotation convox.com/alias
+              api.shop.acme.local
+
+            Not here: `HorizontalPodAutoscaler api` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Ingress api` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`); `Ingress api-internal`
+            (only with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget api`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=api,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=api,type=service`
+            - `kubectl logs -n acme-shop deploy/api --previous --tail=100`
         "#]],
     );
 }
@@ -166,20 +242,22 @@ fn nested_keys_name_the_field() {
     check(
         "services:\n  web:\n    port: 3000\n    termination:\n      gra$0ce: 45\n",
         expect![[r#"
-        [grace]
-        **grace** — Seconds a pod gets to stop before it is killed
+            [grace]
+            **grace** — Seconds a pod gets to stop before it is killed
 
-        `services.web.termination.grace` · integer (seconds) · default `30`
+            `services.web.termination.grace` · integer (seconds) · default `30`
 
-        When a pod is stopped (a deploy, a scale-down), Kubernetes sends SIGTERM and waits this many seconds before SIGKILL. Convox applies 30 when the key is absent; an explicit 0 is kept.
+            When a pod is stopped (a deploy, a scale-down), Kubernetes sends SIGTERM and
+            waits this many seconds before SIGKILL. Convox applies 30 when the key is
+            absent; an explicit 0 is kept.
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Deployment web` → `spec.template.spec.terminationGracePeriodSeconds`
+            ```sh
+            kubectl get deploy web -n acme-shop -o jsonpath='{.spec.template.spec.terminationGracePeriodSeconds}'
+            ```
 
-        ```sh
-        kubectl get deploy web -n acme-shop -o jsonpath='{.spec.template.spec.terminationGracePeriodSeconds}'
-        ```
-    "#]],
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment web` → `spec.template.spec.terminationGracePeriodSeconds`
+        "#]],
     );
     check(
         "services:\n  web:\n    port: 3000\n    health:\n      pa$0th: /health\n",
@@ -189,33 +267,40 @@ fn nested_keys_name_the_field() {
 
             `services.web.health.path` · string (path) · default `/`
 
-            Requested with GET on the service port; any 2xx/3xx answer counts as ready. The path must answer quickly and without auth; a slow or failing path keeps pods out of rotation and can stall a deploy.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `Deployment web` → `spec.template.spec.containers[0].readinessProbe.httpGet.path` — only when the service has `port`
+            Requested with GET on the service port; any 2xx/3xx answer counts as ready.
+            The path must answer quickly and without auth; a slow or failing path keeps
+            pods out of rotation and can stall a deploy.
 
             ```sh
             kubectl get deploy web -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe.httpGet.path}'
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment web` →
+              `spec.template.spec.containers[0].readinessProbe.httpGet.path` — only when
+              the service has `port`
         "#]],
     );
     check(
         "services:\n  web:\n    scale:\n      count: 2-10\n      targets:\n        c$0pu: 70\n",
         expect![[r#"
-        [cpu]
-        **cpu** — Target average CPU utilisation, in percent of the request
+            [cpu]
+            **cpu** — Target average CPU utilisation, in percent of the request
 
-        `services.web.scale.targets.cpu` · integer (percent)
+            `services.web.scale.targets.cpu` · integer (percent)
 
-        Adds an HPA Resource metric for cpu with this averageUtilization. Utilisation is relative to the CPU request (`scale.cpu`).
+            Adds an HPA Resource metric for cpu with this averageUtilization. Utilisation
+            is relative to the CPU request (`scale.cpu`).
 
-        **Kubernetes** · namespace `acme-shop`
-        - `HorizontalPodAutoscaler web` → `spec.metrics[].resource.target.averageUtilization` — metric of type Resource, name cpu
+            ```sh
+            kubectl get hpa web -n acme-shop -o jsonpath='{.spec.metrics}'
+            ```
 
-        ```sh
-        kubectl get hpa web -n acme-shop -o jsonpath='{.spec.metrics}'
-        ```
-    "#]],
+            **Kubernetes** · namespace `acme-shop`
+            - `HorizontalPodAutoscaler web` →
+              `spec.metrics[].resource.target.averageUtilization` — metric of type
+              Resource, name cpu
+        "#]],
     );
     // health without a port: no probe.
     check(
@@ -224,42 +309,56 @@ fn nested_keys_name_the_field() {
             [health]
             **health** — Readiness check, a path or a map
 
-            `services.worker.health` · string (path) or {path, interval, grace, timeout, disable, port} · default `path /, interval 5, grace = interval, timeout = interval - 1`
+            `services.worker.health` · string (path) or {path, interval, grace, timeout,
+            disable, port} · default
+            `path /, interval 5, grace = interval, timeout = interval - 1`
 
-            Renders the container readinessProbe (HTTP GET) on the service port: a string is the path, the map sets path, interval, grace, timeout, port and disable. Only applies when the service has `port` and its scheme is not grpc. Pods that fail it get no traffic and block a rolling deploy. Map values of the wrong type (e.g. `interval: "10"`) are silently ignored.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `Deployment worker` → `spec.template.spec.containers[0].readinessProbe` — only when the service has `port`; successThreshold 1, failureThreshold 3
+            Renders the container readinessProbe (HTTP GET) on the service port: a string
+            is the path, the map sets path, interval, grace, timeout, port and disable.
+            Only applies when the service has `port` and its scheme is not grpc. Pods that
+            fail it get no traffic and block a rolling deploy. Map values of the wrong
+            type (e.g. `interval: "10"`) are silently ignored.
 
             ```sh
             kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe}'
             kubectl describe pods -n acme-shop -l service=worker,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment worker` → `spec.template.spec.containers[0].readinessProbe` —
+              only when the service has `port`; successThreshold 1, failureThreshold 3
         "#]],
     );
     check(
         "services:\n  web:\n    scale:\n      count: 2-$010\n",
         expect![[r#"
-        [2-10]
-        **count** — Number of replicas, fixed or a min-max range
+            [2-10]
+            **count** — Number of replicas, fixed or a min-max range
 
-        `services.web.scale.count` · integer, "min-max" string or {min, max} · default `1`
+            `services.web.scale.count` · integer, "min-max" string or {min, max} · default
+            `1`
 
-        An integer fixes the count; "2-10" or a map with `min`/`max` gives a range, which creates an HPA (min/max replicas) unless `scale.autoscale`/`scale.keda` is used. The Deployment's replicas is the current running count when it is above 0, else the minimum, so changing a fixed count only matters on the first deploy or after `convox scale`. "2+" is not supported. Ignored for agents.
+            `2-10`: between 2 and 10 replicas; the HorizontalPodAutoscaler scales them.
 
-        `2-10`: between 2 and 10 replicas; the HorizontalPodAutoscaler scales them.
+            An integer fixes the count; "2-10" or a map with `min`/`max` gives a range,
+            which creates an HPA (min/max replicas) unless `scale.autoscale`/`scale.keda`
+            is used. The Deployment's replicas is the current running count when it is
+            above 0, else the minimum, so changing a fixed count only matters on the first
+            deploy or after `convox scale`. "2+" is not supported. Ignored for agents.
 
-        **Kubernetes** · namespace `acme-shop`
-        - `Deployment web` → `spec.replicas` — running count if > 0, else the minimum
-        - `HorizontalPodAutoscaler web` → `spec.minReplicas`, `spec.maxReplicas`
+            ```sh
+            kubectl get deploy web -n acme-shop -o jsonpath='{.spec.replicas}'
+            kubectl get hpa web -n acme-shop
+            ```
 
-        Not here: `ScaledObject web` → `spec.minReplicaCount` (only with `scale.autoscale` or `scale.keda`).
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment web` → `spec.replicas` — running count if `>` 0, else the
+              minimum
+            - `HorizontalPodAutoscaler web` → `spec.minReplicas`, `spec.maxReplicas`
 
-        ```sh
-        kubectl get deploy web -n acme-shop -o jsonpath='{.spec.replicas}'
-        kubectl get hpa web -n acme-shop
-        ```
-    "#]],
+            Not here: `ScaledObject web` → `spec.minReplicaCount` (only with
+            `scale.autoscale` or `scale.keda`).
+        "#]],
     );
 }
 
@@ -294,15 +393,24 @@ fn resources_of_each_type() {
     check(
         "resources:\n  database:\n    type: post$0gres\n",
         expect![[r#"
-        [postgres]
-        **resource type `postgres`** — PostgreSQL in a container in the app's namespace
+            [postgres]
+            **resource type `postgres`** — PostgreSQL in a container in the app's
+            namespace
 
-        Runs the official postgres image as a one-replica Deployment (strategy Recreate) with its data on a 10Gi PersistentVolumeClaim (`storage` option), exposed by a NodePort Service resource-{k8sname} on 5432. Database and user are both `app`; the password is derived from the rack name. Linked services reach it at resource-{k8sname}.{ns}.svc.cluster.local. If the app env sets {RESOURCE}_URL, no container is started and the ConfigMap just carries that URL.
+            Runs the official postgres image as a one-replica Deployment (strategy
+            Recreate) with its data on a 10Gi PersistentVolumeClaim (`storage` option),
+            exposed by a NodePort Service resource-database on 5432. Database and user are
+            both `app`; the password is derived from the rack name. Linked services reach
+            it at resource-database.acme-shop.svc.cluster.local. If the app env sets
+            `DATABASE_URL`, no container is started and the ConfigMap just carries that
+            URL.
 
-        port 5432 · image `postgres:10.5`
+            port 5432 · image `postgres:10.5`
 
-        **Kubernetes** · namespace `acme-shop`: `ConfigMap resource-database`, `PersistentVolumeClaim resource-database`, `Deployment resource-database`, `Service resource-database`
-    "#]],
+            **Kubernetes** · namespace `acme-shop`: `ConfigMap resource-database`,
+            `PersistentVolumeClaim resource-database`, `Deployment resource-database`,
+            `Service resource-database`
+        "#]],
     );
     check(
         "resources:\n  cache1:\n    type: redis\nservices:\n  web:\n    resources:\n      - cac$0he1:REDIS_URL\n",
@@ -310,23 +418,29 @@ fn resources_of_each_type() {
             [cache1]
             **resource `cache1`** — redis
 
-            Redis in a container in the app's namespace (no persistence). Port 6379; URL `redis://resource-cache.acme-shop.svc.cluster.local:6379`.
-
-            Injected into `web` as `CACHE1_URL`, `CACHE1_USER`, `CACHE1_PASS`, `CACHE1_HOST`, `CACHE1_PORT`, `CACHE1_NAME` (from ConfigMap `resource-cache`).
-
-            Kubernetes names drop every character but a-z, `-` and `.`: `cache1` becomes `resource-cache`.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `ConfigMap resource-cache` — keys URL, USER, PASS, HOST, PORT, NAME
-            - `Deployment resource-cache` — one replica, its container named after the type; labels type=resource, resource=cache1, kind (the type); the ConfigMap, Service and any PVC carry type=resource, resource=cache1 too
-            - `Service resource-cache` — type NodePort on the type's port; DNS resource-cache.acme-shop.svc.cluster.local
-            - `Deployment <service>` — in each service that lists the resource; CACHE1_URL/_USER/_PASS/_HOST/_PORT/_NAME via configMapKeyRef
-
             ```sh
             kubectl get deploy,svc,pvc,cm -n acme-shop -l resource=cache1
             kubectl get cm resource-cache -n acme-shop -o yaml
             kubectl get cm resource-cache -n acme-shop -o jsonpath='{.data.URL}'
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `ConfigMap resource-cache` — keys URL, USER, PASS, HOST, PORT, NAME
+            - `Deployment resource-cache` — one replica, its container named after the
+              type; labels type=resource, resource=cache1, kind (the type); the ConfigMap
+              and Service carry type=resource, resource=cache1 too, the PVC only system,
+              rack, app and resource=cache1
+            - `Service resource-cache` — type NodePort on the type's port; DNS
+              resource-cache.acme-shop.svc.cluster.local
+
+            Redis in a container in the app's namespace (no persistence). Port 6379; URL
+            `redis://resource-cache.acme-shop.svc.cluster.local:6379`.
+
+            Injected into `web` as `CACHE1_URL`, `CACHE1_USER`, `CACHE1_PASS`,
+            `CACHE1_HOST`, `CACHE1_PORT`, `CACHE1_NAME` (from ConfigMap `resource-cache`).
+
+            Kubernetes names drop every character but a-z, `-` and `.`: `cache1` becomes
+            `resource-cache`.
         "#]],
     );
 }
@@ -339,12 +453,6 @@ fn timers_plain_and_parallel() {
             [cleanup]
             **timer `cleanup`** — `0 3 * * *` (UTC) · runs on `jobs`
 
-            **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-cleanup`
-            - `ServiceAccount timer-cleanup` — labels timer=cleanup, type=serviceaccount; annotation convox.com/type=timer
-            - `Job timer-cleanup-<n>` — created by the CronJob controller on each run; no convox labels
-            - `Pod timer-cleanup-<n>-<hash>` — labels system=convox, rack, app, name=cleanup, service=jobs, release, type=timer + the service's labels
-
             ```sh
             kubectl get cronjob timer-cleanup -n acme-shop
             kubectl get pods -n acme-shop -l type=timer,name=cleanup
@@ -352,19 +460,19 @@ fn timers_plain_and_parallel() {
             kubectl get jobs -n acme-shop -o name | grep timer-cleanup-
             kubectl create job timer-cleanup-manual --from=cronjob/timer-cleanup -n acme-shop
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `ServiceAccount timer-cleanup` — labels timer=cleanup, type=serviceaccount;
+              annotation convox.com/type=timer
+            - `CronJob timer-cleanup`
         "#]],
     );
     check(
         "services:\n  jobs:\n    scale: 0\ntimers:\n  imp$0ort:\n    schedule: \"0 * * * *\"\n    command: bin/import\n    service: jobs\n    parallelCount: 4\n",
         expect![[r#"
             [import]
-            **timer `import`** — `0 * * * *` (UTC) · runs on `jobs` · 4 parallel pods per run (Indexed Job, `TIMER_INDEX`)
-
-            **Kubernetes** · namespace `acme-shop`
-            - `CronJob timer-import`
-            - `ServiceAccount timer-import` — labels timer=import, type=serviceaccount; annotation convox.com/type=timer
-            - `Job timer-import-<n>` — created by the CronJob controller on each run; no convox labels
-            - `Pod timer-import-<n>-<hash>` — labels system=convox, rack, app, name=import, service=jobs, release, type=timer + the service's labels
+            **timer `import`** — `0 * * * *` (UTC) · runs on `jobs` · 4 parallel pods per
+            run (Indexed Job, `TIMER_INDEX`)
 
             ```sh
             kubectl get cronjob timer-import -n acme-shop
@@ -373,29 +481,41 @@ fn timers_plain_and_parallel() {
             kubectl get jobs -n acme-shop -o name | grep timer-import-
             kubectl create job timer-import-manual --from=cronjob/timer-import -n acme-shop
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `ServiceAccount timer-import` — labels timer=import, type=serviceaccount;
+              annotation convox.com/type=timer
+            - `CronJob timer-import`
         "#]],
     );
     check(
         "timers:\n  t:\n    concurrency: FORB$0ID\n",
         expect![[r#"
-        [FORBID]
-        **concurrency** — What to do when a run is still going at the next schedule
+            [FORBID]
+            **concurrency** — What to do when a run is still going at the next schedule
 
-        `timers.t.concurrency` · string · default `Allow`
+            `timers.t.concurrency` · string · default `Allow`
 
-        One of `Allow`, `Forbid`, `Replace`.
+            One of `Allow`, `Forbid`, `Replace`.
 
-        The CronJob concurrencyPolicy: Allow (default, runs overlap), Forbid (skip the new run) or Replace (stop the old run). Convox only capitalises the first letter, so `forbid` works but `FORBID` or `forBid` reach Kubernetes unchanged and the promote fails. No build-time check.
+            `FORBID` renders as `concurrencyPolicy: FORBID`, which Kubernetes rejects at
+            promote: use Allow, Forbid or Replace.
 
-        `FORBID` renders as `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use Allow, Forbid or Replace.
+            The CronJob concurrencyPolicy: Allow (default, runs overlap), Forbid (skip the
+            new run) or Replace (stop the old run). Convox upper-cases the first letter of
+            each word and leaves the others as written, so `forbid` becomes `Forbid`, but
+            `FORBID` stays `FORBID` and `forBid` becomes `ForBid`: Kubernetes rejects both
+            and the promote fails. No build-time check.
 
-        **Kubernetes** · namespace `acme-shop`
-        - `CronJob timer-t` → `spec.concurrencyPolicy`
+            ```sh
+            kubectl get cronjob timer-t -n acme-shop -o jsonpath='{.spec.concurrencyPolicy}'
+            ```
 
-        ```sh
-        kubectl get cronjob timer-t -n acme-shop -o jsonpath='{.spec.concurrencyPolicy}'
-        ```
-    "#]],
+            **Kubernetes** · namespace `acme-shop`: nothing here.
+
+            Not here: `CronJob timer-t` → `spec.concurrencyPolicy` (the timer's service
+            \`\` is not declared; Convox rejects the manifest).
+        "#]],
     );
     check(
         "services:\n  jobs: {}\ntimers:\n  t:\n    service: jo$0bs\n",
@@ -403,18 +523,35 @@ fn timers_plain_and_parallel() {
             [jobs]
             **service `jobs`** — Deployment · scale 1
 
-            **Kubernetes** · namespace `acme-shop`
-            - `Secret env-jobs` — Opaque secret with the service environment, loaded through envFrom; labels type=env, service
-            - `ServiceAccount jobs` — always created (not only with accessControl); carries the service `annotations`
-            - `Deployment jobs` — selector system, rack, app, service; pods labelled service, name, type=service, release
-            - `PodDisruptionBudget jobs` — created by the rack's deployment controller, not the release; disabled by pod annotation convox.com/pdb-disabled=true
-
             ```sh
             kubectl get deploy -n acme-shop -l service=jobs
             kubectl get pods -n acme-shop -l service=jobs,type=service
             kubectl logs -n acme-shop -l service=jobs,type=service
             kubectl describe pods -n acme-shop -l service=jobs,type=service
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Secret env-jobs` — Opaque secret with the service environment, loaded
+              through envFrom; labels type=env, service
+            - `ServiceAccount jobs` — always created (not only with accessControl);
+              carries the service `annotations`
+            - `Deployment jobs` — selector system, rack, app, service; pods labelled
+              service, name, type=service, release
+
+            Not here: `HorizontalPodAutoscaler jobs` (only when `scale.count` is a range,
+            without autoscale, not for an agent); `Service jobs` (only when the service
+            has `port` or `ports`); `Ingress jobs` (only when the service has `port` and
+            is neither `internal` nor `internalRouter`); `Ingress jobs-internal` (only
+            with `port` and `internalRouter: true`).
+
+            Made by the rack, not the release: `PodDisruptionBudget jobs`.
+
+            **If it does not run** — the first steps of the troubleshooting ladder
+            (`convox-lsp troubleshoot`, the code lens "troubleshoot"):
+
+            - `kubectl get pods -n acme-shop -l service=jobs,type=service -o wide`
+            - `kubectl describe pods -n acme-shop -l service=jobs,type=service`
+            - `kubectl logs -n acme-shop deploy/jobs --previous --tail=100`
         "#]],
     );
 }
@@ -427,16 +564,17 @@ fn balancers() {
             [tcp-lb]
             **balancer `tcp-lb`** — LoadBalancer · → `worker`
 
-            Ports: 5000 → 3001/TCP, 5002 → 3002/UDP.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `Service balancer-tcp-lb` — type LoadBalancer; selector service=worker,type=service
-
             ```sh
             kubectl get svc balancer-tcp-lb -n acme-shop -o jsonpath='{.status.loadBalancer.ingress[0].hostname}'
             kubectl describe svc balancer-tcp-lb -n acme-shop
             kubectl get endpoints balancer-tcp-lb -n acme-shop
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Service balancer-tcp-lb` — type LoadBalancer; selector
+              service=worker,type=service
+
+            Ports: 5000 → 3001/TCP, 5002 → 3002/UDP.
         "#]],
     );
 }
@@ -453,7 +591,8 @@ fn volumes() {
 
             One of `ReadWriteOnce`, `ReadOnlyMany`, `ReadWriteMany`.
 
-            ReadWriteMany to share the volume between pods, ReadWriteOnce or ReadOnlyMany otherwise. Leaving it out fails validation.
+            ReadWriteMany to share the volume between pods, ReadWriteOnce or ReadOnlyMany
+            otherwise. Leaving it out fails validation.
 
             **Kubernetes** · namespace `acme-shop`
             - `PersistentVolumeClaim efs-web-shared-uploads` → `spec.accessModes[0]`
@@ -467,7 +606,8 @@ fn volumes() {
 
             `services.web.volumeOptions[0].emptyDir.id` · string · required
 
-            Names the volume ed-tmp-data; an initContainer refers to the volume by this id. Use a short lowercase name; it must be unique within the service.
+            Names the volume ed-tmp-data; an initContainer refers to the volume by this
+            id. Use a short lowercase name; it must be unique within the service.
 
             **Kubernetes** · namespace `acme-shop`
             - `Deployment web` → `spec.template.spec.volumes[].name` — ed-tmp-data
@@ -480,62 +620,68 @@ fn environment() {
     check(
         "environment:\n  - DATABASE$0_URL\nservices:\n  web: {}\n  worker: {}\n",
         expect![[r#"
-        [DATABASE_URL]
-        **environment variable `DATABASE_URL`** — required
+            [DATABASE_URL]
+            **environment variable `DATABASE_URL`** — required
 
-        No default: it must be set with `convox env set DATABASE_URL=... -a shop`, or the build fails with `required env: DATABASE_URL`.
+            No default: it must be set with `convox env set DATABASE_URL=... -a shop`, or
+            the build fails with `required env: DATABASE_URL`.
 
-        **Kubernetes** · namespace `acme-shop`: in every service's Secret: `Secret env-web`, `Secret env-worker` (key `DATABASE_URL`), read by the pods through `envFrom`.
+            **Kubernetes** · namespace `acme-shop`: in every service's Secret:
+            `Secret env-web`, `Secret env-worker` (key `DATABASE_URL`), read by the pods
+            through `envFrom`.
 
-        ```sh
-        kubectl get secret env-web -n acme-shop -o jsonpath='{.data.DATABASE_URL}' | base64 -d
-        ```
-    "#]],
+            ```sh
+            kubectl get secret env-web -n acme-shop -o jsonpath='{.data.DATABASE_URL}' | base64 -d
+            ```
+        "#]],
     );
     check(
         "services:\n  web:\n    environment:\n      - PO$0RT=3000\n",
         expect![[r#"
-        [PORT=3000]
-        **environment variable `PORT`** — default `3000`
+            [PORT=3000]
+            **environment variable `PORT`** — default `3000`
 
-        A value set with `convox env set` wins over the default.
+            A value set with `convox env set` wins over the default.
 
-        **Kubernetes** · namespace `acme-shop`: only in `Secret env-web` (key `PORT`), read by the pods through `envFrom`.
+            **Kubernetes** · namespace `acme-shop`: only in `Secret env-web` (key `PORT`),
+            read by the pods through `envFrom`.
 
-        ```sh
-        kubectl get secret env-web -n acme-shop -o jsonpath='{.data.PORT}' | base64 -d
-        ```
-    "#]],
+            ```sh
+            kubectl get secret env-web -n acme-shop -o jsonpath='{.data.PORT}' | base64 -d
+            ```
+        "#]],
     );
     check(
         "environment:\n  - HOST\nservices:\n  web:\n    domain: ${HO$0ST}\n",
         expect![[r#"
-        [${HOST}]
-        **`${HOST}`** — replaced from the app's environment before the YAML is read
+            [${HOST}]
+            **`${HOST}`** — replaced from the app's environment before the YAML is read
 
-        Convox substitutes the value of `HOST` from `convox env` (and build args at build time); an unset variable becomes an empty string, silently.
+            Convox substitutes the value of `HOST` from `convox env` (and build args at
+            build time); an unset variable becomes an empty string, silently.
 
-        Declared in `environment`.
+            Declared in `environment`.
 
-        ```sh
-        convox env get HOST -a shop
-        ```
-    "#]],
+            ```sh
+            convox env get HOST -a shop
+            ```
+        "#]],
     );
     check(
         "services:\n  web:\n    domain: ${HOST:-x$0}\n",
         expect![[r#"
-        [${HOST:-x}]
-        **`${HOST:-x}`** — replaced from the app's environment before the YAML is read
+            [${HOST:-x}]
+            **`${HOST:-x}`** — replaced from the app's environment before the YAML is read
 
-        Convox has no `${VAR:-default}` syntax: it looks up a variable named `HOST:-x` and gets an empty string.
+            Convox has no `${VAR:-default}` syntax: it looks up a variable named `HOST:-x`
+            and gets an empty string.
 
-        Not declared in any `environment` list of this file.
+            Not declared in any `environment` list of this file.
 
-        ```sh
-        convox env get HOST:-x -a shop
-        ```
-    "#]],
+            ```sh
+            convox env get HOST:-x -a shop
+            ```
+        "#]],
     );
 }
 
@@ -547,18 +693,28 @@ fn hover_works_next_to_a_syntax_error() {
             [count]
             **count** — Number of replicas, fixed or a min-max range
 
-            `services.worker.scale.count` · integer, "min-max" string or {min, max} · default `1`
+            `services.worker.scale.count` · integer, "min-max" string or {min, max} ·
+            default `1`
 
-            An integer fixes the count; "2-10" or a map with `min`/`max` gives a range, which creates an HPA (min/max replicas) unless `scale.autoscale`/`scale.keda` is used. The Deployment's replicas is the current running count when it is above 0, else the minimum, so changing a fixed count only matters on the first deploy or after `convox scale`. "2+" is not supported. Ignored for agents.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `Deployment worker` → `spec.replicas` — running count if > 0, else the minimum
-
-            Not here: `HorizontalPodAutoscaler worker` → `spec.minReplicas` (only when `scale.count` is a range, without autoscale, not for an agent); `HorizontalPodAutoscaler worker` → `spec.maxReplicas` (only when `scale.count` is a range, without autoscale, not for an agent); `ScaledObject worker` → `spec.minReplicaCount` (only with `scale.autoscale` or `scale.keda`).
+            An integer fixes the count; "2-10" or a map with `min`/`max` gives a range,
+            which creates an HPA (min/max replicas) unless `scale.autoscale`/`scale.keda`
+            is used. The Deployment's replicas is the current running count when it is
+            above 0, else the minimum, so changing a fixed count only matters on the first
+            deploy or after `convox scale`. "2+" is not supported. Ignored for agents.
 
             ```sh
             kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.replicas}'
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment worker` → `spec.replicas` — running count if `>` 0, else the
+              minimum
+
+            Not here: `HorizontalPodAutoscaler worker` → `spec.minReplicas` (only when
+            `scale.count` is a range, without autoscale, not for an agent);
+            `HorizontalPodAutoscaler worker` → `spec.maxReplicas` (only when `scale.count`
+            is a range, without autoscale, not for an agent); `ScaledObject worker` →
+            `spec.minReplicaCount` (only with `scale.autoscale` or `scale.keda`).
         "#]],
     );
     check(
@@ -569,14 +725,16 @@ fn hover_works_next_to_a_syntax_error() {
 
             `services.worker.termination.grace` · integer (seconds) · default `30`
 
-            When a pod is stopped (a deploy, a scale-down), Kubernetes sends SIGTERM and waits this many seconds before SIGKILL. Convox applies 30 when the key is absent; an explicit 0 is kept.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `Deployment worker` → `spec.template.spec.terminationGracePeriodSeconds`
+            When a pod is stopped (a deploy, a scale-down), Kubernetes sends SIGTERM and
+            waits this many seconds before SIGKILL. Convox applies 30 when the key is
+            absent; an explicit 0 is kept.
 
             ```sh
             kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.template.spec.terminationGracePeriodSeconds}'
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment worker` → `spec.template.spec.terminationGracePeriodSeconds`
         "#]],
     );
 }
@@ -612,18 +770,148 @@ fn unknown_and_free_form_keys() {
 
             `services.web.labels.team` · map of strings
 
-            A map merged over the top-level `labels` (service keys win). Applied to the env Secret, ServiceAccount, Deployment/DaemonSet and its pods, HPA, ClusterIP Service, Ingress and volume PVCs, and to pods of timers using the service; not to KEDA/VPA objects. The keys system, rack, app, name, service, release and type are reserved.
-
-            **Kubernetes** · namespace `acme-shop`
-            - `Deployment web` → `metadata.labels` — also spec.template.metadata.labels
-            - `Secret env-web` → `metadata.labels`
-            - `ServiceAccount web` → `metadata.labels`
-
-            Not here: `Service web` → `metadata.labels` (only when the service has `port` or `ports`); `Ingress web` → `metadata.labels` (only when the service has `port` and is neither `internal` nor `internalRouter`); `HorizontalPodAutoscaler web` → `metadata.labels` (only when `scale.count` is a range, without autoscale, not for an agent).
+            A map merged over the top-level `labels` (service keys win). Applied to the
+            env Secret, ServiceAccount, Deployment/DaemonSet and its pods, HPA, ClusterIP
+            Service, Ingress and volume PVCs, and to pods of timers using the service; not
+            to KEDA/VPA objects. The keys system, rack, app, name, service, release and
+            type are reserved.
 
             ```sh
             kubectl get deploy,svc,ing,hpa,sa,secret -n acme-shop -l service=web --show-labels
             ```
+
+            **Kubernetes** · namespace `acme-shop`
+            - `Deployment web` → `metadata.labels.team`,
+              `spec.template.metadata.labels.team` — also spec.template.metadata.labels
+            - `Secret env-web` → `metadata.labels.team`
+            - `ServiceAccount web` → `metadata.labels.team`
+
+            Not here: `Service web` → `metadata.labels` (only when the service has `port`
+            or `ports`); `Ingress web` → `metadata.labels` (only when the service has
+            `port` and is neither `internal` nor `internalRouter`);
+            `HorizontalPodAutoscaler web` → `metadata.labels` (only when `scale.count` is
+            a range, without autoscale, not for an agent).
         "#]],
     );
+}
+
+/// The hover at `$0` with rack `acme` and app `shop`, its lines joined (wrapping aside).
+fn hover_md(fixture: &str) -> String {
+    hover_at(fixture, &ctx()).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Claims once false, each checked against Convox's source.
+mod true_to_convox {
+    use super::*;
+    use convox_lsp::ide::objects;
+
+    #[test]
+    fn a_resource_pvc_carries_no_type_label() {
+        // provider/k8s/template/resource/postgres.yml.tmpl:25-29: the PVC's labels are system, rack,
+        // app and resource; the ConfigMap (:6-11) and Service (:120-125) add type: resource.
+        let md = hover_md("resources:\n  d$0b:\n    type: postgres\n");
+        assert!(md.contains("the PVC only system, rack, app and resource=db"), "{md}");
+        assert!(!md.contains("any PVC carry"), "{md}");
+        // The model the hover reads agrees.
+        let a = Analysis::from_text("resources:\n  db:\n    type: postgres\n");
+        let app = objects::objects(&a, &objects::RenderContext::new(&ctx()));
+        let pvc = app.find("PersistentVolumeClaim", "resource-db").expect("a PVC");
+        let labels: Vec<&str> = pvc.labels.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(labels, ["system", "rack", "app", "resource"]);
+    }
+
+    #[test]
+    fn cw_retention_defaults_to_one_day() {
+        // provider/aws/release.go:33: the retention asked is `CwRetention`, 0 when absent;
+        // provider/aws/log.go:129 and :141-149 round it up to the first allowed value, 1.
+        let md = hover_md("appSettings:\n  awsLogs:\n    cwRet$0ention: 30\n");
+        assert!(md.contains("default `1`"), "{md}");
+        assert!(md.contains("rounds up to 1"), "{md}");
+    }
+
+    #[test]
+    fn timer_concurrency_gets_each_word_title_cased_only() {
+        // provider/k8s/release.go:1208-1211: cases.Title(language.Und, cases.NoLower), so the first
+        // letter goes up and the others stay as written.
+        let md = hover_md(
+            "timers:\n  t:\n    schedule: \"0 * * * *\"\n    command: x\n    service: web\n    concurrency: forB$0id\nservices:\n  web: {}\n",
+        );
+        assert!(md.contains("`concurrencyPolicy: ForBid`"), "{md}");
+        assert!(md.contains("`forBid` becomes `ForBid`"), "{md}");
+        assert!(!md.contains("unchanged"), "{md}");
+    }
+
+    #[test]
+    fn rds_class_and_version_are_required_only_for_a_new_instance() {
+        // provider/aws/provisioner/rds/metadata.go:170-199: an import requires only the identifier,
+        // port, database name, user and password; :201-219: a read replica requires the class and
+        // takes no engine version; :33-39: a new instance requires both.
+        let md = hover_md("resources:\n  db:\n    type: rds-pos$0tgres\n");
+        assert!(md.contains("required for a new instance: `class`, `version` (none with `import`)"), "{md}");
+        let md = hover_md("resources:\n  db:\n    type: rds-postgres\n    options:\n      cla$0ss: db.t3.micro\n");
+        assert!(md.contains("required for a new instance"), "{md}");
+        assert!(md.contains("not with `import`"), "{md}");
+    }
+
+    #[test]
+    fn the_rds_instance_is_not_named_by_the_state_id() {
+        // provider/k8s/aws_resources.go:35-37: the state id is <resource>-r<rack>r-<app>;
+        // provider/aws/provisioner/rds/provisioner.go:93 names a new instance
+        // GenShortResourceName(id), provider/aws/provisioner/helpers.go:163-168: its first 20
+        // characters plus a random suffix; provisioner.go:44-52: `import` links an existing one.
+        let md = hover_md("resources:\n  analytics-d$0b:\n    type: rds-postgres\n");
+        assert!(md.contains("identifier is `analytics-db-racmer-` plus a random suffix"), "{md}");
+        assert!(md.contains("state in Secret `analytics-db-racmer-shop`"), "{md}");
+        let md = hover_md("resources:\n  analytics-db:\n    type: rds-postgres\n    options:\n      stor$0age: 20\n");
+        assert!(!md.contains("instance analytics-db-racmer-shop"), "{md}");
+    }
+}
+
+/// For every service, timer, resource and balancer of the example and the seeds' example, the
+/// objects its hover names as existing are objects `render` prints, and every object `render`
+/// prints is named by one of these hovers.
+#[test]
+fn hovers_name_exactly_what_render_prints() {
+    for text in [include_str!("../examples/convox.yml"), include_str!("fixtures/seed-example.yml")] {
+        let a = Analysis::from_text(text);
+        let rendered = rendered_objects(&a.render(&ctx(), None).expect("the example renders"));
+        let mut named = std::collections::BTreeSet::new();
+        for row in a.explain(&ctx()) {
+            let keys: Vec<&str> = row.path.split('.').collect();
+            if keys.len() != 2 || !["services", "timers", "resources", "balancers"].contains(&keys[0]) {
+                continue;
+            }
+            let md = a.hover(row.offset, &ctx()).expect("a hover").markdown;
+            for object in existing_objects(&md) {
+                assert!(rendered.contains(&object), "{}: {object:?} is not rendered\n{md}", row.path);
+                named.insert(object);
+            }
+        }
+        let unnamed: Vec<_> = rendered.difference(&named).collect();
+        assert!(unnamed.is_empty(), "rendered but named by no hover: {unnamed:?}");
+        assert!(named.len() > 20, "{named:?}");
+    }
+}
+
+/// `(kind, name)` of every document `render` prints.
+fn rendered_objects(yaml: &str) -> std::collections::BTreeSet<(String, String)> {
+    yaml.split("\n---\n")
+        .filter_map(|doc| {
+            let kind = doc.lines().find_map(|l| l.strip_prefix("kind: "))?;
+            let meta = doc.split("\nmetadata:").nth(1)?;
+            let name = meta.lines().find_map(|l| l.strip_prefix("  name: "))?;
+            Some((kind.trim().to_string(), name.split(" #").next()?.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The objects a declared name's hover lists under **Kubernetes** (those that exist here).
+fn existing_objects(md: &str) -> Vec<(String, String)> {
+    let list = md.split("**Kubernetes**").nth(1).unwrap_or("");
+    let list = list.split("\n\n").next().unwrap_or("");
+    list.lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split('`').next()?.split_once(' '))
+        .map(|(k, n)| (k.to_string(), n.to_string()))
+        .collect()
 }

@@ -912,7 +912,10 @@ async fn capabilities_are_registered_statically() {
         assert!(!caps[cap].is_null(), "{cap} missing: {caps}");
     }
     assert_eq!(caps["renameProvider"]["prepareProvider"], true);
-    assert_eq!(caps["executeCommandProvider"]["commands"], json!(["convox.kubectl", "convox.render"]));
+    assert_eq!(
+        caps["executeCommandProvider"]["commands"],
+        json!(["convox.kubectl", "convox.render", "convox.troubleshoot"])
+    );
     assert_eq!(caps["semanticTokensProvider"]["legend"]["tokenTypes"][1], "class");
     finish(client, server).await;
 }
@@ -993,12 +996,65 @@ async fn render_request_and_command() {
     client.did_open(uri, 1, "services:\n  web:\n    port: 3000\n").await;
     let result = client.request_ok("convox/render", json!({"uri": uri})).await;
     let yaml = result["yaml"].as_str().unwrap();
-    assert!(yaml.contains("kind: Deployment") && yaml.contains("ports:  # from services.web.port / ports"), "{yaml}");
+    assert!(
+        yaml.contains("kind: Deployment") && yaml.contains("containerPort: 3000  # from services.web.port"),
+        "{yaml}"
+    );
     let via_command = client
         .request_ok("workspace/executeCommand", json!({"command": "convox.render", "arguments": [uri, "web"]}))
         .await;
     assert!(via_command.as_str().unwrap().contains("kind: Ingress"));
     let missing = client.request("convox/render", json!({"uri": "untitled:other.yml"})).await;
     assert!(missing["error"]["message"].as_str().unwrap().contains("is not open"), "{missing}");
+    finish(client, server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn troubleshoot_lens_and_command() {
+    let (mut client, server) = start();
+    client.initialize(json!({})).await;
+    client
+        .notify("workspace/didChangeConfiguration", json!({"settings": {"convox": {"rack": "acme", "app": "shop"}}}))
+        .await;
+    let uri = "untitled:convox.yml";
+    client
+        .did_open(
+            uri,
+            1,
+            "services:\n  web:\n    port: 3000\ntimers:\n  web:\n    schedule: \"@daily\"\n    service: web\n",
+        )
+        .await;
+    let lenses = client.request_ok("textDocument/codeLens", json!({"textDocument": {"uri": uri}})).await;
+    let troubleshoot: Vec<&Value> =
+        lenses.as_array().unwrap().iter().filter(|l| l["command"]["command"] == "convox.troubleshoot").collect();
+    // One above the service and one above the timer, whose name is qualified (the service has it too).
+    assert_eq!(troubleshoot.len(), 2, "{lenses}");
+    assert_eq!(troubleshoot[0]["command"]["title"], "troubleshoot");
+    assert_eq!(fmt_range(&troubleshoot[0]["range"]), "1:2-1:5");
+    assert_eq!(troubleshoot[0]["command"]["arguments"], json!([uri, "web"]));
+    assert_eq!(troubleshoot[1]["command"]["arguments"], json!([uri, "timers.web"]));
+    // What the lens runs, as any client (Helix: `:lsp-workspace-command`) can run it.
+    let args = troubleshoot[0]["command"]["arguments"].clone();
+    let md = client
+        .request_ok("workspace/executeCommand", json!({"command": "convox.troubleshoot", "arguments": args}))
+        .await;
+    let md = md.as_str().unwrap();
+    assert!(md.starts_with("# Troubleshooting service `web`"), "{md}");
+    assert!(md.contains("kubectl get pods -n acme-shop -l service=web,type=service -o wide"), "{md}");
+    let timer = client
+        .request_ok(
+            "workspace/executeCommand",
+            json!({"command": "convox.troubleshoot", "arguments": [uri, "timers.web"]}),
+        )
+        .await;
+    assert!(timer.as_str().unwrap().contains("kubectl get cronjob timer-web -n acme-shop"), "{timer}");
+    // An unknown name is an error that lists the names; missing arguments say what is expected.
+    let unknown = client
+        .request("workspace/executeCommand", json!({"command": "convox.troubleshoot", "arguments": [uri, "wbe"]}))
+        .await;
+    assert_eq!(unknown["error"]["message"], "no service, timer or resource named wbe (there are: web, timers.web)");
+    let bare =
+        client.request("workspace/executeCommand", json!({"command": "convox.troubleshoot", "arguments": []})).await;
+    assert!(bare["error"]["message"].as_str().unwrap().contains("takes the manifest's URI"), "{bare}");
     finish(client, server).await;
 }

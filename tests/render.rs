@@ -8,7 +8,7 @@ use serde::Deserialize;
 use yaml_serde::Value;
 
 fn ctx() -> Context {
-    Context { rack: Some("acme".into()), app: Some("shop".into()) }
+    Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() }
 }
 
 fn render(text: &str, service: Option<&str>) -> String {
@@ -36,6 +36,7 @@ fn required(kind: &str) -> &'static [&'static str] {
         "HorizontalPodAutoscaler" => &["spec.scaleTargetRef.name", "spec.maxReplicas"],
         "CronJob" => &["spec.schedule", "spec.jobTemplate.spec.template.spec.containers"],
         "PersistentVolumeClaim" => &["spec.accessModes", "spec.resources.requests.storage"],
+        "PersistentVolume" => &["spec.capacity.storage", "spec.csi.driver"],
         "Secret" | "ConfigMap" | "ServiceAccount" => &[],
         other => panic!("unexpected kind {other}"),
     }
@@ -112,12 +113,25 @@ fn one_service_and_its_timers() {
             "Secret env-jobs",
             "ServiceAccount jobs",
             "Deployment jobs",
+            "ServiceAccount timer-cleanup",
             "CronJob timer-cleanup",
+            "ServiceAccount timer-data-import",
             "CronJob timer-data-import"
         ]
     );
-    let parallel = &documents(&yaml)[4];
+    let parallel = &documents(&yaml)[6];
     assert_eq!(get(parallel, "spec.jobTemplate.spec.completionMode").unwrap().as_str(), Some("Indexed"));
     assert_eq!(get(parallel, "spec.concurrencyPolicy").unwrap().as_str(), Some("Forbid"));
     assert!(Analysis::from_text("services: {}\n").render(&ctx(), Some("nope")).is_err());
+}
+
+/// `docs/render.md` keeps the left-out list `render` prints (`objects::LEFT_OUT`).
+#[test]
+fn the_docs_keep_the_left_out_list() {
+    let doc = include_str!("../docs/render.md");
+    for l in convox_lsp::ide::objects::LEFT_OUT {
+        assert!(doc.contains(l.what) && doc.contains(l.reason), "docs/render.md lacks {:?}", l.what);
+    }
+    let yaml = render("services:\n  web:\n    port: 3000\n", None);
+    assert!(yaml.contains("# Left out of this preview"), "{yaml}");
 }

@@ -34,6 +34,7 @@ pub fn explain(path: &str, key: Option<&str>, ctx: &crate::context::Context) -> 
         }
         None => {
             let _ = writeln!(out, "# {} (namespace {})", display_name(path), ctx.namespace());
+            let _ = writeln!(out, "# {}", crate::ide::troubleshoot::namespaces(ctx));
             for r in rows {
                 let _ = writeln!(out, "{}", r.path);
                 if r.objects.is_empty() {

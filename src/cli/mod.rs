@@ -14,6 +14,7 @@ mod human;
 mod json;
 mod positions;
 mod sarif;
+mod troubleshoot;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use human::{render, render_human, summary_line};
 pub use json::render_json;
 pub use positions::{Position, line_col};
 pub use sarif::{render_sarif, sarif_uri};
+pub use troubleshoot::{Failure as TroubleshootFailure, troubleshoot};
 
 /// Reads a manifest: a path, or standard input for `-`. Errors are one line each.
 pub fn read_input(path: &str) -> Result<String, String> {

@@ -1,15 +1,19 @@
 //! Inlay hints (what each declared name becomes, and resolved defaults) and code lenses (the main
 //! kubectl command of each service, timer and resource).
 
+use std::collections::HashMap;
+
 use super::Analysis;
-use super::hover::{entity_objects, main_command};
+use super::hover::entity_commands;
+use super::objects::{AppObjects, Owner, RenderContext, objects};
 use crate::context::Context;
+use crate::model::Name;
 use crate::schema::{self, ResourceCategory};
 use crate::text::TextRange;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InlayHint {
-    /// Where the hint goes: the end of the name (or key) it explains.
+    /// Where the hint goes: the end of the line of the name (or key) it explains, after its colon.
     pub offset: usize,
     pub label: String,
     pub tooltip: Option<String>,
@@ -30,7 +34,25 @@ impl Default for HintConfig {
     }
 }
 
-fn short(kind: &str) -> &str {
+/// The model split by owner in one pass, so a feature that asks about every owner of a large
+/// manifest does not scan every object once per owner.
+pub(super) fn by_owner(app: AppObjects) -> HashMap<Owner, AppObjects> {
+    let mut out: HashMap<Owner, AppObjects> = HashMap::new();
+    let blank = AppObjects { namespace: app.namespace.clone(), ..AppObjects::default() };
+    for o in app.objects {
+        out.entry(o.owner.clone()).or_insert_with(|| blank.clone()).objects.push(o);
+    }
+    for n in app.not_created {
+        out.entry(n.owner.clone()).or_insert_with(|| blank.clone()).not_created.push(n);
+    }
+    for c in app.conditions {
+        out.entry(c.0.clone()).or_insert_with(|| blank.clone()).conditions.push(c);
+    }
+    out
+}
+
+/// How hints and symbols name a kind: the long ones shortened.
+pub(super) fn short(kind: &str) -> &str {
     match kind {
         "HorizontalPodAutoscaler" => "HPA",
         "PersistentVolumeClaim" => "PVC",
@@ -38,62 +60,33 @@ fn short(kind: &str) -> &str {
     }
 }
 
+/// The kinds a service's hint and outline detail name.
+pub(super) const SERVICE_KINDS: [&str; 6] =
+    ["Deployment", "DaemonSet", "Service", "Ingress", "HorizontalPodAutoscaler", "ScaledObject"];
+
+/// A service's workload, Service, Ingress and autoscaler, in the order of [`SERVICE_KINDS`].
+pub(super) fn service_objects<'a>(app: &'a AppObjects, owner: &'a Owner) -> Vec<&'a crate::ide::objects::Object> {
+    let rank = |k: &str| SERVICE_KINDS.iter().position(|x| *x == k);
+    let mut v: Vec<_> = app.owned_by(owner).filter(|o| rank(&o.kind).is_some()).collect();
+    v.sort_by_key(|o| rank(&o.kind));
+    v
+}
+
+/// The end of the line a name sits on (before a `\r\n`): hints go after the key's colon.
+fn line_end(a: &Analysis, offset: usize) -> usize {
+    let text = a.text();
+    text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i)
+}
+
 pub(super) fn inlay_hints(a: &Analysis, ctx: &Context, range: TextRange, config: HintConfig) -> Vec<InlayHint> {
-    let m = a.model();
     let mut out = Vec::new();
     if config.objects {
-        for s in &m.services {
-            let c = s.count();
-            let parts: Vec<String> = entity_objects(a, ctx, "services", &s.name.value)
-                .into_iter()
-                .filter(|(k, _)| {
-                    matches!(
-                        k.as_str(),
-                        "Deployment" | "DaemonSet" | "Service" | "Ingress" | "HorizontalPodAutoscaler" | "ScaledObject"
-                    )
-                })
-                .map(|(k, n)| match k.as_str() {
-                    "HorizontalPodAutoscaler" => format!("HPA {}-{}", c.min, c.max),
-                    _ => format!("{} {n}", short(&k)),
-                })
-                .collect();
-            out.push(InlayHint { offset: s.name.range.end, label: format!("→ {}", parts.join(", ")), tooltip: None });
-        }
-        for r in &m.resources {
-            let Some(t) = r.type_name() else { continue };
-            let extra = match schema::schema().resource_type(t) {
-                Some(rt) if rt.category == ResourceCategory::Managed => "AWS".to_string(),
-                Some(rt) => {
-                    let objects = entity_objects(a, ctx, "resources", &r.name.value);
-                    if !objects.iter().any(|(k, n)| k == "Deployment" && n.starts_with("resource-")) {
-                        "overlay: no container".to_string()
-                    } else if rt.persistent {
-                        "PVC".to_string()
-                    } else {
-                        "no PVC".to_string()
-                    }
-                }
-                None => "unknown type".to_string(),
-            };
-            out.push(InlayHint {
-                offset: r.name.range.end,
-                label: format!("→ resource-{} ({t}, {extra})", r.k8s_name()),
-                tooltip: None,
-            });
-        }
-        for t in &m.timers {
-            out.push(InlayHint {
-                offset: t.name.range.end,
-                label: format!("→ CronJob timer-{}", t.name.value),
-                tooltip: None,
-            });
-        }
-        for b in &m.balancers {
-            out.push(InlayHint {
-                offset: b.name.range.end,
-                label: format!("→ Service balancer-{} (LoadBalancer)", b.name.value),
-                tooltip: None,
-            });
+        let parts = by_owner(objects(a, &RenderContext::new(ctx)));
+        let empty = AppObjects::default();
+        for (owner, name) in owners(a) {
+            if let Some(label) = objects_label(a, parts.get(&owner).unwrap_or(&empty), &owner) {
+                out.push(InlayHint { offset: line_end(a, name.range.end), label, tooltip: None });
+            }
         }
     }
     if config.defaults {
@@ -102,6 +95,51 @@ pub(super) fn inlay_hints(a: &Analysis, ctx: &Context, range: TextRange, config:
     out.retain(|h| range.contains_inclusive(h.offset));
     out.sort_by_key(|h| h.offset);
     out
+}
+
+/// Every declared service, resource, timer and balancer, with its name.
+fn owners(a: &Analysis) -> impl Iterator<Item = (Owner, &Name)> {
+    let m = a.model();
+    let services = m.services.iter().map(|s| (Owner::Service(s.name.value.clone()), &s.name));
+    let resources = m.resources.iter().map(|r| (Owner::Resource(r.name.value.clone()), &r.name));
+    let timers = m.timers.iter().map(|t| (Owner::Timer(t.name.value.clone()), &t.name));
+    let balancers = m.balancers.iter().map(|b| (Owner::Balancer(b.name.value.clone()), &b.name));
+    services.chain(resources).chain(timers).chain(balancers)
+}
+
+/// `→ Deployment web, Service web, HPA 2-10`: what the model renders for an owner.
+fn objects_label(a: &Analysis, app: &AppObjects, owner: &Owner) -> Option<String> {
+    let m = a.model();
+    let label = match owner {
+        Owner::Service(name) => {
+            let c = m.service(name)?.count();
+            let parts: Vec<String> = service_objects(app, owner)
+                .into_iter()
+                .map(|o| match o.kind.as_str() {
+                    "HorizontalPodAutoscaler" => format!("HPA {}-{}", c.min, c.max),
+                    k => format!("{} {}", short(k), o.name),
+                })
+                .collect();
+            parts.join(", ")
+        }
+        Owner::Resource(name) => {
+            let r = m.resource(name)?;
+            let t = r.type_name()?;
+            let rt = schema::schema().resource_type(t);
+            let has = |kind: &str| app.owned_by(owner).any(|o| o.kind == kind);
+            let extra = match rt.map(|rt| rt.category) {
+                None => "unknown type",
+                Some(ResourceCategory::Managed) => "AWS",
+                Some(_) if !has("Deployment") => "overlay: no container",
+                Some(_) if has("PersistentVolumeClaim") => "PVC",
+                Some(_) => "no PVC",
+            };
+            format!("resource-{} ({t}, {extra})", r.k8s_name())
+        }
+        Owner::Balancer(_) => app.owned_by(owner).map(|o| format!("{} (LoadBalancer)", o.title())).next()?,
+        _ => app.owned_by(owner).find(|o| o.kind == "CronJob")?.title(),
+    };
+    Some(format!("→ {label}"))
 }
 
 /// The values Convox fills in for a `health:` or `scale:` map that leaves some out.
@@ -128,7 +166,7 @@ fn defaults(a: &Analysis, out: &mut Vec<InlayHint>) {
             }
             if !parts.is_empty() {
                 out.push(InlayHint {
-                    offset: h.key.range.end,
+                    offset: line_end(a, h.key.range.end),
                     label: format!("→ {}", parts.join(", ")),
                     tooltip: Some("defaults Convox applies".to_string()),
                 });
@@ -143,7 +181,7 @@ fn defaults(a: &Analysis, out: &mut Vec<InlayHint>) {
             }
             if !parts.is_empty() {
                 out.push(InlayHint {
-                    offset: s.key.range.end,
+                    offset: line_end(a, s.key.range.end),
                     label: format!("→ {}", parts.join(", ")),
                     tooltip: Some("defaults Convox applies".to_string()),
                 });
@@ -161,18 +199,12 @@ pub struct CodeLens {
 }
 
 pub(super) fn code_lenses(a: &Analysis, ctx: &Context) -> Vec<CodeLens> {
-    let m = a.model();
-    let mut out = Vec::new();
-    let named = m
-        .services
-        .iter()
-        .map(|s| ("services", &s.name))
-        .chain(m.resources.iter().map(|r| ("resources", &r.name)))
-        .chain(m.timers.iter().map(|t| ("timers", &t.name)));
-    for (section, name) in named {
-        if let Some(command) = main_command(a, ctx, section, &name.value) {
-            out.push(CodeLens { range: name.range, command });
-        }
-    }
-    out
+    let parts = by_owner(objects(a, &RenderContext::new(ctx)));
+    owners(a)
+        .filter(|(owner, _)| !matches!(owner, Owner::Balancer(_)))
+        .filter_map(|(owner, name)| {
+            let command = entity_commands(a, ctx, parts.get(&owner)?, &owner).into_iter().next()?;
+            Some(CodeLens { range: name.range, command })
+        })
+        .collect()
 }

@@ -3,21 +3,26 @@
 
 mod completion;
 mod diagnostics;
+mod explain;
 pub mod format;
 mod hints;
 mod hover;
+mod markdown;
 pub mod navigation;
+pub mod objects;
 mod render;
 pub mod structure;
 mod symbols;
+pub mod troubleshoot;
 mod validate;
 
 use std::sync::Arc;
 
 pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
+pub use explain::ExplainRow;
 pub use hints::{CodeLens, HintConfig, InlayHint};
-pub use hover::{ExplainRow, Hover};
+pub use hover::Hover;
 pub use symbols::{Symbol, SymbolKind};
 
 use crate::context::Context;
@@ -78,9 +83,20 @@ impl Analysis {
         hints::code_lenses(self, ctx)
     }
 
-    /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`).
+    /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`), with the rack
+    /// settings' defaults.
     pub fn render(&self, ctx: &Context, only_service: Option<&str>) -> Result<String, String> {
+        render::render(self, &objects::RenderContext::new(ctx), only_service)
+    }
+
+    /// [`Analysis::render`] with explicit rack settings (router, provider ...).
+    pub fn render_with(&self, ctx: &objects::RenderContext, only_service: Option<&str>) -> Result<String, String> {
         render::render(self, ctx, only_service)
+    }
+
+    /// The one model of what Convox renders for this manifest ([`objects`]).
+    pub fn objects(&self, ctx: &objects::RenderContext) -> objects::AppObjects {
+        objects::objects(self, ctx)
     }
 
     pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {
@@ -89,7 +105,7 @@ impl Analysis {
 
     /// Every key of the file with the objects it becomes (`convox-lsp explain`).
     pub fn explain(&self, ctx: &Context) -> Vec<ExplainRow> {
-        hover::explain(self, ctx)
+        explain::explain(self, ctx)
     }
 
     pub fn key_path_at(&self, offset: usize) -> PathAt {

@@ -176,29 +176,48 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
         return Err(format!("a {} named {new_name} already exists", o.kind.as_str()));
     }
     let old = o.name.as_str();
-    let consequences = match o.kind {
-        NameKind::Service => vec![
-            format!("Deployment/Service/Ingress/HPA {old} → {new_name}"),
-            format!("Secret env-{old} → env-{new_name}"),
-            format!("ServiceAccount {old} → {new_name}"),
-        ],
-        NameKind::Resource => vec![
-            format!("resource-{} → resource-{}", crate::model::k8s_name(old), crate::model::k8s_name(new_name)),
+    let edits: Vec<(TextRange, String)> = related.into_iter().map(|x| (x.range, new_name.to_string())).collect();
+    let mut consequences = renamed_objects(a, o.kind, old, new_name, &edits);
+    match o.kind {
+        NameKind::Resource => consequences.extend([
             format!(
                 "{}_URL… → {}_URL… in the services that link it",
                 crate::model::env_prefix(old),
                 crate::model::env_prefix(new_name)
             ),
             "a containerized resource starts empty under its new name".to_string(),
-        ],
-        NameKind::Timer => vec![
-            format!("CronJob timer-{old} → timer-{new_name}"),
-            format!("ServiceAccount timer-{old} → timer-{new_name}"),
-        ],
-        NameKind::Balancer => {
-            vec![format!("Service balancer-{old} → balancer-{new_name} (a new load balancer address)")]
-        }
-        _ => Vec::new(),
+        ]),
+        NameKind::Balancer => consequences.push("a new load balancer address".to_string()),
+        _ => {}
+    }
+    Ok(Rename { edits, consequences })
+}
+
+/// The objects that get new names, from the model of what Convox renders before and after the
+/// edits: `Deployment web → api`, one line per object of the renamed owner.
+fn renamed_objects(a: &Analysis, kind: NameKind, old: &str, new: &str, edits: &[(TextRange, String)]) -> Vec<String> {
+    use super::objects::{Owner, RenderContext, objects};
+    let owner = |n: &str| match kind {
+        NameKind::Service => Some(Owner::Service(n.to_string())),
+        NameKind::Resource => Some(Owner::Resource(n.to_string())),
+        NameKind::Timer => Some(Owner::Timer(n.to_string())),
+        NameKind::Balancer => Some(Owner::Balancer(n.to_string())),
+        _ => None,
     };
-    Ok(Rename { edits: related.into_iter().map(|x| (x.range, new_name.to_string())).collect(), consequences })
+    let (Some(before_owner), Some(after_owner)) = (owner(old), owner(new)) else { return Vec::new() };
+    let mut text = a.text().to_string();
+    let mut sorted: Vec<&(TextRange, String)> = edits.iter().collect();
+    sorted.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    for (r, s) in sorted {
+        text.replace_range(r.start..r.end, s);
+    }
+    let after = Analysis::from_text(&text);
+    let ctx = RenderContext::new(&crate::context::Context::default());
+    let (before, after) = (objects(a, &ctx), objects(&after, &ctx));
+    before
+        .owned_by(&before_owner)
+        .zip(after.owned_by(&after_owner))
+        .filter(|(b, n)| b.kind == n.kind && b.name != n.name)
+        .map(|(b, n)| format!("{} {} → {}", b.kind, b.name, n.name))
+        .collect()
 }

@@ -1,6 +1,7 @@
 //! The outline: top-level sections, and under each the names it declares.
 
 use super::Analysis;
+use super::objects::{Owner, RenderContext, objects};
 use crate::model::{EnvVar, KeyValue, Name};
 use crate::text::TextRange;
 
@@ -58,6 +59,8 @@ fn pairs(kvs: &[KeyValue]) -> Vec<Symbol> {
 
 pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
     let m = a.model();
+    // Object kinds do not depend on rack or app.
+    let parts = super::hints::by_owner(objects(a, &RenderContext::new(&crate::context::Context::default())));
     m.sections
         .iter()
         .map(|section| {
@@ -67,18 +70,13 @@ pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
                     .iter()
                     .map(|s| {
                         // The kinds it becomes: `Deployment, Service, Ingress, HPA`.
-                        let ctx = crate::context::Context::default();
                         let mut kinds: Vec<&str> = Vec::new();
-                        for (k, _) in super::hover::entity_objects(a, &ctx, "services", &s.name.value) {
-                            let k = match k.as_str() {
-                                "Deployment" => "Deployment",
-                                "DaemonSet" => "DaemonSet",
-                                "Service" => "Service",
-                                "Ingress" => "Ingress",
-                                "HorizontalPodAutoscaler" => "HPA",
-                                "ScaledObject" => "ScaledObject",
-                                _ => continue,
-                            };
+                        let owner = Owner::Service(s.name.value.clone());
+                        let Some(app) = parts.get(&owner) else {
+                            return leaf(&s.name, None, SymbolKind::Service, s.range);
+                        };
+                        for o in super::hints::service_objects(app, &owner) {
+                            let k = super::hints::short(&o.kind);
                             if !kinds.contains(&k) {
                                 kinds.push(k);
                             }

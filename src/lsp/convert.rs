@@ -274,6 +274,28 @@ pub fn code_lens(text: &Text, l: &ide::CodeLens, command: &str, enc: PositionEnc
     }
 }
 
+/// The "troubleshoot" lens: runs `convox.troubleshoot` with the document and the name.
+pub fn troubleshoot_lens(
+    text: &Text,
+    uri: &lsp::Uri,
+    l: &ide::troubleshoot::TroubleshootLens,
+    command: &str,
+    enc: PositionEncoding,
+) -> lsp::CodeLens {
+    lsp::CodeLens {
+        range: range(text, l.range, enc),
+        command: Some(lsp::Command {
+            title: "troubleshoot".to_string(),
+            command: command.to_string(),
+            arguments: Some(vec![
+                serde_json::Value::String(uri.as_str().to_string()),
+                serde_json::Value::String(l.name.clone()),
+            ]),
+        }),
+        data: None,
+    }
+}
+
 pub fn folding_range(text: &Text, r: TextRange, enc: PositionEncoding) -> lsp::FoldingRange {
     let start = position(text, r.start, enc);
     let end = position(text, r.end, enc);

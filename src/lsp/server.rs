@@ -35,6 +35,8 @@ impl State {
         let mut sources = Sources::from_environment();
         sources.rack_setting = self.settings.rack.clone();
         sources.app_setting = self.settings.app.clone();
+        sources.router_setting = self.settings.router.clone();
+        sources.provider_setting = self.settings.provider.clone();
         let path = (uri.scheme().as_str() == "file").then(|| uri.to_file_path()).flatten();
         context::discover(path.as_deref(), &sources)
     }
@@ -90,6 +92,10 @@ pub struct RenderResult {
 /// to the clipboard or runs it in a terminal instead; other editors get a message with it.
 pub const KUBECTL_COMMAND: &str = "convox.kubectl";
 
+/// The troubleshooting ladder of a service, timer or resource, as Markdown (arguments: the
+/// document's URI and the name). Every client can call it; the code lens "troubleshoot" does.
+pub const TROUBLESHOOT_COMMAND: &str = "convox.troubleshoot";
+
 pub struct Server {
     client: Client,
     state: Arc<Mutex<State>>,
@@ -142,6 +148,23 @@ impl Server {
             .render(&snap.context, params.service.as_deref())
             .map_err(tower_lsp_server::jsonrpc::Error::invalid_params)?;
         Ok(RenderResult { yaml })
+    }
+
+    /// `convox.troubleshoot URI NAME`: the ladder of an open document's service, timer or resource.
+    fn troubleshoot(&self, arguments: &[LSPAny]) -> Result<String> {
+        let invalid = |m: String| tower_lsp_server::jsonrpc::Error::invalid_params(m);
+        let (Some(uri), Some(name)) =
+            (arguments.first().and_then(|a| a.as_str()), arguments.get(1).and_then(|a| a.as_str()))
+        else {
+            return Err(invalid(
+                "convox.troubleshoot takes the manifest's URI and a service, timer or resource name".to_string(),
+            ));
+        };
+        let uri: Uri = uri.parse().map_err(|_| invalid(format!("not a URI: {uri}")))?;
+        let snap = self.snapshot(&uri).ok_or_else(|| invalid(format!("{} is not open", uri.as_str())))?;
+        crate::ide::troubleshoot::ladder(&snap.analysis, &snap.context, name).map_err(|names| {
+            invalid(format!("no service, timer or resource named {name} (there are: {})", names.join(", ")))
+        })
     }
 
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
@@ -250,7 +273,11 @@ impl LanguageServer for Server {
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![KUBECTL_COMMAND.to_string(), RENDER_COMMAND.to_string()],
+                    commands: vec![
+                        KUBECTL_COMMAND.to_string(),
+                        RENDER_COMMAND.to_string(),
+                        TROUBLESHOOT_COMMAND.to_string(),
+                    ],
                     ..Default::default()
                 }),
                 folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
@@ -460,8 +487,19 @@ impl LanguageServer for Server {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let Some(snap) = self.snapshot(&params.text_document.uri) else { return Ok(None) };
-        let lenses = snap.analysis.code_lenses(&snap.context);
-        Ok(Some(lenses.iter().map(|l| convert::code_lens(&snap.text, l, KUBECTL_COMMAND, snap.encoding)).collect()))
+        let uri = params.text_document.uri;
+        let mut lenses: Vec<CodeLens> = snap
+            .analysis
+            .code_lenses(&snap.context)
+            .iter()
+            .map(|l| convert::code_lens(&snap.text, l, KUBECTL_COMMAND, snap.encoding))
+            .collect();
+        lenses.extend(
+            crate::ide::troubleshoot::lenses(&snap.analysis)
+                .iter()
+                .map(|l| convert::troubleshoot_lens(&snap.text, &uri, l, TROUBLESHOOT_COMMAND, snap.encoding)),
+        );
+        Ok(Some(lenses))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
@@ -473,6 +511,9 @@ impl LanguageServer for Server {
             let service = params.arguments.get(1).and_then(|a| a.as_str()).map(str::to_string);
             let result = self.render(RenderParams { uri, service }).await?;
             return Ok(Some(LSPAny::String(result.yaml)));
+        }
+        if params.command == TROUBLESHOOT_COMMAND {
+            return self.troubleshoot(&params.arguments).map(|md| Some(LSPAny::String(md)));
         }
         if params.command != KUBECTL_COMMAND {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(

@@ -12,6 +12,10 @@ pub struct Settings {
     pub rack: Option<String>,
     /// The app's name.
     pub app: Option<String>,
+    /// The rack's router, `nginx` (default) or `contour`: Ingresses or HTTPProxies.
+    pub router: Option<String>,
+    /// The rack's provider (`aws` by default; `local` and `metal` use a self-signed issuer).
+    pub provider: Option<String>,
     /// Severity per diagnostic code: `error`, `warning`, `info`, `hint` or `off`.
     pub diagnostics: std::collections::BTreeMap<String, String>,
     /// Which inlay hints to show.

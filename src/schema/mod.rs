@@ -4,6 +4,7 @@
 //! validation, `docs/reference.md` and the JSON Schema all read it from here.
 
 pub mod json_schema;
+pub mod ladder;
 mod load;
 pub mod reference;
 
@@ -186,6 +187,30 @@ pub struct ResourceType {
     pub required_options: Vec<String>,
     #[serde(default)]
     pub aws: Option<String>,
+    /// A containerized type's database and container, as its template writes them.
+    #[serde(default)]
+    pub container: Option<ResourceContainer>,
+}
+
+/// What a containerized resource template writes besides image and port
+/// (`provider/k8s/template/resource/<type>.yml.tmpl`): the ConfigMap's USER and NAME, the
+/// container's env (`{password}` for the rack-derived password), the data volume's mount.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceContainer {
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub database: String,
+    #[serde(default)]
+    pub env: Vec<(String, String)>,
+    #[serde(default)]
+    pub mount: Option<String>,
+    #[serde(default)]
+    pub sub_path: Option<String>,
+    /// The Deployment is labelled `name: <resource>` too (postgres, postgis).
+    #[serde(default)]
+    pub name_label: bool,
 }
 
 /// The known key an unknown one most likely meant, if any is close enough. A key that is the start

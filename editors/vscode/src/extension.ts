@@ -20,6 +20,7 @@ import { documentSelector } from './files';
 import { KUBECTL_COMMAND, commandLineFromArgs, copiedMessage, kubectlActions, kubectlPlaceholder, TERMINAL_NAME } from './kubectl';
 import { RENDER_COMMAND, RENDER_METHOD, RENDER_NOT_SUPPORTED, isMethodNotFound, renderParamsFromArgs, renderedText, type RenderParams } from './render';
 import { bundledPath, findServer } from './serverPath';
+import { ladderPath, ladderText, troubleshootArgs, TROUBLESHOOT_COMMAND, TROUBLESHOOT_SCHEME } from './troubleshoot';
 import { buildSettings, type ServerSettings } from './settings';
 
 const SECTION = 'convox';
@@ -133,11 +134,17 @@ function createClient(command: string): LanguageClient {
       // does not register them: it intercepts them here, in the client's own command handler, and
       // handles them in VS Code: `convox.kubectl` (the code lenses) copies the line or runs it in a
       // terminal instead of sending `workspace/executeCommand` (the server would only show it in a
-      // message); `convox.render` opens the YAML beside the manifest instead of returning it.
+      // message); `convox.render` opens the YAML beside the manifest instead of returning it;
+      // `convox.troubleshoot` (the "troubleshoot" lenses) is sent to the server and its Markdown
+      // opened beside the manifest in a read-only document.
       // Any other server command is forwarded as usual.
       executeCommand: async (command, args, next) => {
         if (command === KUBECTL_COMMAND) {
           await kubectl(args);
+          return undefined;
+        }
+        if (command === TROUBLESHOOT_COMMAND && troubleshootArgs(args) !== undefined) {
+          await showLadder(args, next);
           return undefined;
         }
         if (command === RENDER_COMMAND) {
@@ -216,6 +223,37 @@ async function kubectl(args: unknown[]): Promise<void> {
   terminal.sendText(cmd, true);
 }
 
+/** The ladders shown so far, by document URI (read-only documents of TROUBLESHOOT_SCHEME). */
+const ladders = new Map<string, string>();
+const laddersChanged = new vscode.EventEmitter<vscode.Uri>();
+
+/**
+ * Runs `convox.troubleshoot` on the server and opens its Markdown beside the manifest in a
+ * read-only document (served by a TextDocumentContentProvider, so it cannot be edited or saved).
+ */
+async function showLadder(args: unknown[], next: (command: string, args: unknown[]) => unknown): Promise<void> {
+  const params = troubleshootArgs(args);
+  if (params === undefined) {
+    return;
+  }
+  try {
+    const text = ladderText(await next(TROUBLESHOOT_COMMAND, args));
+    if (text === undefined) {
+      void vscode.window.showErrorMessage(`${TROUBLESHOOT_COMMAND} returned no text.`);
+      return;
+    }
+    const uri = vscode.Uri.from({ scheme: TROUBLESHOOT_SCHEME, path: ladderPath(params.name) });
+    ladders.set(uri.toString(), text);
+    laddersChanged.fire(uri);
+    const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'markdown');
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    output.appendLine(`${TROUBLESHOOT_COMMAND}: ${message}`);
+    void vscode.window.showErrorMessage(`Troubleshoot: ${message}`);
+  }
+}
+
 /** Sends `convox/render` and opens the YAML in a new editor beside the manifest. */
 async function showRendered(c: LanguageClient, params: RenderParams): Promise<void> {
   try {
@@ -263,6 +301,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await startClient(context);
     }),
     vscode.commands.registerCommand('convox.showRenderedManifests', showRenderedManifests),
+    laddersChanged,
+    vscode.workspace.registerTextDocumentContentProvider(TROUBLESHOOT_SCHEME, {
+      onDidChange: laddersChanged.event,
+      provideTextDocumentContent: (uri) => ladders.get(uri.toString()) ?? '',
+    }),
     vscode.window.onDidCloseTerminal((t) => {
       if (t === terminal) {
         terminal = undefined;

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { parseDiagnosticCodes, settingSchema } from '../diagnosticCodes';
 import { documentSelector, LANGUAGE_ID, MANIFEST_GLOBS } from '../files';
 import { KUBECTL_COMMAND } from '../kubectl';
+import { TROUBLESHOOT_COMMAND } from '../troubleshoot';
 import { DEFAULTS, LEVELS } from '../settings';
 import { matchesAny } from '../testing/glob';
 
@@ -127,10 +128,12 @@ describe('package.json', () => {
     assert.deepEqual(props['convox.diagnostics'].properties, expected);
   });
 
-  it('contributes the commands, with the code lens command hidden from the palette', () => {
+  it('contributes the commands, with the code lens commands hidden from the palette', () => {
     const ids = pkg.contributes.commands.map((c) => c.command);
-    assert.deepEqual(ids.sort(), ['convox.kubectl', 'convox.restartServer', 'convox.showRenderedManifests']);
-    assert.ok(pkg.contributes.menus.commandPalette.some((m) => m.command === KUBECTL_COMMAND && m.when === 'false'));
+    assert.deepEqual(ids.sort(), ['convox.kubectl', 'convox.restartServer', 'convox.showRenderedManifests', 'convox.troubleshoot']);
+    for (const lens of [KUBECTL_COMMAND, TROUBLESHOOT_COMMAND]) {
+      assert.ok(pkg.contributes.menus.commandPalette.some((m) => m.command === lens && m.when === 'false'), lens);
+    }
   });
 
   it('has the scripts CI runs', () => {

@@ -20,6 +20,7 @@ import {
 import { commandLineFromArgs, kubectlActions, KUBECTL_COMMAND } from '../kubectl';
 import { isMethodNotFound, renderedText, RENDER_COMMAND, RENDER_METHOD } from '../render';
 import { buildSettings } from '../settings';
+import { ladderText, troubleshootArgs, TROUBLESHOOT_COMMAND } from '../troubleshoot';
 
 const repo = join(__dirname, '..', '..', '..', '..');
 const exe = process.platform === 'win32' ? 'convox-lsp.exe' : 'convox-lsp';
@@ -135,9 +136,10 @@ describe('the extension against convox-lsp', { skip: binary === undefined ? 'no 
   });
 
   it('gives code lenses whose command is convox.kubectl with one runnable kubectl line', async () => {
-    const lenses: { command?: { command: string; arguments?: unknown[] } }[] = await conn.sendRequest('textDocument/codeLens', {
+    const all: { command?: { command: string; arguments?: unknown[] } }[] = await conn.sendRequest('textDocument/codeLens', {
       textDocument: { uri },
     });
+    const lenses = all.filter((l) => l.command?.command !== TROUBLESHOOT_COMMAND);
     assert.ok(lenses.length > 0);
     for (const lens of lenses) {
       assert.equal(lens.command?.command, KUBECTL_COMMAND);
@@ -150,6 +152,23 @@ describe('the extension against convox-lsp', { skip: binary === undefined ? 'no 
         cmd,
       );
     }
+  });
+
+  it('gives a troubleshoot lens per name whose command returns the ladder as Markdown', async () => {
+    const all: { command?: { command: string; title: string; arguments?: unknown[] } }[] = await conn.sendRequest(
+      'textDocument/codeLens',
+      { textDocument: { uri } },
+    );
+    const lenses = all.filter((l) => l.command?.command === TROUBLESHOOT_COMMAND);
+    assert.ok(lenses.length > 0);
+    const web = lenses.find((l) => troubleshootArgs(l.command?.arguments)?.name === 'web');
+    assert.ok(web?.command !== undefined);
+    assert.equal(web.command.title, 'troubleshoot');
+    const md = ladderText(
+      await conn.sendRequest('workspace/executeCommand', { command: TROUBLESHOOT_COMMAND, arguments: web.command.arguments }),
+    );
+    assert.ok(md !== undefined && md.startsWith('# Troubleshooting service `web`'), md);
+    assert.match(md, /kubectl get pods -n acme-shop -l service=web,type=service -o wide/);
   });
 
   it('applies changed settings sent the way the extension sends them', async () => {

@@ -1,0 +1,187 @@
+//! Markdown that every client renders the same: VS Code (markdown-it), Helix (pulldown-cmark) and
+//! Neovim (the raw text, highlighted by tree-sitter). Placeholders and names go in code spans, so a
+//! `<rack>` is never read as raw HTML and `A_URL/_USER` never turns into italics; lines are wrapped
+//! to fit an 80-column float. Every hover passes through here: the knowledge base's prose through
+//! [`prose`], names through [`code`], the finished text through [`wrap`].
+
+/// The width hovers are wrapped to: an 80-column Neovim float, less its border.
+pub const WIDTH: usize = 78;
+
+/// `s` as a code span (with a double fence when it holds a backtick).
+pub fn code(s: &str) -> String {
+    if s.contains('`') { format!("`` {s} ``") } else { format!("`{s}`") }
+}
+
+/// Characters that make a word Markdown rather than text: HTML, emphasis, links, escapes. (A `|`
+/// makes a table only above a delimiter row, which hovers never write.)
+fn is_markup(c: char) -> bool {
+    matches!(c, '<' | '>' | '_' | '*' | '\\' | '[' | ']' | '~')
+}
+
+/// Prose made safe: every word (outside the code spans already there) that holds a character
+/// Markdown reads as markup becomes a code span, its surrounding punctuation kept outside:
+/// `Secret env-<service>,` becomes ``Secret `env-<service>`,``.
+pub fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(i) = rest.find('`') {
+        let run = rest[i..].len() - rest[i..].trim_start_matches('`').len();
+        let fence = &rest[i..i + run];
+        // A code span runs to the next backtick run of the same length; an unmatched run is text.
+        let close = rest[i + run..].match_indices(fence).find(|(j, _)| {
+            let after = &rest[i + run + j + run..];
+            !after.starts_with('`') && !rest[..i + run + j].ends_with('`')
+        });
+        match close {
+            Some((j, _)) => {
+                words(&mut out, &rest[..i]);
+                let end = i + run + j + run;
+                out.push_str(&rest[i..end]);
+                rest = &rest[end..];
+            }
+            None => {
+                // An unmatched run is text: escaped, so no later backtick pairs with it.
+                words(&mut out, &rest[..i]);
+                out.push_str(&"\\`".repeat(run));
+                rest = &rest[i + run..];
+            }
+        }
+    }
+    words(&mut out, rest);
+    out
+}
+
+/// Plain text: each whitespace-separated word checked on its own.
+fn words(out: &mut String, text: &str) {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            word(out, &text[start..i]);
+            out.push(c);
+            start = i + c.len_utf8();
+        }
+    }
+    word(out, &text[start..]);
+}
+
+fn word(out: &mut String, w: &str) {
+    if !w.contains(is_markup) || w.contains('`') {
+        out.push_str(w);
+        return;
+    }
+    let core = w.trim_start_matches(['(', '"', '\'']);
+    let lead = &w[..w.len() - core.len()];
+    let core_end = core.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'']);
+    let trail = &core[core_end.len()..];
+    out.push_str(lead);
+    out.push_str(&code(core_end));
+    out.push_str(trail);
+}
+
+/// Lines longer than `width`, outside fenced code blocks, broken at spaces outside code spans;
+/// a list item's continuation lines are indented under its text. A word that would start a new
+/// block at the start of a line (`- `, `# `, `1.` ...) stays on the line before.
+pub fn wrap(md: &str, width: usize) -> String {
+    let mut out = String::with_capacity(md.len() + md.len() / 40);
+    let mut fenced = false;
+    for line in md.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        if body.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced || body.starts_with("```") || body.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = if body.starts_with("- ") { "  " } else { "" };
+        wrap_line(&mut out, body, width, indent);
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The places a line may break: spaces outside code spans, each with the word after it.
+fn breaks(line: &str) -> Vec<usize> {
+    let mut v = Vec::new();
+    let mut in_code: Option<usize> = None;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            in_code = match in_code {
+                Some(r) if r == run => None,
+                None => Some(run),
+                keep => keep,
+            };
+            i += run;
+            continue;
+        }
+        if bytes[i] == b' ' && in_code.is_none() && i > 0 && !starts_block(&line[i + 1..]) {
+            v.push(i);
+        }
+        i += 1;
+    }
+    v
+}
+
+/// Whether text at the start of a line would open a block instead of continuing a paragraph.
+fn starts_block(s: &str) -> bool {
+    let first = s.split(' ').next().unwrap_or("");
+    let ordered =
+        first.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    ordered || first.is_empty() || first.starts_with(['-', '+', '*', '#', '>', '=', '|', '~'])
+}
+
+fn wrap_line(out: &mut String, line: &str, width: usize, indent: &str) {
+    let mut start = 0;
+    let mut first = true;
+    let candidates = breaks(line);
+    loop {
+        let room = if first { width } else { width - indent.len() };
+        let rest = &line[start..];
+        if rest.chars().count() <= room {
+            out.push_str(rest);
+            return;
+        }
+        // The last break that fits, else the first one after (a long code span stays whole).
+        let fits = candidates.iter().filter(|&&b| b > start).take_while(|&&b| line[start..b].chars().count() <= room);
+        let Some(&at) = fits.last().or_else(|| candidates.iter().find(|&&b| b > start)) else {
+            out.push_str(rest);
+            return;
+        };
+        out.push_str(&line[start..at]);
+        out.push('\n');
+        out.push_str(indent);
+        start = at + 1;
+        first = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_puts_markup_words_in_code_spans() {
+        assert_eq!(
+            prose("Secret env-<service>, read through envFrom."),
+            "Secret `env-<service>`, read through envFrom."
+        );
+        assert_eq!(prose("(DATABASE_URL/_USER/_PASS)"), "(`DATABASE_URL/_USER/_PASS`)");
+        assert_eq!(prose("keep `a_b <c>` and *x*"), "keep `a_b <c>` and `*x*`");
+        assert_eq!(prose("an odd ` backtick_here"), "an odd \\` `backtick_here`");
+    }
+
+    #[test]
+    fn wrap_keeps_code_spans_and_blocks_whole() {
+        let line = format!("- {} `a b c d` - end", "word ".repeat(14).trim_end());
+        let out = wrap(&line, 78);
+        assert!(out.lines().all(|l| l.chars().count() <= 78), "{out}");
+        assert!(out.contains("`a b c d`"), "{out}");
+        assert!(!out.lines().skip(1).any(|l| l.trim_start().starts_with('-')), "{out}");
+        assert!(out.lines().skip(1).all(|l| l.starts_with("  ")), "{out}");
+    }
+}

@@ -1,0 +1,480 @@
+//! **The one model of what Convox renders.** From a manifest and the rack it deploys to, the
+//! Kubernetes objects Convox's promote creates (`provider/k8s/release.go` running the templates of
+//! `provider/k8s/template/app` and `template/resource`), each field carrying the manifest keys it
+//! comes from. Every feature that names an object reads it from here: `render` serialises it,
+//! hover, inlay hints, code lenses, symbols and rename look objects and fields up in it, and no
+//! feature evaluates a rendering condition (port, ingress, agent, count range, overlay mode ...)
+//! on its own.
+//!
+//! ```ignore
+//! let ctx = RenderContext::new(&context);           // rack, app, router, provider ...
+//! let app = objects(&analysis, &ctx);               // computed once per request
+//! for o in app.owned_by(&Owner::Service("web".into())) { println!("{} {}", o.kind, o.name) }
+//! let fields = app.set_by("services.web.scale.count"); // (object, field path, field)
+//! let why = &app.not_created;                        // objects that exist under another condition
+//! let cmds = app.commands(&Owner::Service("web".into())); // kubectl, as data
+//! ```
+//!
+//! - Values unknown offline are [`Placeholder`]s (release, build, image repository, passwords,
+//!   router domains, environment values), never guesses.
+//! - What Convox renders and this model does not (needs the rack: CA, certificates, image pull
+//!   secrets, KEDA) is listed in [`LEFT_OUT`], printed by `render` and kept in `docs/render.md`.
+//! - Conditions are evaluated once, in the owner builders, and exposed with [`AppObjects::holds`]
+//!   (the knowledge base's `When` tokens). Overlay mode (`Containerized` false for a containerized
+//!   type) follows `release.go:814`: `<NAME>_URL` in the release environment, which offline is an
+//!   `environment` entry *requiring* the name; a manifest default is not part of it.
+//! - Field paths are dotted keys with `[]` for list items (`spec.template.spec.containers[].image`);
+//!   a field's `from` holds concrete manifest paths (`services.web.scale.count`,
+//!   `services.web.environment[]` for a list item). `Object::from` is the key the object exists for.
+
+mod balancer;
+mod contour;
+mod network;
+mod pod;
+mod probes;
+mod read;
+mod resource;
+mod service;
+mod timer;
+mod value;
+mod volume;
+mod workload;
+
+pub use value::{Field, Part, Placeholder, Value};
+
+use crate::context::Context;
+use crate::schema::{self, When};
+
+use super::Analysis;
+use read::Key;
+use service::Svc;
+
+/// The rack settings that change what Convox renders; defaults where unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderContext {
+    pub rack: Option<String>,
+    pub app: Option<String>,
+    /// The rack's router: nginx renders Ingresses, contour HTTPProxies (`release.go:505`).
+    pub router: Router,
+    pub provider: Provider,
+    /// The rack issues a certificate for the router domain (`CONVOX_DOMAIN_TLS_CERT_DISABLE` not
+    /// `true`, `provider/k8s/k8s.go:213`): the Ingress gets a TLS entry for the service host.
+    pub domain_tls: bool,
+    /// The app is idled (`convox.com/idles` on its Ingresses).
+    pub idles: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Router {
+    #[default]
+    Nginx,
+    Contour,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Provider {
+    #[default]
+    Aws,
+    Azure,
+    Gcp,
+    Do,
+    Local,
+    Metal,
+}
+
+impl Provider {
+    /// The cert-manager issuer the provider's `IngressAnnotations` names (`provider/aws/ingress.go:5`,
+    /// `provider/local/ingress.go:5`, `provider/metal/ingress.go:5`).
+    pub fn cert_issuer(self) -> &'static str {
+        match self {
+            Provider::Local | Provider::Metal => "self-signed",
+            _ => "letsencrypt",
+        }
+    }
+}
+
+impl RenderContext {
+    /// The rack and app found, the router and provider from the settings (an unknown value is
+    /// the default: nginx, AWS), domain TLS on, not idle.
+    pub fn new(ctx: &Context) -> RenderContext {
+        let router = match ctx.router.as_deref() {
+            Some(r) if r.eq_ignore_ascii_case("contour") => Router::Contour,
+            _ => Router::Nginx,
+        };
+        let provider = match ctx.provider.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("azure") => Provider::Azure,
+            Some("do") => Provider::Do,
+            Some("gcp") => Provider::Gcp,
+            Some("local") => Provider::Local,
+            Some("metal") => Provider::Metal,
+            _ => Provider::Aws,
+        };
+        RenderContext { rack: ctx.rack.clone(), app: ctx.app.clone(), router, provider, domain_tls: true, idles: false }
+    }
+
+    pub fn rack(&self) -> &str {
+        self.rack.as_deref().unwrap_or("<rack>")
+    }
+
+    pub fn app(&self) -> &str {
+        self.app.as_deref().unwrap_or("<app>")
+    }
+
+    /// `<rack>-<app>`.
+    pub fn namespace(&self) -> String {
+        format!("{}-{}", self.rack(), self.app())
+    }
+}
+
+/// What in the manifest an object belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Owner {
+    App,
+    Service(String),
+    Timer(String),
+    Resource(String),
+    Balancer(String),
+}
+
+impl Owner {
+    /// The manifest key of the owner (`services.web`; empty for the app).
+    pub fn key(&self) -> String {
+        match self {
+            Owner::App => String::new(),
+            Owner::Service(n) => format!("services.{n}"),
+            Owner::Timer(n) => format!("timers.{n}"),
+            Owner::Resource(n) => format!("resources.{n}"),
+            Owner::Balancer(n) => format!("balancers.{n}"),
+        }
+    }
+
+    /// The owner of a concrete key path (`services.web.scale.count` -> service `web`).
+    pub fn of_key(path: &str) -> Option<Owner> {
+        let mut parts = path.splitn(3, '.');
+        let (section, name) = (parts.next()?, parts.next()?);
+        let name = name.split('[').next()?.to_string();
+        Some(match section {
+            "services" => Owner::Service(name),
+            "timers" => Owner::Timer(name),
+            "resources" => Owner::Resource(name),
+            "balancers" => Owner::Balancer(name),
+            _ => return None,
+        })
+    }
+}
+
+/// One Kubernetes object Convox creates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Object {
+    pub owner: Owner,
+    pub kind: String,
+    pub api_version: String,
+    pub name: String,
+    /// `None` for cluster-scoped objects (a PersistentVolume).
+    pub namespace: Option<String>,
+    pub labels: Vec<Field>,
+    pub annotations: Vec<Field>,
+    /// Everything beside `apiVersion`, `kind` and `metadata`: `spec`, `data`, `type` ...
+    pub body: Vec<Field>,
+    /// The manifest keys that make the object exist (its owner's key, or the key that adds it).
+    pub from: Vec<String>,
+    /// The Convox template it comes from (`provider/k8s/template/` + this).
+    pub template: &'static str,
+}
+
+impl Object {
+    /// An object with no labels, annotations or body yet, in `namespace`.
+    pub fn new(
+        owner: Owner,
+        kind: &str,
+        api_version: &str,
+        name: &str,
+        namespace: String,
+        template: &'static str,
+    ) -> Object {
+        let from = vec![owner.key()];
+        Object {
+            owner,
+            kind: kind.into(),
+            api_version: api_version.into(),
+            name: name.into(),
+            namespace: Some(namespace),
+            labels: Vec::new(),
+            annotations: Vec::new(),
+            body: Vec::new(),
+            from,
+            template,
+        }
+    }
+
+    /// The whole object as one value: `apiVersion`, `kind`, `metadata`, then the body.
+    pub fn value(&self) -> Value {
+        let mut meta = vec![value::f("name", value::s(&self.name))];
+        if let Some(ns) = &self.namespace {
+            meta.push(value::f("namespace", value::s(ns)));
+        }
+        if !self.annotations.is_empty() {
+            meta.push(value::f("annotations", Value::Map(self.annotations.clone())));
+        }
+        if !self.labels.is_empty() {
+            meta.push(value::f("labels", Value::Map(self.labels.clone())));
+        }
+        let mut fields = vec![
+            value::f("apiVersion", value::s(&self.api_version)),
+            value::f("kind", value::s(&self.kind)),
+            value::f("metadata", Value::Map(meta)).from(self.from.first().cloned().unwrap_or_default()),
+        ];
+        if self.from.is_empty() {
+            fields[2].from.clear();
+        }
+        fields.extend(self.body.iter().cloned());
+        Value::Map(fields)
+    }
+
+    /// `Kind name`, as hovers and hints name it.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.kind, self.name)
+    }
+
+    /// The fields of this object set from `key` or a key below it: (field path, field).
+    pub fn set_by(&self, key: &str) -> Vec<(String, Field)> {
+        let below = format!("{key}.");
+        let under_list = format!("{key}[]");
+        let from_key = |k: &String| k == key || k.starts_with(&below) || k.starts_with(&under_list);
+        self.fields().into_iter().filter(|(_, field)| field.from.iter().any(from_key)).collect()
+    }
+
+    /// Every field with its dotted path (`spec.template.spec.containers[].image`).
+    pub fn fields(&self) -> Vec<(String, Field)> {
+        let v = self.value();
+        let mut out = Vec::new();
+        v.walk("", &mut out);
+        out.into_iter().map(|(p, x)| (p, x.clone())).collect()
+    }
+}
+
+/// An object that exists only under another condition (hover shows it as "not here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotCreated {
+    pub owner: Owner,
+    pub kind: String,
+    pub name: String,
+    /// The knowledge base's condition token, when one describes it.
+    pub when: Option<When>,
+    /// Why not, in words (`only when the service has port`).
+    pub reason: String,
+}
+
+/// A kubectl command that inspects an owner's objects, as data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    pub owner: Owner,
+    /// The command line with namespace and names filled in.
+    pub line: String,
+    /// The words of the command line (`kubectl`, `get`, ...).
+    pub argv: Vec<String>,
+}
+
+/// What Convox renders and this model leaves out, with the reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LeftOut {
+    pub what: &'static str,
+    pub reason: &'static str,
+    /// The (kind, field path prefix) it covers in Convox's objects (`*`: any kind), for the
+    /// differential test against Convox's templates.
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// Everything the app renders.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AppObjects {
+    pub namespace: String,
+    /// The rack and app (`<rack>`, `<app>` when unknown).
+    pub rack: String,
+    pub app: String,
+    pub objects: Vec<Object>,
+    pub not_created: Vec<NotCreated>,
+    /// Conditions evaluated once per owner.
+    pub conditions: Vec<(Owner, When, bool)>,
+}
+
+impl AppObjects {
+    pub fn owned_by<'a>(&'a self, owner: &'a Owner) -> impl Iterator<Item = &'a Object> + 'a {
+        self.objects.iter().filter(move |o| &o.owner == owner)
+    }
+
+    pub fn find(&self, kind: &str, name: &str) -> Option<&Object> {
+        self.objects.iter().find(|o| o.kind == kind && o.name == name)
+    }
+
+    /// Whether a knowledge-base condition holds for an owner (`None`: it does not apply).
+    pub fn holds(&self, owner: &Owner, when: When) -> Option<bool> {
+        self.conditions.iter().find(|(o, w, _)| o == owner && *w == when).map(|(_, _, b)| *b)
+    }
+
+    /// The fields set from `key` or a key below it: (object, field path, field).
+    pub fn set_by<'a>(&'a self, key: &str) -> Vec<(&'a Object, String, Field)> {
+        self.objects.iter().flat_map(|o| o.set_by(key).into_iter().map(move |(p, f)| (o, p, f))).collect()
+    }
+
+    /// kubectl commands for an owner: its key's `kubectl` templates in the knowledge base, filled
+    /// in, those whose condition does not hold left out.
+    pub fn commands(&self, owner: &Owner) -> Vec<Command> {
+        let pattern = match owner {
+            Owner::App => return Vec::new(),
+            Owner::Service(_) => "services.*",
+            Owner::Timer(_) => "timers.*",
+            Owner::Resource(_) => "resources.*",
+            Owner::Balancer(_) => "balancers.*",
+        };
+        let Some(doc) = schema::schema().get(pattern) else { return Vec::new() };
+        doc.kubectl
+            .iter()
+            .filter(|c| c.when().is_none_or(|w| self.holds(owner, w) != Some(false)))
+            .map(|c| {
+                let line = self.fill(c.text(), owner);
+                let argv = shell_words::split(&line).unwrap_or_else(|_| vec![line.clone()]);
+                Command { owner: owner.clone(), line, argv }
+            })
+            .collect()
+    }
+
+    /// Fills a knowledge-base placeholder template (`{ns}`, `{service}`, `{name}` ...).
+    pub fn fill(&self, template: &str, owner: &Owner) -> String {
+        let name = match owner {
+            Owner::App => "",
+            Owner::Service(n) | Owner::Timer(n) | Owner::Resource(n) | Owner::Balancer(n) => n.as_str(),
+        };
+        let mut out = template
+            .replace("{ns}", &self.namespace)
+            .replace("{rack}", &self.rack)
+            .replace("{app}", &self.app)
+            .replace("{name}", name);
+        let role = match owner {
+            Owner::Service(_) => "{service}",
+            Owner::Timer(_) => "{timer}",
+            Owner::Resource(_) => "{resource}",
+            Owner::Balancer(_) => "{balancer}",
+            Owner::App => "{app-owner}",
+        };
+        out = out.replace(role, name);
+        if let Owner::Resource(n) = owner {
+            out = out
+                .replace("{k8sname}", &crate::model::k8s_name(n))
+                .replace("{RESOURCE}", &crate::model::env_prefix(n));
+        }
+        out
+    }
+}
+
+/// Renders the app as Convox does: every object of every service, timer, resource and balancer.
+pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
+    let root = a.parse().root();
+    let mut out = AppObjects {
+        namespace: ctx.namespace(),
+        rack: ctx.rack().to_string(),
+        app: ctx.app().to_string(),
+        ..AppObjects::default()
+    };
+    let doc = Key::document(root);
+    let section = |name: &str| doc.get(name);
+    let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };
+    for (name, key) in section("balancers").entries() {
+        balancer::build(&app, &name, &key, &mut out);
+    }
+    for (name, key) in section("services").entries() {
+        service::build(&app, &name, &key, &mut out);
+    }
+    for (name, key) in section("timers").entries() {
+        timer::build(&app, &name, &key, &mut out);
+    }
+    for (name, key) in section("resources").entries() {
+        resource::build(&app, &name, &key, &mut out);
+    }
+    out
+}
+
+/// What every builder reads: the analysis, the rack context, the app's `labels`.
+pub(crate) struct App<'a> {
+    pub a: &'a Analysis,
+    pub ctx: &'a RenderContext,
+    pub labels: Vec<(String, Key<'a>)>,
+    /// The document, for reading any section.
+    pub doc: Key<'a>,
+}
+
+impl<'a> App<'a> {
+    pub fn ns(&self) -> String {
+        self.ctx.namespace()
+    }
+
+    /// A service's body in the manifest.
+    pub fn service(&self, name: &str) -> Key<'a> {
+        self.doc.get("services").get(name)
+    }
+}
+
+/// What the preview leaves out, each with its reason (printed by `render`, kept in
+/// `docs/render.md`).
+pub const LEFT_OUT: &[LeftOut] = &[
+    LeftOut {
+        what: "Namespace <rack>-<app> (app/app.yml.tmpl)",
+        reason: "created with the app (`convox apps create`), not by a deploy; its params and owner come from the rack",
+        fields: &[],
+    },
+    LeftOut {
+        what: "ConfigMap ca (app/ca.yml.tmpl)",
+        reason: "only on racks with a custom CA; its content is the rack's certificate",
+        fields: &[],
+    },
+    LeftOut {
+        what: "Certificate and cert Secrets (app/certificate.yml.tmpl, certificate.id)",
+        reason: "cert-manager objects made from the rack's issuer settings and ACM",
+        fields: &[],
+    },
+    LeftOut {
+        what: "PersistentVolumeClaim azurefiles-<service>-<id> (app/azurefiles.yml.tmpl)",
+        reason: "only on Azure racks; the pod's azureFiles volume and mount are rendered",
+        fields: &[],
+    },
+    LeftOut {
+        what: "image pull Secrets, imagePullSecrets and docker-hub-authentication",
+        reason: "come from rack parameters and `convox env` values",
+        fields: &[],
+    },
+    LeftOut {
+        what: "KEDA ScaledObject, VPA, autoscale HPA (scale.autoscale, scale.keda)",
+        reason: "built in Go by the rack when KEDA/VPA are enabled, not from a template",
+        fields: &[],
+    },
+    LeftOut {
+        what: "on a contour router, the nginx `ingressAnnotations` Convox translates (rate limits, timeouts), and the rack's proxy protocol",
+        reason: "translated by the rack (`translateNginxAnnotations`); the HTTPProxy is rendered without them",
+        fields: &[],
+    },
+    LeftOut {
+        what: "values written `${VAR}`",
+        reason: "Convox interpolates them from the app's environment when it loads the manifest; shown as written",
+        fields: &[],
+    },
+    LeftOut {
+        what: "dnsConfig nameservers and searches",
+        reason: "only with the rack's `resolver` parameter",
+        fields: &[],
+    },
+    LeftOut {
+        what: "rds-* and elasticache-* ConfigMap values (URL, USER, PASS, HOST, PORT, NAME)",
+        reason: "read from the AWS provisioner's connection info after the database exists",
+        fields: &[],
+    },
+    LeftOut {
+        what: "the env Secret's values for names without a default, and the rack's system keys when `systemEnvDisable` is on",
+        reason: "set with `convox env set`; shown as keys with `<value>`",
+        fields: &[],
+    },
+    LeftOut {
+        what: "PodDisruptionBudgets, ReplicaSets, Jobs, Pods",
+        reason: "made by the rack's controllers or by Kubernetes from these objects",
+        fields: &[],
+    },
+];

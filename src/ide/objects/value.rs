@@ -1,0 +1,187 @@
+//! The value tree of an object: maps of fields (each naming the manifest keys it comes from),
+//! lists, scalars and explicit placeholders. Small constructors keep the builders readable.
+
+use yaml_serde::{Mapping, Value as Yaml};
+
+/// A value Convox knows only on the rack (or at deploy time): never guessed, always marked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Placeholder {
+    /// The release id (`RABCDEFGHIJ`), in pod labels and the env Secret.
+    Release,
+    /// The build id, in the image tag and the env Secret.
+    Build,
+    /// The app's image repository (`<registry>/<app>`).
+    Repository,
+    /// A password the rack generates (resource databases, the rack API URL).
+    Password,
+    /// The rack's router domain (`<router-domain>`), in Ingress hosts.
+    RouterDomain,
+    /// The rack's internal router domain, in internal Ingress hosts.
+    InternalDomain,
+    /// A value from the app's environment (`convox env set`), base64 in the Secret.
+    EnvValue,
+    /// The rack's CA certificate.
+    Ca,
+    /// A managed resource's connection info (the AWS endpoint, user, password ...).
+    Provisioned,
+    /// The rack's EFS file system id (prefixed to a volume handle without one).
+    EfsFileSystem,
+}
+
+impl Placeholder {
+    /// How the preview prints it.
+    pub fn text(self) -> &'static str {
+        match self {
+            Placeholder::Release => "<release>",
+            Placeholder::Build => "<build>",
+            Placeholder::Repository => "<app-repo>",
+            Placeholder::Password => "<password>",
+            Placeholder::RouterDomain => "<router-domain>",
+            Placeholder::InternalDomain => "<internal-router-domain>",
+            Placeholder::EnvValue => "<value>",
+            Placeholder::Ca => "<rack-ca>",
+            Placeholder::EfsFileSystem => "<efs-id>",
+            Placeholder::Provisioned => "<from-provisioner>",
+        }
+    }
+}
+
+/// A value in an object. Strings may embed placeholders (`Text`), e.g. an image
+/// `<app-repo>:web.<build>`: each part is kept so consumers can tell them apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    /// A whole value unknown offline.
+    Placeholder(Placeholder),
+    /// A string made of literal parts and placeholders.
+    Text(Vec<Part>),
+    Map(Vec<Field>),
+    List(Vec<Value>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Lit(String),
+    Hole(Placeholder),
+}
+
+/// One entry of a map: its key, value, and the manifest key paths it is set from (concrete
+/// paths such as `services.web.scale.count`; empty when the template writes a constant).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub key: String,
+    pub value: Value,
+    pub from: Vec<String>,
+}
+
+impl Field {
+    /// Adds a manifest key this field comes from.
+    pub fn from(mut self, key: impl Into<String>) -> Field {
+        self.from.push(key.into());
+        self
+    }
+}
+
+pub fn f(key: impl Into<String>, value: Value) -> Field {
+    Field { key: key.into(), value, from: Vec::new() }
+}
+
+pub fn s(v: impl Into<String>) -> Value {
+    Value::Str(v.into())
+}
+
+pub fn int(n: i64) -> Value {
+    Value::Int(n)
+}
+
+pub fn map(fields: Vec<Field>) -> Value {
+    Value::Map(fields)
+}
+
+pub fn list(items: Vec<Value>) -> Value {
+    Value::List(items)
+}
+
+pub fn text(parts: Vec<Part>) -> Value {
+    Value::Text(parts)
+}
+
+pub fn lit(v: impl Into<String>) -> Part {
+    Part::Lit(v.into())
+}
+
+/// `{key: value}` string pairs as a map of constant fields.
+pub fn pairs(items: &[(&str, &str)]) -> Vec<Field> {
+    items.iter().map(|(k, v)| f(*k, s(*v))).collect()
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Field]> {
+        match self {
+            Value::Map(fs) => Some(fs),
+            _ => None,
+        }
+    }
+
+    /// The field `key` of a map.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map()?.iter().find(|x| x.key == key).map(|x| &x.value)
+    }
+
+    /// The value as YAML, placeholders printed as `<release>` and so on.
+    pub fn to_yaml(&self) -> Yaml {
+        match self {
+            Value::Str(v) => Yaml::String(v.clone()),
+            Value::Int(n) => Yaml::Number((*n).into()),
+            Value::Bool(b) => Yaml::Bool(*b),
+            Value::Placeholder(p) => Yaml::String(p.text().to_string()),
+            Value::Text(parts) => Yaml::String(parts_text(parts)),
+            Value::Map(fields) => {
+                let mut m = Mapping::new();
+                for x in fields {
+                    m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
+                }
+                Yaml::Mapping(m)
+            }
+            Value::List(items) => Yaml::Sequence(items.iter().map(Value::to_yaml).collect()),
+        }
+    }
+
+    /// Every field below this value with its dotted path (list items as `[]`), depth first.
+    pub fn walk<'a>(&'a self, prefix: &str, out: &mut Vec<(String, &'a Field)>) {
+        match self {
+            Value::Map(fields) => {
+                for x in fields {
+                    let path = if prefix.is_empty() { x.key.clone() } else { format!("{prefix}.{}", x.key) };
+                    out.push((path.clone(), x));
+                    x.value.walk(&path, out);
+                }
+            }
+            Value::List(items) => {
+                for item in items {
+                    item.walk(&format!("{prefix}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn parts_text(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Lit(v) => v.as_str(),
+            Part::Hole(h) => h.text(),
+        })
+        .collect()
+}

@@ -1,0 +1,358 @@
+//! What the ladder needs to know about one service, timer or resource, read from the objects
+//! Convox renders for it: names, the pods' labels, replicas, Service, Ingress, HPA, CronJob,
+//! ConfigMap, probes, requests and limits, the env Secret. Nothing here decides on its own whether
+//! an object exists: [`rendered`] is the one boundary to the object model.
+
+use std::collections::HashSet;
+
+use yaml_serde::Value;
+
+use super::super::Analysis;
+use super::super::objects::{self, AppObjects, Owner, RenderContext};
+use crate::context::Context;
+use crate::schema::ladder::{Need, Subject};
+use crate::schema::{self, ResourceCategory, When};
+
+/// The objects one service, timer or resource renders to (the one object model,
+/// `ide::objects`), as values: the only place the ladder learns what exists.
+fn rendered(app: &AppObjects, owner: Owner) -> Vec<Value> {
+    app.owned_by(&owner).map(|o| o.value().to_yaml()).collect()
+}
+
+/// Facts about one subject: the tokens that hold and the values placeholders stand for.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub needs: HashSet<Need>,
+    pub values: Vec<(&'static str, String)>,
+    /// The key prefix of the subject (`services.web`) and, for a timer, of its service.
+    pub base: String,
+    pub service_base: Option<String>,
+    /// For a resource: its type, which decides the options that apply.
+    pub resource_type: Option<String>,
+}
+
+impl Facts {
+    /// Only the rack and app: namespace, rack, system namespace.
+    pub fn context(ctx: &Context) -> Facts {
+        let mut f = Facts::default();
+        f.set("ns", ctx.namespace());
+        f.set("rack", ctx.rack_or_placeholder());
+        f.set("app", ctx.app_or_placeholder());
+        f.set("system_ns", format!("{}-system", ctx.rack_or_placeholder()));
+        f
+    }
+
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    }
+
+    fn set(&mut self, key: &'static str, value: impl Into<String>) {
+        self.values.push((key, value.into()));
+    }
+
+    fn need(&mut self, n: Need, holds: bool) {
+        if holds {
+            self.needs.insert(n);
+        }
+    }
+}
+
+/// The value at a dotted path of mappings (`spec.template.spec`); `[0]` takes a list's first item.
+fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut cur = v;
+    for part in path.split('.') {
+        let (key, first) = match part.strip_suffix("[0]") {
+            Some(k) => (k, true),
+            None => (part, false),
+        };
+        cur = cur.as_mapping()?.get(key)?;
+        if first {
+            cur = cur.as_sequence()?.first()?;
+        }
+    }
+    Some(cur)
+}
+
+fn text(v: &Value, path: &str) -> Option<String> {
+    match at(v, path)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn kind(v: &Value) -> &str {
+    at(v, "kind").and_then(Value::as_str).unwrap_or("")
+}
+
+fn of_kind<'v>(objects: &'v [Value], k: &str) -> Option<&'v Value> {
+    objects.iter().find(|o| kind(o) == k)
+}
+
+fn name(v: &Value) -> String {
+    text(v, "metadata.name").unwrap_or_default()
+}
+
+/// `key=value,...` of the given label keys, in that order, from a label map.
+fn selector(labels: Option<&Value>, keys: &[&str]) -> Option<String> {
+    let m = labels?.as_mapping()?;
+    let parts: Vec<String> =
+        keys.iter().filter_map(|k| m.get(*k).and_then(Value::as_str).map(|v| format!("{k}={v}"))).collect();
+    (!parts.is_empty()).then(|| parts.join(","))
+}
+
+fn code(s: &str) -> String {
+    format!("`{s}`")
+}
+
+/// The app's objects, as the ladder reads them (once per request).
+pub fn app_objects(a: &Analysis, ctx: &Context) -> AppObjects {
+    objects::objects(a, &RenderContext::new(ctx))
+}
+
+pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
+    let m = a.model();
+    let mut f = Facts::context(ctx);
+    f.set("name", name);
+    match subject {
+        Subject::Service => {
+            let s = m.service(name)?;
+            f.base = format!("services.{name}");
+            f.set("subject", format!("service {}", code(name)));
+            let objects = rendered(app, Owner::Service(name.to_string()));
+            workload(&mut f, &objects, &["service", "type"]);
+            if f.value("scheme").is_none()
+                && let Some(p) = &s.port
+            {
+                f.set("scheme", p.value.scheme.clone());
+            }
+            pod_facts(&mut f, &objects, ctx);
+            image_facts(&mut f, s.build.as_ref().map(|b| b.value.as_str()), s.image.as_ref().map(|i| i.value.as_str()));
+            f.set("service_account", name);
+            f.set(
+                "iam",
+                if app.holds(&Owner::Service(name.to_string()), When::AccessControl) == Some(true) {
+                    " with the AWS IAM role of `accessControl` (pod identity)"
+                } else {
+                    ""
+                },
+            );
+        }
+        Subject::Timer => {
+            let t = m.timer(name)?;
+            f.base = format!("timers.{name}");
+            f.set("subject", format!("timer {}", code(name)));
+            let objects = rendered(app, Owner::Timer(name.to_string()));
+            let cronjob = of_kind(&objects, "CronJob")?;
+            f.needs.insert(Need::Cronjob);
+            f.needs.insert(Need::Pods);
+            f.set("cronjob", self::name(cronjob));
+            f.set("workload", format!("cronjob/{}", self::name(cronjob)));
+            f.set("workload_kind", "CronJob");
+            let pod = at(cronjob, "spec.jobTemplate.spec.template");
+            if let Some(sel) = selector(pod.and_then(|p| at(p, "metadata.labels")), &["type", "name"]) {
+                f.set("pods", sel);
+            }
+            f.set("service_account", pod.and_then(|p| text(p, "spec.serviceAccountName")).unwrap_or_default());
+            f.set("iam", "");
+            if let Some(c) = pod.and_then(|p| at(p, "spec.containers[0]")) {
+                limits(&mut f, c);
+            }
+            let svc = t.service.as_ref().and_then(|s| m.service(&s.value));
+            if let Some(s) = svc {
+                f.service_base = Some(format!("services.{}", s.name.value));
+                let svc_objects = rendered(app, Owner::Service(s.name.value.clone()));
+                env_facts(&mut f, &svc_objects);
+                image_facts(
+                    &mut f,
+                    s.build.as_ref().map(|b| b.value.as_str()),
+                    s.image.as_ref().map(|i| i.value.as_str()),
+                );
+            }
+            f.need(Need::NoService, true);
+        }
+        Subject::Resource => {
+            let r = m.resource(name)?;
+            f.base = format!("resources.{name}");
+            f.set("subject", format!("resource {}", code(name)));
+            let ty = r.type_name().unwrap_or("");
+            f.resource_type = Some(ty.to_string());
+            f.set("type", ty);
+            let objects = rendered(app, Owner::Resource(name.to_string()));
+            if let Some(cm) = of_kind(&objects, "ConfigMap") {
+                f.set("config_map", self::name(cm));
+            }
+            let category = schema::schema().resource_type(ty).map(|t| t.category);
+            f.need(Need::Managed, category == Some(ResourceCategory::Managed));
+            let container = of_kind(&objects, "Deployment").is_some();
+            f.need(Need::Overlay, category == Some(ResourceCategory::Containerized) && !container);
+            if let Some(var) = m.overlay_vars(r).next() {
+                f.set("url_var", var.name.value.clone());
+            }
+            workload(&mut f, &objects, &["type", "resource"]);
+            pod_facts(&mut f, &objects, ctx);
+        }
+    }
+    Some(f)
+}
+
+/// The Deployment, DaemonSet or its pods: workload name, pod selector, replicas.
+fn workload(f: &mut Facts, objects: &[Value], pod_keys: &[&str]) {
+    let Some(w) = objects.iter().find(|o| matches!(kind(o), "Deployment" | "DaemonSet")) else { return };
+    let short = if kind(w) == "DaemonSet" { "ds" } else { "deploy" };
+    f.set("workload", format!("{short}/{}", name(w)));
+    f.set("workload_kind", kind(w).to_string());
+    if let Some(sel) = selector(at(w, "spec.template.metadata.labels"), pod_keys) {
+        f.set("pods", sel);
+    }
+    let replicas = at(w, "spec.replicas").and_then(Value::as_i64);
+    f.need(Need::Zero, replicas == Some(0));
+    f.need(Need::Pods, replicas != Some(0));
+    f.need(Need::Init, at(w, "spec.template.spec.initContainers").is_some());
+    if let Some(c) = at(w, "spec.template.spec.containers[0]") {
+        limits(f, c);
+        probe(f, c);
+        if let Some(image) = text(c, "image").filter(|i| !i.starts_with('<')) {
+            f.set("image", image);
+        }
+    }
+}
+
+/// Service, Ingress, HPA, env Secret, and the in-cluster address.
+fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
+    let svc = of_kind(objects, "Service");
+    f.need(Need::Service, svc.is_some());
+    f.need(Need::NoService, svc.is_none());
+    if let Some(svc) = svc {
+        let n = name(svc);
+        let port = at(svc, "spec.ports[0]");
+        let number = port.and_then(|p| text(p, "port")).unwrap_or_default();
+        let udp = port.and_then(|p| text(p, "protocol")).is_some_and(|p| p == "UDP");
+        let host = format!("{n}.{}.svc.cluster.local", ctx.namespace());
+        f.set("dns", format!("{host}:{number}"));
+        let scheme = f.value("scheme").unwrap_or("").to_string();
+        let probe = match (scheme.as_str(), f.value("health_path")) {
+            ("http" | "https", Some(path)) => format!("curl -sSk -m 5 {scheme}://{host}:{number}{path}"),
+            ("http" | "https", None) => format!("curl -sSk -m 5 {scheme}://{host}:{number}/"),
+            _ if udp => format!("nc -zuv -w 5 {host} {number}"),
+            _ => format!("nc -zv -w 5 {host} {number}"),
+        };
+        f.set("probe", probe);
+        if let Some(sel) = at(svc, "spec.selector").and_then(Value::as_mapping) {
+            let parts: Vec<String> =
+                sel.iter().filter_map(|(k, v)| Some(format!("{}={}", k.as_str()?, v.as_str()?))).collect();
+            f.set("svc_selector", parts.join(","));
+        }
+        f.set("svc", n);
+    }
+    for ing in objects.iter().filter(|o| kind(o) == "Ingress") {
+        let internal = text(ing, "spec.ingressClassName").is_some_and(|c| c.ends_with("-internal"));
+        f.need(if internal { Need::InternalIngress } else { Need::Ingress }, true);
+        f.set("ingress", name(ing));
+        let hosts: Vec<String> = at(ing, "spec.rules")
+            .and_then(Value::as_sequence)
+            .map(|rules| rules.iter().filter_map(|r| text(r, "host")).map(|h| code(&h)).collect())
+            .unwrap_or_default();
+        f.set("hosts", hosts.join(", "));
+    }
+    let proxies: Vec<&Value> = objects.iter().filter(|o| kind(o) == "HTTPProxy").collect();
+    if let Some(first) = proxies.first() {
+        f.needs.insert(Need::Httpproxy);
+        f.set("proxies", proxies.iter().map(|p| code(&name(p))).collect::<Vec<_>>().join(", "));
+        // The Envoy of the class the proxies ask for (contour or contour-internal).
+        f.set("envoy", text(first, "spec.ingressClassName").unwrap_or_else(|| "contour".into()));
+    }
+    if let Some(h) = of_kind(objects, "HorizontalPodAutoscaler") {
+        f.needs.insert(Need::Hpa);
+        f.set("hpa", name(h));
+    }
+    env_facts(f, objects);
+}
+
+/// The env Secret and the variables read from resources' ConfigMaps.
+fn env_facts(f: &mut Facts, objects: &[Value]) {
+    if let Some(secret) = objects.iter().find(|o| kind(o) == "Secret" && name(o).starts_with("env-")) {
+        f.set("env_secret", name(secret));
+        let keys: Vec<String> = at(secret, "data")
+            .and_then(Value::as_mapping)
+            .map(|m| m.keys().filter_map(|k| k.as_str().map(code)).collect())
+            .unwrap_or_default();
+        f.set("env_keys", keys.join(", "));
+    }
+    let w = objects.iter().find(|o| matches!(kind(o), "Deployment" | "DaemonSet"));
+    let env = w.and_then(|w| at(w, "spec.template.spec.containers[0].env")).and_then(Value::as_sequence);
+    let mut config_maps: Vec<String> = Vec::new();
+    for e in env.into_iter().flatten() {
+        if let Some(cm) = text(e, "valueFrom.configMapKeyRef.name").map(|c| code(&c))
+            && !config_maps.contains(&cm)
+        {
+            config_maps.push(cm);
+        }
+    }
+    f.need(Need::Linked, !config_maps.is_empty());
+    f.set("config_maps", config_maps.join(", "));
+}
+
+/// Requests and limits of the first container, as one line.
+fn limits(f: &mut Facts, c: &Value) {
+    let part = |which: &str| -> Option<String> {
+        let m = at(c, &format!("resources.{which}"))?.as_mapping()?;
+        let items: Vec<String> =
+            m.iter().filter_map(|(k, v)| Some(format!("{} {}", k.as_str()?, v.as_str()?))).collect();
+        (!items.is_empty()).then(|| format!("{which} {}", items.join(", ")))
+    };
+    let parts: Vec<String> = ["requests", "limits"].iter().filter_map(|w| part(w)).collect();
+    let line = if parts.is_empty() { "no requests or limits".to_string() } else { parts.join("; ") };
+    f.set("limits", line);
+}
+
+/// Port, scheme and readiness probe of the first container.
+fn probe(f: &mut Facts, c: &Value) {
+    let ports: Vec<&Value> =
+        at(c, "ports").and_then(Value::as_sequence).map(|s| s.iter().collect()).unwrap_or_default();
+    if let Some(main) = ports.iter().find(|p| text(p, "name").as_deref() == Some("main")) {
+        f.needs.insert(Need::Port);
+        f.set("port", text(main, "containerPort").unwrap_or_default());
+    } else if !ports.is_empty() {
+        f.needs.insert(Need::Ports);
+        let list: Vec<String> = ports
+            .iter()
+            .filter_map(|p| {
+                let n = text(p, "containerPort")?;
+                Some(code(&format!("{n}/{}", text(p, "protocol").unwrap_or_else(|| "TCP".into()).to_lowercase())))
+            })
+            .collect();
+        f.set("ports", list.join(", "));
+    }
+    match at(c, "readinessProbe.httpGet") {
+        Some(get) => {
+            f.needs.insert(Need::Health);
+            let scheme = text(get, "scheme").unwrap_or_else(|| "HTTP".into()).to_lowercase();
+            f.set("scheme", scheme);
+            f.set("health_path", text(get, "path").unwrap_or_else(|| "/".into()));
+            f.set("health_port", text(get, "port").unwrap_or_default());
+            for (key, field) in [
+                ("health_timeout", "readinessProbe.timeoutSeconds"),
+                ("health_grace", "readinessProbe.initialDelaySeconds"),
+                ("health_interval", "readinessProbe.periodSeconds"),
+            ] {
+                f.set(key, text(c, field).unwrap_or_default());
+            }
+        }
+        None => f.need(Need::NoHealth, f.needs.contains(&Need::Port)),
+    }
+}
+
+fn image_facts(f: &mut Facts, build: Option<&str>, image: Option<&str>) {
+    match image {
+        Some(i) => {
+            f.needs.insert(Need::Prebuilt);
+            f.set("image", i);
+        }
+        None => {
+            f.needs.insert(Need::Built);
+            f.set("build", build.unwrap_or("."));
+        }
+    }
+}
