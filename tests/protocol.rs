@@ -959,8 +959,8 @@ async fn definition_rename_and_code_lens_over_the_protocol() {
         json!({
             "label": "Kubernetes objects get new names at the next deploy",
             "needsConfirmation": false,
-            "description": "Deployment/Service/Ingress/HPA jobs → tasks; Secret env-jobs → env-tasks; \
-                ServiceAccount jobs → tasks; Convox creates the new objects and removes the old ones"
+            "description": "Secret env-jobs → env-tasks; ServiceAccount jobs → tasks; Deployment jobs → tasks; \
+                Convox creates the new objects and removes the old ones"
         }),
         "{edit}"
     );
