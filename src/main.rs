@@ -14,8 +14,64 @@ struct Args {
     #[arg(long, global = true, value_name = "LEVEL")]
     log_level: Option<String>,
 
+    #[command(flatten)]
+    launch: Launch,
+
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// The arguments language clients add when they start a server, accepted before or after `serve`.
+/// vscode-languageclient appends `--stdio` for `TransportKind.stdio` (and `--clientProcessId=N` for
+/// a Node module); `--node-ipc`, `--pipe` and `--socket` ask for transports this server does not
+/// have, and get a clear error instead of a crash loop.
+#[derive(clap::Args, Default)]
+struct Launch {
+    /// Speak LSP on standard input and output (what the server always does; accepted for clients
+    /// that pass it).
+    #[arg(long, hide_short_help = true)]
+    stdio: bool,
+    /// The editor's process id. Accepted and ignored: the server exits when standard input closes.
+    #[arg(long = "clientProcessId", value_name = "PID", hide_short_help = true)]
+    client_process_id: Option<u32>,
+    /// Not supported (stdio only).
+    #[arg(long = "node-ipc", hide = true)]
+    node_ipc: bool,
+    /// Not supported (stdio only).
+    #[arg(long, value_name = "NAME", hide = true)]
+    pipe: Option<String>,
+    /// Not supported (stdio only).
+    #[arg(long, value_name = "PORT", hide = true)]
+    socket: Option<String>,
+}
+
+impl Launch {
+    fn given(&self) -> bool {
+        self.stdio || self.client_process_id.is_some() || self.unsupported().is_some()
+    }
+
+    /// The transport asked for that this server does not speak, as the flag was written.
+    fn unsupported(&self) -> Option<&'static str> {
+        if self.node_ipc {
+            Some("--node-ipc")
+        } else if self.pipe.is_some() {
+            Some("--pipe")
+        } else if self.socket.is_some() {
+            Some("--socket")
+        } else {
+            None
+        }
+    }
+
+    fn merge(self, other: Launch) -> Launch {
+        Launch {
+            stdio: self.stdio || other.stdio,
+            client_process_id: self.client_process_id.or(other.client_process_id),
+            node_ipc: self.node_ipc || other.node_ipc,
+            pipe: self.pipe.or(other.pipe),
+            socket: self.socket.or(other.socket),
+        }
+    }
 }
 
 const CHECK_EXIT_CODES: &str = "\
@@ -33,7 +89,10 @@ Exit codes:
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on standard input and output (the default).
-    Serve,
+    Serve {
+        #[command(flatten)]
+        launch: Launch,
+    },
     /// Check manifests (files, directories, or `-` for standard input) and report every diagnostic.
     ///
     /// A directory is searched recursively for convox.yml, convox.*.yml, convox.yaml and
@@ -151,8 +210,13 @@ fn init_logging(level: Option<&str>) {
 fn main() {
     let args = Args::parse();
     init_logging(args.log_level.as_deref());
-    let code = match args.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(),
+    let command = args.command.unwrap_or(Command::Serve { launch: Launch::default() });
+    let code = match command {
+        Command::Serve { launch } => serve(args.launch.merge(launch)),
+        _ if args.launch.given() => {
+            eprintln!("error: --stdio, --clientProcessId and other launcher arguments go with `serve` only");
+            2
+        }
         Command::Check { paths, format, color, deny_warnings, stdin_filename } => {
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
@@ -235,7 +299,17 @@ fn context_for(path: &str, rack: Option<String>, app: Option<String>) -> context
     context::discover(manifest.as_deref(), &sources)
 }
 
-fn serve() -> i32 {
+fn serve(launch: Launch) -> i32 {
+    if let Some(flag) = launch.unsupported() {
+        eprintln!(
+            "error: {flag}: convox-lsp speaks the Language Server Protocol over standard input and output only; \
+             start it with --stdio (TransportKind.stdio in vscode-languageclient)"
+        );
+        return 2;
+    }
+    if let Some(pid) = launch.client_process_id {
+        tracing::debug!("client process id {pid} (the server exits when standard input closes)");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

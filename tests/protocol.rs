@@ -952,8 +952,19 @@ async fn definition_rename_and_code_lens_over_the_protocol() {
         .await;
     let edits = edit["documentChanges"][0]["edits"].as_array().unwrap();
     assert_eq!(edits.len(), 2, "{edit}");
-    let label = edit["changeAnnotations"]["convox-rename"]["label"].as_str().unwrap();
-    assert!(label.contains("Secret env-jobs → env-tasks"), "{label}");
+    // A label, not a confirmation: VS Code applies the rename at once (with `needsConfirmation:
+    // true` it opens a preview with every edit unticked).
+    assert_eq!(
+        edit["changeAnnotations"]["convox-rename"],
+        json!({
+            "label": "Kubernetes objects get new names at the next deploy",
+            "needsConfirmation": false,
+            "description": "Secret env-jobs → env-tasks; ServiceAccount jobs → tasks; Deployment jobs → tasks; \
+                Convox creates the new objects and removes the old ones"
+        }),
+        "{edit}"
+    );
+    assert!(edits.iter().all(|e| e["annotationId"] == "convox-rename"), "{edit}");
     // An invalid name is refused with the reason.
     let bad = client
         .request(

@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'server/**', '*.vsix'] },
+  { ignores: ['out/**', 'node_modules/**', 'server/**', '*.vsix', 'e2e/screenshots/**'] },
   js.configs.recommended,
   {
     files: ['src/**/*.ts'],
@@ -22,9 +22,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'eslint.config.mjs'],
+    files: ['scripts/**/*.mjs', 'e2e/**/*.mjs', 'eslint.config.mjs'],
     languageOptions: {
-      globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly' },
+      globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' },
     },
   },
 );

@@ -194,7 +194,9 @@ pub fn rename_edit(
         changes.insert(uri.clone(), edits);
         return lsp::WorkspaceEdit { changes: Some(changes), ..Default::default() };
     }
-    // With the client's support, the rename says which Kubernetes objects change with it.
+    // With the client's support, the rename says which Kubernetes objects change with it: a label
+    // only, applied at once. With `needsConfirmation: true` VS Code opens its refactor preview with
+    // every edit unticked, and "Apply" there leaves the file unchanged.
     let id = "convox-rename".to_string();
     let edits = r
         .edits
@@ -210,9 +212,12 @@ pub fn rename_edit(
     annotations.insert(
         id,
         lsp::ChangeAnnotation {
-            label: format!("Kubernetes objects get new names: {}", r.consequences.join("; ")),
-            needs_confirmation: Some(true),
-            description: Some("Convox creates the new objects and removes the old ones at the next deploy".to_string()),
+            label: "Kubernetes objects get new names at the next deploy".to_string(),
+            needs_confirmation: Some(false),
+            description: Some(format!(
+                "{}; Convox creates the new objects and removes the old ones",
+                r.consequences.join("; ")
+            )),
         },
     );
     lsp::WorkspaceEdit {

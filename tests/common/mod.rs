@@ -406,7 +406,21 @@ fn block(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, k: usize)
 /// The built binary `bin` (a test crate's `env!("CARGO_BIN_EXE_convox-lsp")`) on standard input
 /// and output, without the logging and rack variables of the environment.
 pub fn spawn_binary(bin: &str) -> (tokio::process::Child, TestClient<tokio::process::ChildStdin>) {
-    let mut child = tokio::process::Command::new(bin)
+    spawn_binary_with(bin, &[], None)
+}
+
+/// The binary with `args`, started in `dir` when given (as an editor starts it in a workspace folder).
+pub fn spawn_binary_with(
+    bin: &str,
+    args: &[&str],
+    dir: Option<&str>,
+) -> (tokio::process::Child, TestClient<tokio::process::ChildStdin>) {
+    let mut command = tokio::process::Command::new(bin);
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let mut child = command
+        .args(args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())

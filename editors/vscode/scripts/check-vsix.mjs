@@ -2,16 +2,23 @@
 // extracts it and loads out/extension.js under Node with a stand-in `vscode` module, so a file
 // left out by .vscodeignore (a dependency, a module) fails here rather than at activation.
 //
+// With --server (a platform package), the bundled server must be there, executable, and answer
+// --version when the package is for this machine's platform.
+//
 //   node scripts/check-vsix.mjs convox-lsp-0.1.0.vsix
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   node scripts/check-vsix.mjs --server convox-lsp-linux-x64-0.1.0.vsix
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
-const file = process.argv[2];
+const args = process.argv.slice(2);
+const wantServer = args.includes('--server');
+const file = args.find((a) => a !== '--server');
 if (!file) {
-  console.error('usage: node scripts/check-vsix.mjs FILE.vsix');
+  console.error('usage: node scripts/check-vsix.mjs [--server] FILE.vsix');
   process.exit(2);
 }
 const zip = readFileSync(file);
@@ -56,11 +63,17 @@ for (const n of need) {
   if (!entries.has(`extension/${n}`)) fail(`missing extension/${n}`);
 }
 for (const n of entries.keys()) {
-  if (/^extension\/(src|scripts|out\/test)\//.test(n) || n.endsWith('.ts')) fail(`should not ship ${n}`);
+  if (/^extension\/(src|scripts|e2e|out\/test)\//.test(n) || n.endsWith('.ts')) fail(`should not ship ${n}`);
 }
 const server = [...entries.keys()].filter((n) => n.startsWith('extension/server/'));
 for (const n of server) {
   if (!n.endsWith('.exe') && (entries.get(n).mode & 0o111) === 0) fail(`${n} is not executable`);
+}
+// vsce writes the target platform into the manifest (`TargetPlatform` in extension.vsixmanifest).
+const target = /TargetPlatform="([^"]+)"/.exec(entries.get('extension.vsixmanifest')?.data.toString('utf8') ?? '')?.[1];
+const exe = target?.startsWith('win32') ? 'extension/server/convox-lsp.exe' : 'extension/server/convox-lsp';
+if (wantServer && (target === undefined || !entries.has(exe))) {
+  fail(`--server: expected a platform package with ${exe} (target ${target ?? 'none'})`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'convox-vsix-'));
@@ -84,6 +97,15 @@ try {
     return request === 'vscode' ? stub : load.call(this, request, ...rest);
   };
   const ext = require(join(dir, 'extension', pkg.main));
+  if (wantServer && target === `${process.platform}-${process.arch}`) {
+    const bin = join(dir, exe);
+    if (!exe.endsWith('.exe')) chmodSync(bin, entries.get(exe).mode & 0o777);
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    if (r.status !== 0 || !r.stdout.startsWith(`convox-lsp ${pkg.version}`)) {
+      fail(`${exe} --version: exit ${r.status}, ${JSON.stringify(r.stdout + r.stderr)} (want convox-lsp ${pkg.version})`);
+    }
+    console.log(`check-vsix: ${exe} runs: ${r.stdout.trim()}`);
+  }
   if (typeof ext.activate !== 'function' || typeof ext.deactivate !== 'function') {
     fail('out/extension.js does not export activate and deactivate');
   }
@@ -93,5 +115,5 @@ try {
 }
 console.log(
   `check-vsix: ${file}: ${entries.size} entries, ${(zip.length / 1024).toFixed(1)} KiB, ` +
-    `${server.length ? `bundled ${server.join(', ')}` : 'no bundled server'}; extension.js loads`,
+    `${server.length ? `bundled ${server.join(', ')} for ${target}` : 'no bundled server'}; extension.js loads`,
 );

@@ -2,6 +2,7 @@
 // server cannot do alone. The decisions live in small modules without `vscode` (serverPath,
 // settings, kubectl, render) so they are unit-tested under plain Node.
 
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as vscode from 'vscode';
@@ -18,7 +19,7 @@ import {
 import { documentSelector } from './files';
 import { KUBECTL_COMMAND, commandLineFromArgs, copiedMessage, kubectlActions, kubectlPlaceholder, TERMINAL_NAME } from './kubectl';
 import { RENDER_COMMAND, RENDER_METHOD, RENDER_NOT_SUPPORTED, isMethodNotFound, renderParamsFromArgs, renderedText, type RenderParams } from './render';
-import { findServer } from './serverPath';
+import { bundledPath, findServer } from './serverPath';
 import { ladderPath, ladderText, troubleshootArgs, TROUBLESHOOT_COMMAND, TROUBLESHOOT_SCHEME } from './troubleshoot';
 import { buildSettings, type ServerSettings } from './settings';
 
@@ -47,7 +48,26 @@ function isFile(p: string): boolean {
   }
 }
 
+/** Why `p` cannot serve: `p --version` must exit 0 and name convox-lsp (within 10 s). */
+function checkServer(p: string): string | undefined {
+  const r = spawnSync(p, ['--version'], { encoding: 'utf8', timeout: 10_000, windowsHide: true });
+  if (r.error) return r.error.message;
+  if (r.status !== 0 || !r.stdout.startsWith('convox-lsp ')) {
+    return `--version exited with ${r.status ?? r.signal}: ${(r.stdout + r.stderr).trim().slice(0, 200)}`;
+  }
+  return undefined;
+}
+
 function serverCommand(context: vscode.ExtensionContext): string | undefined {
+  const bundled = bundledPath(context.extensionPath, process.platform);
+  if (process.platform !== 'win32' && isFile(bundled)) {
+    // A .vsix may not keep the executable bit.
+    try {
+      fs.chmodSync(bundled, 0o755);
+    } catch {
+      // Read-only install: the check below reports the real problem.
+    }
+  }
   const lookup = findServer({
     setting: vscode.workspace.getConfiguration(SECTION).get<string>('server.path'),
     extensionPath: context.extensionPath,
@@ -56,6 +76,7 @@ function serverCommand(context: vscode.ExtensionContext): string | undefined {
     env: process.env,
     homedir: os.homedir(),
     isFile,
+    check: checkServer,
   });
   if (!lookup.found) {
     output.appendLine(lookup.message);
@@ -66,15 +87,13 @@ function serverCommand(context: vscode.ExtensionContext): string | undefined {
     });
     return undefined;
   }
-  output.appendLine(`Using ${lookup.command} (${lookup.source === 'path' ? 'found on PATH' : lookup.source === 'bundled' ? 'bundled with the extension' : 'convox.server.path'})`);
-  if (lookup.source === 'bundled' && process.platform !== 'win32') {
-    // A .vsix may not keep the executable bit.
-    try {
-      fs.chmodSync(lookup.command, 0o755);
-    } catch {
-      // Read-only install: starting it reports the real problem.
-    }
+  for (const s of lookup.skipped) {
+    output.appendLine(`Skipped ${s}`);
   }
+  if (lookup.skipped.some((s) => s.startsWith('convox.server.path'))) {
+    void vscode.window.showWarningMessage(`${lookup.skipped[0]}; using ${lookup.command} instead.`);
+  }
+  output.appendLine(`Using ${lookup.command} (${lookup.source === 'path' ? 'found on PATH' : lookup.source === 'bundled' ? 'bundled with the extension' : 'convox.server.path'})`);
   return lookup.command;
 }
 
@@ -156,7 +175,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     const info = c.initializeResult?.serverInfo;
     output.appendLine(`Started ${info?.name ?? 'convox-lsp'} ${info?.version ?? ''}`.trimEnd());
   } catch (e) {
-    const message = `convox-lsp failed to start: ${e instanceof Error ? e.message : String(e)}`;
+    const message = `${command} failed to start: ${e instanceof Error ? e.message : String(e)}. Set convox.server.path to a convox-lsp that runs here (convox-lsp --version), or reinstall the extension for this platform.`;
     output.appendLine(message);
     void vscode.window.showErrorMessage(message);
   }

@@ -1,13 +1,21 @@
 // Finding the convox-lsp binary: the `convox.server.path` setting, else the binary shipped in
-// the extension (`server/convox-lsp[.exe]`), else `convox-lsp` on PATH. No `vscode` import:
-// unit-tested under plain Node.
+// the extension (`server/convox-lsp[.exe]`), else `convox-lsp` on PATH, skipping any that is
+// missing or does not run (`--version`). The setting comes first because it is the user's explicit
+// choice (a local build, a newer release than the one bundled). No `vscode` import: unit-tested
+// under plain Node.
 
 import * as path from 'path';
 
 export type ServerSource = 'setting' | 'bundled' | 'path';
 
 export type ServerLookup =
-  | { found: true; command: string; source: ServerSource }
+  | {
+      found: true;
+      command: string;
+      source: ServerSource;
+      /** Candidates before it that were there but did not work (or a setting naming nothing), with why. */
+      skipped: string[];
+    }
   | { found: false; message: string };
 
 export interface LookupInput {
@@ -23,6 +31,8 @@ export interface LookupInput {
   homedir: string;
   /** True when `p` is an existing file. */
   isFile: (p: string) => boolean;
+  /** Why the file `p` cannot serve (`p --version` fails), or undefined when it works. Default: it works. */
+  check?: (p: string) => string | undefined;
 }
 
 export const BINARY = 'convox-lsp';
@@ -88,34 +98,66 @@ export function pathCandidates(name: string, env: Record<string, string | undefi
   return out;
 }
 
-export function findServer(input: LookupInput): ServerLookup {
+/** One place to look, in order: what it is called in messages, the file if there is one, else why not. */
+interface Candidate {
+  source: ServerSource;
+  label: string;
+  file: string | undefined;
+  missing: string;
+}
+
+function candidates(input: LookupInput, bundled: string): Candidate[] {
+  const out: Candidate[] = [];
   const setting = input.setting?.trim();
   if (setting) {
     const command = expandSetting(setting, input);
     // A bare name (`convox-lsp-nightly`) is looked up on PATH.
-    if (!/[\\/]/.test(command)) {
-      const hit = pathCandidates(command, input.env, input.platform).find(input.isFile);
-      if (hit !== undefined) {
-        return { found: true, command: hit, source: 'setting' };
-      }
-    } else if (input.isFile(command)) {
-      return { found: true, command, source: 'setting' };
-    }
-    return {
-      found: false,
-      message: `convox.server.path is set to "${setting}", but ${command} is not a file. Fix the setting or clear it to use the bundled binary or ${BINARY} on PATH.`,
-    };
+    const bare = !/[\\/]/.test(command);
+    const file = bare ? pathCandidates(command, input.env, input.platform).find(input.isFile) : input.isFile(command) ? command : undefined;
+    const missing = bare ? `${command} is not on PATH` : `${command} is not a file`;
+    out.push({ source: 'setting', label: `convox.server.path "${setting}"`, file, missing });
   }
-  const bundled = bundledPath(input.extensionPath, input.platform);
-  if (input.isFile(bundled)) {
-    return { found: true, command: bundled, source: 'bundled' };
-  }
+  out.push({ source: 'bundled', label: 'the bundled server', file: input.isFile(bundled) ? bundled : undefined, missing: 'not in this package' });
   const onPath = pathCandidates(BINARY, input.env, input.platform).find(input.isFile);
-  if (onPath !== undefined) {
-    return { found: true, command: onPath, source: 'path' };
+  out.push({ source: 'path', label: `${binaryName(input.platform)} on PATH`, file: onPath, missing: 'not found' });
+  return out;
+}
+
+/**
+ * The server to start: `convox.server.path` if set, else the binary bundled in the extension, else
+ * `convox-lsp` on PATH; a candidate that is missing or does not run is skipped (and said why).
+ */
+export function findServer(input: LookupInput): ServerLookup {
+  const bundled = bundledPath(input.extensionPath, input.platform);
+  const check = input.check ?? (() => undefined);
+  const skipped: string[] = [];
+  for (const c of candidates(input, bundled)) {
+    if (c.file === undefined) {
+      if (c.source === 'setting') skipped.push(`${c.label}: ${c.missing}`);
+      continue;
+    }
+    const why = check(c.file);
+    if (why === undefined) {
+      return { found: true, command: c.file, source: c.source, skipped };
+    }
+    skipped.push(`${c.label} ${c.file}: ${why}`);
   }
-  return {
-    found: false,
-    message: `${BINARY} was not found: this extension has no bundled binary and ${BINARY} is not on PATH. Install it (cargo install --path . in a convox-lsp checkout) or set convox.server.path.`,
-  };
+  return { found: false, message: notFoundMessage(bundled, input, skipped) };
+}
+
+/** What was tried, in order, with why each failed, and the ways to get a server. */
+function notFoundMessage(bundled: string, input: LookupInput, skipped: string[]): string {
+  const dirs = pathCandidates(BINARY, input.env, input.platform).map((c) => pathFor(input.platform).dirname(c));
+  const onPath = dirs.length === 0 ? 'PATH is empty' : [...new Set(dirs)].join(input.platform === 'win32' ? ';' : ':');
+  const failed = (label: string): string | undefined => skipped.find((s) => s.startsWith(label));
+  const tried = [
+    input.setting?.trim() ? failed('convox.server.path') : 'convox.server.path (not set)',
+    failed('the bundled server') ?? `the bundled server ${bundled} (not in this package: the platform packages of a release carry it)`,
+    failed(`${binaryName(input.platform)} on PATH`) ?? `${binaryName(input.platform)} on PATH (${onPath})`,
+  ];
+  return (
+    `No working ${BINARY} was found. Tried: ${tried.join('; ')}. ` +
+    `Install it from a release archive or with cargo binstall convox-lsp (or cargo install convox-lsp), ` +
+    `or set convox.server.path to the binary.`
+  );
 }

@@ -18,6 +18,10 @@ const read = (p: string): string => readFileSync(join(root, p), 'utf8');
 interface Pkg {
   name: string;
   publisher: string;
+  icon: string;
+  repository: { type: string; url: string };
+  categories: string[];
+  keywords: string[];
   version: string;
   main: string;
   engines: { vscode: string };
@@ -38,6 +42,16 @@ const pkg = JSON.parse(read('package.json')) as Pkg;
 const props = pkg.contributes.configuration.properties;
 
 describe('package.json', () => {
+  it('has what the Marketplace and Open VSX show: an icon of 128x128 pixels, a repository, a changelog', () => {
+    // PNG: the 8-byte signature, then the IHDR chunk with width and height (big-endian) at 16 and 20.
+    const png = readFileSync(join(root, pkg.icon));
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+    assert.match(pkg.repository.url, /^https:\/\/github\.com\/[^/]+\/convox-lsp\.git$/);
+    assert.ok(pkg.categories.includes('Programming Languages') && pkg.keywords.includes('convox'));
+    assert.match(read('CHANGELOG.md'), new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
   it('is the convox-lsp extension for VS Code 1.85+', () => {
     assert.equal(pkg.name, 'convox-lsp');
     assert.equal(pkg.publisher, 'convox-lsp');

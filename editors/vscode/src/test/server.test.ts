@@ -83,7 +83,9 @@ describe('the extension against convox-lsp', { skip: binary === undefined ? 'no 
   }
 
   before(() => {
-    proc = spawn(binary as string, [], { stdio: 'pipe', env: { ...process.env, CONVOX_RACK: '' } });
+    // As vscode-languageclient 9 starts an Executable with TransportKind.stdio (lib/node/main.js:
+    // `args.push('--stdio')`, then `cp.spawn(command, args, options)`), which is what extension.ts asks for.
+    proc = spawn(binary as string, ['--stdio'], { stdio: 'pipe', env: { ...process.env, CONVOX_RACK: '' } });
     conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       if (p.uri === uri) {

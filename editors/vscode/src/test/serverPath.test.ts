@@ -18,13 +18,48 @@ function input(files: string[], over: Partial<LookupInput> = {}): LookupInput {
 describe('findServer', () => {
   it('uses the setting first, even when a bundled binary and PATH have one', () => {
     const r = findServer(input(['/opt/convox-lsp', '/ext/server/convox-lsp', '/usr/local/bin/convox-lsp'], { setting: '/opt/convox-lsp' }));
-    assert.deepEqual(r, { found: true, command: '/opt/convox-lsp', source: 'setting' });
+    assert.deepEqual(r, { found: true, command: '/opt/convox-lsp', source: 'setting', skipped: [] });
   });
 
-  it('reports a setting that names no file instead of falling back', () => {
+  it('falls back from a setting that names no file, and says so', () => {
     const r = findServer(input(['/ext/server/convox-lsp'], { setting: '/nope/convox-lsp' }));
-    assert.equal(r.found, false);
-    assert.match(!r.found ? r.message : '', /convox\.server\.path is set to "\/nope\/convox-lsp"/);
+    assert.deepEqual(r, {
+      found: true,
+      command: '/ext/server/convox-lsp',
+      source: 'bundled',
+      skipped: ['convox.server.path "/nope/convox-lsp": /nope/convox-lsp is not a file'],
+    });
+  });
+
+  it('skips a binary that does not run (--version fails) and takes the next', () => {
+    const broken = new Map([['/ext/server/convox-lsp', 'spawn /ext/server/convox-lsp ENOEXEC']]);
+    const r = findServer(input(['/ext/server/convox-lsp', '/usr/local/bin/convox-lsp'], { check: (p) => broken.get(p) }));
+    assert.deepEqual(r, {
+      found: true,
+      command: '/usr/local/bin/convox-lsp',
+      source: 'path',
+      skipped: ['the bundled server /ext/server/convox-lsp: spawn /ext/server/convox-lsp ENOEXEC'],
+    });
+  });
+
+  it('lists each candidate and why it failed when none works', () => {
+    const files = ['/opt/old/convox-lsp', '/ext/server/convox-lsp', '/usr/local/bin/convox-lsp'];
+    const why = new Map([
+      ['/opt/old/convox-lsp', '--version exited with 2: error: unexpected argument'],
+      ['/ext/server/convox-lsp', 'spawn /ext/server/convox-lsp EACCES'],
+      ['/usr/local/bin/convox-lsp', '--version exited with 127: not found'],
+    ]);
+    const r = findServer(input(files, { setting: '/opt/old/convox-lsp', check: (p) => why.get(p) }));
+    assert.deepEqual(r, {
+      found: false,
+      message:
+        'No working convox-lsp was found. Tried: ' +
+        'convox.server.path "/opt/old/convox-lsp" /opt/old/convox-lsp: --version exited with 2: error: unexpected argument; ' +
+        'the bundled server /ext/server/convox-lsp: spawn /ext/server/convox-lsp EACCES; ' +
+        'convox-lsp on PATH /usr/local/bin/convox-lsp: --version exited with 127: not found. ' +
+        'Install it from a release archive or with cargo binstall convox-lsp (or cargo install convox-lsp), ' +
+        'or set convox.server.path to the binary.',
+    });
   });
 
   it('expands ~ and ${workspaceFolder}, and resolves a relative path from the workspace', () => {
@@ -35,39 +70,48 @@ describe('findServer', () => {
       found: true,
       command: '/w/target/release/convox-lsp',
       source: 'setting',
+      skipped: [],
     });
     assert.deepEqual(findServer(input(files, { ...ws, setting: 'target/release/convox-lsp' })), {
       found: true,
       command: '/w/target/release/convox-lsp',
       source: 'setting',
+      skipped: [],
     });
   });
 
   it('looks a bare name in the setting up on PATH', () => {
     const r = findServer(input(['/home/u/.cargo/bin/convox-lsp-dev'], { setting: 'convox-lsp-dev' }));
-    assert.deepEqual(r, { found: true, command: '/home/u/.cargo/bin/convox-lsp-dev', source: 'setting' });
+    assert.deepEqual(r, { found: true, command: '/home/u/.cargo/bin/convox-lsp-dev', source: 'setting', skipped: [] });
   });
 
   it('treats a blank setting as unset', () => {
     const r = findServer(input(['/ext/server/convox-lsp'], { setting: '   ' }));
-    assert.deepEqual(r, { found: true, command: '/ext/server/convox-lsp', source: 'bundled' });
+    assert.deepEqual(r, { found: true, command: '/ext/server/convox-lsp', source: 'bundled', skipped: [] });
   });
 
   it('prefers the bundled binary to PATH', () => {
     const r = findServer(input(['/ext/server/convox-lsp', '/usr/local/bin/convox-lsp']));
-    assert.deepEqual(r, { found: true, command: '/ext/server/convox-lsp', source: 'bundled' });
+    assert.deepEqual(r, { found: true, command: '/ext/server/convox-lsp', source: 'bundled', skipped: [] });
   });
 
   it('falls back to the first convox-lsp on PATH', () => {
     const r = findServer(input(['/home/u/.cargo/bin/convox-lsp']));
-    assert.deepEqual(r, { found: true, command: '/home/u/.cargo/bin/convox-lsp', source: 'path' });
+    assert.deepEqual(r, { found: true, command: '/home/u/.cargo/bin/convox-lsp', source: 'path', skipped: [] });
   });
 
-  it('says how to install when there is none', () => {
+  it('says what it tried, in order, and how to install when there is none', () => {
     const r = findServer(input([]));
-    assert.equal(r.found, false);
-    assert.match(!r.found ? r.message : '', /cargo install --path \./);
-    assert.match(!r.found ? r.message : '', /convox\.server\.path/);
+    assert.deepEqual(r, {
+      found: false,
+      message:
+        'No working convox-lsp was found. Tried: convox.server.path (not set); the bundled server /ext/server/convox-lsp ' +
+        '(not in this package: the platform packages of a release carry it); convox-lsp on PATH (/usr/local/bin:/home/u/.cargo/bin). ' +
+        'Install it from a release archive or with cargo binstall convox-lsp (or cargo install convox-lsp), ' +
+        'or set convox.server.path to the binary.',
+    });
+    const empty = findServer(input([], { env: {} }));
+    assert.match(!empty.found ? empty.message : '', /convox-lsp on PATH \(PATH is empty\)/);
   });
 
   it('finds convox-lsp.exe on Windows, bundled and on Path with PATHEXT', () => {
@@ -77,12 +121,14 @@ describe('findServer', () => {
       found: true,
       command: 'C:\\ext\\server\\convox-lsp.exe',
       source: 'bundled',
+      skipped: [],
     });
     const env = { Path: 'C:\\tools;"C:\\Users\\u\\.cargo\\bin"', PATHEXT: '.COM;.EXE' };
     assert.deepEqual(findServer(input(['C:\\Users\\u\\.cargo\\bin\\convox-lsp.exe'], { ...win, env })), {
       found: true,
       command: 'C:\\Users\\u\\.cargo\\bin\\convox-lsp.exe',
       source: 'path',
+      skipped: [],
     });
   });
 });
