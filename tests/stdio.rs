@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::process::Stdio;
 use std::time::Duration;
 
 use common::{EXAMPLE, EXAMPLE_URI, TestClient};
