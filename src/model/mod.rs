@@ -373,6 +373,16 @@ pub fn env_prefix(name: &str) -> String {
     name.to_ascii_uppercase().replace('-', "_")
 }
 
+/// What a resource linked without an alias injects into a service, after its `<NAME>_` prefix, each
+/// from the ConfigMap key of the same name (`pkg/manifest/resource.go:14-21` `AdditionalEnvNames`).
+pub const RESOURCE_VARS: [&str; 6] = ["URL", "USER", "PASS", "HOST", "PORT", "NAME"];
+
+/// The variables resource `name` injects when linked without an alias (`DATABASE_URL` ...).
+pub fn resource_vars(name: &str) -> Vec<String> {
+    let prefix = env_prefix(name);
+    RESOURCE_VARS.iter().map(|v| format!("{prefix}_{v}")).collect()
+}
+
 impl Manifest {
     /// The manifest read from the parsed tree; `text` is the source the tree was parsed from
     /// (sub-ranges inside scalars are taken from it).

@@ -83,18 +83,14 @@ fn service_environment(model: &Manifest, service: Option<&Service>, replace: Tex
         match &r.alias {
             Some(alias) => push(&alias.value, from, &mut items),
             None => {
-                for v in RESOURCE_VARS {
-                    push(&format!("{}_{v}", model::env_prefix(&r.name.value)), from.clone(), &mut items);
+                for v in model::resource_vars(&r.name.value) {
+                    push(&v, from.clone(), &mut items);
                 }
             }
         }
     }
     items
 }
-
-/// What a linked resource injects into a service, after its `<NAME>_` prefix
-/// (`pkg/manifest/resource.go:14`).
-pub(crate) const RESOURCE_VARS: [&str; 6] = ["URL", "USER", "PASS", "HOST", "PORT", "NAME"];
 
 /// Inside `${...`: the declared environment names.
 pub(super) fn interpolation(a: &Analysis, offset: usize) -> Option<Vec<CompletionItem>> {

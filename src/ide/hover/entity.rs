@@ -284,7 +284,6 @@ fn aws_line(out: &mut String, aws: &str, b: &Bind) {
 fn resource_details(out: &mut String, a: &Analysis, r: &Resource, b: &Bind) {
     let sch = schema::schema();
     let Some(t) = r.type_name().and_then(|t| sch.resource_type(t)) else { return };
-    let prefix = model::env_prefix(&r.name.value);
     if !b.overlay() {
         let summary = prose(t.summary.trim_end_matches('.'));
         let _ = writeln!(out, "{summary}. Port {}; URL {}.\n", t.port, code(&b.fill(&t.url)));
@@ -308,7 +307,7 @@ fn resource_details(out: &mut String, a: &Analysis, r: &Resource, b: &Bind) {
         .filter(|s| s.resources.iter().any(|x| x.name.value == r.name.value))
         .map(|s| code(&s.name.value))
         .collect();
-    let vars = ["URL", "USER", "PASS", "HOST", "PORT", "NAME"].map(|v| format!("{prefix}_{v}"));
+    let vars = model::resource_vars(&r.name.value);
     if users.is_empty() {
         let _ = writeln!(out, "No service links it yet (add it to a service's `resources:`).\n");
     } else {

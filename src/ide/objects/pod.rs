@@ -130,14 +130,11 @@ pub fn resource_env(svc: &Svc) -> Vec<Value> {
         let Some(raw) = item.str() else { continue };
         let (name, vars) = match raw.split_once(':') {
             Some((n, alias)) => (n.to_string(), vec![alias.trim().to_string()]),
-            None => {
-                let prefix = crate::model::env_prefix(&raw);
-                (raw.clone(), RESOURCE_VARS.iter().map(|v| format!("{prefix}_{v}")).collect())
-            }
+            None => (raw.clone(), crate::model::resource_vars(&raw)),
         };
         for var in vars {
             let suffix = var.rsplit('_').next().unwrap_or_default();
-            let cm_key = if RESOURCE_VARS.contains(&suffix) { suffix } else { "URL" };
+            let cm_key = if crate::model::RESOURCE_VARS.contains(&suffix) { suffix } else { "URL" };
             let cm =
                 map(vec![f("name", s(format!("resource-{}", crate::model::k8s_name(&name)))), f("key", s(cm_key))]);
             out.push(map(vec![
@@ -148,9 +145,6 @@ pub fn resource_env(svc: &Svc) -> Vec<Value> {
     }
     out
 }
-
-/// `pkg/manifest/resource.go` AdditionalEnvNames: the ConfigMap keys a service can link.
-const RESOURCE_VARS: [&str; 6] = ["URL", "USER", "PASS", "HOST", "PORT", "NAME"];
 
 /// `env` for the main container: `INSTANCE_IP`, the timer index, the resource variables.
 pub fn container_env(svc: &Svc, timer_index: bool) -> Field {
