@@ -1,5 +1,5 @@
-// The `convox` settings section as the server reads it (src/lsp/settings.rs): rack, app,
-// diagnostics (code -> level), inlayHints.objects, inlayHints.defaults. Editor-only settings
+// The `convox` settings section as the server reads it (src/lsp/settings.rs): rack, app, router,
+// provider, rackVersion, diagnostics (code -> level), inlayHints.objects, inlayHints.defaults. Editor-only settings
 // (server.path, trace.server) are left out. No `vscode` import: unit-tested under plain Node.
 
 export const LEVELS = ['error', 'warning', 'info', 'hint', 'off'] as const;
@@ -8,6 +8,9 @@ export type Level = (typeof LEVELS)[number];
 export interface ServerSettings {
   rack?: string;
   app?: string;
+  router?: string;
+  provider?: string;
+  rackVersion?: string;
   diagnostics: Record<string, Level>;
   inlayHints: { objects: boolean; defaults: boolean };
 }
@@ -39,13 +42,11 @@ export function buildSettings(get: (key: string) => unknown): BuiltSettings {
     diagnostics: {},
     inlayHints: { ...DEFAULTS },
   };
-  const rack = text(get('rack'));
-  if (rack !== undefined) {
-    settings.rack = rack;
-  }
-  const app = text(get('app'));
-  if (app !== undefined) {
-    settings.app = app;
+  for (const key of ['rack', 'app', 'router', 'provider', 'rackVersion'] as const) {
+    const value = text(get(key));
+    if (value !== undefined) {
+      settings[key] = value;
+    }
   }
   const diagnostics = get('diagnostics');
   if (diagnostics !== undefined && diagnostics !== null) {

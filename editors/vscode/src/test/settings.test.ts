@@ -20,6 +20,9 @@ describe('buildSettings', () => {
       reader({
         rack: 'acme/production',
         app: 'shop',
+        router: 'contour',
+        provider: 'metal',
+        rackVersion: '3.24.1',
         diagnostics: { 'undeclared-variable': 'off', 'unknown-key': 'ERROR ' },
         'inlayHints.objects': false,
         'inlayHints.defaults': true,
@@ -31,15 +34,19 @@ describe('buildSettings', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(settings)), {
       rack: 'acme/production',
       app: 'shop',
+      router: 'contour',
+      provider: 'metal',
+      rackVersion: '3.24.1',
       diagnostics: { 'undeclared-variable': 'off', 'unknown-key': 'error' },
       inlayHints: { objects: false, defaults: true },
     });
   });
 
   it('leaves blank and null rack and app out, so the server discovers them', () => {
-    const { settings } = buildSettings(reader({ rack: '  ', app: null }));
+    const { settings } = buildSettings(reader({ rack: '  ', app: null, rackVersion: '' }));
     assert.equal('rack' in settings, false);
     assert.equal('app' in settings, false);
+    assert.equal('rackVersion' in settings, false);
   });
 
   it('drops levels the server does not know, and says so', () => {
