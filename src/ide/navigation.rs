@@ -90,21 +90,11 @@ pub fn occurrences(a: &Analysis) -> Vec<Occurrence> {
     }
     // `${VAR}` anywhere in the text.
     let text = a.text();
-    let mut at = 0;
-    while let Some(i) = text[at..].find("${") {
-        let start = at + i + 2;
-        let Some(len) = text[start..].find(['}', '\n']) else { break };
-        let end = start + len;
-        let var = &text[start..end];
-        if text.as_bytes().get(end) == Some(&b'}') && !var.is_empty() && !var.contains(":-") {
-            out.push(Occurrence {
-                kind: NameKind::EnvVar,
-                name: var.to_string(),
-                range: TextRange::new(start, end),
-                declaration: false,
-            });
+    for i in crate::model::interpolations(text) {
+        let var = &text[i.name.start..i.name.end];
+        if !var.is_empty() && !var.contains(":-") && !var.contains('\n') {
+            out.push(Occurrence { kind: NameKind::EnvVar, name: var.to_string(), range: i.name, declaration: false });
         }
-        at = end;
     }
     out
 }

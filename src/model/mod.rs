@@ -373,6 +373,29 @@ pub fn env_prefix(name: &str) -> String {
     name.to_ascii_uppercase().replace('-', "_")
 }
 
+/// A `${NAME}` as Convox finds it in the raw text before the YAML is read: `range` is the whole
+/// match, `name` what is between the braces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interpolation {
+    pub range: TextRange,
+    pub name: TextRange,
+}
+
+/// Every `${...}` of `text`, matched as Convox matches it (`pkg/manifest/helpers.go:7`,
+/// `\$\{([^}]*?)\}`: up to the first `}`, newlines included), in order.
+pub fn interpolations(text: &str) -> Vec<Interpolation> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = text[at..].find("${") {
+        let start = at + i;
+        let Some(len) = text[start + 2..].find('}') else { break };
+        let end = start + 2 + len + 1;
+        out.push(Interpolation { range: TextRange::new(start, end), name: TextRange::new(start + 2, end - 1) });
+        at = end;
+    }
+    out
+}
+
 /// What a resource linked without an alias injects into a service, after its `<NAME>_` prefix, each
 /// from the ConfigMap key of the same name (`pkg/manifest/resource.go:14-21` `AdditionalEnvNames`).
 pub const RESOURCE_VARS: [&str; 6] = ["URL", "USER", "PASS", "HOST", "PORT", "NAME"];

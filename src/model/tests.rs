@@ -53,3 +53,14 @@ fn resource_alias_form_and_env_ranges() {
     assert_eq!(&text[a.name.range.start..a.name.range.end], "A");
     assert_eq!(a.default.as_ref().unwrap().value, "1");
 }
+
+/// `${...}` is matched as Convox's `regexpInterpolation` matches it (`pkg/manifest/helpers.go:7`,
+/// `\$\{([^}]*?)\}`): up to the first `}`, across a newline, and an unclosed `${` matches nothing.
+#[test]
+fn interpolations_match_convox_regexp() {
+    let text = "a: ${HOST}:${PORT}\nb: ${X:-y}\nc: ${A\nB}\nd: ${}\ne: ${OPEN";
+    let found: Vec<&str> = super::interpolations(text).iter().map(|i| &text[i.name.start..i.name.end]).collect();
+    assert_eq!(found, ["HOST", "PORT", "X:-y", "A\nB", ""]);
+    let first = super::interpolations(text)[0];
+    assert_eq!(&text[first.range.start..first.range.end], "${HOST}");
+}

@@ -90,56 +90,44 @@ fn env_markdown(
 /// the YAML.
 pub(super) fn interpolation_hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover> {
     let text = a.text();
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let line = &text[line_start..line_end];
-    let col = offset - line_start;
-    let mut search = 0;
-    while let Some(i) = line[search..].find("${") {
-        let start = search + i;
-        let end = line[start..].find('}').map(|j| start + j + 1)?;
-        if start <= col && col <= end {
-            let var = &line[start + 2..end - 1];
-            let range = TextRange::new(line_start + start, line_start + end);
-            let m = a.model();
-            let declared = m
-                .environment
-                .iter()
-                .chain(m.services.iter().flat_map(|s| s.environment.iter()))
-                .find(|e| e.name.value == var);
-            let mut out = String::new();
+    let found = crate::model::interpolations(text)
+        .into_iter()
+        .find(|i| i.range.start <= offset && offset <= i.range.end && !text[i.range.start..i.range.end].contains('\n'));
+    let i = found?;
+    let var = &text[i.name.start..i.name.end];
+    let range = i.range;
+    let m = a.model();
+    let declared =
+        m.environment.iter().chain(m.services.iter().flat_map(|s| s.environment.iter())).find(|e| e.name.value == var);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "**{}** — replaced from the app's environment before the YAML is read\n",
+        code(&format!("${{{var}}}"))
+    );
+    if var.contains(":-") || var.contains(":=") {
+        let _ = writeln!(
+            out,
+            "Convox has no `${{VAR:-default}}` syntax: it looks up a variable named {} and gets an empty string.\n",
+            code(var)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Convox substitutes the value of {} from `convox env` (and build args at build time); an unset variable becomes an empty string, silently.\n",
+            code(var)
+        );
+    }
+    match declared {
+        Some(e) => {
             let _ = writeln!(
                 out,
-                "**{}** — replaced from the app's environment before the YAML is read\n",
-                code(&format!("${{{var}}}"))
+                "Declared in `environment`{}.\n",
+                e.default.as_ref().map(|d| format!(" with default {}", code(&d.value))).unwrap_or_default()
             );
-            if var.contains(":-") || var.contains(":=") {
-                let _ = writeln!(
-                    out,
-                    "Convox has no `${{VAR:-default}}` syntax: it looks up a variable named {} and gets an empty string.\n",
-                    code(var)
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "Convox substitutes the value of {} from `convox env` (and build args at build time); an unset variable becomes an empty string, silently.\n",
-                    code(var)
-                );
-            }
-            match declared {
-                Some(e) => {
-                    let _ = writeln!(
-                        out,
-                        "Declared in `environment`{}.\n",
-                        e.default.as_ref().map(|d| format!(" with default {}", code(&d.value))).unwrap_or_default()
-                    );
-                }
-                None => out.push_str("Not declared in any `environment` list of this file.\n\n"),
-            }
-            let _ = writeln!(out, "```sh\nconvox env get {var} -a {}\n```", ctx.app_or_placeholder());
-            return Some(finish(range, &out, ctx));
         }
-        search = end;
+        None => out.push_str("Not declared in any `environment` list of this file.\n\n"),
     }
-    None
+    let _ = writeln!(out, "```sh\nconvox env get {var} -a {}\n```", ctx.app_or_placeholder());
+    Some(finish(range, &out, ctx))
 }

@@ -3,7 +3,6 @@
 use super::{Sink, code};
 use crate::ide::Analysis;
 use crate::ide::codes::Code;
-use crate::text::TextRange;
 
 /// `${VAR}` that no `environment` declares, and `${VAR:-default}` (unsupported).
 pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
@@ -15,17 +14,13 @@ pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
             .chain(m.services.iter().flat_map(|s| s.environment.iter()))
             .any(|e| e.name.value == v || e.name.value == "*")
     };
-    let mut at = 0;
-    while let Some(i) = text[at..].find("${") {
-        let start = at + i;
-        let Some(len) = text[start..].find('}') else { break };
-        let end = start + len + 1;
-        let var = &text[start + 2..end - 1];
+    for i in crate::model::interpolations(text) {
+        let (start, range) = (i.range.start, i.range);
+        let var = &text[i.name.start..i.name.end];
         // Comments are interpolated too, but nobody reads them.
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let in_comment =
             text[line_start..start].contains(" #") || text[line_start..start].trim_start().starts_with('#');
-        let range = TextRange::new(start, end);
         if !in_comment && !var.contains('\n') {
             if var.contains(":-") || var.contains(":=") {
                 sink.add(range, Code::UnsupportedInterpolation, format!("Convox has no `${{VAR:-default}}`: it looks up a variable named {} and substitutes an empty string", code(var)));
@@ -33,6 +28,5 @@ pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
                 sink.add(range, Code::UndeclaredVariable, format!("{} is not declared in any `environment`: unless the app sets {var}, Convox substitutes an empty string", code(&format!("${{{var}}}"))));
             }
         }
-        at = end;
     }
 }
