@@ -681,3 +681,20 @@ fn rack_version() {
         5 warning[rack-version] before rack 3.24.1 (rackVersion is 3.24.0), the startup probe uses the liveness probe's timing, not this value"#]].assert_eq(&lines("3.24.0"));
     expect![[""]].assert_eq(&lines("3.24.6"));
 }
+
+/// A `# convox-lsp: ignore[rack-version]` comment silences a rack-version warning like any other.
+#[test]
+fn rack_version_warnings_follow_ignore_comments() {
+    let text = "services:\n  web:\n    port: 3000\n    # convox-lsp: ignore[rack-version]\n    securityContext:\n      runAsNonRoot: true\n    imagePullSecrets:\n      - registry: ghcr.io\n        username: me\n        passwordEnv: TOKEN\n";
+    let a = Analysis::from_text(text);
+    let rack = convox_lsp::ide::RackVersion::parse("3.24.0");
+    let codes: Vec<String> = a
+        .diagnostics_in(None, rack)
+        .iter()
+        .filter(|d| d.code.as_str() == "rack-version")
+        .map(|d| format!("{} {}", text[..d.range.start].matches('\n').count() + 1, d.message))
+        .collect();
+    expect![[r#"
+        7 `imagePullSecrets` needs rack 3.24.6 or later (rackVersion is 3.24.0): an older rack ignores it"#]]
+    .assert_eq(&codes.join("\n"));
+}

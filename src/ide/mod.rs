@@ -81,8 +81,20 @@ impl Analysis {
 
     /// The diagnostics with the build checks, given what the edge read from the repository.
     pub fn diagnostics_with(&self, facts: &build::BuildFacts) -> Vec<Diagnostic> {
+        self.diagnostics_in(Some(facts), None)
+    }
+
+    /// The diagnostics with what only the edge knows: the build checks (from what it read of the
+    /// repository) and the rack's version (a setting); silenced by ignore comments and sorted like
+    /// the others.
+    pub fn diagnostics_in(&self, facts: Option<&build::BuildFacts>, rack: Option<RackVersion>) -> Vec<Diagnostic> {
         let mut out = self.diagnostics();
-        diagnostics::merge(self, &mut out, build::diagnostics(self, facts));
+        if let Some(facts) = facts {
+            diagnostics::merge(self, &mut out, build::diagnostics(self, facts));
+        }
+        if let Some(rack) = rack {
+            diagnostics::merge(self, &mut out, rack_version::diagnostics(self, rack));
+        }
         out
     }
 

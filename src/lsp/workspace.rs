@@ -73,13 +73,8 @@ pub fn diagnostics(
     analysis: &Analysis,
     settings: &DiagnosticSettings,
 ) -> Vec<ide::Diagnostic> {
-    let mut diags = match path {
-        Some(p) => analysis.diagnostics_with(&repo.facts(p, analysis)),
-        None => analysis.diagnostics(),
-    };
-    if let Some(rack) = settings.rack_version {
-        diags.extend(analysis.rack_version_diagnostics(rack));
-    }
+    let facts = path.map(|p| repo.facts(p, analysis));
+    let mut diags = analysis.diagnostics_in(facts.as_ref(), settings.rack_version);
     ide::apply_severities(&mut diags, &settings.severities);
     diags
 }
