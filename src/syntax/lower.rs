@@ -342,6 +342,21 @@ pub(super) fn double_quoted(raw: &str) -> String {
     out
 }
 
+/// The indentation of the block a block scalar's header stands in, as libyaml counts it for an
+/// indentation indicator: the column of the key on the header's line (`  key: |2`: 2), else of the
+/// innermost `- ` (`- |2`: 0).
+fn parent_indent(text: &str, start: usize) -> usize {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..start];
+    let mut col = prefix.len() - prefix.trim_start_matches(' ').len();
+    let mut dash = None;
+    while let Some(rest) = prefix[col..].strip_prefix('-').filter(|r| r.starts_with(' ')) {
+        dash = Some(col);
+        col = prefix.len() - rest.trim_start_matches(' ').len();
+    }
+    if prefix[col..].contains(':') { col } else { dash.unwrap_or(col) }
+}
+
 /// A `|` or `>` block scalar: header indicators, indentation, folding and chomping.
 pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
     let raw = &text[start..end];
@@ -355,7 +370,8 @@ pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
     } else {
         ' '
     };
-    let explicit_indent = header.chars().find_map(|c| c.to_digit(10)).map(|d| d as usize);
+    // An indentation indicator counts from the indentation of the block the scalar is in.
+    let explicit_indent = header.chars().find_map(|c| c.to_digit(10)).map(|d| parent_indent(text, start) + d as usize);
     let lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     // The node may end before the final newline: count what it holds.
     let indent = explicit_indent.unwrap_or_else(|| {
@@ -415,5 +431,27 @@ mod tests {
         assert_eq!(block_scalar(t, 3, t.len()), "line 1\nline 2\n");
         let t = "k: >-\n  a\n  b\n\n  c\n";
         assert_eq!(block_scalar(t, 3, t.len()), "a b\nc");
+    }
+
+    /// An indentation indicator counts from the enclosing block's indentation, as libyaml reads it
+    /// (checked against yaml_serde, which is libyaml).
+    #[test]
+    fn block_scalar_indentation_indicator() {
+        for (t, start) in [
+            ("k: |2\n    four\n", 3),
+            ("a:\n  k: |2\n      six\n", 9),
+            ("- |2\n    four\n", 2),
+            ("- k: |1\n     x\n", 5),
+        ] {
+            let want: yaml_serde::Value = yaml_serde::from_str(t).unwrap();
+            let want = match &want {
+                yaml_serde::Value::Mapping(m) if t.starts_with('a') => m["a"]["k"].as_str().unwrap().to_string(),
+                yaml_serde::Value::Mapping(m) => m["k"].as_str().unwrap().to_string(),
+                yaml_serde::Value::Sequence(s) if t.starts_with("- k") => s[0]["k"].as_str().unwrap().to_string(),
+                yaml_serde::Value::Sequence(s) => s[0].as_str().unwrap().to_string(),
+                v => panic!("{v:?}"),
+            };
+            assert_eq!(block_scalar(t, start, t.len()), want, "{t:?}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::FormatError;
-use crate::syntax::yaml::{Kind, Node, Style};
+use crate::syntax::yaml::{Kind, Node};
 use crate::syntax::{self};
 
 /// A document that parsed cleanly, with what it loads to.
@@ -80,9 +80,6 @@ fn same(a: &Node, b: &Node) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(&p.key, &q.key) && same(&p.value, &q.value))
         }
         (Kind::Seq(x), Kind::Seq(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
-        // A block scalar's value is compared by `yaml_serde` only: the project's parse reads an
-        // explicit indentation indicator (`|4`) as a column, not relative to the parent.
-        (Kind::Scalar(x), Kind::Scalar(y)) if matches!(x.style, Style::Literal | Style::Folded) => x.style == y.style,
         (Kind::Scalar(x), Kind::Scalar(y)) => x == y,
         (Kind::Alias(x), Kind::Alias(y)) => x == y,
         (Kind::Empty, Kind::Empty) | (Kind::Error, Kind::Error) => true,
