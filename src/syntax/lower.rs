@@ -359,6 +359,8 @@ fn parent_indent(text: &str, start: usize) -> usize {
 
 /// A `|` or `>` block scalar: header indicators, indentation, folding and chomping.
 pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
+    // The node ends at its last non-space; the spaces after it on that line are content too.
+    let end = end + text[end..].bytes().take_while(|b| *b == b' ').count();
     let raw = &text[start..end];
     let (header, body) = raw.split_once('\n').unwrap_or((raw, ""));
     let header = header.split('#').next().unwrap_or("").trim();
@@ -431,6 +433,16 @@ mod tests {
         assert_eq!(block_scalar(t, 3, t.len()), "line 1\nline 2\n");
         let t = "k: >-\n  a\n  b\n\n  c\n";
         assert_eq!(block_scalar(t, 3, t.len()), "a b\nc");
+    }
+
+    /// Trailing spaces on the last line are content (`|` keeps them), though the node ends before them.
+    #[test]
+    fn block_scalar_keeps_trailing_spaces_of_its_last_line() {
+        let t = "k: |\n  last   \nnext: 1\n";
+        let end = t.find("last").unwrap() + 4;
+        assert_eq!(block_scalar(t, 3, end), "last   \n");
+        let want: yaml_serde::Value = yaml_serde::from_str(t).unwrap();
+        assert_eq!(want["k"].as_str(), Some("last   \n"));
     }
 
     /// An indentation indicator counts from the enclosing block's indentation, as libyaml reads it
