@@ -225,7 +225,8 @@ async function kubectl(args: unknown[]): Promise<void> {
 
 /** The ladders shown so far, by document URI (read-only documents of TROUBLESHOOT_SCHEME). */
 const ladders = new Map<string, string>();
-const laddersChanged = new vscode.EventEmitter<vscode.Uri>();
+/** Made in `activate`: nothing of `vscode` is constructed while the module loads. */
+let laddersChanged: vscode.EventEmitter<vscode.Uri> | undefined;
 
 /**
  * Runs `convox.troubleshoot` on the server and opens its Markdown beside the manifest in a
@@ -244,7 +245,7 @@ async function showLadder(args: unknown[], next: (command: string, args: unknown
     }
     const uri = vscode.Uri.from({ scheme: TROUBLESHOOT_SCHEME, path: ladderPath(params.name) });
     ladders.set(uri.toString(), text);
-    laddersChanged.fire(uri);
+    laddersChanged?.fire(uri);
     const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'markdown');
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   } catch (e) {
@@ -292,6 +293,8 @@ async function showRenderedManifests(): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Convox LSP');
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  laddersChanged = changed;
   context.subscriptions.push(
     output,
     { dispose: () => void stopClient() },
@@ -301,9 +304,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await startClient(context);
     }),
     vscode.commands.registerCommand('convox.showRenderedManifests', showRenderedManifests),
-    laddersChanged,
+    changed,
     vscode.workspace.registerTextDocumentContentProvider(TROUBLESHOOT_SCHEME, {
-      onDidChange: laddersChanged.event,
+      onDidChange: changed.event,
       provideTextDocumentContent: (uri) => ladders.get(uri.toString()) ?? '',
     }),
     vscode.window.onDidCloseTerminal((t) => {
