@@ -367,6 +367,16 @@ impl AppObjects {
     }
 }
 
+/// Whether a condition token holds for service `name`, evaluated as the model evaluates it but
+/// without rendering anything (validation asks on every keystroke); `None` for no such service.
+pub fn service_holds(root: &crate::syntax::yaml::Node, name: &str, when: When) -> Option<bool> {
+    let key = Key::document(root).get("services").get(name);
+    if !key.exists() {
+        return None;
+    }
+    service::conditions(&Svc::read(name, &key)).into_iter().find(|(w, _)| *w == when).map(|(_, b)| b)
+}
+
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     let root = a.parse().root();

@@ -141,10 +141,10 @@ pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
     volume::build(app, &svc, out);
 }
 
-/// The knowledge base's condition tokens, evaluated once for this service.
-fn record_conditions(svc: &Svc, owner: &Owner, out: &mut AppObjects) {
+/// The knowledge base's condition tokens for this service: the one place they are evaluated.
+pub fn conditions(svc: &Svc) -> [(When, bool); 11] {
     let routable = svc.port.is_some();
-    let facts = [
+    [
         (When::Port, routable),
         (When::PortOrPorts, routable || !svc.key.get("ports").items().is_empty()),
         (When::Ingress, routable && !svc.internal && !svc.internal_router),
@@ -156,8 +156,11 @@ fn record_conditions(svc: &Svc, owner: &Owner, out: &mut AppObjects) {
         (When::AccessControl, !svc.key.get("accessControl").get("awsPodIdentity").get("policyArns").items().is_empty()),
         (When::NoLimitMemory, svc.key.get("scale").get("limit").get("memory").int().is_none()),
         (When::Efs, svc.key.get("volumeOptions").items().iter().any(|i| i.get("awsEfs").exists())),
-    ];
-    out.conditions.extend(facts.into_iter().map(|(w, b)| (owner.clone(), w, b)));
+    ]
+}
+
+fn record_conditions(svc: &Svc, owner: &Owner, out: &mut AppObjects) {
+    out.conditions.extend(conditions(svc).into_iter().map(|(w, b)| (owner.clone(), w, b)));
 }
 
 pub fn absent(owner: &Owner, kind: &str, name: &str, when: When) -> NotCreated {

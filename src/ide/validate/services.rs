@@ -4,6 +4,7 @@
 use super::{Sink, code};
 use crate::ide::codes::Code;
 use crate::model::{Manifest, Service, Spanned};
+use crate::schema::When;
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 use crate::text::TextRange;
 
@@ -26,7 +27,7 @@ pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
                 format!("`domain` has no effect on an internal service: {} gets no Ingress", s.name.value),
             );
         }
-        needs_port(s, sink);
+        needs_port(s, root, sink);
         for l in &s.labels {
             reserved_label(&l.key, sink);
         }
@@ -46,9 +47,10 @@ pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
     annotations(root, sink);
 }
 
-/// Keys that configure the Service, Ingress or probes Convox creates only for a service with a port.
-fn needs_port(s: &Service, sink: &mut Sink) {
-    if s.port.is_some() {
+/// Keys that configure the Service, Ingress or probes Convox creates only for a service with a port
+/// (whether it has one is the object model's condition, not worked out here).
+fn needs_port(s: &Service, root: &Node, sink: &mut Sink) {
+    if crate::ide::objects::service_holds(root, &s.name.value, When::Port) != Some(false) {
         return;
     }
     const KEYS: &[&str] = &[
