@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Analysis, Code, Diagnostic, Severity};
+use super::{Analysis, Code, Diagnostic};
 use crate::model::{BuildSpec, Service};
 use crate::text::TextRange;
 
@@ -142,8 +142,9 @@ pub fn diagnostics(a: &Analysis, facts: &BuildFacts) -> Vec<Diagnostic> {
     out
 }
 
-fn diag(range: TextRange, severity: Severity, code: Code, message: String) -> Diagnostic {
-    Diagnostic { range, severity, code, message, fix: None }
+/// A diagnostic at its code's default severity, as validation makes them.
+fn diag(range: TextRange, code: Code, message: String) -> Diagnostic {
+    Diagnostic { range, severity: code.default_severity(), code, message, fix: None }
 }
 
 fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
@@ -151,7 +152,6 @@ fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
     let Some(context) = &b.context else {
         out.push(diag(
             b.context_range,
-            Severity::Error,
             Code::BuildContextMissing,
             format!(
                 "build context {} is outside the manifest's folder: `convox build` uploads only that folder",
@@ -161,12 +161,7 @@ fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         return;
     };
     let missing = |what: &str| {
-        diag(
-            b.context_range,
-            Severity::Error,
-            Code::BuildContextMissing,
-            format!("build context {}: {what}", code(context)),
-        )
+        diag(b.context_range, Code::BuildContextMissing, format!("build context {}: {what}", code(context)))
     };
     match facts.paths.get(context) {
         Some(PathKind::Dir) => {}
@@ -186,7 +181,6 @@ fn check(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
 fn ignored(range: TextRange, what: &str, path: &str, m: ignore::Excluded) -> Diagnostic {
     diag(
         range,
-        Severity::Error,
         Code::BuildIgnored,
         format!(
             "{what} {} is excluded by `.dockerignore` (line {}: {}): `convox build` does not upload it, so the build fails",
@@ -204,7 +198,6 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
     let Some(dockerfile) = &b.dockerfile else {
         out.push(diag(
             b.dockerfile_range,
-            Severity::Error,
             Code::DockerfileMissing,
             "the Dockerfile is outside the manifest's folder: `convox build` uploads only that folder".into(),
         ));
@@ -213,7 +206,6 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
     let missing = |what: &str| {
         diag(
             b.dockerfile_range,
-            Severity::Error,
             Code::DockerfileMissing,
             format!("Dockerfile {}{}: {what}", code(dockerfile), if b.spec.is_none() { IMPLICIT } else { "" }),
         )
@@ -238,7 +230,6 @@ fn check_dockerfile(b: &Build, facts: &BuildFacts, out: &mut Vec<Diagnostic>) {
         }
         out.push(diag(
             arg.range,
-            Severity::Warning,
             Code::BuildArgUndeclared,
             format!(
                 "build arg {}: {} has no `ARG {name}` line, so the build never receives it",
