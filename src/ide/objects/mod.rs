@@ -52,8 +52,8 @@ use service::Svc;
 /// The rack settings that change what Convox renders; defaults where unknown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderContext {
-    pub rack: Option<String>,
-    pub app: Option<String>,
+    /// Rack and app as found (`<rack>`/`<app>` where unknown).
+    pub names: Context,
     /// The rack's router: nginx renders Ingresses, contour HTTPProxies (`release.go:505`).
     pub router: Router,
     pub provider: Provider,
@@ -109,20 +109,20 @@ impl RenderContext {
             Some("metal") => Provider::Metal,
             _ => Provider::Aws,
         };
-        RenderContext { rack: ctx.rack.clone(), app: ctx.app.clone(), router, provider, domain_tls: true, idles: false }
+        RenderContext { names: ctx.clone(), router, provider, domain_tls: true, idles: false }
     }
 
     pub fn rack(&self) -> &str {
-        self.rack.as_deref().unwrap_or("<rack>")
+        self.names.rack_or_placeholder()
     }
 
     pub fn app(&self) -> &str {
-        self.app.as_deref().unwrap_or("<app>")
+        self.names.app_or_placeholder()
     }
 
     /// `<rack>-<app>`.
     pub fn namespace(&self) -> String {
-        format!("{}-{}", self.rack(), self.app())
+        self.names.namespace()
     }
 }
 
