@@ -367,14 +367,19 @@ impl AppObjects {
     }
 }
 
-/// Whether a condition token holds for service `name`, evaluated as the model evaluates it but
-/// without rendering anything (validation asks on every keystroke); `None` for no such service.
-pub fn service_holds(root: &crate::syntax::yaml::Node, name: &str, when: When) -> Option<bool> {
-    let key = Key::document(root).get("services").get(name);
-    if !key.exists() {
-        return None;
-    }
-    service::conditions(&Svc::read(name, &key)).into_iter().find(|(w, _)| *w == when).map(|(_, b)| b)
+/// Whether a condition token holds for each service it applies to (by name; the first of a repeated name, as
+/// Convox reads it), evaluated as the model evaluates it but without rendering anything:
+/// validation asks on every keystroke, so this is one pass over the services.
+pub fn services_holding(root: &crate::syntax::yaml::Node, when: When) -> std::collections::HashMap<String, bool> {
+    Key::document(root)
+        .get("services")
+        .entries()
+        .into_iter()
+        .filter_map(|(name, key)| {
+            let holds = service::conditions(&Svc::read(&name, &key)).into_iter().find(|(w, _)| *w == when)?;
+            Some((name, holds.1))
+        })
+        .collect()
 }
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.

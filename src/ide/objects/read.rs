@@ -83,8 +83,9 @@ impl<'a> Key<'a> {
     pub fn entries(&self) -> Vec<(String, Key<'a>)> {
         let Some(node) = self.node else { return Vec::new() };
         let mut out: Vec<(String, Key<'a>)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (k, v) in merged_entries(self.doc, node, 0) {
-            if !out.iter().any(|(x, _)| *x == k) {
+            if seen.insert(k.clone()) {
                 let path = if self.path.is_empty() { k.clone() } else { format!("{}.{k}", self.path) };
                 out.push((k, self.at(Some(v), path)));
             }
@@ -158,6 +159,10 @@ fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, 
             None => {}
         }
     }
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    if !merges.is_empty() {
+        seen.extend(out.iter().map(|(k, _)| k.clone()));
+    }
     if depth < MAX_ALIAS_DEPTH {
         for m in merges {
             let m = resolve(doc, m, 0);
@@ -167,7 +172,7 @@ fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, 
             };
             for src in sources {
                 for (k, v) in merged_entries(doc, src, depth + 1) {
-                    if !out.iter().any(|(x, _)| *x == k) {
+                    if seen.insert(k.clone()) {
                         out.push((k, v));
                     }
                 }
@@ -178,5 +183,24 @@ fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, 
 }
 
 fn lookup<'a>(doc: &'a Node, n: &'a Node, key: &str, depth: usize) -> Option<&'a Node> {
-    merged_entries(doc, n, depth).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    // What `merged_entries` would find first, without building the entries: the keys written in
+    // the map, then each merge source in order (this runs once per service and key, on every
+    // keystroke).
+    let entries = resolve(doc, n, 0).as_map()?;
+    if key == "<<" {
+        return None;
+    }
+    if let Some(e) = entries.iter().find(|e| e.key.as_str() == Some(key)) {
+        return Some(&e.value);
+    }
+    if depth >= MAX_ALIAS_DEPTH {
+        return None;
+    }
+    entries.iter().filter(|e| e.key.as_str() == Some("<<")).find_map(|e| {
+        let m = resolve(doc, &e.value, 0);
+        match &m.kind {
+            Kind::Seq(items) => items.iter().find_map(|src| lookup(doc, src, key, depth + 1)),
+            _ => lookup(doc, m, key, depth + 1),
+        }
+    })
 }

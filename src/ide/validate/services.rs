@@ -9,6 +9,7 @@ use crate::syntax::yaml::{Kind, Node, ScalarType};
 use crate::text::TextRange;
 
 pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
+    let with_port = crate::ide::objects::services_holding(root, When::Port);
     for s in &m.services {
         if let (Some(i), Some(ir)) = (&s.internal, &s.internal_router)
             && i.value
@@ -27,7 +28,7 @@ pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
                 format!("`domain` has no effect on an internal service: {} gets no Ingress", s.name.value),
             );
         }
-        needs_port(s, root, sink);
+        needs_port(s, &with_port, sink);
         for l in &s.labels {
             reserved_label(&l.key, sink);
         }
@@ -49,8 +50,8 @@ pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
 
 /// Keys that configure the Service, Ingress or probes Convox creates only for a service with a port
 /// (whether it has one is the object model's condition, not worked out here).
-fn needs_port(s: &Service, root: &Node, sink: &mut Sink) {
-    if crate::ide::objects::service_holds(root, &s.name.value, When::Port) != Some(false) {
+fn needs_port(s: &Service, with_port: &std::collections::HashMap<String, bool>, sink: &mut Sink) {
+    if with_port.get(&s.name.value) != Some(&false) {
         return;
     }
     const KEYS: &[&str] = &[
