@@ -64,9 +64,8 @@ pub(super) fn parse(text: &str) -> Option<Vec<Node>> {
     parse_or_stop(text).ok()
 }
 
-/// Reads `text` as [`parse`] does; when it gives up, the start of the line it stopped at (the
-/// furthest line it looked at), if it read the text's lines at all.
-pub(super) fn parse_or_stop(text: &str) -> Result<Vec<Node>, Option<usize>> {
+/// Reads `text` as [`parse`] does; when it gives up, where (if it read the text's lines at all).
+pub(super) fn parse_or_stop(text: &str) -> Result<Vec<Node>, Option<Stop>> {
     if !may_read(text) {
         return Err(None);
     }
@@ -81,7 +80,26 @@ pub(super) fn parse_or_stop(text: &str) -> Result<Vec<Node>, Option<usize>> {
         blamed: Cell::new(None),
         first_entry: Cell::new(false),
     };
-    p.document().map_err(|_| p.lines.get(p.blamed.get().unwrap_or(p.reached.get())).map(|l| l.start))
+    p.document().map_err(|_| {
+        let start = |i: usize| p.lines.get(i).map(|l| l.start);
+        let reached = start(p.reached.get())?;
+        Some(match p.blamed.get().and_then(start) {
+            Some(blamed) if blamed != reached => Stop { line: blamed, reached: Some(reached) },
+            _ => Stop { line: reached, reached: None },
+        })
+    })
+}
+
+/// Where the fast path gave up.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stop {
+    /// The start of the line it stopped at: the furthest line it looked at, or the line above it
+    /// when that one is more likely the broken one (a key without its colon is read as a scalar
+    /// until the next key; a line dedented to a column no open map has is noticed after the line
+    /// above it).
+    pub line: usize,
+    /// The start of the furthest line it looked at, when that is not `line`.
+    pub reached: Option<usize>,
 }
 
 /// False when `text` holds what the fast path never reads: control characters, tabs, a BOM (lone

@@ -1,10 +1,11 @@
 //! A broken line without tree-sitter. Typing passes through broken states (a key without its
 //! colon yet, an unclosed quote or bracket, a half-indented line, a lone `-`), and giving each of
 //! them to tree-sitter-yaml costs ten times a valid edit. When the fast path cannot read a text,
-//! this does what the repair pass does with tree-sitter's tree, without the tree: the first line
-//! the repair pass tries is the line the fast path stops at (both paths share that choice); when
-//! blanking it leaves text the fast path reads, tree-sitter would read it too and the repair pass
-//! would stop there, so the parse is that text's, with libyaml's message for the line. Anything
+//! this does what the repair pass does with tree-sitter's tree, without the tree: the first lines
+//! the repair pass tries are the lines the fast path stops at (the line it blames, then the line
+//! it reached; both paths share that choice); when blanking one leaves text the fast path reads,
+//! tree-sitter would read it too and the repair pass would stop there, so the parse is that
+//! text's, with libyaml's message for the line. Anything
 //! else (a second error, text the fast path does not read, a line tree-sitter-yaml and libyaml
 //! disagree on) is left to the tolerant path. `tests/fast_path.rs` checks that both give the
 //! same parse.
@@ -14,21 +15,34 @@ use crate::text::TextRange;
 
 /// The parse of `text` with one broken line blanked, or `None` for the tolerant path.
 pub(super) fn one_line(text: &str) -> Option<Parse> {
-    let line = stop_line(text)?;
-    if !common(&text[line.start..line.end]) || near_block_scalar(text, line.start) {
-        return None;
+    let lines = stop_lines(text);
+    for (i, &line) in lines.iter().enumerate() {
+        if !common(&text[line.start..line.end]) || near_block_scalar(text, line.start) {
+            return None;
+        }
+        let blanked = blank(text, line.start, line.end);
+        if let Some(documents) = fast::parse(&blanked) {
+            let strict = strict_error(&context_emptied(text, line.start))?;
+            return Some(parse(text, &strict, line, documents));
+        }
+        // The repair pass tries the next line only when tree-sitter still finds an error once
+        // this one is blanked; libyaml says so (the fast path may just not read what is left).
+        let next = lines.get(i + 1)?;
+        strict_error(&context_emptied(&blanked, next.start))?;
     }
-    let strict = strict_error(&before_section_emptied(text, line.start))?;
-    let documents = fast::parse(&blank(text, line.start, line.end))?;
-    Some(parse(text, &strict, line, documents))
+    None
 }
 
-/// The line the fast path stops at, when it reads the text's lines at all and the line has
-/// content: the first line the repair pass tries to blank.
-pub(super) fn stop_line(text: &str) -> Option<TextRange> {
-    let stop = fast::parse_or_stop(text).err()??;
-    let line = line_range(text, stop);
-    (!text[line.start..line.end].trim().is_empty()).then_some(line)
+/// The lines the fast path stops at, when it reads the text's lines at all, with content: the
+/// first lines the repair pass tries to blank, in the same order (the line it blames, then the
+/// line it reached).
+pub(super) fn stop_lines(text: &str) -> Vec<TextRange> {
+    let Err(Some(stop)) = fast::parse_or_stop(text) else { return Vec::new() };
+    std::iter::once(stop.line)
+        .chain(stop.reached)
+        .map(|at| line_range(text, at))
+        .filter(|line| !text[line.start..line.end].trim().is_empty())
+        .collect()
 }
 
 fn parse(text: &str, strict: &StrictError, line: TextRange, documents: Vec<super::yaml::Node>) -> Parse {
@@ -77,32 +91,75 @@ fn near_block_scalar(text: &str, start: usize) -> bool {
     text[..start].lines().rev().find(|l| !l.trim().is_empty() && indent(l) <= own).is_some_and(header)
 }
 
-/// `text` with the lines between the first top-level key and the top-level entry holding
-/// `at` emptied (their line breaks kept): libyaml, which gives the message, then reads only the
-/// part of the document the error is in, and sees the same lines, columns and enclosing
-/// collections (the root mapping still starts where it did). The text is one the fast path read
-/// up to `at`, so nothing in the emptied lines (no anchor, no second document) matters below.
-fn before_section_emptied(text: &str, at: usize) -> String {
-    let top = |l: &str| l.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'"' | b'\'' | b'_'));
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    let first_end = if text.starts_with("---") {
-        text[first_end..].find('\n').map_or(text.len(), |i| first_end + i + 1)
-    } else {
-        first_end
-    };
-    // The start of the top-level entry holding the line above `at` (the line at `at` may be a
-    // top-level key still being typed: the entry before it is part of the error's context).
-    let mut start = text[..at.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
-    while start > first_end && !top(&text[start..]) {
-        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+/// `text` as libyaml needs it to word the error at the line starting at `at`: the lines before
+/// that line's context emptied (their line breaks kept). libyaml, which gives the message, then
+/// reads only the part of the document the error is in, and sees the same lines and columns and
+/// the same enclosing collections starting at the same places: kept are the document's first
+/// line (where the root mapping starts), each ancestor's line of the line above `at` with its
+/// first child's line (where the collection it holds starts), and everything from the line above
+/// `at` on (the line at `at` may be a key still being typed: the entry before it is part of the
+/// error's context). The text is one the fast path read up to `at`: block collections of
+/// one-line entries, no flow or quoted scalar over several lines, no anchor, so a line kept
+/// without the lines below it still reads as an entry (an empty value, a block scalar's header
+/// without its body, the first line of a plain scalar), and nothing emptied matters below.
+fn context_emptied(text: &str, at: usize) -> String {
+    let b = text.as_bytes();
+    let line_start = |end: usize| text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |start: usize| b[start..].iter().take_while(|&&c| c == b' ').count();
+    let content = |start: usize| matches!(b.get(start + indent(start)), Some(c) if !matches!(c, b'\n' | b'\r' | b'#'));
+    // The document's first line (two when it starts with `---`).
+    let mut first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text.starts_with("---") {
+        first_end = text[first_end..].find('\n').map_or(text.len(), |i| first_end + i + 1);
     }
-    if start <= first_end {
+    // The content line above `at`: everything from it on is kept.
+    let mut from = line_start(at);
+    while from > first_end {
+        let prev = line_start(from - 1);
+        from = prev;
+        if content(prev) {
+            break;
+        }
+    }
+    if from <= first_end {
         return text.to_string();
     }
+    // Its ancestors (outermost last), each with the line of its first child.
+    // A list item's parent may be a key at its own column (`key:` then `- item` below it).
+    let dash = |start: usize| {
+        let t = &b[start + indent(start)..];
+        t.first() == Some(&b'-') && matches!(t.get(1), None | Some(b' ' | b'\r' | b'\n'))
+    };
+    let mut kept: Vec<usize> = Vec::new();
+    let (mut level, mut in_list, mut next_content, mut l) = (indent(from), dash(from), from, from);
+    while (level > 0 || in_list) && l > 0 {
+        l = line_start(l - 1);
+        if !content(l) {
+            continue;
+        }
+        if indent(l) < level || (indent(l) == level && in_list && !dash(l)) {
+            (level, in_list) = (indent(l), dash(l));
+            kept.extend([next_content, l]);
+        }
+        next_content = l;
+    }
+    kept.retain(|&k| k >= first_end && k < from);
+    kept.sort_unstable();
+    kept.dedup();
     let mut out = String::with_capacity(text.len());
     out.push_str(&text[..first_end]);
-    out.extend(text[first_end..start].bytes().filter(|&b| b == b'\n').map(|_| '\n'));
-    out.push_str(&text[start..]);
+    let mut pos = first_end;
+    let empty = |out: &mut String, from: usize, upto: usize| {
+        out.extend(b[from..upto].iter().filter(|&&c| c == b'\n').map(|_| '\n'));
+    };
+    for k in kept {
+        empty(&mut out, pos, k);
+        let end = text[k..].find('\n').map_or(text.len(), |i| k + i + 1);
+        out.push_str(&text[k..end]);
+        pos = end;
+    }
+    empty(&mut out, pos, from);
+    out.push_str(&text[from..]);
     out
 }
 

@@ -490,9 +490,9 @@ fn repair(parser: &mut Parser, text: &str, mut tree: Tree) -> (String, Tree, Vec
 /// line libyaml stops at and the content line before it (a missing colon or a bad indent is
 /// usually noticed one line late).
 fn repair_candidates(work: &str, tree: &Tree) -> Vec<Vec<TextRange>> {
-    // The line the fast path stops at comes first: usually the line being typed, and the line the
-    // broken-line shortcut (`mend.rs`) blanks, so both paths pick the same line.
-    let mut out: Vec<Vec<TextRange>> = mend::stop_line(work).into_iter().map(|l| vec![l]).collect();
+    // The lines the fast path stops at come first: usually the line being typed, and the lines
+    // the broken-line shortcut (`mend.rs`) tries, so both paths pick the same line.
+    let mut out: Vec<Vec<TextRange>> = mend::stop_lines(work).into_iter().map(|l| vec![l]).collect();
     out.extend(other_candidates(work, tree));
     out
 }
