@@ -63,7 +63,7 @@ timers:
     concurrency: forbid
 "#;
 
-fn app() -> AppObjects {
+fn app() -> std::sync::Arc<AppObjects> {
     let ctx =
         RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() });
     Analysis::from_text(MANIFEST).objects(&ctx)

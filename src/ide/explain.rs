@@ -2,7 +2,7 @@
 
 use super::Analysis;
 use super::hover::{Bind, Standing, filled, standing};
-use super::objects::{RenderContext, objects};
+use super::objects::RenderContext;
 use crate::context::Context;
 use crate::schema;
 use crate::syntax::yaml::{Kind, Node};
@@ -19,7 +19,7 @@ pub struct ExplainRow {
 
 /// Every key of the first document with what it becomes here, in file order.
 pub(super) fn explain(a: &Analysis, ctx: &Context) -> Vec<ExplainRow> {
-    let app = objects(a, &RenderContext::new(ctx));
+    let app = a.objects(&RenderContext::new(ctx));
     let mut rows = Vec::new();
     let mut stack: Vec<(&Node, KeyPath)> = vec![(a.parse().root(), KeyPath::default())];
     while let Some((node, path)) = stack.pop() {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::Analysis;
 use super::hover::entity_commands;
-use super::objects::{AppObjects, Owner, RenderContext, objects};
+use super::objects::{AppObjects, Owner, RenderContext};
 use crate::context::Context;
 use crate::model::Name;
 use crate::schema::{self, ResourceCategory};
@@ -81,7 +81,7 @@ fn line_end(a: &Analysis, offset: usize) -> usize {
 pub(super) fn inlay_hints(a: &Analysis, ctx: &Context, range: TextRange, config: HintConfig) -> Vec<InlayHint> {
     let mut out = Vec::new();
     if config.objects {
-        let parts = by_owner(objects(a, &RenderContext::new(ctx)));
+        let parts = a.objects_by_owner(&RenderContext::new(ctx));
         let empty = AppObjects::default();
         for (owner, name) in owners(a) {
             if let Some(label) = objects_label(a, parts.get(&owner).unwrap_or(&empty), &owner) {
@@ -199,7 +199,7 @@ pub struct CodeLens {
 }
 
 pub(super) fn code_lenses(a: &Analysis, ctx: &Context) -> Vec<CodeLens> {
-    let parts = by_owner(objects(a, &RenderContext::new(ctx)));
+    let parts = a.objects_by_owner(&RenderContext::new(ctx));
     owners(a)
         .filter(|(owner, _)| !matches!(owner, Owner::Balancer(_)))
         .filter_map(|(owner, name)| {

@@ -3,7 +3,7 @@
 //! model leaves out and why.
 
 use super::Analysis;
-use super::objects::{self, AppObjects, LEFT_OUT, Object, Owner, RenderContext};
+use super::objects::{AppObjects, LEFT_OUT, Object, Owner, RenderContext};
 
 pub(super) fn render(a: &Analysis, ctx: &RenderContext, only_service: Option<&str>) -> Result<String, String> {
     if let Some(name) = only_service
@@ -11,7 +11,7 @@ pub(super) fn render(a: &Analysis, ctx: &RenderContext, only_service: Option<&st
     {
         return Err(format!("no service {name} in this manifest"));
     }
-    let app = objects::objects(a, ctx);
+    let app = a.objects(ctx);
     let mut out = format!("# Kubernetes objects Convox renders for this manifest, namespace {}.\n", app.namespace);
     out.push_str("# `<...>` values are known only on the rack or at deploy time.\n");
     for o in selected(a, &app, only_service) {

@@ -1,7 +1,7 @@
 //! The outline: top-level sections, and under each the names it declares.
 
 use super::Analysis;
-use super::objects::{Owner, RenderContext, objects};
+use super::objects::{Owner, RenderContext};
 use crate::model::{EnvVar, KeyValue, Name};
 use crate::text::TextRange;
 
@@ -60,7 +60,7 @@ fn pairs(kvs: &[KeyValue]) -> Vec<Symbol> {
 pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
     let m = a.model();
     // Object kinds do not depend on rack or app.
-    let parts = super::hints::by_owner(objects(a, &RenderContext::new(&crate::context::Context::default())));
+    let parts = a.objects_by_owner(&RenderContext::new(&crate::context::Context::default()));
     m.sections
         .iter()
         .map(|section| {

@@ -8,7 +8,7 @@ mod env;
 mod key;
 mod objects;
 
-use super::objects::{RenderContext, objects};
+use super::objects::RenderContext;
 use super::{Analysis, markdown};
 use crate::context::Context;
 use crate::schema;
@@ -65,7 +65,7 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
         _ => return None,
     };
     let keys: Vec<&str> = at.path.keys().collect();
-    let app = objects(a, &RenderContext::new(ctx));
+    let app = a.objects(&RenderContext::new(ctx));
     // Declared names: a whole service, resource, timer or balancer.
     if on_key && keys.len() == 2 && schema::NAMED_SECTIONS.contains(&keys[0]) && at.path.len() == 2 {
         return entity_hover(a, ctx, &app, keys[0], keys[1], range);

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use yaml_serde::Value;
 
 use super::super::Analysis;
-use super::super::objects::{self, AppObjects, Owner, RenderContext};
+use super::super::objects::{AppObjects, Owner, RenderContext};
 use crate::context::Context;
 use crate::schema::ladder::{Need, Subject};
 use crate::schema::{self, ResourceCategory, When};
@@ -107,8 +107,8 @@ fn code(s: &str) -> String {
 }
 
 /// The app's objects, as the ladder reads them (once per request).
-pub fn app_objects(a: &Analysis, ctx: &Context) -> AppObjects {
-    objects::objects(a, &RenderContext::new(ctx))
+pub fn app_objects(a: &Analysis, ctx: &Context) -> std::sync::Arc<AppObjects> {
+    a.objects(&RenderContext::new(ctx))
 }
 
 pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
