@@ -150,23 +150,34 @@ fn keystroke(t: &str, at: usize, typed: &str, deleted: usize, mut parser: Parser
 }
 
 /// What a keystroke costs when it leaves the line valid (a character typed in a value) and when it
-/// breaks it (the colon of `path: /health` deleted: a key without its colon, the state every key
-/// passes through while it is typed), at 300, 5,000 and 25,000 lines, in the same run.
+/// leaves it in each broken state typing passes through, at 300, 5,000 and 25,000 lines, in the
+/// same run. All edits are on the `path: /health` line nearest the middle.
 fn typing(c: &mut Criterion) {
     let mut g = c.benchmark_group("keystroke -> diagnostics");
     g.sample_size(20);
     for n in [300, 5_000, 25_000] {
         let text = manifest(n);
-        let at = middle(&text);
-        let colon = text[..at].rfind(':').unwrap();
+        let end = middle(&text);
+        let colon = text[..end].rfind(':').unwrap();
+        let value = colon + 2;
         g.bench_with_input(BenchmarkId::new("valid", n), &text, |b, t| {
-            b.iter_custom(|k| keystroke(t, at, "x", 0, Parser::new(), k))
+            b.iter_custom(|k| keystroke(t, end, "x", 0, Parser::new(), k))
         });
-        g.bench_with_input(BenchmarkId::new("broken", n), &text, |b, t| {
-            b.iter_custom(|k| keystroke(t, colon, "", 1, Parser::new(), k))
-        });
-        // The same broken edit given to tree-sitter, as before `syntax/mend.rs`.
-        g.bench_with_input(BenchmarkId::new("broken, through tree-sitter", n), &text, |b, t| {
+        // (state, where, typed, deleted): `path /health`, `path: "/health`, `path: [/health`, a new
+        // line at a column between the service's keys and health's, a lone `-` in a map.
+        for (state, at, typed, deleted) in [
+            ("broken: a key without its colon", colon, "", 1),
+            ("broken: an unclosed quote", value, "\"", 0),
+            ("broken: an unclosed flow list", value, "[", 0),
+            ("broken: a half-indented line", end, "\n     x", 0),
+            ("broken: a lone dash", end, "\n      -", 0),
+        ] {
+            g.bench_with_input(BenchmarkId::new(state, n), &text, |b, t| {
+                b.iter_custom(|k| keystroke(t, at, typed, deleted, Parser::new(), k))
+            });
+        }
+        // The first broken edit given to tree-sitter, as before `syntax/mend.rs`.
+        g.bench_with_input(BenchmarkId::new("broken through tree-sitter: a key without its colon", n), &text, |b, t| {
             b.iter_custom(|k| keystroke(t, colon, "", 1, Parser::without_mend(), k))
         });
     }

@@ -187,6 +187,7 @@ fn the_broken_states_of_typing_are_read_without_tree_sitter() {
         ("an unclosed flow list", "    resources: [database"),
         ("an unclosed flow map", "    labels: {a: b"),
         ("a half-indented line", "      port: 3000"),
+        ("a new line between two levels", "    port: 3000\n   x"),
         ("a lone dash", "    -"),
         ("a dash and a word", "    - x"),
     ] {
@@ -206,6 +207,7 @@ fn the_broken_states_of_typing_are_read_without_tree_sitter() {
         an unclosed flow list
         an unclosed flow map
         a half-indented line
+        a new line between two levels
         a lone dash
         a dash and a word"#]]
     .assert_eq(&handled.join("\n"));

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use convox_lsp::ide::Analysis;
 use convox_lsp::schema;
-use convox_lsp::syntax::{KeyPath, Parser, Segment, Target};
+use convox_lsp::syntax::{KeyPath, Parser, Segment, Target, parse_fast, parse_one_broken_line};
 use convox_lsp::text::Text;
 
 /// A document as the server holds it: the rope and the incremental parser.
@@ -65,6 +65,11 @@ struct Expect {
 #[derive(Default)]
 struct Tally {
     steps: usize,
+    /// Steps whose text the fast path read, that it read around one broken line (`mend.rs`, each
+    /// checked against the tolerant path), and that went to tree-sitter (valid or not).
+    fast: usize,
+    mended: usize,
+    tolerant: usize,
     checked: BTreeMap<&'static str, (usize, usize)>,
     misses: Vec<String>,
 }
@@ -204,6 +209,7 @@ fn retype(name: &str, text: &str, original: &Analysis, i: usize, t: &mut Tally) 
             typed += c.len_utf8();
         }
         let a = doc.analysis();
+        which_path(a.text(), t);
         let cursor = start + typed;
         let items = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| a.completions(cursor)))
             .unwrap_or_else(|_| panic!("{name}:{}: completion panicked after typing {:?}", i + 1, &line[..typed]));
@@ -224,6 +230,21 @@ fn retype(name: &str, text: &str, original: &Analysis, i: usize, t: &mut Tally) 
                 ));
             }
         }
+    }
+}
+
+/// Which path read `text`; a text read around one broken line must be read as the tolerant path
+/// reads it.
+fn which_path(text: &str, t: &mut Tally) {
+    if parse_fast(text).is_some() {
+        t.fast += 1;
+    } else if let Some(m) = parse_one_broken_line(text) {
+        let slow = Parser::lowering_only().parse_tolerant(text);
+        assert_eq!((&m.errors, &m.broken), (&slow.errors, &slow.broken), "{text:?}");
+        assert!(m.documents == slow.documents, "the two paths read different nodes: {text:?}");
+        t.mended += 1;
+    } else {
+        t.tolerant += 1;
     }
 }
 
@@ -266,6 +287,10 @@ fn retyping_every_line_of_the_corpus_offers_what_was_there() {
         "retyped every {every}th line of {} files ({skipped} with syntax errors skipped): {} steps, hit rate {hit}/{all}",
         files.len() - skipped,
         t.steps
+    );
+    eprintln!(
+        "texts read by the fast path: {}; around one broken line without tree-sitter: {}; by tree-sitter: {}",
+        t.fast, t.mended, t.tolerant
     );
     for m in t.misses.iter().take(60) {
         eprintln!("  {m}");
