@@ -177,9 +177,11 @@ fn typing(c: &mut Criterion) {
             });
         }
         // The first broken edit given to tree-sitter, as before `syntax/mend.rs`.
-        g.bench_with_input(BenchmarkId::new("broken through tree-sitter: a key without its colon", n), &text, |b, t| {
-            b.iter_custom(|k| keystroke(t, colon, "", 1, Parser::without_mend(), k))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("broken through tree-sitter: a key without its colon", n),
+            &text,
+            |b, t| b.iter_custom(|k| keystroke(t, colon, "", 1, Parser::without_mend(), k)),
+        );
     }
 }
 
