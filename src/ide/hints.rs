@@ -1,8 +1,6 @@
 //! Inlay hints (what each declared name becomes, and resolved defaults) and code lenses (the main
 //! kubectl command of each service, timer and resource).
 
-use std::collections::HashMap;
-
 use super::Analysis;
 use super::hover::entity_commands;
 use super::objects::{AppObjects, Owner, RenderContext};
@@ -32,23 +30,6 @@ impl Default for HintConfig {
     fn default() -> Self {
         Self { objects: true, defaults: false }
     }
-}
-
-/// The model split by owner in one pass, so a feature that asks about every owner of a large
-/// manifest does not scan every object once per owner.
-pub(super) fn by_owner(app: AppObjects) -> HashMap<Owner, AppObjects> {
-    let mut out: HashMap<Owner, AppObjects> = HashMap::new();
-    let blank = AppObjects { namespace: app.namespace.clone(), ..AppObjects::default() };
-    for o in app.objects {
-        out.entry(o.owner.clone()).or_insert_with(|| blank.clone()).objects.push(o);
-    }
-    for n in app.not_created {
-        out.entry(n.owner.clone()).or_insert_with(|| blank.clone()).not_created.push(n);
-    }
-    for c in app.conditions {
-        out.entry(c.0.clone()).or_insert_with(|| blank.clone()).conditions.push(c);
-    }
-    out
 }
 
 /// How hints and symbols name a kind: the long ones shortened.
@@ -81,10 +62,9 @@ fn line_end(a: &Analysis, offset: usize) -> usize {
 pub(super) fn inlay_hints(a: &Analysis, ctx: &Context, range: TextRange, config: HintConfig) -> Vec<InlayHint> {
     let mut out = Vec::new();
     if config.objects {
-        let parts = a.objects_by_owner(&RenderContext::new(ctx));
-        let empty = AppObjects::default();
+        let app = a.objects(&RenderContext::new(ctx));
         for (owner, name) in owners(a) {
-            if let Some(label) = objects_label(a, parts.get(&owner).unwrap_or(&empty), &owner) {
+            if let Some(label) = objects_label(a, &app, &owner) {
                 out.push(InlayHint { offset: line_end(a, name.range.end), label, tooltip: None });
             }
         }
@@ -199,11 +179,11 @@ pub struct CodeLens {
 }
 
 pub(super) fn code_lenses(a: &Analysis, ctx: &Context) -> Vec<CodeLens> {
-    let parts = a.objects_by_owner(&RenderContext::new(ctx));
+    let app = a.objects(&RenderContext::new(ctx));
     owners(a)
         .filter(|(owner, _)| !matches!(owner, Owner::Balancer(_)))
         .filter_map(|(owner, name)| {
-            let command = entity_commands(a, ctx, parts.get(&owner)?, &owner).into_iter().next()?;
+            let command = entity_commands(a, ctx, &app, &owner).into_iter().next()?;
             Some(CodeLens { range: name.range, command })
         })
         .collect()

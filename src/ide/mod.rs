@@ -45,41 +45,16 @@ pub struct Analysis {
     model: Manifest,
     /// Computed once per version: the publisher and code actions both read them.
     diagnostics: std::sync::OnceLock<Vec<Diagnostic>>,
-    /// What Convox renders, computed once per version and rack settings: every hover, hint, lens
-    /// and outline of the version reads it (building it is the costly part of each).
-    objects: ObjectsCache<objects::AppObjects>,
-    /// The same, split by owner (inlay hints, code lenses and symbols ask about every owner).
-    by_owner: ObjectsCache<std::collections::HashMap<objects::Owner, objects::AppObjects>>,
-}
-
-/// One value per rack settings: the last one asked for (a client asks with one context).
-type ObjectsCache<T> = std::sync::Mutex<Option<(objects::RenderContext, Arc<T>)>>;
-
-/// The cached value for `ctx`, or `make`'s, kept for the next request.
-fn cached<T>(cache: &ObjectsCache<T>, ctx: &objects::RenderContext, make: impl FnOnce() -> T) -> Arc<T> {
-    // A request that panicked while building leaves the slot as it was: use it.
-    let mut slot = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((c, v)) = &*slot
-        && c == ctx
-    {
-        return v.clone();
-    }
-    let v = Arc::new(make());
-    *slot = Some((ctx.clone(), v.clone()));
-    v
+    /// What Convox renders, computed once per version and rack settings (the last ones asked
+    /// for: a client asks with one): every hover, hint, lens and outline of the version reads it
+    /// (building it is the costly part of each).
+    objects: std::sync::Mutex<Option<(objects::RenderContext, Arc<objects::AppObjects>)>>,
 }
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
         let model = Manifest::from_yaml(parse.root(), &text);
-        Self {
-            text,
-            parse,
-            model,
-            diagnostics: std::sync::OnceLock::new(),
-            objects: ObjectsCache::default(),
-            by_owner: ObjectsCache::default(),
-        }
+        Self { text, parse, model, diagnostics: std::sync::OnceLock::new(), objects: std::sync::Mutex::default() }
     }
 
     /// Parses and analyses a text from scratch.
@@ -162,15 +137,16 @@ impl Analysis {
     /// The one model of what Convox renders for this manifest ([`objects`]), built once per
     /// version and rack settings.
     pub fn objects(&self, ctx: &objects::RenderContext) -> Arc<objects::AppObjects> {
-        cached(&self.objects, ctx, || objects::objects(self, ctx))
-    }
-
-    /// [`Analysis::objects`] split by owner, built once per version and rack settings.
-    pub(crate) fn objects_by_owner(
-        &self,
-        ctx: &objects::RenderContext,
-    ) -> Arc<std::collections::HashMap<objects::Owner, objects::AppObjects>> {
-        cached(&self.by_owner, ctx, || hints::by_owner(objects::objects(self, ctx)))
+        // A request that panicked while building leaves the slot as it was: use it.
+        let mut slot = self.objects.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((c, app)) = &*slot
+            && c == ctx
+        {
+            return app.clone();
+        }
+        let app = Arc::new(objects::objects(self, ctx));
+        *slot = Some((ctx.clone(), app.clone()));
+        app
     }
 
     pub fn hover(&self, offset: usize, ctx: &Context) -> Option<Hover> {

@@ -60,7 +60,7 @@ fn pairs(kvs: &[KeyValue]) -> Vec<Symbol> {
 pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
     let m = a.model();
     // Object kinds do not depend on rack or app.
-    let parts = a.objects_by_owner(&RenderContext::new(&crate::context::Context::default()));
+    let app = a.objects(&RenderContext::new(&crate::context::Context::default()));
     m.sections
         .iter()
         .map(|section| {
@@ -72,10 +72,7 @@ pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
                         // The kinds it becomes: `Deployment, Service, Ingress, HPA`.
                         let mut kinds: Vec<&str> = Vec::new();
                         let owner = Owner::Service(s.name.value.clone());
-                        let Some(app) = parts.get(&owner) else {
-                            return leaf(&s.name, None, SymbolKind::Service, s.range);
-                        };
-                        for o in super::hints::service_objects(app, &owner) {
+                        for o in super::hints::service_objects(&app, &owner) {
                             let k = super::hints::short(&o.kind);
                             if !kinds.contains(&k) {
                                 kinds.push(k);

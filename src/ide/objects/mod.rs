@@ -296,11 +296,42 @@ pub struct AppObjects {
     pub not_created: Vec<NotCreated>,
     /// Conditions evaluated once per owner.
     pub conditions: Vec<(Owner, When, bool)>,
+    /// Where each owner's objects and conditions are, built on the first query (the builders only
+    /// push, before any query): a feature that asks about every owner of a large app (hints,
+    /// lenses, symbols) does not scan every object once per owner.
+    index: OwnerIndex,
 }
 
+/// Positions in `objects` and `conditions`, by owner.
+#[derive(Clone, Debug, Default)]
+struct OwnerIndex(std::sync::OnceLock<std::collections::HashMap<Owner, (Vec<usize>, Vec<usize>)>>);
+
+/// Derived from the rest: two models with the same objects are equal whether queried or not.
+impl PartialEq for OwnerIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for OwnerIndex {}
+
 impl AppObjects {
-    pub fn owned_by<'a>(&'a self, owner: &'a Owner) -> impl Iterator<Item = &'a Object> + 'a {
-        self.objects.iter().filter(move |o| &o.owner == owner)
+    fn positions(&self, owner: &Owner) -> Option<&(Vec<usize>, Vec<usize>)> {
+        let index = self.index.0.get_or_init(|| {
+            let mut index: std::collections::HashMap<Owner, (Vec<usize>, Vec<usize>)> = Default::default();
+            for (i, o) in self.objects.iter().enumerate() {
+                index.entry(o.owner.clone()).or_default().0.push(i);
+            }
+            for (i, c) in self.conditions.iter().enumerate() {
+                index.entry(c.0.clone()).or_default().1.push(i);
+            }
+            index
+        });
+        index.get(owner)
+    }
+
+    pub fn owned_by<'a>(&'a self, owner: &Owner) -> impl Iterator<Item = &'a Object> + 'a {
+        self.positions(owner).into_iter().flat_map(|(objects, _)| objects.iter().map(|&i| &self.objects[i]))
     }
 
     pub fn find(&self, kind: &str, name: &str) -> Option<&Object> {
@@ -309,7 +340,8 @@ impl AppObjects {
 
     /// Whether a knowledge-base condition holds for an owner (`None`: it does not apply).
     pub fn holds(&self, owner: &Owner, when: When) -> Option<bool> {
-        self.conditions.iter().find(|(o, w, _)| o == owner && *w == when).map(|(_, _, b)| *b)
+        let (_, conditions) = self.positions(owner)?;
+        conditions.iter().map(|&i| &self.conditions[i]).find(|(_, w, _)| *w == when).map(|(_, _, b)| *b)
     }
 
     /// The fields set from `key` or a key below it: (object, field path, field).
