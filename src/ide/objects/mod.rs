@@ -304,7 +304,14 @@ pub struct AppObjects {
 
 /// Positions in `objects` and `conditions`, by owner.
 #[derive(Clone, Debug, Default)]
-struct OwnerIndex(std::sync::OnceLock<std::collections::HashMap<Owner, (Vec<usize>, Vec<usize>)>>);
+struct OwnerIndex(std::sync::OnceLock<std::collections::HashMap<Owner, Positions>>);
+
+/// One owner's positions in `objects` and `conditions`.
+#[derive(Clone, Debug, Default)]
+struct Positions {
+    objects: Vec<usize>,
+    conditions: Vec<usize>,
+}
 
 /// Derived from the rest: two models with the same objects are equal whether queried or not.
 impl PartialEq for OwnerIndex {
@@ -316,14 +323,14 @@ impl PartialEq for OwnerIndex {
 impl Eq for OwnerIndex {}
 
 impl AppObjects {
-    fn positions(&self, owner: &Owner) -> Option<&(Vec<usize>, Vec<usize>)> {
+    fn positions(&self, owner: &Owner) -> Option<&Positions> {
         let index = self.index.0.get_or_init(|| {
-            let mut index: std::collections::HashMap<Owner, (Vec<usize>, Vec<usize>)> = Default::default();
+            let mut index: std::collections::HashMap<Owner, Positions> = Default::default();
             for (i, o) in self.objects.iter().enumerate() {
-                index.entry(o.owner.clone()).or_default().0.push(i);
+                index.entry(o.owner.clone()).or_default().objects.push(i);
             }
             for (i, c) in self.conditions.iter().enumerate() {
-                index.entry(c.0.clone()).or_default().1.push(i);
+                index.entry(c.0.clone()).or_default().conditions.push(i);
             }
             index
         });
@@ -331,7 +338,7 @@ impl AppObjects {
     }
 
     pub fn owned_by<'a>(&'a self, owner: &Owner) -> impl Iterator<Item = &'a Object> + 'a {
-        self.positions(owner).into_iter().flat_map(|(objects, _)| objects.iter().map(|&i| &self.objects[i]))
+        self.positions(owner).into_iter().flat_map(|p| p.objects.iter().map(|&i| &self.objects[i]))
     }
 
     pub fn find(&self, kind: &str, name: &str) -> Option<&Object> {
@@ -340,8 +347,8 @@ impl AppObjects {
 
     /// Whether a knowledge-base condition holds for an owner (`None`: it does not apply).
     pub fn holds(&self, owner: &Owner, when: When) -> Option<bool> {
-        let (_, conditions) = self.positions(owner)?;
-        conditions.iter().map(|&i| &self.conditions[i]).find(|(_, w, _)| *w == when).map(|(_, _, b)| *b)
+        let p = self.positions(owner)?;
+        p.conditions.iter().map(|&i| &self.conditions[i]).find(|(_, w, _)| *w == when).map(|(_, _, b)| *b)
     }
 
     /// The fields set from `key` or a key below it: (object, field path, field).
