@@ -13,9 +13,10 @@
 use super::{Parse, StrictError, SyntaxError, fast, line_range, strict_error, trim_range, with_hint};
 use crate::text::TextRange;
 
-/// The parse of `text` with one broken line blanked, or `None` for the tolerant path.
-pub(super) fn one_line(text: &str) -> Option<Parse> {
-    let lines = stop_lines(text);
+/// The parse of `text` with one broken line blanked, or `None` for the tolerant path. `stop` is
+/// where the fast path gave up on `text` (the caller has just read it).
+pub(super) fn one_line(text: &str, stop: fast::Stop) -> Option<Parse> {
+    let lines = lines_of_stop(text, stop);
     for (i, &line) in lines.iter().enumerate() {
         if !common(&text[line.start..line.end]) || near_block_scalar(text, line.start) {
             return None;
@@ -37,7 +38,13 @@ pub(super) fn one_line(text: &str) -> Option<Parse> {
 /// first lines the repair pass tries to blank, in the same order (the line it blames, then the
 /// line it reached).
 pub(super) fn stop_lines(text: &str) -> Vec<TextRange> {
-    let Err(Some(stop)) = fast::parse_or_stop(text) else { return Vec::new() };
+    match fast::parse_or_stop(text) {
+        Err(Some(stop)) => lines_of_stop(text, stop),
+        _ => Vec::new(),
+    }
+}
+
+fn lines_of_stop(text: &str, stop: fast::Stop) -> Vec<TextRange> {
     std::iter::once(stop.line)
         .chain(stop.reached)
         .map(|at| line_range(text, at))

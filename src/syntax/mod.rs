@@ -37,6 +37,11 @@ pub struct Parse {
 }
 
 impl Parse {
+    /// The parse of a text without syntax errors.
+    fn valid(documents: Vec<yaml::Node>) -> Self {
+        Self { documents, errors: Vec::new(), broken: Vec::new() }
+    }
+
     /// The document Convox reads: the first one.
     pub fn root(&self) -> &yaml::Node {
         &self.documents[0]
@@ -117,12 +122,14 @@ impl Parser {
     pub fn parse(&mut self, text: &str) -> Parse {
         // The tree-sitter tree, if any, is kept when the fast path reads a text: edits still
         // reach it, so that the next text the fast path cannot read is reparsed incrementally.
-        if let Some(parse) = parse_fast(text) {
-            return parse;
-        }
-        // One broken line, the state every key passes through while it is typed.
+        let stop = match fast::parse_or_stop(text) {
+            Ok(documents) => return Parse::valid(documents),
+            Err(stop) => stop,
+        };
+        // One broken line, the state every key passes through while it is typed (read around
+        // from where the fast path stopped, without reading the text again to find it).
         if self.mend
-            && let Some(parse) = mend::one_line(text)
+            && let Some(parse) = stop.and_then(|stop| mend::one_line(text, stop))
         {
             return parse;
         }
@@ -166,13 +173,13 @@ pub fn parse(text: &str) -> Parse {
 /// The fast path alone: the parse of a text written in the block YAML manifests use, or `None`
 /// when the text needs the tolerant path (see `fast.rs`). A text it reads has no syntax error.
 pub fn parse_fast(text: &str) -> Option<Parse> {
-    fast::parse(text).map(|documents| Parse { documents, errors: Vec::new(), broken: Vec::new() })
+    fast::parse(text).map(Parse::valid)
 }
 
 /// The parse of a text whose one broken line the fast path reads around (see `mend.rs`), or
 /// `None` when it needs the tolerant path. Public for the differential test.
 pub fn parse_one_broken_line(text: &str) -> Option<Parse> {
-    mend::one_line(text)
+    fast::parse_or_stop(text).err().flatten().and_then(|stop| mend::one_line(text, stop))
 }
 
 fn has_lone_cr(text: &str) -> bool {
