@@ -429,6 +429,15 @@ fn balancers() {
               |         protocol: TCP
         "#]],
     );
+    // SCTP: the API's Service validation takes it, the AWS network load balancer the template asks for
+    // (provider/k8s/template/app/balancer.yml.tmpl:8, protocol verbatim at :35) does not: a warning.
+    // A service's own `ports: - 9000/sctp` becomes a ClusterIP Service port (service.yml.tmpl:334): fine.
+    check(
+        "services:\n  web:\n    ports: [9000/sctp]\nbalancers:\n  b:\n    service: web\n    ports:\n      5000:\n        port: 3000\n        protocol: SCTP\n",
+        expect![[r#"
+            10:19-10:23 warning[load-balancer-protocol] protocol `SCTP`: Kubernetes accepts the Service, but the AWS network load balancer Convox requests (`aws-load-balancer-type: nlb`) carries only TCP and UDP; the Service gets no external address (event `Protocol SCTP not supported by LoadBalancer`)
+        "#]],
+    );
 }
 
 #[test]
