@@ -370,12 +370,16 @@ fn services() {
 #[test]
 fn timers() {
     check(
-        "services:\n  jobs: {}\ntimers:\n  a:\n    schedule: \"0 3 * * ? *\"\n    service: jobs\n  b:\n    schedule: \"61 * * * *\"\n    service: jobs\n  c:\n    schedule: \"0 3 *\"\n    service: jobs\n  d:\n    schedule: \"0 0 L * *\"\n    service: jobs\n  e:\n    schedule: \"@daily\"\n    service: jobs\n",
+        "services:\n  jobs: {}\ntimers:\n  a:\n    schedule: \"0 3 * * ? *\"\n    service: jobs\n  b:\n    schedule: \"61 * * * *\"\n    service: jobs\n  c:\n    schedule: \"0 3 *\"\n    service: jobs\n  d:\n    schedule: \"0 0 L * *\"\n    service: jobs\n  e:\n    schedule: \"@daily\"\n    service: jobs\n  f:\n    schedule: \"0 0 * * 7\"\n    service: jobs\n  g:\n    schedule: \"0 0 * * 0-7\"\n    service: jobs\n  h:\n    schedule: \"@every 1d\"\n    service: jobs\n  i:\n    schedule: \"CRON_TZ=UTC 0 3 * * *\"\n    service: jobs\n  j:\n    schedule: \"0 9 * jan-mar MON-FRI\"\n    service: jobs\n",
         expect![[r#"
             5:15-5:28 warning[schedule-rewritten] schedule has 6 fields: Convox keeps the first five, `0 3 * * *` (v2 AWS cron syntax)
-            8:15-8:27 error[invalid-schedule] timer b: schedule `61 * * * *` is not a valid cron expression (Component error: Number out of bounds.)
-            11:15-11:22 error[invalid-schedule] timer c: schedule `0 3 *` has 3 fields; a cron schedule has 5 (minute hour day-of-month month day-of-week)
-            14:15-14:26 error[invalid-schedule] timer d: schedule `0 0 L * *` uses L, W or # which Kubernetes cron does not support
+            8:15-8:27 error[invalid-schedule] timer b: minute takes 0-59, `*`, ranges and `/step`; Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61
+            11:15-11:22 error[invalid-schedule] timer c: a schedule has 5 fields (minute hour day-of-month month day-of-week); Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "0 3 *": expected exactly 5 fields, found 3: [0 3 *]
+            14:15-14:26 error[invalid-schedule] timer d: day of month takes 1-31, `*`, ranges and `/step`; Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "0 0 L * *": failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax
+            20:15-20:26 error[invalid-schedule] timer f: day of week takes 0-6 or SUN-SAT (Sunday is 0; 7 is refused), `*`, ranges and `/step`; Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "0 0 * * 7": end of range (7) above maximum (6): 7
+            23:15-23:28 error[invalid-schedule] timer g: day of week takes 0-6 or SUN-SAT (Sunday is 0; 7 is refused), `*`, ranges and `/step`; Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "0 0 * * 0-7": end of range (7) above maximum (6): 0-7
+            26:15-26:26 error[invalid-schedule] timer h: `@every` takes a Go duration such as `90s`, `15m` or `1h30m`; Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "@every 1d": failed to parse duration @every 1d: time: unknown unit "d" in duration "1d"
+            29:15-29:38 error[invalid-schedule] timer i: a time zone in the schedule is refused (Convox renders no `timeZone`: CronJobs run in the cluster's time zone); Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "CRON_TZ=UTC 0 3 * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead
         "#]],
     );
     check(
