@@ -99,7 +99,7 @@ fn wrong_types() {
         "services:\n  web:\n    command: [bin/web, --port, \"3000\"]\n",
         expect![[r#"
             1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`command` as a list): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
-            3:14-3:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+            3:14-3:39 error[wrong-type] `command` must be string, not a list: write the command as one string; Convox fails with: yaml: unmarshal errors: cannot unmarshal !!seq into string
               fix "Write the command as one string":
               | services:
               |   web:
@@ -120,7 +120,7 @@ fn wrong_types() {
     check(
         "environment:\n  FOO: bar\n",
         expect![[r#"
-            2:3-2:11 error[wrong-type] unknown type for service environment: map[interface {}]interface {} (write a list of `KEY=value`)
+            2:3-2:11 error[wrong-type] `environment` must be a list of `KEY` or `KEY=default` strings; Convox fails with: unknown type for service environment: map[interface {}]interface {}
         "#]],
     );
     check(
@@ -132,7 +132,7 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    ports:\n      - port: 3000\n        protocol: tcp\n",
         expect![[r#"
-            4:9-5:22 error[wrong-type] invalid port: map[port:3000 protocol:tcp] (write `- 3001` or `- 8125/udp`)
+            4:9-5:22 error[wrong-type] each `ports` item must be a port (`3001`) or a port and protocol (`8125/udp`); Convox fails with: invalid port: map[port:3000 protocol:tcp]
         "#]],
     );
     check(
@@ -144,13 +144,13 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    scale:\n      count: 2+\n",
         expect![[r#"
-            4:14-4:16 error[invalid-scale] strconv.Atoi: parsing "2+": invalid syntax ("N+" is not supported: write a range like "2-10")
+            4:14-4:16 error[invalid-scale] `scale` takes no "N+": write a range like `2-10`; Convox fails with: strconv.Atoi: parsing "2+": invalid syntax
         "#]],
     );
     check(
         "services:\n  web:\n    port: web\n",
         expect![[r#"
-            3:11-3:14 error[invalid-port] strconv.Atoi: parsing "web": invalid syntax
+            3:11-3:14 error[invalid-port] a port must be a whole number (`3000`, `"https:3000"`, `8125/udp`); Convox fails with: strconv.Atoi: parsing "web": invalid syntax
         "#]],
     );
     check(
@@ -612,7 +612,7 @@ fn legacy_manifests() {
 "#,
         expect![[r#"
             1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`, `command` as a list, `agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
-            5:14-5:39 error[wrong-type] `command` must be string, not a list: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string
+            5:14-5:39 error[wrong-type] `command` must be string, not a list: write the command as one string; Convox fails with: yaml: unmarshal errors: cannot unmarshal !!seq into string
               fix "Write the command as one string":
               | services:
               |   web:
