@@ -258,3 +258,29 @@ fn check_jsonschema_agrees_with_convox_on_the_corpus() {
     assert!(false_errors.is_empty(), "Convox accepts, check-jsonschema rejects:\n{}", false_errors.join("\n"));
     assert!(misses.is_empty(), "Convox rejects, check-jsonschema accepts:\n{}", misses.join("\n"));
 }
+
+/// One list of manifest names everywhere: the catalog entry and `yaml.schemas` in the docs, the
+/// README, and the VS Code extension's file patterns.
+#[test]
+fn one_file_match_everywhere() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let json_list = serde_json::to_string(json_schema::FILE_MATCH).unwrap().replace(",", ", ");
+    let docs = read("docs/json-schema.md");
+    assert_eq!(docs.matches(&json_list).count(), 2, "yaml.schemas and the catalog entry: {json_list}");
+    let prose = format!(
+        "`{}`, `{}` or `{}`",
+        json_schema::FILE_MATCH[0],
+        json_schema::FILE_MATCH[1],
+        json_schema::FILE_MATCH[2]
+    );
+    assert!(read("README.md").contains(&prose), "README: {prose}");
+    let package: Value = serde_json::from_str(&read("editors/vscode/package.json")).unwrap();
+    let patterns: Vec<String> = package["contributes"]["languages"][0]["filenamePatterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().trim_start_matches("**/").to_string())
+        .collect();
+    assert_eq!(patterns, json_schema::FILE_MATCH);
+}
