@@ -13,6 +13,8 @@ use convox_lsp::schema::schema;
 use expect_test::expect_file;
 use serde_json::Value;
 
+mod render_support;
+
 const FILES: [(&str, Draft, Variant); 3] = [
     ("convox.schema.json", Draft::Draft202012, Variant::Lenient),
     ("convox.draft-07.schema.json", Draft::Draft07, Variant::Lenient),
@@ -150,25 +152,9 @@ fn shared() -> Option<PathBuf> {
 
 /// Convox's verdict on every corpus file: `file name -> accepted`.
 fn verdicts(shared: &Path) -> BTreeMap<String, bool> {
-    let corpus = shared.join("corpus");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-        .collect();
-    files.sort();
-    let out = Command::new(shared.join("tools/convox-oracle/convox-check"))
-        .arg("--json")
-        .args(&files)
-        .output()
-        .expect("run convox-check");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).expect("a convox-check --json line");
-            let name = Path::new(v["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned();
-            (name, v["ok"].as_bool().unwrap())
-        })
+    render_support::verdicts(shared)
+        .into_iter()
+        .map(|(path, ok)| (path.file_name().unwrap().to_string_lossy().into_owned(), ok))
         .collect()
 }
 
