@@ -49,12 +49,31 @@ pub struct Analysis {
     /// for: a client asks with one): every hover, hint, lens and outline of the version reads it
     /// (building it is the costly part of each).
     objects: std::sync::Mutex<Option<(objects::RenderContext, Arc<objects::AppObjects>)>>,
+    /// The text is a manifest with its `${VAR}`s already substituted ([`crate::env::expand`]).
+    evaluated: bool,
 }
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
         let model = Manifest::from_yaml(parse.root(), &text);
-        Self { text, parse, model, diagnostics: std::sync::OnceLock::new(), objects: std::sync::Mutex::default() }
+        Self {
+            text,
+            parse,
+            model,
+            diagnostics: std::sync::OnceLock::new(),
+            objects: std::sync::Mutex::default(),
+            evaluated: false,
+        }
+    }
+
+    /// Analyses a text whose `${VAR}`s Convox has already substituted: what Convox parses.
+    pub fn evaluated(text: &str) -> Self {
+        Self { evaluated: true, ..Self::from_text(text) }
+    }
+
+    /// Whether the text is one with its `${VAR}`s substituted.
+    pub fn is_evaluated(&self) -> bool {
+        self.evaluated
     }
 
     /// Parses and analyses a text from scratch.
