@@ -5,12 +5,14 @@
 //! is everything after the first `=`, byte for byte.
 
 mod expand;
+mod file;
 #[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
 
 pub use expand::{Expansion, Substitution, expand};
+pub use file::{MAX_ENV_FILE, read_env_file};
 
 /// Where a value came from: hover says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
