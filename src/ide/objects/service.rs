@@ -208,7 +208,8 @@ fn env_secret(app: &App, svc: &Svc) -> Object {
 }
 
 /// The variables of the env Secret, sorted: (name, value when known offline, manifest keys).
-/// `provider/k8s/helpers.go:53` environment: system, app, release, build, service, defaults.
+/// `provider/k8s/helpers.go:53` environment: system, app, release, build, service, defaults, then
+/// the release's environment when one is given.
 fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>)> {
     let known = |v: &str| (!v.starts_with('<')).then(|| v.to_string());
     let mut env: Vec<(String, Option<String>, Vec<String>)> = vec![
@@ -240,6 +241,14 @@ fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>
         }
         env.retain(|(k, _, _)| *k != name);
         env.push((name, value, vec![item.path.clone()]));
+    }
+    // The release's environment, when given, last and into every service (helpers.go:91-93).
+    if let Some(release) = app.ctx.names.environment.as_deref() {
+        for name in release.names() {
+            let value = release.get(name).map(|v| v.value.clone());
+            env.retain(|(k, _, _)| k != name);
+            env.push((name.to_string(), value, vec![]));
+        }
     }
     env.sort_by(|a, b| a.0.cmp(&b.0));
     env
