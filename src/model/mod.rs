@@ -599,7 +599,7 @@ fn resource(name: Name, e: &Entry) -> Resource {
     Resource {
         name,
         range: e.range,
-        kind: get(b, "type").and_then(string),
+        kind: get(b, "type").filter(|n| !n.is_null()).and_then(string),
         image: get(b, "image").and_then(string),
         options: get(b, "options").map(key_values).unwrap_or_default(),
     }
