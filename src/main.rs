@@ -245,7 +245,11 @@ fn main() {
                 Ok(ctx) => ctx,
                 Err(msg) => exit_with(&msg),
             };
-            match cli::render_manifest(&path, service.as_deref(), &ctx) {
+            match cli::read_input(&path).and_then(|text| {
+                convox_lsp::ide::Analysis::from_text(&text)
+                    .render(&ctx, service.as_deref())
+                    .map_err(|e| format!("{path}: {e}"))
+            }) {
                 Ok(yaml) => {
                     print!("{yaml}");
                     0

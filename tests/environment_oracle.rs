@@ -135,10 +135,11 @@ impl Run {
         let theirs = convox_check(dir, file, env);
         let ours = our_errors(text, &environment(env));
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        if theirs.is_some() != !ours.is_empty() {
+        let rejected = theirs.is_some();
+        if rejected == ours.is_empty() {
             self.disagreements.push(format!("{name} with {env:?}: Convox {theirs:?}, check {ours:?}"));
         }
-        if let Some(_) = theirs {
+        if rejected {
             self.rejected += 1;
         } else if render && let Some(oracle) = convox_render(dir, file, env) {
             self.tally.compare_file(&oracle, &our_render(text, environment(env)), &name);

@@ -54,20 +54,6 @@ impl EnvArgs {
 /// The analysis a command reads: the manifest evaluated with the context's environment when it
 /// has one, else as written.
 pub(super) fn analysis(text: &str, ctx: &crate::context::Context) -> crate::ide::Analysis {
-    match ctx.environment.as_deref() {
-        Some(env) => crate::ide::Evaluated::new(text, env).analysis,
-        None => crate::ide::Analysis::from_text(text),
-    }
-}
-
-/// `convox-lsp render`: the objects of a manifest (evaluated with the context's environment when
-/// it has one) as YAML.
-pub fn render(path: &str, only_service: Option<&str>, ctx: &crate::context::Context) -> Result<String, String> {
-    let text = super::read_input(path)?;
-    let rctx = crate::ide::objects::RenderContext::new(ctx);
-    let rendered = match ctx.environment.as_deref() {
-        Some(env) => crate::ide::Evaluated::new(&text, env).render(&rctx, only_service),
-        None => crate::ide::Analysis::from_text(&text).render_with(&rctx, only_service),
-    };
-    rendered.map_err(|e| format!("{path}: {e}"))
+    let written = crate::ide::Analysis::from_text(text);
+    written.with_environment(ctx).map_or(written, |e| e.analysis)
 }

@@ -146,8 +146,20 @@ impl Analysis {
 
     /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`), with the rack
     /// settings' defaults.
+    /// With a release environment in `ctx`, of the manifest evaluated with it.
     pub fn render(&self, ctx: &Context, only_service: Option<&str>) -> Result<String, String> {
-        render::render(self, &objects::RenderContext::new(ctx), only_service)
+        let rctx = objects::RenderContext::new(ctx);
+        match self.with_environment(ctx) {
+            Some(evaluated) => evaluated.render(&rctx, only_service),
+            None => render::render(self, &rctx, only_service),
+        }
+    }
+
+    /// This version evaluated with the context's release environment, when it has one (and the
+    /// text is not evaluated already).
+    pub fn with_environment(&self, ctx: &Context) -> Option<Evaluated> {
+        let env = ctx.environment.as_deref().filter(|_| !self.evaluated)?;
+        Some(Evaluated::new(&self.text, env))
     }
 
     /// [`Analysis::render`] with explicit rack settings (router, provider ...).

@@ -225,7 +225,9 @@ impl Server {
         };
         let uri: Uri = uri.parse().map_err(|_| invalid(format!("not a URI: {uri}")))?;
         let snap = self.snapshot(&uri).ok_or_else(|| invalid(format!("{} is not open", uri.as_str())))?;
-        crate::ide::troubleshoot::ladder(&snap.analysis, &snap.context, name).map_err(|names| {
+        let evaluated = snap.analysis.with_environment(&snap.context);
+        let analysis = evaluated.as_ref().map_or(&*snap.analysis, |e| &e.analysis);
+        crate::ide::troubleshoot::ladder(analysis, &snap.context, name).map_err(|names| {
             invalid(format!("no service, timer or resource named {name} (there are: {})", names.join(", ")))
         })
     }
