@@ -14,13 +14,10 @@ mod render_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
-use convox_lsp::context::Context;
 use convox_lsp::env::{Environment, Source};
-use convox_lsp::ide::objects::RenderContext;
 use convox_lsp::ide::{Analysis, Evaluated, Severity, Stage};
-use render_support::compare::{Tally, documents};
+use render_support::compare::{Tally, documents, ours_with, required_names};
 
 fn oracle_dir() -> Option<PathBuf> {
     let found = render_support::shared();
@@ -59,14 +56,7 @@ fn names(text: &str) -> (Vec<String>, Vec<String>) {
             used.push(n);
         }
     }
-    let a = Analysis::from_text(text);
-    let m = a.model();
-    let mut required: Vec<String> = Vec::new();
-    for e in m.environment.iter().chain(m.services.iter().flat_map(|s| s.environment.iter())) {
-        if e.default.is_none() && e.name.value != "*" && !required.contains(&e.name.value) {
-            required.push(e.name.value.clone());
-        }
-    }
+    let required = required_names(text);
     (used, required)
 }
 
@@ -101,18 +91,6 @@ fn environment(pairs: &[(String, String)]) -> Environment {
     env
 }
 
-fn our_render(text: &str, env: Environment) -> Vec<yaml_serde::Value> {
-    let evaluated = Evaluated::new(text, &env);
-    let ctx = Context {
-        rack: Some("acme".into()),
-        app: Some("shop".into()),
-        environment: Some(Arc::new(env)),
-        ..Context::default()
-    };
-    let app = evaluated.analysis.objects(&RenderContext::new(&ctx));
-    app.objects.iter().map(|o| o.value().to_yaml()).collect()
-}
-
 fn convox_render(dir: &Path, file: &Path, env: &[(String, String)]) -> Option<Vec<yaml_serde::Value>> {
     let mut cmd = Command::new(dir.join("tools/convox-oracle/convox-render"));
     cmd.arg(file).arg("shop").args(env.iter().map(|(k, v)| format!("{k}={v}")));
@@ -142,7 +120,7 @@ impl Run {
         if rejected {
             self.rejected += 1;
         } else if render && let Some(oracle) = convox_render(dir, file, env) {
-            self.tally.compare_file(&oracle, &our_render(text, environment(env)), &name);
+            self.tally.compare_file(&oracle, &ours_with(text, environment(env)), &name);
         }
     }
 

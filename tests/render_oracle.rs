@@ -11,36 +11,21 @@
 mod render_support;
 
 use std::process::Command;
-use std::sync::Arc;
 
-use render_support::compare::{Tally, documents};
+use render_support::compare::{Tally, documents, ours_with, required_names};
 use render_support::{accepted, shared};
 
-use convox_lsp::context::Context;
 use convox_lsp::env::{Environment, Source};
-use convox_lsp::ide::objects::RenderContext;
-use convox_lsp::ide::{Analysis, Evaluated};
 use yaml_serde::Value;
 
 /// Our objects with the release environment the oracle assumes: the names the manifest requires
 /// (`- NAME`) set to `x`, the rest unset (its README), substituted and merged as Convox does.
 fn ours(text: &str) -> Vec<Value> {
-    let written = Analysis::from_text(text);
-    let m = written.model();
     let mut env = Environment::new();
-    for e in m.environment.iter().chain(m.services.iter().flat_map(|s| s.environment.iter())) {
-        if e.default.is_none() && e.name.value != "*" {
-            env.set(&e.name.value, "x", Source::Flag);
-        }
+    for name in required_names(text) {
+        env.set(&name, "x", Source::Flag);
     }
-    let evaluated = Evaluated::new(text, &env);
-    let target = Context {
-        rack: Some("acme".into()),
-        app: Some("shop".into()),
-        environment: Some(Arc::new(env)),
-        ..Context::default()
-    };
-    evaluated.analysis.objects(&RenderContext::new(&target)).objects.iter().map(|o| o.value().to_yaml()).collect()
+    ours_with(text, env)
 }
 
 #[test]

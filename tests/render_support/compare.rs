@@ -3,8 +3,12 @@
 //! what `objects::LEFT_OUT` declares.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use convox_lsp::ide::objects::LEFT_OUT;
+use convox_lsp::context::Context;
+use convox_lsp::env::Environment;
+use convox_lsp::ide::objects::{LEFT_OUT, RenderContext};
+use convox_lsp::ide::{Analysis, Evaluated};
 use serde::Deserialize;
 use yaml_serde::Value;
 
@@ -214,4 +218,31 @@ fn strip_indices(path: &str) -> String {
         }
     }
     out
+}
+
+/// The names a manifest requires (`- NAME` in the top-level or a service's `environment`), once
+/// each: the oracle sets them to `x` unless told otherwise (its README).
+pub fn required_names(text: &str) -> Vec<String> {
+    let a = Analysis::from_text(text);
+    let m = a.model();
+    let mut required: Vec<String> = Vec::new();
+    for e in m.environment.iter().chain(m.services.iter().flat_map(|s| s.environment.iter())) {
+        if e.default.is_none() && e.name.value != "*" && !required.contains(&e.name.value) {
+            required.push(e.name.value.clone());
+        }
+    }
+    required
+}
+
+/// Our objects for rack `acme`, app `shop` (the oracle's), the manifest evaluated with `env` and
+/// `env` merged as Convox merges the release environment.
+pub fn ours_with(text: &str, env: Environment) -> Vec<Value> {
+    let evaluated = Evaluated::new(text, &env);
+    let target = Context {
+        rack: Some("acme".into()),
+        app: Some("shop".into()),
+        environment: Some(Arc::new(env)),
+        ..Context::default()
+    };
+    evaluated.analysis.objects(&RenderContext::new(&target)).objects.iter().map(|o| o.value().to_yaml()).collect()
 }
