@@ -45,7 +45,16 @@ impl Evaluated {
         let mut out: Vec<Diagnostic> =
             self.analysis.diagnostics_in(facts, None).into_iter().map(|d| self.to_original(d)).collect();
         // What only the written text shows: `${VAR:-default}`.
-        out.extend(original.diagnostics().into_iter().filter(|d| d.code == Code::UnsupportedInterpolation));
+        for s in self.expansion.substitutions.iter().filter(|s| s.name.contains(":-") || s.name.contains(":=")) {
+            let message = super::validate::interpolation::unsupported(&s.name);
+            out.push(Diagnostic {
+                range: s.original,
+                severity: Severity::Warning,
+                code: Code::UnsupportedInterpolation,
+                message,
+                fix: None,
+            });
+        }
         let m = original.model();
         for e in m.environment.iter().chain(m.services.iter().flat_map(|s| s.environment.iter())) {
             let name = &e.name.value;

@@ -29,7 +29,7 @@ pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
             continue;
         }
         if var.contains(":-") || var.contains(":=") {
-            sink.add(i.range, Code::UnsupportedInterpolation, format!("Convox has no `${{VAR:-default}}`: it looks up a variable named {} and substitutes an empty string", code(var)));
+            sink.add(i.range, Code::UnsupportedInterpolation, unsupported(var));
         } else if !declared(var) {
             sink.add(i.range, Code::UndeclaredVariable, format!("{} is not declared in any `environment`: unless the app sets {var}, Convox substitutes an empty string", code(&format!("${{{var}}}"))));
         }
@@ -37,6 +37,14 @@ pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
     for (range, d) in failing {
         sink.push(range, d.severity, d.code, d.message);
     }
+}
+
+/// The message for `${VAR:-default}`.
+pub(crate) fn unsupported(var: &str) -> String {
+    format!(
+        "Convox has no `${{VAR:-default}}`: it looks up a variable named {} and substitutes an empty string",
+        code(var)
+    )
 }
 
 /// Comments are interpolated too, but nobody reads them.

@@ -7,7 +7,7 @@ mod autoscale;
 mod budget;
 mod configs;
 mod decoders;
-mod interpolation;
+pub(super) mod interpolation;
 mod keys;
 mod legacy;
 mod names;
