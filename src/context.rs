@@ -21,6 +21,9 @@ pub struct Context {
     pub router: Option<String>,
     /// The rack's provider: `aws`, `azure`, `do`, `gcp`, `local`, `metal` (setting `convox.provider`).
     pub provider: Option<String>,
+    /// The release's environment, when one was given (`--env-file`, `-e`, the `convox.envFile`
+    /// and `convox.environment` settings): hover shows each `${VAR}`'s value from it.
+    pub environment: Option<std::sync::Arc<crate::env::Environment>>,
 }
 
 impl Context {
@@ -100,7 +103,7 @@ pub fn discover(manifest: Option<&Path>, sources: &Sources) -> Context {
             d.file_name().map(|n| n.to_string_lossy().into_owned())
         });
     let (router, provider) = (clean(sources.router_setting.clone()), clean(sources.provider_setting.clone()));
-    Context { rack, app, router, provider }
+    Context { rack, app, router, provider, environment: None }
 }
 
 #[cfg(test)]

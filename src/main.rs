@@ -117,6 +117,8 @@ enum Command {
         /// The file name to show for standard input (`-`); default `<stdin>`.
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
+        #[command(flatten)]
+        env: cli::EnvArgs,
     },
     /// Format manifests in place (`-`: standard input to standard output): two-space
     /// indentation, one space after `:` and `-`, no trailing spaces, one final line break;
@@ -145,6 +147,8 @@ enum Command {
         /// The app (else .convox/app, else the manifest's directory name).
         #[arg(long)]
         app: Option<String>,
+        #[command(flatten)]
+        env: cli::EnvArgs,
     },
     /// Print a JSON Schema of convox.yml (for yaml-language-server, IntelliJ and other YAML tools).
     Schema {
@@ -170,6 +174,8 @@ enum Command {
         /// The app (else .convox/app, else the manifest's directory name).
         #[arg(long)]
         app: Option<String>,
+        #[command(flatten)]
+        env: cli::EnvArgs,
     },
     /// Print the troubleshooting ladder of a service, timer or resource: the kubectl commands to
     /// run, layer by layer, with real names, what a bad answer means and which key to look at.
@@ -190,6 +196,8 @@ enum Command {
         /// The app (else .convox/app, else the manifest's directory name).
         #[arg(long)]
         app: Option<String>,
+        #[command(flatten)]
+        env: cli::EnvArgs,
     },
 }
 
@@ -220,23 +228,26 @@ fn main() {
             eprintln!("error: --stdio, --clientProcessId and other launcher arguments go with `serve` only");
             2
         }
-        Command::Check { paths, format, color, deny_warnings, stdin_filename } => {
+        Command::Check { paths, format, color, deny_warnings, stdin_filename, env } => {
+            let environment = match env.environment() {
+                Ok(e) => e,
+                Err(msg) => exit_with(&msg),
+            };
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
             let color = color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref());
-            let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename };
+            let options = cli::CheckOptions { format, color, deny_warnings, stdin_filename, environment };
             let outcome = cli::check(&paths, &options, &mut stdout.lock(), &mut stderr.lock());
             outcome.exit_code()
         }
         Command::Fmt { paths, check } => {
             cli::fmt(&paths, check, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()).exit_code()
         }
-        Command::Render { path, service, rack, app } => {
-            let mut sources = context::Sources::from_environment();
-            sources.rack_setting = rack;
-            sources.app_setting = app;
-            let manifest = (path != "-").then(|| std::path::PathBuf::from(&path));
-            let ctx = context::discover(manifest.as_deref(), &sources);
+        Command::Render { path, service, rack, app, env } => {
+            let ctx = match context_with_env(&path, rack, app, &env) {
+                Ok(ctx) => ctx,
+                Err(msg) => exit_with(&msg),
+            };
             match cli::read_input(&path).and_then(|text| {
                 convox_lsp::ide::Analysis::from_text(&text)
                     .render(&ctx, service.as_deref())
@@ -259,12 +270,11 @@ fn main() {
             print!("{}", json_schema::to_string(&json_schema::generate(convox_lsp::schema::schema(), d, v)));
             0
         }
-        Command::Explain { path, key, rack, app } => {
-            let mut sources = context::Sources::from_environment();
-            sources.rack_setting = rack;
-            sources.app_setting = app;
-            let manifest = (path != "-").then(|| std::path::PathBuf::from(&path));
-            let ctx = context::discover(manifest.as_deref(), &sources);
+        Command::Explain { path, key, rack, app, env } => {
+            let ctx = match context_with_env(&path, rack, app, &env) {
+                Ok(ctx) => ctx,
+                Err(msg) => exit_with(&msg),
+            };
             match cli::explain(&path, key.as_deref(), &ctx) {
                 Ok(text) => {
                     print!("{text}");
@@ -276,8 +286,11 @@ fn main() {
                 }
             }
         }
-        Command::Troubleshoot { path, name, rack, app } => {
-            let ctx = context_for(&path, rack, app);
+        Command::Troubleshoot { path, name, rack, app, env } => {
+            let ctx = match context_with_env(&path, rack, app, &env) {
+                Ok(ctx) => ctx,
+                Err(msg) => exit_with(&msg),
+            };
             match cli::troubleshoot(&path, &name, &ctx) {
                 Ok(text) => {
                     print!("{text}");
@@ -301,6 +314,29 @@ fn context_for(path: &str, rack: Option<String>, app: Option<String>) -> context
     sources.app_setting = app;
     let manifest = (path != "-").then(|| std::path::PathBuf::from(path));
     context::discover(manifest.as_deref(), &sources)
+}
+
+/// [`context_for`] with the release environment the flags give; an error when it cannot be read,
+/// or when the manifest and the env file both want standard input.
+fn context_with_env(
+    path: &str,
+    rack: Option<String>,
+    app: Option<String>,
+    env: &cli::EnvArgs,
+) -> Result<context::Context, String> {
+    if path == "-" && env.env_file.as_deref() == Some("-") {
+        return Err("the manifest and --env-file cannot both be standard input (`-`)".to_string());
+    }
+    let mut ctx = context_for(path, rack, app);
+    ctx.environment = env.environment()?.map(std::sync::Arc::new);
+    Ok(ctx)
+}
+
+/// Prints a usage error and ends with code 2.
+fn exit_with(msg: &str) -> ! {
+    eprintln!("error: {msg}");
+    let _ = std::io::stdout().flush();
+    std::process::exit(2)
 }
 
 fn serve(launch: Launch) -> i32 {

@@ -156,8 +156,8 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    port: ${PORT}\n",
         expect![[r#"
-        3:11-3:18 warning[undeclared-variable] `${PORT}` is not declared in any `environment`: unless the app sets PORT, Convox substitutes an empty string
-    "#]],
+            3:11-3:18 warning[variable-form] `${PORT}` must be set to a value of the right form: with a word such as `x`, Convox fails: strconv.Atoi: parsing "x": invalid syntax
+        "#]],
     );
 }
 

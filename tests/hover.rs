@@ -658,7 +658,8 @@ fn environment() {
             **`${HOST}`** — replaced from the app's environment before the YAML is read
 
             Convox substitutes the value of `HOST` from `convox env` (and build args at
-            build time); an unset variable becomes an empty string, silently.
+            build time); an unset variable becomes an empty string. Give an environment
+            (`convox.envFile`, `convox.environment`; `--env-file`, `-e`) to see it here.
 
             Declared in `environment`.
 

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::{
     find_manifests, read_named, render_github, render_human, render_json, render_sarif, shown_path, summary_line,
 };
-use crate::ide::{Analysis, Diagnostic, Severity};
+use crate::env::Environment;
+use crate::ide::{Analysis, Diagnostic, Evaluated, Severity};
 
 /// How `check` writes its report on standard output.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -59,6 +60,8 @@ pub struct CheckOptions {
     pub deny_warnings: bool,
     /// The name standard input (`-`) goes by in the output; `<stdin>` when not given.
     pub stdin_filename: Option<String>,
+    /// The release environment to evaluate each manifest with (`--env-file`, `-e`).
+    pub environment: Option<Environment>,
 }
 
 /// What `check` found in all its inputs.
@@ -130,7 +133,9 @@ impl Report {
 }
 
 /// found under directories. A path is checked once even when named twice.
-pub fn collect(paths: &[String], stdin_filename: Option<&str>) -> Report {
+/// Reads and checks every input; with an environment, each manifest is evaluated with it first
+/// (its diagnostics stay at the written text's positions).
+pub fn collect(paths: &[String], stdin_filename: Option<&str>, env: Option<&Environment>) -> Report {
     let mut report = Report::default();
     let mut seen: HashSet<String> = HashSet::new();
     let stdin_name = stdin_filename.unwrap_or("<stdin>");
@@ -161,9 +166,14 @@ pub fn collect(paths: &[String], stdin_filename: Option<&str>) -> Report {
                 Ok(text) => {
                     let analysis = Analysis::from_text(&text);
                     // The build checks read the repository beside a file (not standard input's).
-                    let diagnostics = match path.as_str() {
-                        "-" => analysis.diagnostics(),
-                        _ => analysis.diagnostics_with(&repo.facts(Path::new(&path), &analysis)),
+                    let diagnostics = match (path.as_str(), env) {
+                        ("-", None) => analysis.diagnostics(),
+                        (_, None) => analysis.diagnostics_with(&repo.facts(Path::new(&path), &analysis)),
+                        (_, Some(env)) => {
+                            let evaluated = Evaluated::new(&text, env);
+                            let facts = (path != "-").then(|| repo.facts(Path::new(&path), &evaluated.analysis));
+                            evaluated.diagnostics(&analysis, env, facts.as_ref())
+                        }
                     };
                     report.files.push(CheckedFile { path: name, text, diagnostics });
                 }
@@ -182,7 +192,7 @@ pub fn check(
     out: &mut impl std::io::Write,
     err: &mut impl std::io::Write,
 ) -> CheckOutcome {
-    let report = collect(paths, options.stdin_filename.as_deref());
+    let report = collect(paths, options.stdin_filename.as_deref(), options.environment.as_ref());
     for msg in &report.input_errors {
         let _ = writeln!(err, "error: {msg}");
     }

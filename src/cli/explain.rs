@@ -3,12 +3,11 @@
 use std::fmt::Write as _;
 
 use super::{display_name, read_input};
-use crate::ide::Analysis;
 
 /// `explain PATH [KEY.PATH]`: the whole file as key -> objects -> kubectl, or one key's hover.
 pub fn explain(path: &str, key: Option<&str>, ctx: &crate::context::Context) -> Result<String, String> {
     let text = read_input(path)?;
-    let analysis = Analysis::from_text(&text);
+    let analysis = super::env::analysis(&text, ctx);
     let rows = analysis.explain(ctx);
     let mut out = String::new();
     match key {

@@ -7,6 +7,7 @@
 //! (Unicode scalar values) from the start of the line.
 
 mod check;
+mod env;
 mod explain;
 mod fmt;
 mod github;
@@ -20,6 +21,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use check::{CheckOptions, CheckOutcome, CheckedFile, ColorChoice, Format, Report, Summary, check, collect};
+pub use env::EnvArgs;
 pub use explain::explain;
 pub use fmt::{FmtOutcome, fmt};
 pub use github::{github_escape_data, github_escape_property, render_github};

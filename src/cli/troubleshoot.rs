@@ -2,7 +2,7 @@
 //! resource, as Markdown (`docs/troubleshoot.md`).
 
 use crate::context::Context;
-use crate::ide::{Analysis, troubleshoot};
+use crate::ide::troubleshoot;
 
 /// Why `troubleshoot` printed nothing: both end with exit code 2.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,7 +24,7 @@ impl Failure {
 /// The ladder of `name` in the manifest at `path` (`-`: standard input).
 pub fn troubleshoot(path: &str, name: &str, ctx: &Context) -> Result<String, Failure> {
     let text = super::read_input(path).map_err(Failure::Unreadable)?;
-    let analysis = Analysis::from_text(&text);
+    let analysis = super::env::analysis(&text, ctx);
     troubleshoot::ladder(&analysis, ctx, name).map_err(|names| {
         let shown = super::display_name(path);
         let message = if names.is_empty() {

@@ -98,6 +98,8 @@ codes! {
     ProvisionedName "provisioned-name" Error Promote "An `rds-*` or `elasticache-*` resource name that breaks `^[a-z]([a-z0-9-]*[a-z0-9])?$` (a trailing `-`); the promote fails.";
     NameTooLong "name-too-long" Error Promote "An `rds-*` or `elasticache-*` resource name over 20 characters; the promote fails.";
     InternalConflict "internal-conflict" Error Validate "`internal` and `internalRouter` both true.";
+    EmptyVariable "empty-variable" Error Load "A `${VAR}` where an empty value fails the release (an unquoted list item or annotation value becomes null, an empty `type` is blank), and the app's environment may not set it.";
+    RequiredEnv "required-env" Error Load "A `- NAME` in an `environment` that the given release environment does not set: `required env: NAME`.";
     ReservedLabel "reserved-label" Error Load "A label key Convox reserves (`system`, `rack`, `app`, `name`, `service`, `release`, `type`).";
     ScheduleQuestionMark "schedule-question-mark" Error Validate "A timer schedule that keeps a `?` after Convox's rewrite.";
     InvalidSchedule "invalid-schedule" Error Apply "A timer schedule that is not a 5-field cron Kubernetes reads.";
@@ -115,6 +117,8 @@ codes! {
     ResourceNameCollision "resource-name-collision" Warning Never "Two resources whose names differ only by digits: both become `resource-<name>` in Kubernetes.";
     ResourceOverlay "resource-overlay" Warning Never "A `<RESOURCE>_URL` set in the release environment switches a containerized resource off; a default in the manifest does not.";
     UndeclaredVariable "undeclared-variable" Warning Never "`${VAR}` used but declared in no `environment`: it becomes an empty string unless the app sets it.";
+    VariableForm "variable-form" Warning Never "A `${VAR}` where only some values work (a number for `scale` or `port`): shows what Convox does with any other.";
+    UnsetVariable "unset-variable" Warning Never "A `${VAR}` the given release environment does not set: Convox substitutes an empty string.";
     UnsupportedInterpolation "unsupported-interpolation" Warning Never "`${VAR:-default}`: Convox has no default syntax; the whole `VAR:-default` is looked up and is empty.";
     UnquotedVersion "unquoted-version" Warning Never "An unquoted decimal `options.version`: Convox passes `8.0` as `\"8\"`, `13.10` as `\"13.1\"`.";
     ScheduleRewritten "schedule-rewritten" Warning Never "A schedule with more than 5 fields (v2 AWS cron): Convox keeps the first five.";

@@ -5,6 +5,7 @@ pub mod build;
 mod codes;
 mod completion;
 mod diagnostics;
+mod evaluate;
 mod explain;
 pub mod format;
 mod hints;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub use codes::{Code, Stage};
 pub use completion::{CompletionItem, CompletionKind};
 pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
+pub use evaluate::Evaluated;
 pub use explain::ExplainRow;
 pub use hints::{CodeLens, HintConfig, InlayHint};
 pub use hover::Hover;
@@ -49,12 +51,31 @@ pub struct Analysis {
     /// for: a client asks with one): every hover, hint, lens and outline of the version reads it
     /// (building it is the costly part of each).
     objects: std::sync::Mutex<Option<(objects::RenderContext, Arc<objects::AppObjects>)>>,
+    /// The text is a manifest with its `${VAR}`s already substituted ([`crate::env::expand`]).
+    evaluated: bool,
 }
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
         let model = Manifest::from_yaml(parse.root(), &text);
-        Self { text, parse, model, diagnostics: std::sync::OnceLock::new(), objects: std::sync::Mutex::default() }
+        Self {
+            text,
+            parse,
+            model,
+            diagnostics: std::sync::OnceLock::new(),
+            objects: std::sync::Mutex::default(),
+            evaluated: false,
+        }
+    }
+
+    /// Analyses a text whose `${VAR}`s Convox has already substituted: what Convox parses.
+    pub fn evaluated(text: &str) -> Self {
+        Self { evaluated: true, ..Self::from_text(text) }
+    }
+
+    /// Whether the text is one with its `${VAR}`s substituted.
+    pub fn is_evaluated(&self) -> bool {
+        self.evaluated
     }
 
     /// Parses and analyses a text from scratch.
@@ -125,8 +146,20 @@ impl Analysis {
 
     /// The Kubernetes objects Convox would render, as YAML (`convox-lsp render`), with the rack
     /// settings' defaults.
+    /// With a release environment in `ctx`, of the manifest evaluated with it.
     pub fn render(&self, ctx: &Context, only_service: Option<&str>) -> Result<String, String> {
-        render::render(self, &objects::RenderContext::new(ctx), only_service)
+        let rctx = objects::RenderContext::new(ctx);
+        match self.with_environment(ctx) {
+            Some(evaluated) => evaluated.render(&rctx, only_service),
+            None => render::render(self, &rctx, only_service),
+        }
+    }
+
+    /// This version evaluated with the context's release environment, when it has one (and the
+    /// text is not evaluated already).
+    pub fn with_environment(&self, ctx: &Context) -> Option<Evaluated> {
+        let env = ctx.environment.as_deref().filter(|_| !self.evaluated)?;
+        Some(Evaluated::new(&self.text, env))
     }
 
     /// [`Analysis::render`] with explicit rack settings (router, provider ...).

@@ -14,12 +14,31 @@ pub(super) fn render(a: &Analysis, ctx: &RenderContext, only_service: Option<&st
     let app = a.objects(ctx);
     let mut out = format!("# Kubernetes objects Convox renders for this manifest, namespace {}.\n", app.namespace);
     out.push_str("# `<...>` values are known only on the rack or at deploy time.\n");
+    out.push_str(&placeholders(a));
     for o in selected(a, &app, only_service) {
         out.push_str("---\n");
         out.push_str(&document(o)?);
     }
     out.push_str(&left_out());
     Ok(out)
+}
+
+/// Without an environment, the `${VAR}`s are shown as written: say which.
+fn placeholders(a: &Analysis) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for i in crate::model::interpolations(a.text()) {
+        let n = &a.text()[i.range.start..i.range.end];
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    if names.is_empty() {
+        return String::new();
+    }
+    format!(
+        "# Shown as written, no environment given (--env-file, -e): {}. Convox substitutes the app's values, an empty string for an unset name.\n",
+        names.join(", ")
+    )
 }
 
 /// The objects to print: all, or those of one service and of the timers that run it.

@@ -50,7 +50,12 @@ impl State {
         sources.router_setting = self.settings.router.clone();
         sources.provider_setting = self.settings.provider.clone();
         let path = (uri.scheme().as_str() == "file").then(|| uri.to_file_path()).flatten();
-        context::discover(path.as_deref(), &sources)
+        let mut ctx = context::discover(path.as_deref(), &sources);
+        // The env file is relative to the workspace folder holding the document (else the first).
+        let folder =
+            path.as_deref().and_then(|p| self.folders.iter().find(|f| p.starts_with(f))).or(self.folders.first());
+        ctx.environment = self.settings.environment(folder.map(|f| f.as_path())).map(Arc::new);
+        ctx
     }
 
     /// A document's diagnostics, with the build checks (the repository cache answers) and the
@@ -58,7 +63,13 @@ impl State {
     fn diagnostics(&mut self, uri: &Uri, snap: &Snapshot) -> Vec<crate::ide::Diagnostic> {
         let settings = self.settings.diagnostic_settings();
         let path = workspace::file_path(uri);
-        workspace::diagnostics(&mut self.repo, path.as_deref(), &snap.analysis, &settings)
+        workspace::diagnostics(
+            &mut self.repo,
+            path.as_deref(),
+            &snap.analysis,
+            &settings,
+            snap.context.environment.as_deref(),
+        )
     }
 
     /// A watched file changed: forget what was read, find rack and app again.
@@ -214,7 +225,9 @@ impl Server {
         };
         let uri: Uri = uri.parse().map_err(|_| invalid(format!("not a URI: {uri}")))?;
         let snap = self.snapshot(&uri).ok_or_else(|| invalid(format!("{} is not open", uri.as_str())))?;
-        crate::ide::troubleshoot::ladder(&snap.analysis, &snap.context, name).map_err(|names| {
+        let evaluated = snap.analysis.with_environment(&snap.context);
+        let analysis = evaluated.as_ref().map_or(&*snap.analysis, |e| &e.analysis);
+        crate::ide::troubleshoot::ladder(analysis, &snap.context, name).map_err(|names| {
             invalid(format!("no service, timer or resource named {name} (there are: {})", names.join(", ")))
         })
     }
@@ -329,7 +342,18 @@ fn workspace_items(state: &Mutex<State>, params: &WorkspaceDiagnosticParams) -> 
                 let Some(closed) = workspace::read_closed(&path) else { continue };
                 let mut st = lock(state);
                 let (settings, encoding) = (st.settings.diagnostic_settings(), st.encoding);
-                (None, workspace::closed_file_diagnostics(&mut st.repo, &path, &closed, &settings, encoding))
+                let env = st.context_for(&uri).environment;
+                (
+                    None,
+                    workspace::closed_file_diagnostics(
+                        &mut st.repo,
+                        &path,
+                        &closed,
+                        &settings,
+                        encoding,
+                        env.as_deref(),
+                    ),
+                )
             }
         };
         items.push(workspace::workspace_report(uri, version, diags, previous));
@@ -474,7 +498,8 @@ impl LanguageServer for Server {
                 };
                 let mut state = lock(&self.state);
                 let (settings, encoding) = (state.settings.diagnostic_settings(), state.encoding);
-                workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &settings, encoding)
+                let env = state.context_for(&uri).environment;
+                workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &settings, encoding, env.as_deref())
             }
         };
         Ok(workspace::report(items, previous).into())

@@ -24,6 +24,12 @@ pub struct Settings {
     /// Which inlay hints to show.
     #[serde(rename = "inlayHints")]
     pub inlay_hints: InlayHintSettings,
+    /// The release environment's file (`convox env -a APP > .env`), relative to the workspace
+    /// folder: `${VAR}`s are evaluated with it.
+    #[serde(rename = "envFile")]
+    pub env_file: Option<String>,
+    /// Release environment values, over the env file's.
+    pub environment: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -79,6 +85,28 @@ impl Settings {
         v
     }
 
+    /// The release environment the settings give, `None` when they give none. `folder` is the
+    /// workspace folder the env file is relative to and must stay in; what cannot be read is
+    /// logged and left out.
+    pub fn environment(&self, folder: Option<&std::path::Path>) -> Option<crate::env::Environment> {
+        let file = self.env_file.as_deref().filter(|f| !f.trim().is_empty());
+        if file.is_none() && self.environment.is_empty() {
+            return None;
+        }
+        let mut env = crate::env::Environment::new();
+        if let (Some(file), Some(folder)) = (file, folder) {
+            let read =
+                crate::env::read_env_file(&folder.join(file), Some(folder)).and_then(|t| env.read_file(&t, file));
+            if let Err(e) = read {
+                tracing::warn!("setting convox.envFile: {e}");
+            }
+        }
+        for (k, v) in &self.environment {
+            env.set(k, v, crate::env::Source::Setting);
+        }
+        Some(env)
+    }
+
     /// Reads settings from any of the shapes clients send; `None` when there is nothing usable.
     pub fn from_value(v: &Value) -> Option<Settings> {
         let section = v.get("convox").unwrap_or(v);
@@ -102,5 +130,22 @@ mod tests {
         let s = Settings::from_value(&serde_json::json!({"rackVersion": "latest"})).unwrap();
         assert_eq!(s.rack_version(), None, "not a version: no rack-version warnings");
         assert_eq!(Settings::default().rack_version(), None);
+    }
+
+    #[test]
+    fn environment_settings() {
+        let dir = std::env::temp_dir().join(format!("convox-lsp-env-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".env"), "HOST=file.example.com\nTAG=1\n").unwrap();
+        let s = Settings::from_value(&serde_json::json!({"convox": {"envFile": ".env", "environment": {"TAG": "2"}}}))
+            .unwrap();
+        let env = s.environment(Some(&dir)).unwrap();
+        assert_eq!(env.get("HOST").unwrap().source, crate::env::Source::File { path: ".env".into(), line: 1 });
+        assert_eq!(env.get("TAG").unwrap().value, "2", "the setting's map wins");
+        // Outside the workspace folder: not read.
+        let s = Settings::from_value(&serde_json::json!({"envFile": "../../etc/passwd"})).unwrap();
+        assert!(s.environment(Some(&dir)).unwrap().is_empty());
+        assert!(Settings::default().environment(Some(&dir)).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

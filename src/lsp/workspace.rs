@@ -34,6 +34,10 @@ pub fn watchers(config_dirs: &[PathBuf], relative_patterns: bool) -> Vec<FileSys
         "**/.dockerignore",
         "**/.convox/rack",
         "**/.convox/app",
+        // Release environment files (`convox.envFile`), by their usual names.
+        "**/.env",
+        "**/.env.*",
+        "**/*.env",
     ]
     .into_iter()
     .map(|g| GlobPattern::String(g.to_string()))
@@ -66,15 +70,30 @@ pub fn result_id(items: &[Diagnostic]) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// A manifest's diagnostics with the build checks, severities from the settings applied.
+/// A manifest's diagnostics with the build checks, severities from the settings applied; with a
+/// release environment, of the manifest evaluated with it (at the written text's positions).
 pub fn diagnostics(
     repo: &mut Repo,
     path: Option<&Path>,
     analysis: &Analysis,
     settings: &DiagnosticSettings,
+    env: Option<&crate::env::Environment>,
 ) -> Vec<ide::Diagnostic> {
-    let facts = path.map(|p| repo.facts(p, analysis));
-    let mut diags = analysis.diagnostics_in(facts.as_ref(), settings.rack_version);
+    let mut diags = match env {
+        None => {
+            let facts = path.map(|p| repo.facts(p, analysis));
+            analysis.diagnostics_in(facts.as_ref(), settings.rack_version)
+        }
+        Some(env) => {
+            let evaluated = ide::Evaluated::new(analysis.text(), env);
+            let facts = path.map(|p| repo.facts(p, &evaluated.analysis));
+            let mut d = evaluated.diagnostics(analysis, env, facts.as_ref());
+            if let Some(rack) = settings.rack_version {
+                d.extend(analysis.rack_version_diagnostics(rack));
+            }
+            d
+        }
+    };
     ide::apply_severities(&mut diags, &settings.severities);
     diags
 }
@@ -126,15 +145,17 @@ pub fn read_closed(path: &Path) -> Option<(Text, Analysis)> {
     Some((Text::new(&content), analysis))
 }
 
-/// Its diagnostics, with the build checks (the repository cache answers).
+/// Its diagnostics, with the build checks (the repository cache answers), evaluated with the
+/// release environment when there is one.
 pub fn closed_file_diagnostics(
     repo: &mut Repo,
     path: &Path,
     (text, analysis): &(Text, Analysis),
     settings: &DiagnosticSettings,
     encoding: PositionEncoding,
+    env: Option<&crate::env::Environment>,
 ) -> Vec<Diagnostic> {
-    let diags = diagnostics(repo, Some(path), analysis, settings);
+    let diags = diagnostics(repo, Some(path), analysis, settings, env);
     diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect()
 }
 

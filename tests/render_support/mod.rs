@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // Each test crate uses its own part.
 
+pub mod compare;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,5 +1,6 @@
 // The `convox` settings section as the server reads it (src/lsp/settings.rs): rack, app, router,
-// provider, rackVersion, diagnostics (code -> level), inlayHints.objects, inlayHints.defaults. Editor-only settings
+// provider, rackVersion, envFile, environment (name -> value), diagnostics (code -> level), inlayHints.objects,
+// inlayHints.defaults. Editor-only settings
 // (server.path, trace.server) are left out. No `vscode` import: unit-tested under plain Node.
 
 export const LEVELS = ['error', 'warning', 'info', 'hint', 'off'] as const;
@@ -11,6 +12,8 @@ export interface ServerSettings {
   router?: string;
   provider?: string;
   rackVersion?: string;
+  envFile?: string;
+  environment?: Record<string, string>;
   diagnostics: Record<string, Level>;
   inlayHints: { objects: boolean; defaults: boolean };
 }
@@ -42,10 +45,28 @@ export function buildSettings(get: (key: string) => unknown): BuiltSettings {
     diagnostics: {},
     inlayHints: { ...DEFAULTS },
   };
-  for (const key of ['rack', 'app', 'router', 'provider', 'rackVersion'] as const) {
+  for (const key of ['rack', 'app', 'router', 'provider', 'rackVersion', 'envFile'] as const) {
     const value = text(get(key));
     if (value !== undefined) {
       settings[key] = value;
+    }
+  }
+  const environment = get('environment');
+  if (environment !== undefined && environment !== null) {
+    if (typeof environment !== 'object' || Array.isArray(environment)) {
+      problems.push('convox.environment must be an object mapping a name to a value; ignored');
+    } else {
+      const values: Record<string, string> = {};
+      for (const [name, value] of Object.entries(environment as Record<string, unknown>)) {
+        if (typeof value === 'string') {
+          values[name] = value;
+        } else {
+          problems.push(`convox.environment.${name}: ${JSON.stringify(value)} is not a string; ignored`);
+        }
+      }
+      if (Object.keys(values).length > 0) {
+        settings.environment = values;
+      }
     }
   }
   const diagnostics = get('diagnostics');

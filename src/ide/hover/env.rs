@@ -105,25 +105,44 @@ pub(super) fn interpolation_hover(a: &Analysis, offset: usize, ctx: &Context) ->
         "**{}** — replaced from the app's environment before the YAML is read\n",
         code(&format!("${{{var}}}"))
     );
+    let env = ctx.environment.as_deref();
     if var.contains(":-") || var.contains(":=") {
         let _ = writeln!(
             out,
             "Convox has no `${{VAR:-default}}` syntax: it looks up a variable named {} and gets an empty string.\n",
             code(var)
         );
+    } else if let Some(v) = env.and_then(|e| e.get(var)) {
+        let shown = if v.value.is_empty() { "the empty string".to_string() } else { code(&v.value) };
+        let _ = writeln!(out, "Value: {shown}, from {}.\n", v.source.describe());
+    } else if env.is_some() {
+        let _ = writeln!(
+            out,
+            "Not set in the environment given: Convox substitutes an empty string{}.\n",
+            if declared.is_some_and(|e| e.default.is_none()) {
+                ", and the release refuses to run without it (`required env`)"
+            } else {
+                ""
+            }
+        );
     } else {
         let _ = writeln!(
             out,
-            "Convox substitutes the value of {} from `convox env` (and build args at build time); an unset variable becomes an empty string, silently.\n",
+            "Convox substitutes the value of {} from `convox env` (and build args at build time); an unset variable becomes an empty string. Give an environment (`convox.envFile`, `convox.environment`; `--env-file`, `-e`) to see it here.\n",
             code(var)
         );
     }
     match declared {
+        // The default is the service's variable's, not the substitution's: `${VAR}` reads the
+        // release's environment only (pkg/manifest/manifest.go:52, interpolate(data, env)).
         Some(e) => {
             let _ = writeln!(
                 out,
                 "Declared in `environment`{}.\n",
-                e.default.as_ref().map(|d| format!(" with default {}", code(&d.value))).unwrap_or_default()
+                e.default
+                    .as_ref()
+                    .map(|d| format!(" with default {}, which sets the variable in the containers but not here: `${{{var}}}` reads only the app's environment", code(&d.value)))
+                    .unwrap_or_default()
             );
         }
         None => out.push_str("Not declared in any `environment` list of this file.\n\n"),

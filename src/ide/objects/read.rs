@@ -30,6 +30,12 @@ impl<'a> Key<'a> {
         self.at(found, path)
     }
 
+    /// Whether the child `key` is written, even with no value or `null` (which [`Key::get`] reads
+    /// as absent).
+    pub fn has(&self, key: &str) -> bool {
+        self.node.and_then(|n| lookup(self.doc, n, key, 0)).is_some()
+    }
+
     pub fn exists(&self) -> bool {
         self.node.is_some()
     }

@@ -13,8 +13,13 @@ use crate::schema::{self, ResourceCategory, ResourceContainer, ResourceType, Whe
 /// Overlay mode: `<NAME>_URL` is in the release environment. Offline, that is a name the manifest
 /// requires (an `environment` entry without `=`, set with `convox env set` before a deploy can
 /// pass); a default written in the manifest is not part of the release environment.
+/// With a release environment, exactly Convox's test: the variable is set and not blank
+/// (`provider/k8s/release.go:815`).
 pub fn overlay(app: &App, name: &str) -> bool {
     let var = format!("{}_URL", crate::model::env_prefix(name));
+    if let Some(env) = app.ctx.names.environment.as_deref() {
+        return env.get(&var).is_some_and(|v| !v.value.trim().is_empty());
+    }
     let m = app.a.model();
     m.environment
         .iter()
@@ -136,7 +141,12 @@ fn masked_config(app: &App, r: &Res) -> Object {
     let mut o = object(app, r, "ConfigMap", "v1", "resource/masked.yml.tmpl:1");
     o.labels = base_labels(app, r, true);
     let var = format!("{}_URL", crate::model::env_prefix(r.name));
-    let mut data = vec![f("URL", Value::Placeholder(Placeholder::EnvValue)).from(format!("environment {var}"))];
+    let url = match app.ctx.names.environment.as_deref().and_then(|e| e.get(&var)) {
+        // release.go:815-816: the value, trimmed.
+        Some(v) => s(v.value.trim()),
+        None => Value::Placeholder(Placeholder::EnvValue),
+    };
+    let mut data = vec![f("URL", url).from(format!("environment {var}"))];
     data.extend(pairs(&[("USER", ""), ("PASS", ""), ("HOST", ""), ("PORT", ""), ("NAME", "")]));
     o.body = vec![f("data", map(data))];
     o

@@ -53,7 +53,11 @@ impl<'a> Svc<'a> {
             agent: agent(key),
             internal: key.get("internal").is_true(),
             internal_router: key.get("internalRouter").is_true(),
-            count: count(&scale, autoscale),
+            count: if key.has("scale") && scale.node.is_none_or(crate::syntax::yaml::Node::is_empty) {
+                (0, 0)
+            } else {
+                count(&scale, autoscale)
+            },
             autoscale,
             cpu,
             memory,
@@ -109,8 +113,14 @@ fn read_port(k: &Key) -> Option<(String, i64)> {
     (p.port > 0).then(|| (scheme, i64::from(p.port)))
 }
 
-/// `scale.count` after ApplyDefaults (manifest.go: the min/max and autoscale rules).
+/// `scale.count` after ApplyDefaults (manifest.go: the min/max and autoscale rules). A `scale:`
+/// written with no value or `null` is 0-0 instead (read by the caller): it is an attribute, so
+/// the 1-1 default is not applied (manifest.go:298-300), and yaml.v2 leaves the count at zero.
 fn count(scale: &Key, autoscale: bool) -> (i64, i64) {
+    // `count:` with no value: the attribute is written, yaml.v2 decodes null to a zero count.
+    if scale.has("count") && scale.get("count").node.is_none_or(crate::syntax::yaml::Node::is_empty) {
+        return (0, 0);
+    }
     let written = if scale.node.and_then(|n| n.as_scalar()).is_some() { Some(scale.clone()) } else { None };
     let c = written.or_else(|| Some(scale.get("count")).filter(Key::exists));
     if let Some(c) = c.and_then(|k| crate::model::count(k.node?)) {
@@ -208,7 +218,8 @@ fn env_secret(app: &App, svc: &Svc) -> Object {
 }
 
 /// The variables of the env Secret, sorted: (name, value when known offline, manifest keys).
-/// `provider/k8s/helpers.go:53` environment: system, app, release, build, service, defaults.
+/// `provider/k8s/helpers.go:53` environment: system, app, release, build, service, defaults, then
+/// the release's environment when one is given.
 fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>)> {
     let known = |v: &str| (!v.starts_with('<')).then(|| v.to_string());
     let mut env: Vec<(String, Option<String>, Vec<String>)> = vec![
@@ -240,6 +251,14 @@ fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>
         }
         env.retain(|(k, _, _)| *k != name);
         env.push((name, value, vec![item.path.clone()]));
+    }
+    // The release's environment, when given, last and into every service (helpers.go:91-93).
+    if let Some(release) = app.ctx.names.environment.as_deref() {
+        for name in release.names() {
+            let value = release.get(name).map(|v| v.value.clone());
+            env.retain(|(k, _, _)| k != name);
+            env.push((name.to_string(), value, vec![]));
+        }
     }
     env.sort_by(|a, b| a.0.cmp(&b.0));
     env

@@ -8,7 +8,7 @@ mod budget;
 mod configs;
 mod cron;
 mod decoders;
-mod interpolation;
+pub(super) mod interpolation;
 mod keys;
 mod legacy;
 mod names;

@@ -49,6 +49,16 @@ describe('buildSettings', () => {
     assert.equal('rackVersion' in settings, false);
   });
 
+  it('passes the release environment (envFile, environment) as src/lsp/settings.rs reads it', () => {
+    const { settings, problems } = buildSettings(
+      reader({ envFile: ' .env.production ', environment: { HOST: 'shop.example.com', N: 3 } }),
+    );
+    assert.equal(settings.envFile, '.env.production');
+    assert.deepEqual(settings.environment, { HOST: 'shop.example.com' });
+    assert.deepEqual(problems, ['convox.environment.N: 3 is not a string; ignored']);
+    assert.equal('environment' in buildSettings(reader({ environment: {} })).settings, false);
+  });
+
   it('drops levels the server does not know, and says so', () => {
     const { settings, problems } = buildSettings(
       reader({ diagnostics: { 'unknown-key': 'fatal', budget: 3, 'no-effect': 'hint' }, 'inlayHints.objects': 'yes' }),
