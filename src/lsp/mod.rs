@@ -1,11 +1,17 @@
-//! The only module that knows the Language Server Protocol: the server, its thin handlers, the
-//! document store, and the conversions between protocol positions and byte offsets.
+//! The only module that knows the Language Server Protocol: lifecycle and dispatch (`server`),
+//! one small handler per method or family (`handlers/`), the capabilities, the document store and
+//! its snapshots, the diagnostics publisher, and the conversions between protocol positions and
+//! byte offsets.
 
+mod capabilities;
 mod convert;
 mod documents;
+mod handlers;
 mod panic;
+mod publisher;
 mod server;
 mod settings;
+mod state;
 mod workspace;
 
 use std::sync::Arc;
