@@ -1,4 +1,10 @@
 //! Pushed diagnostics (`textDocument/publishDiagnostics`) for clients that do not pull them.
+//!
+//! One task per document, so a document's diagnostics never wait for another's analysis. Each
+//! drains what has piled up for its document and publishes once, at the newest version; the
+//! analysis and the checks run on the blocking pool, and a result that an edit made stale while it
+//! was computed is dropped (the edit's own message follows). A document is published in order, so
+//! a stale version is never published after a newer one.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -7,8 +13,9 @@ use tokio::sync::mpsc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
-use super::convert;
+use super::documents;
 use super::state::{State, lock};
+use super::workspace;
 use crate::ide::Analysis;
 
 pub enum Publish {
@@ -18,6 +25,14 @@ pub enum Publish {
     Closed(Uri),
 }
 
+impl Publish {
+    fn uri(&self) -> &Uri {
+        match self {
+            Publish::Changed(u) | Publish::Refresh(u) | Publish::Closed(u) => u,
+        }
+    }
+}
+
 /// Settings or watched files changed: publish every open document's diagnostics again.
 pub fn republish(publish: &mpsc::UnboundedSender<Publish>, uris: Vec<Uri>) {
     for uri in uris {
@@ -25,59 +40,71 @@ pub fn republish(publish: &mpsc::UnboundedSender<Publish>, uris: Vec<Uri>) {
     }
 }
 
-/// Publishes diagnostics for documents as they change. Requests that pile up while one is being
-/// computed are merged, and each document is published at its newest version only, so a stale
-/// version is never published after a newer one.
+/// Hands each message to its document's task (started on the document's first message).
 pub async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::UnboundedReceiver<Publish>) {
-    // The analysis last published per document, so one picked up early is not sent twice. A
-    // `Weak` keeps its allocation, so the address cannot be reused by a later analysis.
-    let mut published: HashMap<Uri, Weak<Analysis>> = HashMap::new();
+    let mut tasks: HashMap<Uri, mpsc::UnboundedSender<Publish>> = HashMap::new();
+    while let Some(msg) = rx.recv().await {
+        let tx = tasks.entry(msg.uri().clone()).or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(document_task(client.clone(), state.clone(), rx));
+            tx
+        });
+        let _ = tx.send(msg);
+    }
+}
+
+/// Publishes one document's diagnostics as it changes.
+async fn document_task(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::UnboundedReceiver<Publish>) {
+    // The analysis last published, so one picked up early is not sent twice. A `Weak` keeps its
+    // allocation, so the address cannot be reused by a later analysis.
+    let mut published: Option<Weak<Analysis>> = None;
     while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
+        let mut last = first;
+        let mut refresh = false;
         while let Ok(more) = rx.try_recv() {
-            batch.push(more);
+            refresh |= matches!(last, Publish::Refresh(_));
+            last = more;
         }
-        let mut seen: Vec<Uri> = Vec::new();
-        // Newest first: the last message about a document decides what it gets.
-        for msg in batch.into_iter().rev() {
-            let (uri, closed, refresh) = match msg {
-                Publish::Changed(u) => (u, false, false),
-                Publish::Refresh(u) => (u, false, true),
-                Publish::Closed(u) => (u, true, false),
-            };
-            if seen.contains(&uri) {
-                continue;
-            }
-            seen.push(uri.clone());
-            // A client that pulls diagnostics gets none pushed (Neovim shows both otherwise).
-            if lock(&state).pull_diagnostics {
-                continue;
-            }
-            if closed {
-                published.remove(&uri);
-                client.publish_diagnostics(uri, Vec::new(), None).await;
-                continue;
-            }
-            let snapshot = {
-                let mut st = lock(&state);
-                let encoding = st.encoding;
-                st.documents.snapshot(&uri, encoding)
-            };
-            let Some(snap) = snapshot else { continue };
-            if !refresh && published.get(&uri).is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
-                continue;
-            }
-            published.insert(uri.clone(), Arc::downgrade(&snap.analysis));
-            let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let diags = lock(&state).diagnostics(&uri, &snap);
-                diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect::<Vec<_>>()
-            }));
-            match computed {
-                Ok(diags) => client.publish_diagnostics(uri, diags, Some(snap.version)).await,
-                Err(payload) => {
-                    tracing::error!("diagnostics panicked: {}", super::panic_message(payload.as_ref()));
+        let (uri, refresh) = match last {
+            Publish::Closed(uri) => {
+                published = None;
+                if !lock(&state).pull_diagnostics {
+                    client.publish_diagnostics(uri, Vec::new(), None).await;
                 }
+                continue;
             }
+            Publish::Refresh(uri) => (uri, true),
+            Publish::Changed(uri) => (uri, refresh),
+        };
+        // A client that pulls diagnostics gets none pushed (Neovim shows both otherwise).
+        let (pending, checks) = {
+            let st = lock(&state);
+            if st.pull_diagnostics {
+                continue;
+            }
+            (st.pending(&uri), st.checks())
+        };
+        let Some(snap) = (match pending {
+            Some(p) => documents::analysed(p).await,
+            None => None,
+        }) else {
+            continue;
+        };
+        if !refresh && published.as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
+            continue;
         }
+        let path = workspace::file_path(&uri);
+        let (text, analysis) = (snap.text.clone(), snap.analysis.clone());
+        let computed = tokio::task::spawn_blocking(move || checks.protocol(path.as_deref(), &text, &analysis)).await;
+        let Ok(diags) = computed else {
+            tracing::error!("diagnostics of {} failed (a panic, logged above)", uri.as_str());
+            continue;
+        };
+        // An edit came while they were computed: its own message publishes the newer version.
+        if !lock(&state).documents.is_current(&uri, &snap.analysis) {
+            continue;
+        }
+        published = Some(Arc::downgrade(&snap.analysis));
+        client.publish_diagnostics(uri, diags, Some(snap.version)).await;
     }
 }

@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::capabilities;
-use super::documents::Snapshot;
+use super::documents::{self, Snapshot};
 use super::handlers::{self as h, commands};
 use super::publisher::{Publish, publisher};
 use super::state::{State, lock};
@@ -39,10 +39,11 @@ impl Server {
     }
 
     /// An open document's current version with its analysis, or `None` when it is not open.
+    /// The lock is held only to copy the version out; its analysis, if no one computed it yet,
+    /// runs on the blocking pool.
     pub(super) async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let mut state = self.state();
-        let encoding = state.encoding;
-        state.documents.snapshot(uri, encoding)
+        let pending = self.state().pending(uri)?;
+        documents::analysed(pending).await
     }
 
     /// `convox/render` (a custom request, registered in `lsp::service`).

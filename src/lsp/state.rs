@@ -3,13 +3,13 @@
 //! what they need out of it (a document's snapshot, a setting), never while a feature runs.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tower_lsp_server::ls_types::Uri;
 
-use super::documents::{Documents, Snapshot};
+use super::documents::{Documents, Pending};
 use super::settings::Settings;
-use super::workspace;
+use super::workspace::Checks;
 use crate::context::{self, Context, Sources};
 use crate::text::PositionEncoding;
 
@@ -23,7 +23,7 @@ pub struct State {
     /// The client takes change annotations in workspace edits (rename's confirmation).
     pub change_annotations: bool,
     /// What was read from the repository for the build checks and links.
-    pub repo: crate::repo::Repo,
+    pub repo: Arc<Mutex<crate::repo::Repo>>,
     /// The client pulls diagnostics (`textDocument/diagnostic`): nothing is pushed then.
     pub pull_diagnostics: bool,
     /// The client takes `workspace/diagnostic/refresh`.
@@ -51,17 +51,25 @@ impl State {
         context::discover(path.as_deref(), &sources)
     }
 
-    /// A document's diagnostics, with the build checks (the repository cache answers) and the
-    /// severities from the settings.
-    pub fn diagnostics(&mut self, uri: &Uri, snap: &Snapshot) -> Vec<crate::ide::Diagnostic> {
-        let settings = self.settings.diagnostic_settings();
-        let path = workspace::file_path(uri);
-        workspace::diagnostics(&mut self.repo, path.as_deref(), &snap.analysis, &settings)
+    /// What computing diagnostics needs, to be used after the lock is released.
+    pub fn checks(&self) -> Checks {
+        Checks { repo: self.repo.clone(), settings: self.settings.diagnostic_settings(), encoding: self.encoding }
+    }
+
+    /// Forgets what was read from the repository. A read in progress finishes on the old cache
+    /// (nothing waits for it) and is dropped with it.
+    pub fn forget_repository(&mut self) {
+        self.repo = Arc::default();
+    }
+
+    /// An open document's current version, to be analysed outside the lock.
+    pub fn pending(&self, uri: &Uri) -> Option<Pending> {
+        self.documents.pending(uri, self.encoding)
     }
 
     /// A watched file changed: forget what was read, find rack and app again.
     pub fn files_changed(&mut self) -> Vec<Uri> {
-        self.repo.clear();
+        self.forget_repository();
         self.rediscover()
     }
 

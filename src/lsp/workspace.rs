@@ -1,9 +1,11 @@
 //! The server's view of the repository: watched-file registration, pull-diagnostic reports with
 //! result ids, workspace diagnostics for manifests that are not open, and document links. The
-//! file-system reads themselves are `crate::repo`'s, cached in the server's state.
+//! file-system reads themselves are `crate::repo`'s, cached in the server's state (a cache of its
+//! own, so that reading never holds the server's lock).
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tower_lsp_server::ls_types::*;
 
@@ -66,17 +68,35 @@ pub fn result_id(items: &[Diagnostic]) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// A manifest's diagnostics with the build checks, severities from the settings applied.
-pub fn diagnostics(
-    repo: &mut Repo,
-    path: Option<&Path>,
-    analysis: &Analysis,
-    settings: &DiagnosticSettings,
-) -> Vec<ide::Diagnostic> {
-    let facts = path.map(|p| repo.facts(p, analysis));
-    let mut diags = analysis.diagnostics_in(facts.as_ref(), settings.rack_version);
-    ide::apply_severities(&mut diags, &settings.severities);
-    diags
+/// What computing a document's diagnostics needs, copied out of the state so that it runs
+/// without the server's lock: the repository cache (locked only while it reads), the settings and
+/// the position encoding.
+#[derive(Clone)]
+pub struct Checks {
+    pub repo: Arc<Mutex<Repo>>,
+    pub settings: DiagnosticSettings,
+    pub encoding: PositionEncoding,
+}
+
+impl Checks {
+    /// A manifest's diagnostics with the build checks, severities from the settings applied.
+    pub fn diagnostics(&self, path: Option<&Path>, analysis: &Analysis) -> Vec<ide::Diagnostic> {
+        let facts = path.map(|p| lock_repo(&self.repo).facts(p, analysis));
+        let mut diags = analysis.diagnostics_in(facts.as_ref(), self.settings.rack_version);
+        ide::apply_severities(&mut diags, &self.settings.severities);
+        diags
+    }
+
+    /// The same, as the protocol's values.
+    pub fn protocol(&self, path: Option<&Path>, text: &Text, analysis: &Analysis) -> Vec<Diagnostic> {
+        let diags = self.diagnostics(path, analysis);
+        diags.iter().map(|d| convert::diagnostic(text, d, self.encoding)).collect()
+    }
+}
+
+/// The repository cache; a panic while it was held leaves a usable (if partial) cache.
+pub fn lock_repo(repo: &Mutex<Repo>) -> MutexGuard<'_, Repo> {
+    repo.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A full report, or an unchanged one when the client already has this result.
@@ -126,21 +146,9 @@ pub fn read_closed(path: &Path) -> Option<(Text, Analysis)> {
     Some((Text::new(&content), analysis))
 }
 
-/// Its diagnostics, with the build checks (the repository cache answers).
-pub fn closed_file_diagnostics(
-    repo: &mut Repo,
-    path: &Path,
-    (text, analysis): &(Text, Analysis),
-    settings: &DiagnosticSettings,
-    encoding: PositionEncoding,
-) -> Vec<Diagnostic> {
-    let diags = diagnostics(repo, Some(path), analysis, settings);
-    diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect()
-}
-
 /// Document links: build paths to the Dockerfile or folder, keys to their documentation page.
 pub fn links(
-    repo: &mut Repo,
+    repo: &Mutex<Repo>,
     path: Option<&Path>,
     analysis: &Analysis,
     text: &Text,
@@ -148,9 +156,9 @@ pub fn links(
 ) -> Vec<DocumentLink> {
     let mut out = Vec::new();
     if let Some(manifest) = path {
-        let facts = repo.facts(manifest, analysis);
+        let facts = lock_repo(repo).facts(manifest, analysis);
         let dir = manifest.parent().unwrap_or(Path::new("."));
-        for l in ide::build::links(analysis, &facts) {
+        for l in analysis.build_links(&facts) {
             let Some(target) = Uri::from_file_path(dir.join(&l.path)) else { continue };
             out.push(DocumentLink {
                 range: convert::range(text, l.range, encoding),

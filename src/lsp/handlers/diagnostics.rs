@@ -1,51 +1,68 @@
 //! Pulled diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`) and the quick fixes
-//! that come with them (`textDocument/codeAction`). Pushed ones are `lsp::publisher`'s.
+//! that come with them (`textDocument/codeAction`). Pushed ones are `lsp::publisher`'s. The
+//! checks (and the repository reads they need) run on the blocking pool, without the lock.
 
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use super::blocking;
 use crate::lsp::convert;
+use crate::lsp::documents::{self, Pending};
 use crate::lsp::server::Server;
 use crate::lsp::state::{State, lock};
-use crate::lsp::workspace;
+use crate::lsp::workspace::{self, Checks};
 
 pub async fn document(server: &Server, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
     let uri = params.text_document.uri;
-    let previous = params.previous_result_id.as_deref();
-    let items = match server.snapshot(&uri).await {
-        Some(snap) => {
-            let diags = server.state().diagnostics(&uri, &snap);
-            diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect()
-        }
-        None => {
-            // Not open: read and parsed from disk without the lock.
-            let path = workspace::file_path(&uri).unwrap_or_default();
-            let Some(closed) = workspace::read_closed(&path) else {
-                return Ok(workspace::report(Vec::new(), previous).into());
+    let previous = params.previous_result_id;
+    let (pending, checks) = {
+        let state = server.state();
+        (state.pending(&uri), state.checks())
+    };
+    let items = match pending {
+        Some(pending) => {
+            let Some(snap) = documents::analysed(pending).await else {
+                return Ok(workspace::report(vec![], None).into());
             };
-            let mut state = server.state();
-            let (settings, encoding) = (state.settings.diagnostic_settings(), state.encoding);
-            workspace::closed_file_diagnostics(&mut state.repo, &path, &closed, &settings, encoding)
+            let path = workspace::file_path(&uri);
+            blocking(move || checks.protocol(path.as_deref(), &snap.text, &snap.analysis)).await?
+        }
+        // Not open: read from disk and parsed.
+        None => {
+            let Some(path) = workspace::file_path(&uri) else { return Ok(workspace::report(vec![], None).into()) };
+            blocking(move || closed_file(&checks, &path).unwrap_or_default()).await?
         }
     };
-    Ok(workspace::report(items, previous).into())
+    Ok(workspace::report(items, previous.as_deref()).into())
+}
+
+/// A manifest that is not open, read from disk (`None` when it cannot be read).
+fn closed_file(checks: &Checks, path: &std::path::Path) -> Option<Vec<Diagnostic>> {
+    let (text, analysis) = workspace::read_closed(path)?;
+    Some(checks.protocol(Some(path), &text, &analysis))
 }
 
 pub async fn workspace(server: &Server, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+    let (folders, checks) = {
+        let state = server.state();
+        (state.folders.clone(), state.checks())
+    };
     let state = server.state.clone();
-    let items = tokio::task::spawn_blocking(move || workspace_items(&state, &params)).await.unwrap_or_else(|e| {
-        tracing::error!("workspace diagnostics failed: {e}");
-        Vec::new()
-    });
+    let items = blocking(move || workspace_items(&state, &folders, &checks, &params)).await?;
     Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
 }
 
 /// `workspace/diagnostic`: every manifest of the workspace folders, open or not (bounded).
-fn workspace_items(state: &Mutex<State>, params: &WorkspaceDiagnosticParams) -> Vec<WorkspaceDocumentDiagnosticReport> {
-    let folders = lock(state).folders.clone();
-    let found = crate::repo::find_manifests(&folders, workspace::MAX_WORKSPACE_MANIFESTS);
+fn workspace_items(
+    state: &Arc<Mutex<State>>,
+    folders: &[PathBuf],
+    checks: &Checks,
+    params: &WorkspaceDiagnosticParams,
+) -> Vec<WorkspaceDocumentDiagnosticReport> {
+    let found = crate::repo::find_manifests(folders, workspace::MAX_WORKSPACE_MANIFESTS);
     if found.truncated {
         tracing::warn!(
             "workspace diagnostics: more than {} manifests (or directories) in the workspace; the rest are skipped",
@@ -56,24 +73,16 @@ fn workspace_items(state: &Mutex<State>, params: &WorkspaceDiagnosticParams) -> 
     for path in found.files {
         let Some(uri) = Uri::from_file_path(&path) else { continue };
         let previous = params.previous_result_ids.iter().find(|p| p.uri == uri).map(|p| p.value.as_str());
-        let open = {
-            let mut st = lock(state);
-            let encoding = st.encoding;
-            st.documents.snapshot(&uri, encoding).map(|snap| {
-                let d = st.diagnostics(&uri, &snap);
-                let items: Vec<Diagnostic> = d.iter().map(|d| convert::diagnostic(&snap.text, d, encoding)).collect();
-                (Some(i64::from(snap.version)), items)
-            })
-        };
-        let (version, diags) = match open {
-            Some(found) => found,
-            None => {
-                // Read and parsed without the lock; only the repository cache needs it.
-                let Some(closed) = workspace::read_closed(&path) else { continue };
-                let mut st = lock(state);
-                let (settings, encoding) = (st.settings.diagnostic_settings(), st.encoding);
-                (None, workspace::closed_file_diagnostics(&mut st.repo, &path, &closed, &settings, encoding))
+        let pending: Option<Pending> = lock(state).pending(&uri);
+        let (version, diags) = match pending {
+            Some(pending) => {
+                let snap = pending.analyse();
+                (Some(i64::from(snap.version)), checks.protocol(Some(&path), &snap.text, &snap.analysis))
             }
+            None => match closed_file(checks, &path) {
+                Some(diags) => (None, diags),
+                None => continue,
+            },
         };
         items.push(workspace::workspace_report(uri, version, diags, previous));
     }
@@ -85,12 +94,19 @@ pub async fn code_action(server: &Server, params: CodeActionParams) -> Result<Op
     let Some(snap) = server.snapshot(&uri).await else { return Ok(None) };
     let start = convert::offset(&snap.text, params.range.start, snap.encoding);
     let end = convert::offset(&snap.text, params.range.end, snap.encoding);
-    let diags = server.state().diagnostics(&uri, &snap);
-    let actions: Vec<CodeActionOrCommand> = diags
-        .iter()
-        .filter(|d| d.range.start <= end && start <= d.range.end)
-        .filter_map(|d| Some((d, d.fix.as_ref()?)))
-        .map(|(d, fix)| CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding)))
-        .collect();
+    let checks = server.state().checks();
+    let path = workspace::file_path(&uri);
+    let actions = blocking(move || {
+        let diags = checks.diagnostics(path.as_deref(), &snap.analysis);
+        diags
+            .iter()
+            .filter(|d| d.range.start <= end && start <= d.range.end)
+            .filter_map(|d| Some((d, d.fix.as_ref()?)))
+            .map(|(d, fix)| {
+                CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await?;
     Ok(Some(actions))
 }

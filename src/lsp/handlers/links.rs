@@ -10,6 +10,9 @@ pub async fn document_link(server: &Server, params: DocumentLinkParams) -> Resul
     let uri = params.text_document.uri;
     let Some(snap) = server.snapshot(&uri).await else { return Ok(None) };
     let path = workspace::file_path(&uri);
-    let mut state = server.state();
-    Ok(Some(workspace::links(&mut state.repo, path.as_deref(), &snap.analysis, &snap.text, snap.encoding)))
+    let repo = server.state().repo.clone();
+    let links =
+        super::blocking(move || workspace::links(&repo, path.as_deref(), &snap.analysis, &snap.text, snap.encoding))
+            .await?;
+    Ok(Some(links))
 }

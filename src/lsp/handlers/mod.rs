@@ -22,3 +22,12 @@ use tower_lsp_server::jsonrpc::Error;
 pub fn invalid(message: impl Into<String>) -> Error {
     Error::invalid_params(message.into())
 }
+
+/// Work that may read the disk or take a while (the checks of a large document), run on the
+/// blocking pool; a panic there is answered as an internal error.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!("a blocking task failed: {e}");
+        Error::internal_error()
+    })
+}

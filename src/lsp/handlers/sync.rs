@@ -18,7 +18,7 @@ pub fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
         let mut state = server.state();
         if !state.watch_dynamic {
             // No watcher tells us when the repository changes: opening a file reads it again.
-            state.repo.clear();
+            state.forget_repository();
         }
         let ctx = state.context_for(&doc.uri);
         state.documents.open(doc.uri.clone(), doc.version, &doc.text, ctx);
