@@ -139,9 +139,14 @@ pub fn workspace_report(
     }
 }
 
-/// A manifest that is not open, read from disk and parsed (without any lock held).
-pub fn read_closed(path: &Path) -> Option<(Text, Analysis)> {
-    let content = crate::repo::read_capped(path)?;
+/// A manifest that is not open, read from disk and parsed (without any lock held): only a regular
+/// file inside the workspace folders (or, without any, the manifest's own directory).
+pub fn read_closed(path: &Path, folders: &[PathBuf]) -> Option<(Text, Analysis)> {
+    let own = [path.parent().unwrap_or(Path::new(".")).to_path_buf()];
+    let roots = if folders.is_empty() { &own[..] } else { folders };
+    let real =
+        crate::repo::within(path, roots).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
+    let content = crate::repo::read_capped(&real)?;
     let analysis = Analysis::from_text(&content);
     Some((Text::new(&content), analysis))
 }

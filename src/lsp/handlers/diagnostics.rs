@@ -33,15 +33,16 @@ pub async fn document(server: &Server, params: DocumentDiagnosticParams) -> Resu
         // Not open: read from disk and parsed.
         None => {
             let Some(path) = workspace::file_path(&uri) else { return Ok(workspace::report(vec![], None).into()) };
-            blocking(move || closed_file(&checks, &path).unwrap_or_default()).await?
+            let folders = server.state().folders.clone();
+            blocking(move || closed_file(&checks, &path, &folders).unwrap_or_default()).await?
         }
     };
     Ok(workspace::report(items, previous.as_deref()).into())
 }
 
-/// A manifest that is not open, read from disk (`None` when it cannot be read).
-fn closed_file(checks: &Checks, path: &std::path::Path) -> Option<Vec<Diagnostic>> {
-    let (text, analysis) = workspace::read_closed(path)?;
+/// A manifest that is not open, read from disk (`None` when it is refused or cannot be read).
+fn closed_file(checks: &Checks, path: &std::path::Path, folders: &[PathBuf]) -> Option<Vec<Diagnostic>> {
+    let (text, analysis) = workspace::read_closed(path, folders)?;
     Some(checks.protocol(Some(path), &text, &analysis))
 }
 
@@ -79,7 +80,7 @@ fn workspace_items(
                 let snap = pending.analyse();
                 (Some(i64::from(snap.version)), checks.protocol(Some(&path), &snap.text, &snap.analysis))
             }
-            None => match closed_file(checks, &path) {
+            None => match closed_file(checks, &path, folders) {
                 Some(diags) => (None, diags),
                 None => continue,
             },
