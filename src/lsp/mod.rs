@@ -12,6 +12,7 @@ mod publisher;
 mod server;
 mod settings;
 mod state;
+mod transport;
 mod workspace;
 
 use std::sync::Arc;
@@ -46,6 +47,17 @@ where
     O: tokio::io::AsyncWrite,
 {
     let (service, socket, shutdown) = service();
-    tower_lsp_server::Server::new(input, output, socket).serve(service).await;
+    // Frames go through `transport::filter`, which answers bad ones instead of ending the input.
+    let (filtered, sink) = tokio::io::duplex(8 << 10);
+    let filter = transport::filter(input, sink);
+    let server = tower_lsp_server::Server::new(filtered, output, socket).serve(service);
+    tokio::pin!(filter, server);
+    let mut input_done = false;
+    loop {
+        tokio::select! {
+            () = &mut server => break,
+            () = &mut filter, if !input_done => input_done = true,
+        }
+    }
     if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }
 }
