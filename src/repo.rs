@@ -3,6 +3,7 @@
 //! clears it when a watched file changes; `convox-lsp check` uses a fresh one per run. Nothing is
 //! executed and nothing outside the manifest's folder is read: paths are resolved component by
 //! component from directory listings, and a symbolic link counts only when its target stays inside.
+//! Every file is read through `read_regular`: regular files only, opened non-blocking, capped.
 
 use std::collections::HashMap;
 use std::io::Read;
