@@ -77,7 +77,7 @@ fn clean(v: Option<String>) -> Option<String> {
 }
 
 fn read(path: &Path) -> Option<String> {
-    clean(std::fs::read_to_string(path).ok())
+    clean(crate::repo::read_capped(path))
 }
 
 /// `org/name` (a Console rack) deploys to `name-<app>`.

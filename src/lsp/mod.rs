@@ -1,11 +1,18 @@
-//! The only module that knows the Language Server Protocol: the server, its thin handlers, the
-//! document store, and the conversions between protocol positions and byte offsets.
+//! The only module that knows the Language Server Protocol: lifecycle and dispatch (`server`),
+//! one small handler per method or family (`handlers/`), the capabilities, the document store and
+//! its snapshots, the diagnostics publisher, and the conversions between protocol positions and
+//! byte offsets.
 
+mod capabilities;
 mod convert;
 mod documents;
+mod handlers;
 mod panic;
+mod publisher;
 mod server;
 mod settings;
+mod state;
+mod transport;
 mod workspace;
 
 use std::sync::Arc;
@@ -40,6 +47,17 @@ where
     O: tokio::io::AsyncWrite,
 {
     let (service, socket, shutdown) = service();
-    tower_lsp_server::Server::new(input, output, socket).serve(service).await;
+    // Frames go through `transport::filter`, which answers bad ones instead of ending the input.
+    let (filtered, sink) = tokio::io::duplex(8 << 10);
+    let filter = transport::filter(input, sink);
+    let server = tower_lsp_server::Server::new(filtered, output, socket).serve(service);
+    tokio::pin!(filter, server);
+    let mut input_done = false;
+    loop {
+        tokio::select! {
+            () = &mut server => break,
+            () = &mut filter, if !input_done => input_done = true,
+        }
+    }
     if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }
 }

@@ -1,5 +1,6 @@
 //! Every request and notification runs under `catch_unwind`: a panic in a handler becomes an
-//! `InternalError` response (or, for a notification, a logged error) and the server goes on.
+//! `InternalError` response (or, for a notification, a logged error) and the server goes on. It
+//! also answers the stand-ins for bad frames (`transport::BAD_FRAME`), before the service sees them.
 
 use std::any::Any;
 use std::future::Future;
@@ -39,6 +40,12 @@ where
     }
 
     fn call(&mut self, req: Request) -> Self::Future {
+        if req.method() == super::transport::BAD_FRAME {
+            // Whatever the server's state, a bad frame gets its error answer.
+            let (_, _, params) = req.into_parts();
+            let answer = super::transport::answer(params.as_ref());
+            return Box::pin(async move { Ok(Some(answer)) });
+        }
         let id = req.id().cloned();
         let method = req.method().to_string();
         let answer = move |payload: Box<dyn Any + Send>| {

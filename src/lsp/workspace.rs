@@ -1,14 +1,17 @@
 //! The server's view of the repository: watched-file registration, pull-diagnostic reports with
 //! result ids, workspace diagnostics for manifests that are not open, and document links. The
-//! file-system reads themselves are `crate::repo`'s, cached in the server's state.
+//! file-system reads themselves are `crate::repo`'s, cached in the server's state (a cache of its
+//! own, so that reading never holds the server's lock).
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::settings::DiagnosticSettings;
+use crate::env::Environment;
 use crate::ide::{self, Analysis};
 use crate::repo::Repo;
 use crate::text::{PositionEncoding, Text};
@@ -70,32 +73,60 @@ pub fn result_id(items: &[Diagnostic]) -> String {
     format!("{:016x}", h.finish())
 }
 
-/// A manifest's diagnostics with the build checks, severities from the settings applied; with a
-/// release environment, of the manifest evaluated with it (at the written text's positions).
-pub fn diagnostics(
-    repo: &mut Repo,
-    path: Option<&Path>,
-    analysis: &Analysis,
-    settings: &DiagnosticSettings,
-    env: Option<&crate::env::Environment>,
-) -> Vec<ide::Diagnostic> {
-    let mut diags = match env {
-        None => {
-            let facts = path.map(|p| repo.facts(p, analysis));
-            analysis.diagnostics_in(facts.as_ref(), settings.rack_version)
-        }
-        Some(env) => {
-            let evaluated = ide::Evaluated::new(analysis.text(), env);
-            let facts = path.map(|p| repo.facts(p, &evaluated.analysis));
-            let mut d = evaluated.diagnostics(analysis, env, facts.as_ref());
-            if let Some(rack) = settings.rack_version {
-                d.extend(analysis.rack_version_diagnostics(rack));
+/// What computing a document's diagnostics needs, copied out of the state so that it runs
+/// without the server's lock: the repository cache (locked only while it reads), the settings and
+/// the position encoding.
+#[derive(Clone)]
+pub struct Checks {
+    pub repo: Arc<Mutex<Repo>>,
+    pub settings: DiagnosticSettings,
+    pub encoding: PositionEncoding,
+}
+
+impl Checks {
+    /// A manifest's diagnostics with the build checks, severities from the settings applied; with a
+    /// release environment, of the manifest evaluated with it (at the written text's positions).
+    pub fn diagnostics(
+        &self,
+        path: Option<&Path>,
+        analysis: &Analysis,
+        env: Option<&Environment>,
+    ) -> Vec<ide::Diagnostic> {
+        let mut diags = match env {
+            None => {
+                let facts = path.map(|p| lock_repo(&self.repo).facts(p, analysis));
+                analysis.diagnostics_in(facts.as_ref(), self.settings.rack_version)
             }
-            d
-        }
-    };
-    ide::apply_severities(&mut diags, &settings.severities);
-    diags
+            Some(env) => {
+                let evaluated = ide::Evaluated::new(analysis.text(), env);
+                let facts = path.map(|p| lock_repo(&self.repo).facts(p, &evaluated.analysis));
+                let mut d = evaluated.diagnostics(analysis, env, facts.as_ref());
+                if let Some(rack) = self.settings.rack_version {
+                    d.extend(analysis.rack_version_diagnostics(rack));
+                }
+                d
+            }
+        };
+        ide::apply_severities(&mut diags, &self.settings.severities);
+        diags
+    }
+
+    /// The same, as the protocol's values.
+    pub fn protocol(
+        &self,
+        path: Option<&Path>,
+        text: &Text,
+        analysis: &Analysis,
+        env: Option<&Environment>,
+    ) -> Vec<Diagnostic> {
+        let diags = self.diagnostics(path, analysis, env);
+        diags.iter().map(|d| convert::diagnostic(text, d, self.encoding)).collect()
+    }
+}
+
+/// The repository cache; a panic while it was held leaves a usable (if partial) cache.
+pub fn lock_repo(repo: &Mutex<Repo>) -> MutexGuard<'_, Repo> {
+    repo.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A full report, or an unchanged one when the client already has this result.
@@ -138,30 +169,21 @@ pub fn workspace_report(
     }
 }
 
-/// A manifest that is not open, read from disk and parsed (without any lock held).
-pub fn read_closed(path: &Path) -> Option<(Text, Analysis)> {
-    let content = crate::repo::read_capped(path)?;
+/// A manifest that is not open, read from disk and parsed (without any lock held): only a regular
+/// file inside the workspace folders (or, without any, the manifest's own directory).
+pub fn read_closed(path: &Path, folders: &[PathBuf]) -> Option<(Text, Analysis)> {
+    let own = [path.parent().unwrap_or(Path::new(".")).to_path_buf()];
+    let roots = if folders.is_empty() { &own[..] } else { folders };
+    let real =
+        crate::repo::within(path, roots).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
+    let content = crate::repo::read_capped(&real)?;
     let analysis = Analysis::from_text(&content);
     Some((Text::new(&content), analysis))
 }
 
-/// Its diagnostics, with the build checks (the repository cache answers), evaluated with the
-/// release environment when there is one.
-pub fn closed_file_diagnostics(
-    repo: &mut Repo,
-    path: &Path,
-    (text, analysis): &(Text, Analysis),
-    settings: &DiagnosticSettings,
-    encoding: PositionEncoding,
-    env: Option<&crate::env::Environment>,
-) -> Vec<Diagnostic> {
-    let diags = diagnostics(repo, Some(path), analysis, settings, env);
-    diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect()
-}
-
 /// Document links: build paths to the Dockerfile or folder, keys to their documentation page.
 pub fn links(
-    repo: &mut Repo,
+    repo: &Mutex<Repo>,
     path: Option<&Path>,
     analysis: &Analysis,
     text: &Text,
@@ -169,9 +191,9 @@ pub fn links(
 ) -> Vec<DocumentLink> {
     let mut out = Vec::new();
     if let Some(manifest) = path {
-        let facts = repo.facts(manifest, analysis);
+        let facts = lock_repo(repo).facts(manifest, analysis);
         let dir = manifest.parent().unwrap_or(Path::new("."));
-        for l in ide::build::links(analysis, &facts) {
+        for l in analysis.build_links(&facts) {
             let Some(target) = Uri::from_file_path(dir.join(&l.path)) else { continue };
             out.push(DocumentLink {
                 range: convert::range(text, l.range, encoding),

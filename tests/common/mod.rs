@@ -112,6 +112,18 @@ impl<W: AsyncWrite + Unpin> TestClient<W> {
         .expect("cannot write to the server");
     }
 
+    /// Writes bytes as they are (a hand-made frame, good or bad).
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        let w = self.writer.as_mut().expect("the server's input is already closed");
+        tokio::time::timeout(TIMEOUT, async {
+            w.write_all(bytes).await?;
+            w.flush().await
+        })
+        .await
+        .expect("timed out writing to the server")
+        .expect("cannot write to the server");
+    }
+
     pub async fn notify(&mut self, method: &str, params: Value) {
         let mut msg = json!({"jsonrpc": "2.0", "method": method});
         if !params.is_null() {

@@ -1,0 +1,16 @@
+//! `textDocument/completion`.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{CompletionItem, CompletionList, CompletionParams, CompletionResponse};
+
+use crate::lsp::convert;
+use crate::lsp::server::Server;
+
+pub async fn completion(server: &Server, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+    let pos = params.text_document_position;
+    let Some(snap) = server.snapshot(&pos.text_document.uri).await else { return Ok(None) };
+    let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+    let items: Vec<CompletionItem> =
+        snap.analysis.completions(offset).iter().map(|c| convert::completion(&snap.text, c, snap.encoding)).collect();
+    Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
+}

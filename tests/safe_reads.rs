@@ -1,0 +1,178 @@
+//! Repository reads are safe and bounded: FIFOs where a Dockerfile, a `.dockerignore` or a
+//! manifest should be, and links to files outside the workspace or to the server's own standard
+//! input. Made for real in a temporary directory; the server is the built binary over standard
+//! input and output, `check` the same binary on the command line.
+#![cfg(unix)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::TestClient;
+use serde_json::{Value, json};
+use tokio::process::{Child, ChildStdin};
+
+const BIN: &str = env!("CARGO_BIN_EXE_convox-lsp");
+const SECRET: &str = "TOP-SECRET-VALUE";
+
+/// A workspace `ws/` with a manifest building `.`, beside a folder `outside/` holding a secret.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(name: &str) -> Tree {
+        let dir = std::env::temp_dir().join(format!("convox-lsp-safe-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("ws")).unwrap();
+        std::fs::create_dir_all(dir.join("outside")).unwrap();
+        let dir = dir.canonicalize().unwrap();
+        std::fs::write(dir.join("ws/convox.yml"), "services:\n  web:\n    build: .\n    port: 3000\n").unwrap();
+        // Convox would report this key with its text: the text must never reach a client.
+        std::fs::write(dir.join("outside/secret.yml"), format!("services:\n  web:\n    {SECRET}: 1\n")).unwrap();
+        Tree(dir)
+    }
+
+    fn ws(&self) -> PathBuf {
+        self.0.join("ws")
+    }
+
+    fn fifo(&self, rel: &str) -> &Self {
+        let status = std::process::Command::new("mkfifo").arg(self.ws().join(rel)).status().unwrap();
+        assert!(status.success(), "mkfifo {rel}");
+        self
+    }
+
+    fn link(&self, rel: &str, target: &str) -> &Self {
+        std::os::unix::fs::symlink(target, self.ws().join(rel)).unwrap();
+        self
+    }
+
+    fn uri(&self, rel: &str) -> String {
+        format!("file://{}", self.ws().join(rel).display())
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The server started in the workspace, initialized with it as its folder.
+async fn start(tree: &Tree) -> (Child, TestClient<ChildStdin>) {
+    let (child, mut client) = common::spawn_binary_with(BIN, &[], Some(tree.ws().to_str().unwrap()));
+    let folder = json!([{"uri": format!("file://{}", tree.ws().display()), "name": "ws"}]);
+    let result = client
+        .request_ok(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "workspaceFolders": folder,
+                   "capabilities": {"textDocument": {"diagnostic": {}}}}),
+        )
+        .await;
+    assert!(result["capabilities"]["diagnosticProvider"].is_object());
+    client.notify("initialized", json!({})).await;
+    (child, client)
+}
+
+/// The server still answers (a hover on the open manifest), then exits 0.
+async fn still_serves_then_exits(mut child: Child, mut client: TestClient<ChildStdin>, tree: &Tree) {
+    let hover = client
+        .request_ok(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": tree.uri("convox.yml")}, "position": {"line": 1, "character": 3}}),
+        )
+        .await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("web"), "{hover}");
+    client.shutdown_and_exit().await;
+    let status = tokio::time::timeout(Duration::from_secs(5), child.wait()).await.expect("exit").unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+async fn pull(client: &mut TestClient<ChildStdin>, uri: &str) -> Value {
+    client.request_ok("textDocument/diagnostic", json!({"textDocument": {"uri": uri}})).await
+}
+
+async fn open_and_pull(client: &mut TestClient<ChildStdin>, tree: &Tree) -> Value {
+    let text = std::fs::read_to_string(tree.ws().join("convox.yml")).unwrap();
+    client.did_open(&tree.uri("convox.yml"), 1, &text).await;
+    pull(client, &tree.uri("convox.yml")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fifo_dockerfile_or_dockerignore_does_not_hang_the_server() {
+    let tree = Tree::new("fifo-server");
+    tree.fifo("Dockerfile").fifo(".dockerignore").fifo("convox.staging.yml");
+    let (child, mut client) = start(&tree).await;
+    let report = open_and_pull(&mut client, &tree).await;
+    assert_eq!(report["kind"], "full", "{report}");
+    let ws = client.request_ok("workspace/diagnostic", json!({"previousResultIds": []})).await;
+    let uris: Vec<&str> = ws["items"].as_array().unwrap().iter().map(|i| i["uri"].as_str().unwrap()).collect();
+    assert_eq!(uris, [tree.uri("convox.yml")], "the FIFO manifest is skipped: {ws}");
+    still_serves_then_exits(child, client, &tree).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_diagnostics_never_follow_a_link_out_of_the_workspace_nor_to_stdin() {
+    let tree = Tree::new("links-server");
+    tree.link("convox.leak.yml", "../outside/secret.yml").link("convox.x.yml", "/proc/self/fd/0");
+    tree.link("convox.abs.yml", tree.0.join("outside/secret.yml").to_str().unwrap());
+    let (child, mut client) = start(&tree).await;
+    open_and_pull(&mut client, &tree).await;
+    let ws = client.request_ok("workspace/diagnostic", json!({"previousResultIds": []})).await;
+    assert!(!ws.to_string().contains(SECRET), "the secret leaked: {ws}");
+    let uris: Vec<&str> = ws["items"].as_array().unwrap().iter().map(|i| i["uri"].as_str().unwrap()).collect();
+    assert_eq!(uris, [tree.uri("convox.yml")], "{ws}");
+    // Pulled one by one (not open), the same files are refused.
+    for rel in ["convox.leak.yml", "convox.x.yml", "convox.abs.yml"] {
+        let report = pull(&mut client, &tree.uri(rel)).await;
+        assert!(!report.to_string().contains(SECRET), "{rel}: {report}");
+        assert_eq!(report["items"], json!([]), "{rel}: {report}");
+    }
+    // A file outside the workspace, named directly, is refused too.
+    let outside = format!("file://{}", tree.0.join("outside/secret.yml").display());
+    assert_eq!(pull(&mut client, &outside).await["items"], json!([]));
+    still_serves_then_exits(child, client, &tree).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_inside_the_workspace_is_still_read() {
+    let tree = Tree::new("inside-link");
+    std::fs::write(tree.ws().join("real.yml"), "services:\n  web:\n    bogus: 1\n").unwrap();
+    tree.link("convox.alias.yml", "real.yml");
+    let (child, mut client) = start(&tree).await;
+    open_and_pull(&mut client, &tree).await;
+    let report = pull(&mut client, &tree.uri("convox.alias.yml")).await;
+    assert!(report["items"].to_string().contains("bogus"), "{report}");
+    still_serves_then_exits(child, client, &tree).await;
+}
+
+/// `convox-lsp check ARGS` in `dir`, which must finish (a hang fails the test, it is not waited on).
+fn check(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(BIN)
+        .arg("check")
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("convox-lsp check {args:?} did not finish");
+}
+
+#[test]
+fn check_does_not_hang_on_fifos_beside_the_manifest() {
+    let tree = Tree::new("fifo-cli");
+    tree.fifo("Dockerfile").fifo(".dockerignore").fifo("convox.staging.yml");
+    let out = check(&tree.ws(), &["convox.yml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = check(&tree.ws(), &["."]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("convox.staging.yml"), "{stdout}");
+}
