@@ -752,10 +752,9 @@ impl LanguageServer for Server {
         let start = convert::offset(&snap.text, params.range.start, snap.encoding);
         let end = convert::offset(&snap.text, params.range.end, snap.encoding);
         let diags = lock(&self.state).diagnostics(&uri, &snap);
-        let actions: Vec<CodeActionOrCommand> = diags
-            .iter()
-            .filter(|d| d.range.start <= end && start <= d.range.end)
-            .filter_map(|d| Some((d, d.fix.as_ref()?)))
+        let here: Vec<_> = diags.into_iter().filter(|d| d.range.start <= end && start <= d.range.end).collect();
+        let actions: Vec<CodeActionOrCommand> = crate::ide::safe_fixes(snap.analysis.text(), &here)
+            .into_iter()
             .map(|(d, fix)| {
                 CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding))
             })

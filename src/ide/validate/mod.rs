@@ -7,6 +7,7 @@ mod autoscale;
 mod budget;
 mod configs;
 mod decoders;
+mod fixes;
 mod interpolation;
 mod keys;
 mod legacy;
