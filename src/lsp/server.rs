@@ -788,7 +788,7 @@ fn format_edits(
     options: &FormattingOptions,
     range: Option<crate::text::TextRange>,
 ) -> Result<Option<Vec<TextEdit>>> {
-    let options = convert::format_options(options);
+    let options = convert::format_options(options, snap.analysis.text());
     let edits = crate::ide::format::format_edits(snap.analysis.text(), &options, range)
         .map_err(|e| convert::format_error(&snap.text, &e))?;
     Ok(Some(convert::text_edits(&snap.text, &edits, snap.encoding)))
