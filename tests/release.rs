@@ -113,3 +113,18 @@ fn the_workflow_archives_the_binary_in_the_named_directory() {
         assert!(wf.contains(line), "release.yml no longer has: {line}");
     }
 }
+
+/// The archives carry `editors/neovim` (the plugin directory the Neovim README puts on
+/// 'runtimepath'), with the files that README names.
+#[test]
+fn the_archives_carry_the_neovim_plugin() {
+    let wf = read(".github/workflows/release.yml");
+    let line = r#"mkdir -p "$name/editors" && cp -R editors/neovim "$name/editors/neovim""#;
+    assert!(wf.contains(line), "release.yml no longer has: {line}");
+    let readme = read("editors/neovim/README.md");
+    for f in ["lsp/convox.lua", "ftdetect/convox.lua", "package.yaml", "README.md"] {
+        let path = format!("{}/editors/neovim/{f}", env!("CARGO_MANIFEST_DIR"));
+        assert!(std::path::Path::new(&path).is_file(), "editors/neovim/{f} is missing");
+    }
+    assert!(readme.contains("editors/neovim` of the release archive"), "the README says where the archive has it");
+}
