@@ -4,7 +4,7 @@
 #   tests/emacs/run.sh [path-to-convox-lsp]     (default: target/debug/convox-lsp)
 #
 # Loads the configuration block of docs/editors.md ("## Emacs") word for word, with the server's
-# directory first on PATH, opens a scratch copy of tests/emacs/fixtures/convox.yml and runs
+# directory first on PATH, opens a scratch copy of tests/fixtures/editor-e2e/convox.yml and runs
 # tests/emacs/e2e.el: the mode and server start, diagnostics, hover, completion, definition, a
 # quick fix, rename, format, shutdown. Needs emacs with eglot and yaml-mode (Debian 12:
 # `apt-get install emacs-nox elpa-eglot elpa-yaml-mode elpa-markdown-mode`, which .ci/run does).
@@ -44,7 +44,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/convox-emacs-e2e.XXXXXX")
 cleanup() { if [[ -n ${EMACS_E2E_KEEP:-} ]]; then echo "emacs e2e: kept $work" >&2; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 mkdir -p "$work/project/.convox" "$work/home"
-cp "$here/fixtures/convox.yml" "$work/project/convox.yml"
+cp "$root/tests/fixtures/editor-e2e/convox.yml" "$work/project/convox.yml"
 printf 'acme\n' >"$work/project/.convox/rack"
 printf 'shop\n' >"$work/project/.convox/app"
 
