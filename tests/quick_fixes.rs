@@ -9,6 +9,8 @@
 //!
 //! Without `../shared` the Convox part is skipped with a notice, except under `CI`, where it fails.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -180,18 +182,10 @@ fn shared() -> Option<PathBuf> {
 
 /// convox-check's verdict per file: accepted or not.
 fn accepted(shared: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, bool> {
-    let mut out = BTreeMap::new();
-    for chunk in files.chunks(200) {
-        let run = Command::new(shared.join("tools/convox-oracle/convox-check"))
-            .arg("--json")
-            .args(chunk)
-            .output()
-            .expect("run convox-check");
-        for line in String::from_utf8_lossy(&run.stdout).lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("convox-check --json line");
-            out.insert(PathBuf::from(v["file"].as_str().unwrap()), v["ok"].as_bool().unwrap_or(false));
-        }
-    }
+    let out: BTreeMap<PathBuf, bool> = common::convox_check_json(shared, files)
+        .iter()
+        .map(|v| (PathBuf::from(v["file"].as_str().unwrap()), v["ok"].as_bool().unwrap_or(false)))
+        .collect();
     assert_eq!(out.len(), files.len(), "convox-check answered for every file");
     out
 }
