@@ -261,7 +261,7 @@ function userSteps(page, dirs) {
       await tab.waitFor({ timeout: WAIT });
       // The preview is a webview: its content is in nested frames.
       const read = async () => {
-        for (const f of page.frames()) {
+        for (const f of page.frames().filter((f) => f !== page.mainFrame())) {
           const text = await f.locator('body').innerText({ timeout: 500 }).catch(() => '');
           if (text.includes('kubectl')) return { text, code: await f.locator('pre code').count().catch(() => 0) };
         }
