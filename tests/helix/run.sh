@@ -115,13 +115,11 @@ keys C-u 'api' Enter
 expect "rename: web is now api" '^ *[0-9]* *  api:'
 # :format re-indents the six-space worker to two.
 keys Escape ':format' Enter ':w' Enter
+formatted() { grep -A1 '^  worker:$' "$work/project/convox.yml" | tail -n 1 | grep -qx '    image: nginx'; }
 deadline=$((SECONDS + timeout_s))
-while ((SECONDS < deadline)) && ! grep -q '^  worker:$' "$work/project/convox.yml" 2>/dev/null || grep -q '^      image' "$work/project/convox.yml"; do
-  ((SECONDS < deadline)) || break
-  sleep 0.3
-done
+until formatted || ((SECONDS >= deadline)); do sleep 0.3; done
 record ":format and :w"
-if grep -q '^    image: nginx$' "$work/project/convox.yml" && ! grep -q '^      ' "$work/project/convox.yml"; then
+if formatted; then
   ok ":format: two-space indentation, saved"
 else
   not_ok ":format: $(cat "$work/project/convox.yml")"
