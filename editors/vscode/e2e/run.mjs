@@ -273,6 +273,8 @@ function userSteps(page, dirs) {
       step('troubleshoot lens: the ladder of web opened as a rendered Markdown preview, kubectl commands in code blocks');
       await shot('troubleshoot');
       await runCommand('View: Close Editor');
+      await runCommand('View: Focus First Editor Group'); // back to convox.yml
+      await page.locator('.editor-group-container.active .tab.active', { hasText: 'convox.yml' }).waitFor();
     },
     async render() {
       await runCommand('Convox: Show Rendered Kubernetes Manifests');
