@@ -274,7 +274,6 @@ function userSteps(page, dirs) {
       await shot('troubleshoot');
       await runCommand('View: Close Editor');
       await runCommand('View: Focus First Editor Group'); // back to convox.yml
-      await page.locator('.editor-group-container.active .tab.active', { hasText: 'convox.yml' }).waitFor();
     },
     async render() {
       await runCommand('Convox: Show Rendered Kubernetes Manifests');
