@@ -91,7 +91,10 @@ fn rack_name(rack: String) -> String {
 /// Finds rack and app for the manifest at `manifest` (a path to the file; `None` for an
 /// unsaved buffer, which leaves only settings and the environment).
 pub fn discover(manifest: Option<&Path>, sources: &Sources) -> Context {
-    let dir = manifest.and_then(Path::parent);
+    // Absolute first: a bare `convox.yml` has the empty path as its parent, which names no
+    // directory (and so no app); `./convox.yml` and `convox.yml` must find the same.
+    let manifest = manifest.map(|m| std::path::absolute(m).unwrap_or_else(|_| m.to_path_buf()));
+    let dir = manifest.as_deref().and_then(Path::parent);
     let rack = clean(sources.rack_setting.clone())
         .or_else(|| clean(sources.env_rack.clone()))
         .or_else(|| dir.and_then(|d| read(&d.join(".convox/rack"))))

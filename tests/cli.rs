@@ -127,6 +127,34 @@ fn explain_the_whole_file_and_one_key() {
     );
 }
 
+#[test]
+fn explain_finds_the_app_from_the_directory_however_the_path_is_spelt() {
+    // `convox.yml` and `./convox.yml` in the directory `shop`: both the namespace `<rack>-shop`
+    // (the app is the directory's name when `.convox/app` is not there), and the note names only
+    // the rack as unknown. A HOME without Convox's CLI configuration leaves the rack unknown.
+    let dir = temp_dir("bare-path").join("shop");
+    write(&dir.join("convox.yml"), "services:\n  web:\n    image: nginx\n    port: 80\n");
+    let home = dir.parent().unwrap().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let home = home.to_str().unwrap();
+    let env = [("HOME", home), ("XDG_CONFIG_HOME", home), ("CONVOX_RACK", "")];
+    for path in ["convox.yml", "./convox.yml"] {
+        let out = run_with(&["explain", path], None, &env, Some(&dir));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let table = text(&out.stdout);
+        assert!(table.starts_with(&format!("# {path} (namespace <rack>-shop)\n")), "{path}: {table}");
+        let out = run_with(&["explain", path, "services.web"], None, &env, Some(&dir));
+        let hover = text(&out.stdout).replace('\n', " ");
+        assert!(
+            hover.contains("Rack unknown, so the namespace shows as `<rack>-shop`: write it in `.convox/rack`"),
+            "{hover}"
+        );
+        assert!(!hover.contains("app unknown") && !hover.contains("App unknown"), "{hover}");
+    }
+    let out = run_with(&["explain", "convox.yml", "services.web", "--rack", "acme"], None, &env, Some(&dir));
+    assert!(!text(&out.stdout).contains("unknown"), "{}", text(&out.stdout));
+}
+
 /// A fresh, empty directory under the system's temporary directory.
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("convox-lsp-cli-{}-{name}", std::process::id()));

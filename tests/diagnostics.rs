@@ -194,27 +194,27 @@ fn names_and_references() {
     check(
         "services:\n  web:\n    resources:\n      - database\n      - cache:REDIS_URL\n",
         expect![[r#"
-        4:9-4:17 error[undefined-resource] service web references a resource that does not exist: database
-          fix "Declare resource `database`":
-          | services:
-          |   web:
-          |     resources:
-          |       - database
-          |       - cache:REDIS_URL
-          | resources:
-          |   database:
-          |     type: postgres
-        5:9-5:14 error[undefined-resource] service web references a resource that does not exist: cache
-          fix "Declare resource `cache`":
-          | services:
-          |   web:
-          |     resources:
-          |       - database
-          |       - cache:REDIS_URL
-          | resources:
-          |   cache:
-          |     type: postgres
-    "#]],
+            4:9-4:17 error[undefined-resource] service web references a resource that does not exist: database
+              fix "Declare resource `database` (type postgres)":
+              | services:
+              |   web:
+              |     resources:
+              |       - database
+              |       - cache:REDIS_URL
+              | resources:
+              |   database:
+              |     type: postgres
+            5:9-5:14 error[undefined-resource] service web references a resource that does not exist: cache
+              fix "Declare resource `cache` (type redis)":
+              | services:
+              |   web:
+              |     resources:
+              |       - database
+              |       - cache:REDIS_URL
+              | resources:
+              |   cache:
+              |     type: redis
+        "#]],
     );
     check(
         "services:\n  web:\n    configMounts:\n      - id: app\n        dir: /etc\n        filename: app.json\n",

@@ -70,10 +70,20 @@ async fn session<W: AsyncWrite + Unpin + Send + 'static>(client: &mut TestClient
     let edits = client.request_ok("textDocument/rangeFormatting", params).await;
     assert_eq!(apply(MESSY, &edits), MESSY.replace("port :  3000   ", "port: 3000"));
     // ...unless re-indenting it alone would break the document: then its whole top-level entry.
-    let params = json!({"textDocument": {"uri": URI}, "range": range, "options": {"tabSize": 8, "insertSpaces": true}});
+    let params = json!({"textDocument": {"uri": URI}, "range": range, "options": {"tabSize": 6, "insertSpaces": true}});
     let edits = client.request_ok("textDocument/rangeFormatting", params).await;
-    let eight = "services:\n        web:\n                port: 3000\n                environment:\n                        - A=1\n";
-    assert_eq!(apply(MESSY, &edits), format!("# café ☕\n{eight}"));
+    let six = "services:\n      web:\n            port: 3000\n            environment:\n                  - A=1\n";
+    assert_eq!(apply(MESSY, &edits), format!("# café ☕\n{six}"));
+
+    // `tabSize` 8 is what Emacs (`tab-width`) and Vim (`tabstop`) send when nobody set one: the
+    // document keeps its own unit (four spaces here) rather than going to eight.
+    let eight = json!({"tabSize": 8, "insertSpaces": true});
+    let edits =
+        client.request_ok("textDocument/formatting", json!({"textDocument": {"uri": URI}, "options": eight})).await;
+    assert_eq!(
+        apply(MESSY, &edits),
+        "# café ☕\nservices:\n    web:\n        port: 3000\n        environment:\n            - A=1\n"
+    );
 
     client.did_change(URI, 2, vec![json!({"text": "services:\n  web:\n    port: 3000\n   image: x\n"})]).await;
     let refused =

@@ -31,23 +31,15 @@ fn shared() -> Option<PathBuf> {
 /// Convox's verdict per file: `None` when accepted, else `stage: error`.
 fn oracle(shared: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, Option<String>> {
     let mut out = BTreeMap::new();
-    for chunk in files.chunks(200) {
-        let run = Command::new(shared.join("tools/convox-oracle/convox-check"))
-            .arg("--json")
-            .args(chunk)
-            .output()
-            .expect("run convox-check");
-        for line in String::from_utf8_lossy(&run.stdout).lines() {
-            let v: serde_json::Value = serde_json::from_str(line).expect("convox-check --json line");
-            let error = v["error"].as_str().unwrap_or("");
-            // The oracle sets the names a manifest requires only when written `- NAME` in block
-            // style; a generated `environment: [a, b]` leaves them unset, which is the app's
-            // environment (`convox env set`), not the manifest.
-            let env_only = error.starts_with("required env:");
-            let verdict = (!v["ok"].as_bool().unwrap_or(false) && !env_only)
-                .then(|| format!("{}: {error}", v["stage"].as_str().unwrap_or("")));
-            out.insert(PathBuf::from(v["file"].as_str().unwrap()), verdict);
-        }
+    for v in common::convox_check_json(shared, files) {
+        let error = v["error"].as_str().unwrap_or("");
+        // The oracle sets the names a manifest requires only when written `- NAME` in block
+        // style; a generated `environment: [a, b]` leaves them unset, which is the app's
+        // environment (`convox env set`), not the manifest.
+        let env_only = error.starts_with("required env:");
+        let verdict = (!v["ok"].as_bool().unwrap_or(false) && !env_only)
+            .then(|| format!("{}: {error}", v["stage"].as_str().unwrap_or("")));
+        out.insert(PathBuf::from(v["file"].as_str().unwrap()), verdict);
     }
     out
 }

@@ -798,12 +798,20 @@ async fn quick_fix_code_action_and_severity_settings() {
         .request_ok(
             "initialize",
             json!({"processId": null, "rootUri": null, "capabilities": {},
-                   "initializationOptions": {"convox": {"diagnostics": {"needs-port": "off", "unknown-key": "error"}}}}),
+                   "initializationOptions": {"convox": {"diagnostics": {"needs-port": "off", "unused-resource": "off", "unknown-key": "error"}}}}),
         )
         .await;
     client.notify("initialized", json!({})).await;
     let uri = "untitled:convox.yml";
-    client.did_open(uri, 1, "services:\n  web:\n    resorces: [db]\n    health: /h\n").await;
+    // `db` declared: renamed, `resources: [db]` names a resource that exists (a fix that made
+    // `db` an undefined resource would not be offered: it would add an error).
+    client
+        .did_open(
+            uri,
+            1,
+            "services:\n  web:\n    resorces: [db]\n    health: /h\nresources:\n  db:\n    type: postgres\n",
+        )
+        .await;
     let params = client.diagnostics(uri, Some(1)).await;
     let diags = params["diagnostics"].as_array().unwrap();
     // `needs-port` is off; `unknown-key` raised to an error.

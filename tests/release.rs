@@ -122,6 +122,24 @@ fn the_workflow_archives_the_binary_in_the_named_directory() {
     }
 }
 
+/// The archives carry `editors/neovim` (the plugin directory the Neovim README puts on
+/// 'runtimepath'), with the files that README names.
+#[test]
+fn the_archives_carry_the_neovim_plugin() {
+    if skip::packaged_crate("release (the Neovim plugin)") {
+        return;
+    }
+    let wf = read(".github/workflows/release.yml");
+    let line = r#"mkdir -p "$name/editors" && cp -R editors/neovim "$name/editors/neovim""#;
+    assert!(wf.contains(line), "release.yml no longer has: {line}");
+    let readme = read("editors/neovim/README.md");
+    for f in ["lsp/convox.lua", "ftdetect/convox.lua", "package.yaml", "README.md"] {
+        let path = format!("{}/editors/neovim/{f}", env!("CARGO_MANIFEST_DIR"));
+        assert!(std::path::Path::new(&path).is_file(), "editors/neovim/{f} is missing");
+    }
+    assert!(readme.contains("editors/neovim` of the release archive"), "the README says where the archive has it");
+}
+
 /// The licence the manifest declares (`MIT OR Apache-2.0`) travels with every artifact: both texts
 /// at the root, in the crate (`include`), in the release archives, and in the VS Code package
 /// (vsce packs the extension's `LICENSE` as `LICENSE.txt`: it holds both texts in full).

@@ -68,6 +68,8 @@ pub fn render_json(report: &Report) -> String {
         .iter()
         .map(|f| {
             let p = Positions::new(&f.text);
+            // Only the fixes that leave the file better, as the server offers them.
+            let safe = crate::ide::safe_fixes(&f.text, &f.diagnostics);
             let diagnostics = f
                 .diagnostics
                 .iter()
@@ -79,16 +81,18 @@ pub fn render_json(report: &Report) -> String {
                         message: &d.message,
                         range,
                         offset,
-                        fix: d.fix.as_ref().map(|fix| JsonFix {
-                            title: &fix.title,
-                            edits: fix
-                                .edits
-                                .iter()
-                                .map(|(r, new_text)| {
-                                    let (range, offset) = json_range(&p, *r);
-                                    JsonEdit { range, offset, new_text }
-                                })
-                                .collect(),
+                        fix: d.fix.as_ref().filter(|x| safe.iter().any(|(_, s)| std::ptr::eq(*s, *x))).map(|fix| {
+                            JsonFix {
+                                title: &fix.title,
+                                edits: fix
+                                    .edits
+                                    .iter()
+                                    .map(|(r, new_text)| {
+                                        let (range, offset) = json_range(&p, *r);
+                                        JsonEdit { range, offset, new_text }
+                                    })
+                                    .collect(),
+                            }
                         }),
                     }
                 })

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 pub use codes::{Code, Stage};
 pub use completion::{CompletionItem, CompletionKind};
-pub use diagnostics::{Diagnostic, Fix, Severity, apply_severities};
+pub use diagnostics::{Diagnostic, Fix, MAX_CHECKED_FIXES, Severity, apply_severities, safe_fixes};
 pub use evaluate::Evaluated;
 pub use explain::ExplainRow;
 pub use hints::{CodeLens, HintConfig, InlayHint};

@@ -326,10 +326,10 @@ pub fn text_edits(text: &Text, edits: &[(TextRange, String)], enc: PositionEncod
 /// The client's formatting options: `tabSize` is the indentation (YAML indents with spaces only,
 /// so `insertSpaces: false` is not followed); the optional trimming and final-newline options
 /// default to the project's style when not sent.
-pub fn format_options(o: &lsp::FormattingOptions) -> ide::format::FormatOptions {
+pub fn format_options(o: &lsp::FormattingOptions, text: &str) -> ide::format::FormatOptions {
     let style = ide::format::FormatOptions::default();
     ide::format::FormatOptions {
-        indent: o.tab_size as usize,
+        indent: ide::format::indent_for(text, o.tab_size as usize),
         trim_trailing_whitespace: o.trim_trailing_whitespace.unwrap_or(style.trim_trailing_whitespace),
         insert_final_newline: o.insert_final_newline.unwrap_or(style.insert_final_newline),
         trim_final_newlines: o.trim_final_newlines.unwrap_or(style.trim_final_newlines),

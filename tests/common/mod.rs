@@ -445,3 +445,20 @@ pub fn spawn_binary_with(
     let stdout = child.stdout.take().unwrap();
     (child, TestClient::new(stdin, stdout))
 }
+
+/// `convox-check --json` (Convox's own Load + Validate, `../shared/tools/convox-oracle`) on
+/// `files`, 200 at a time: one JSON object per file (`file`, `ok`, `stage`, `error`).
+pub fn convox_check_json(shared: &std::path::Path, files: &[std::path::PathBuf]) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for chunk in files.chunks(200) {
+        let run = std::process::Command::new(shared.join("tools/convox-oracle/convox-check"))
+            .arg("--json")
+            .args(chunk)
+            .output()
+            .expect("run convox-check");
+        for line in String::from_utf8_lossy(&run.stdout).lines() {
+            out.push(serde_json::from_str(line).expect("convox-check --json line"));
+        }
+    }
+    out
+}

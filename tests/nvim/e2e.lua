@@ -48,8 +48,12 @@ local S = {
 ---@type { name: string, fn: function, needs: string[]? }[]
 local checks = {}
 
---- Registers a check. `opts.needs` lists names of checks that must have passed.
+--- Registers a check. `opts.needs` lists names of checks that must have passed; `opts.only =
+--- false` leaves the check out of this run (a check of the other configuration).
 local function check(name, fn, opts)
+  if opts and opts.only == false then
+    return
+  end
   checks[#checks + 1] = { name = name, fn = fn, needs = opts and opts.needs or {} }
 end
 
@@ -292,8 +296,13 @@ vim.lsp.handlers['textDocument/diagnostic'] = function(err, result, ctx, config)
   return orig_pull(err, result, ctx, config)
 end
 
+-- NVIM_E2E_SNIPPET=1: Neovim was configured by the README's self-contained snippet
+-- (tests/nvim/init-snippet.lua) instead of this repository's runtime files; `cmd` stays the
+-- snippet's `convox-lsp`, found on PATH (run.sh puts the binary under test first on it).
+local SNIPPET = vim.env.NVIM_E2E_SNIPPET == '1'
+
 vim.lsp.config('convox', {
-  cmd = { SERVER },
+  cmd = (not SNIPPET) and { SERVER } or nil,
   on_exit = function(code, signal, client_id)
     S.exits[client_id] = { code = code, signal = signal }
   end,
@@ -326,6 +335,17 @@ check('ftdetect: convox manifests get filetype yaml.convox', function()
   end
 end)
 
+check('the README snippet alone configures the server, found on PATH', function()
+  H.eq(#vim.api.nvim_get_runtime_file('lsp/convox.lua', true), 0, 'lsp/convox.lua files on rtp')
+  local cfg = vim.lsp.config.convox
+  H.eq(cfg.cmd, { 'convox-lsp' }, 'cmd from the snippet')
+  H.eq(cfg.filetypes, { 'yaml.convox' }, 'filetypes')
+  H.eq(cfg.root_markers, { 'convox.yml', '.convox', '.git' }, 'root_markers')
+  H.eq(H.realpath(vim.fn.exepath('convox-lsp')), H.realpath(SERVER), 'convox-lsp on PATH')
+  H.assert(vim.lsp.is_enabled('convox'), 'the snippet did not enable convox')
+  return 'snippet'
+end, { only = SNIPPET })
+
 check('lsp/convox.lua is found on runtimepath and resolved', function()
   local files = vim.api.nvim_get_runtime_file('lsp/convox.lua', true)
   H.eq(H.realpath(files[1] or ''), H.realpath(ROOT .. '/editors/neovim/lsp/convox.lua'), 'first lsp/convox.lua on rtp')
@@ -336,7 +356,7 @@ check('lsp/convox.lua is found on runtimepath and resolved', function()
   H.eq(cfg.root_markers, { 'convox.yml', '.convox', '.git' }, 'root_markers')
   H.eq(cfg.cmd, { SERVER }, 'cmd after the test override')
   H.assert(vim.lsp.is_enabled('convox'), 'vim.lsp.enable("convox") did not enable it')
-end)
+end, { only = not SNIPPET })
 
 check('client attaches to examples/convox.yml', function()
   local b = H.open('convox.yml')

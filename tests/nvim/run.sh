@@ -15,6 +15,10 @@
 #   NVIM_E2E_TIMEOUT_MS=10000   per-wait timeout inside Neovim
 #   NVIM_E2E_LSP_LOG=debug      log every LSP message to lsp.log (printed on failure)
 #   NVIM_E2E_KEEP=1             keep the scratch directory
+#   NVIM_E2E_CONFIG=runtime|snippet  run one configuration only (default: both, one after the
+#                               other): `runtime` puts editors/neovim on 'runtimepath'
+#                               (init.lua); `snippet` runs the README's self-contained snippet
+#                               (init-snippet.lua) with the binary first on PATH
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -135,12 +139,19 @@ show_log() {
 }
 
 # --- run ----------------------------------------------------------------------
+config=${NVIM_E2E_CONFIG:-runtime}
+case $config in
+  runtime) init=$here/init.lua snippet=0 path=$PATH ;;
+  snippet) init=$here/init-snippet.lua snippet=1 path="$(dirname "$server"):$PATH" ;;
+  *) die "NVIM_E2E_CONFIG=$config: use runtime or snippet" ;;
+esac
+echo "nvim e2e: configuration: $config ($(basename "$init"))"
 rc=0
 (
   cd "$work/project"
   XDG_STATE_HOME=$work/state XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache \
-    XDG_CONFIG_HOME=$work/config \
-    timeout -k 5 90 "$nvim" --headless --clean -n -u "$here/init.lua" \
+    XDG_CONFIG_HOME=$work/config PATH=$path NVIM_E2E_SNIPPET=$snippet \
+    timeout -k 5 90 "$nvim" --headless --clean -n -u "$init" \
     -l "$here/e2e.lua" "$server" "$work/project" "$root" "$results" </dev/null
 ) || rc=$?
 # Neovim may leave its last message ("Client convox quit ...") without a newline.
@@ -200,4 +211,10 @@ fi
 summary="nvim-e2e: $passed passed, $failed failed"
 ((skipped > 0)) && summary+=", $skipped skipped"
 echo "$summary"
-((failed == 0 && skipped == 0))
+ok=1
+((failed == 0 && skipped == 0)) || ok=0
+# Then the README's self-contained snippet, in a fresh Neovim and scratch directory.
+if [[ -z ${NVIM_E2E_CONFIG:-} ]]; then
+  NVIM_E2E_CONFIG=snippet NVIM_BIN=$nvim bash "$here/run.sh" "$server" || ok=0
+fi
+((ok))

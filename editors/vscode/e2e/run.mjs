@@ -252,6 +252,29 @@ function userSteps(page, dirs) {
       if (!used || !used[1].startsWith(dirs.ext)) throw new Error(`not the bundled server:\n${log}`);
       step(`the extension started the server bundled in the .vsix: ${used[1].slice(dirs.ext.length + 1)}`);
     },
+    async troubleshoot() {
+      // The "troubleshoot" lens above web: the ladder opens rendered in the Markdown preview.
+      await goTo('web:');
+      const lens = page.locator('.codelens-decoration', { hasText: 'service=web' }).first();
+      await lens.locator('a', { hasText: /^troubleshoot$/ }).click();
+      const tab = page.locator('.tab', { hasText: 'Preview troubleshoot web.md' });
+      await tab.waitFor({ timeout: WAIT });
+      // The preview is a webview: its content is in nested frames.
+      const read = async () => {
+        for (const f of page.frames().filter((f) => f !== page.mainFrame())) {
+          const text = await f.locator('body').innerText({ timeout: 500 }).catch(() => '');
+          if (text.includes('kubectl')) return { text, code: await f.locator('pre code').count().catch(() => 0) };
+        }
+        return { text: '', code: 0 };
+      };
+      const seen = await waitText('the rendered ladder', async () => JSON.stringify(await read()), (t) => JSON.parse(t).code > 0);
+      const { text } = JSON.parse(seen);
+      if (text.includes('```') || !text.includes('kubectl get pods')) throw new Error(`not rendered Markdown:\n${text}`);
+      step('troubleshoot lens: the ladder of web opened as a rendered Markdown preview, kubectl commands in code blocks');
+      await shot('troubleshoot');
+      await runCommand('View: Close Editor');
+      await runCommand('View: Focus First Editor Group'); // back to convox.yml
+    },
     async render() {
       await runCommand('Convox: Show Rendered Kubernetes Manifests');
       await waitText('rendered manifests', editorText, (t) => t.includes('kind: Deployment'));

@@ -229,8 +229,10 @@ const ladders = new Map<string, string>();
 let laddersChanged: vscode.EventEmitter<vscode.Uri> | undefined;
 
 /**
- * Runs `convox.troubleshoot` on the server and opens its Markdown beside the manifest in a
- * read-only document (served by a TextDocumentContentProvider, so it cannot be edited or saved).
+ * Runs `convox.troubleshoot` on the server and opens its Markdown beside the manifest, rendered by
+ * VS Code's Markdown preview (headings, and each kubectl command in a code block to select and
+ * copy). The document behind the preview is read-only (served by a TextDocumentContentProvider,
+ * so it cannot be edited or saved); "Open Source" on the preview shows the Markdown text.
  */
 async function showLadder(args: unknown[], next: (command: string, args: unknown[]) => unknown): Promise<void> {
   const params = troubleshootArgs(args);
@@ -246,8 +248,8 @@ async function showLadder(args: unknown[], next: (command: string, args: unknown
     const uri = vscode.Uri.from({ scheme: TROUBLESHOOT_SCHEME, path: ladderPath(params.name) });
     ladders.set(uri.toString(), text);
     laddersChanged?.fire(uri);
-    const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'markdown');
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'markdown');
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     output.appendLine(`${TROUBLESHOOT_COMMAND}: ${message}`);

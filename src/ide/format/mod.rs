@@ -46,6 +46,27 @@ pub struct FormatError {
     pub message: String,
 }
 
+/// The `tabSize` an editor sends when nobody chose one for YAML: Emacs's `tab-width` and Vim's
+/// `tabstop` are 8 by default. No convox.yml is indented by 8, so that value keeps the document's
+/// own unit instead of re-indenting the whole manifest (`docs/formatting.md`).
+pub const UNCHOSEN_TAB_SIZE: usize = 8;
+
+/// The indentation to format with for a client's `tabSize`: that size, except the unchosen
+/// default [`UNCHOSEN_TAB_SIZE`], which keeps the unit the document already uses (its smallest
+/// indentation of a line with content; 2 when nothing is indented).
+pub fn indent_for(text: &str, tab_size: usize) -> usize {
+    if tab_size != UNCHOSEN_TAB_SIZE {
+        return tab_size;
+    }
+    text.lines()
+        .map(|l| (l.len() - l.trim_start_matches(' ').len(), l.trim_start_matches(' ')))
+        .filter(|(n, rest)| *n > 0 && !rest.is_empty() && !rest.starts_with('#'))
+        .map(|(n, _)| n)
+        .min()
+        .unwrap_or(2)
+        .min(MAX_INDENT)
+}
+
 /// The largest indentation accepted (a client could send any `tabSize`).
 const MAX_INDENT: usize = 8;
 

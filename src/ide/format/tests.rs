@@ -61,3 +61,13 @@ fn without_trimming_an_empty_line_of_a_block_scalar_is_still_emptied() {
     let keep = FormatOptions { trim_trailing_whitespace: false, ..FormatOptions::default() };
     assert_eq!(format("a:\n    b: |\n        x\n     \n        y\n", &keep).unwrap(), "a:\n  b: |\n    x\n\n    y\n");
 }
+
+#[test]
+fn an_unchosen_tab_size_keeps_the_documents_unit() {
+    use super::indent_for;
+    assert_eq!(indent_for("services:\n  web:\n    port: 3000\n", 8), 2);
+    assert_eq!(indent_for("services:\n    web:\n        port: 3000\n", 8), 4);
+    assert_eq!(indent_for("services: {}\n", 8), 2);
+    assert_eq!(indent_for("services:\n  web: {}\n", 4), 4);
+    assert_eq!(indent_for("a:\n  b: |\n     x\n  # c\n", 8), 2);
+}

@@ -40,18 +40,37 @@ fn kubectl_block(out: &mut String, commands: &[String]) {
     out.push_str("```\n\n");
 }
 
-/// Every hover's last step: one note when rack or app are unknown, and lines that fit a float.
+/// Every hover's last step: one note naming what is unknown of rack and app, and lines that fit a
+/// float.
 fn finish(range: TextRange, out: &str, ctx: &Context) -> Hover {
     let mut md = out.trim_end().to_string();
-    if (ctx.rack.is_none() || ctx.app.is_none()) && (md.contains("<rack>") || md.contains("<app>")) {
-        md.push_str(
-            "\n\nRack or app unknown, so the namespace shows as `<rack>-<app>`: write them in \
-             `.convox/rack` and `.convox/app` beside `convox.yml`, or set `convox.rack` and \
-             `convox.app` (`--rack` and `--app` on the command line).",
-        );
+    if let Some(note) = unknown_note(ctx).filter(|_| md.contains("<rack>") || md.contains("<app>")) {
+        md.push_str("\n\n");
+        md.push_str(&note);
     }
     md.push('\n');
     Hover { range, markdown: markdown::wrap(&md, markdown::WIDTH) }
+}
+
+/// Which of rack and app is unknown, and where to write it.
+fn unknown_note(ctx: &Context) -> Option<String> {
+    let ns = ctx.namespace();
+    let (what, file, setting, flag) = match (&ctx.rack, &ctx.app) {
+        (None, None) => (
+            "Rack and app unknown",
+            "`.convox/rack` and `.convox/app`",
+            "`convox.rack` and `convox.app`",
+            "`--rack` and `--app`",
+        ),
+        (None, Some(_)) => ("Rack unknown", "`.convox/rack`", "`convox.rack`", "`--rack`"),
+        (Some(_), None) => ("App unknown", "`.convox/app`", "`convox.app`", "`--app`"),
+        (Some(_), Some(_)) => return None,
+    };
+    Some(format!(
+        "{what}, so the namespace shows as `{ns}`: write {} in {file} beside `convox.yml`, or set {setting} \
+         ({flag} on the command line).",
+        if what.contains(" and ") { "them" } else { "it" }
+    ))
 }
 
 pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover> {

@@ -107,7 +107,7 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                         check_value(&e.value, doc, path, &child, e.key.range, sink);
                         walk(&e.value, path, &child, sink);
                     }
-                    None => unknown_key(key, e, parent_pattern, path, sink),
+                    None => unknown_key(key, e, node, parent_pattern, path, sink),
                 }
                 path.0.pop();
             }
@@ -147,7 +147,14 @@ fn misplaced(key: &str, at: TextRange, sink: &mut Sink) {
     sink.add(at, Code::MisplacedSection, message);
 }
 
-fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, path: &KeyPath, sink: &mut Sink) {
+fn unknown_key(
+    key: &str,
+    e: &crate::syntax::yaml::Entry,
+    map: &Node,
+    parent_pattern: &str,
+    path: &KeyPath,
+    sink: &mut Sink,
+) {
     let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
     let found = sink
         .unknown
@@ -182,11 +189,23 @@ fn unknown_key(key: &str, e: &crate::syntax::yaml::Entry, parent_pattern: &str, 
     match found.best {
         Some(s) if hint.is_none() => {
             message.push_str(&format!("; did you mean {}?", code(s)));
-            let fix = Fix { title: format!("Rename to `{s}`"), edits: vec![(e.key.range, s.to_string())] };
-            sink.add_fix(e.key.range, Code::UnknownKey, message, fix);
+            let fix = typo_fix(key, s, e, map, sink.text);
+            sink.add_maybe_fix(e.key.range, Code::UnknownKey, message, fix);
         }
         _ => sink.add(e.key.range, Code::UnknownKey, message),
     }
+}
+
+/// Renaming a misspelt key to the key meant, unless that key is already in the map: renaming
+/// would then write it twice (and Convox would read the last one). The misspelt line is then
+/// removed instead, which Convox reads as before (it ignores the unknown key), when it is alone on
+/// its line; otherwise there is no fix.
+fn typo_fix(key: &str, meant: &str, e: &crate::syntax::yaml::Entry, map: &Node, text: &str) -> Option<Fix> {
+    if map.get(meant).is_none() {
+        return Some(Fix { title: format!("Rename to `{meant}`"), edits: vec![(e.key.range, meant.to_string())] });
+    }
+    let edit = super::fixes::remove_line(text, map, e)?;
+    Some(Fix { title: format!("Remove the misspelt `{key}` line (`{meant}` is already set)"), edits: vec![edit] })
 }
 
 /// Where a misplaced key belongs, for the keys users put in the wrong place most.
@@ -384,14 +403,21 @@ fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut 
 /// `agent` as a map (Convox v2): Convox's message, and `agent: true` as the fix.
 fn agent_map(value: &Node, key_range: TextRange, sink: &Sink) -> (String, Option<Fix>) {
     let enabled = value.get("enabled").and_then(|e| e.value.as_str()).unwrap_or("true");
+    // Only a boolean becomes `agent: <it>` (anything else would not read back as one).
+    let boolean = crate::syntax::yaml::yaml11_type(enabled) == ScalarType::Bool;
     // From the key's end: `agent:\n  enabled: true` becomes `agent: true`; the v2 agent's ports
     // move to the service's `ports:` (v3's place for them), unless the service has some.
     let end = sink.trim(value.range).end;
     let mut text = format!(": {enabled}");
     let ports = value.get("ports").and_then(|p| p.value.as_seq()).unwrap_or_default();
-    let service_has_ports = sink.root.get("services").and_then(|s| s.value.as_map()).is_some_and(|svcs| {
-        svcs.iter().any(|s| s.value.range.contains_inclusive(key_range.start) && s.value.get("ports").is_some())
-    });
+    let service = sink
+        .root
+        .get("services")
+        .and_then(|s| s.value.as_map())
+        .and_then(|svcs| svcs.iter().find(|s| s.value.range.contains_inclusive(key_range.start)));
+    let service_has_ports = service.is_some_and(|s| s.value.get("ports").is_some());
+    // Lines added inside a flow map (`web: {agent: {...}}`) would break it.
+    let in_flow = service.is_none_or(|s| s.value.flow);
     if !ports.is_empty() && !service_has_ports {
         let line_start = sink.text[..key_range.start].rfind('\n').map_or(0, |i| i + 1);
         let indent = " ".repeat(key_range.start - line_start);
@@ -400,12 +426,15 @@ fn agent_map(value: &Node, key_range: TextRange, sink: &Sink) -> (String, Option
             text.push_str(&format!("\n{indent}  - {}", &sink.text[p.range.start..p.range.end]));
         }
     }
-    let fix =
-        Fix { title: format!("Write `agent: {enabled}`"), edits: vec![(TextRange::new(key_range.end, end), text)] };
+    let moves_ports = !ports.is_empty() && !service_has_ports;
+    let fix = (boolean && !(moves_ports && in_flow)).then(|| Fix {
+        title: format!("Write `agent: {enabled}`"),
+        edits: vec![(TextRange::new(key_range.end, end), text)],
+    });
     let message = format!(
         "agent ports are now specified at the service level (the map form is Convox v2): write `agent: {enabled}`"
     );
-    (message, Some(fix))
+    (message, fix)
 }
 
 /// yaml.v2's words for a value its plain struct field cannot take
@@ -428,19 +457,17 @@ fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got:
         ("services.*.command" | "timers.*.command" | "services.*.initContainer.command", Kind::Seq(items)) => {
             let words: Vec<String> =
                 items.iter().filter_map(|i| i.as_str()).map(|w| shell_words::quote(w).into_owned()).collect();
-            let joined = words.join(" ");
-            let quoted = if joined.contains(['"', ':', '#', '\'']) {
-                format!("'{}'", joined.replace('\'', "''"))
-            } else {
-                joined
-            };
-            let fix = Fix { title: "Write the command as one string".to_string(), edits: vec![(value.range, quoted)] };
+            // Every item a string, or the joined command would silently drop one.
+            let fix = (words.len() == items.len()).then(|| Fix {
+                title: "Write the command as one string".to_string(),
+                edits: vec![(value.range, super::fixes::scalar(&words.join(" "), true))],
+            });
             (
                 decoders::go_words(
                     format!("{base}: write the command as one string"),
                     "yaml: unmarshal errors: cannot unmarshal !!seq into string",
                 ),
-                Some(fix),
+                fix,
             )
         }
         ("services.*.ports", _) | ("services.*.ports[]", Kind::Map(_)) => {

@@ -8,6 +8,7 @@ mod budget;
 mod configs;
 mod cron;
 mod decoders;
+mod fixes;
 pub(super) mod interpolation;
 mod keys;
 mod legacy;

@@ -54,7 +54,9 @@ pub(super) fn names(m: &Manifest, sink: &mut Sink) {
         let message = format!("{what} name {} invalid, must contain only lowercase alphanumeric and dashes", n.value);
         let fixed = fixed_name(&n.value);
         let written = crate::ide::navigation::plain_name(&fixed);
-        let fix = (what == "service" && !fixed.is_empty() && fixed != n.value).then(|| {
+        // Never onto a name a service already has: both would then collide.
+        let free = m.service(&fixed).is_none();
+        let fix = (what == "service" && !fixed.is_empty() && fixed != n.value && free).then(|| {
             let mut edits = vec![(n.range, written.clone())];
             edits.extend(service_references(m, &n.value).into_iter().map(|r| (r, written.clone())));
             Fix { title: format!("Rename service to {} (and its references)", code(&fixed)), edits }

@@ -11,10 +11,7 @@ use crate::text::TextRange;
 pub(super) fn references(m: &Manifest, root: &Node, sink: &mut Sink) {
     for s in &m.services {
         for r in s.resources.iter().filter(|r| m.resource(&r.name.value).is_none()) {
-            let fix = (!r.name.value.is_empty())
-                .then(|| add_resource_stub(root, &r.name.value, sink.text))
-                .flatten()
-                .map(|edits| Fix { title: format!("Declare resource `{}`", r.name.value), edits });
+            let fix = (!r.name.value.is_empty()).then(|| add_resource_stub(root, &r.name.value, sink.text)).flatten();
             let message =
                 format!("service {} references a resource that does not exist: {}", s.name.value, r.name.value);
             sink.add_maybe_fix(r.name.range, Code::UndefinedResource, message, fix);
@@ -66,9 +63,11 @@ fn balancer_service(m: &Manifest, name: &Spanned<String>, svc: Option<&Spanned<S
     }
 }
 
-/// Where a `resources:` entry for a new resource goes: the end of the `resources` section, or a
-/// new section at the end of the file.
-fn add_resource_stub(root: &Node, name: &str, text: &str) -> Option<Vec<(TextRange, String)>> {
+/// Where a `resources:` entry for a new resource goes: the end of the `resources` section, at the
+/// indentation its entries already use, or a new section after the document's last entry. None
+/// where an insertion would not read back as one more resource (a flow map, an empty section).
+fn add_resource_stub(root: &Node, name: &str, text: &str) -> Option<Fix> {
+    use super::fixes::column;
     // The key as YAML reads it back: a valid name plain (quoted if YAML 1.1 reads it as a
     // boolean or null), anything else double-quoted.
     let key = if super::names::valid_name(name) {
@@ -76,18 +75,44 @@ fn add_resource_stub(root: &Node, name: &str, text: &str) -> Option<Vec<(TextRan
     } else {
         serde_json::to_string(name).unwrap_or_default()
     };
-    let stub_body = format!("  {key}:\n    type: postgres\n");
+    let ty = resource_type_for(name);
+    if root.flow || root.as_map().is_none() {
+        return None;
+    }
     match root.get("resources") {
         Some(e) if e.value.as_map().is_some() && !e.value.flow => {
+            let first = e.value.as_map()?.first()?;
+            let indent = column(text, first.key.range.start);
+            // One level deeper than the entries: the unit the document uses under them, else theirs.
+            let inner = first.value.as_map().and_then(|m| m.first()).map(|c| column(text, c.key.range.start));
+            let inner = inner.filter(|&c| c > indent).unwrap_or(indent * 2);
             let at = e.value.range.end;
             let prefix = if text[..at].ends_with('\n') { "" } else { "\n" };
-            Some(vec![(TextRange::empty(at), format!("{prefix}{stub_body}"))])
+            let stub = format!("{prefix}{}{key}:\n{}type: {ty}\n", " ".repeat(indent), " ".repeat(inner));
+            Some(stub_fix(name, ty, at, stub))
         }
         Some(_) => None,
         None => {
-            let at = text.len();
-            let prefix = if text.ends_with('\n') || text.is_empty() { "" } else { "\n" };
-            Some(vec![(TextRange::empty(at), format!("{prefix}resources:\n{stub_body}"))])
+            let unit =
+                root.as_map()?.iter().find_map(|e| e.value.as_map()?.first().map(|c| column(text, c.key.range.start)));
+            let unit = unit.filter(|&u| u > 0).unwrap_or(2);
+            let at = root.range.end;
+            let prefix = if text[..at].ends_with('\n') { "" } else { "\n" };
+            let (i1, i2) = (" ".repeat(unit), " ".repeat(unit * 2));
+            Some(stub_fix(name, ty, at, format!("{prefix}resources:\n{i1}{key}:\n{i2}type: {ty}\n")))
         }
     }
+}
+
+fn stub_fix(name: &str, ty: &str, at: usize, text: String) -> Fix {
+    Fix { title: format!("Declare resource `{name}` (type {ty})"), edits: vec![(TextRange::empty(at), text)] }
+}
+
+/// The resource type a name suggests (`cache` → redis, `mysql-db` → mysql), postgres otherwise.
+fn resource_type_for(name: &str) -> &'static str {
+    let n = name.to_ascii_lowercase();
+    [("redis", "redis"), ("cache", "redis"), ("memcache", "memcached"), ("mariadb", "mariadb"), ("mysql", "mysql")]
+        .into_iter()
+        .find(|(word, _)| n.contains(word))
+        .map_or("postgres", |(_, ty)| ty)
 }

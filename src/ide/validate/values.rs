@@ -11,7 +11,7 @@ use crate::syntax::yaml::Node;
 /// The value written in the right case, as a fix.
 fn case_fix(doc: &KeyDoc, v: &str, value: &Node) -> Option<Fix> {
     let f = doc.values.iter().find(|a| a.eq_ignore_ascii_case(v))?;
-    Some(Fix { title: format!("Write `{f}`"), edits: vec![(value.range, f.clone())] })
+    Some(Fix { title: format!("Write `{f}`"), edits: vec![(value.range, super::fixes::scalar(f, true))] })
 }
 
 fn list(doc: &KeyDoc) -> String {
@@ -89,7 +89,7 @@ fn resource_type(value: &Node, v: &str, doc: &KeyDoc, sink: &mut Sink) {
     let fix = match best {
         Some(b) => {
             message.push_str(&format!("; did you mean {}?", code(&b)));
-            Some(Fix { title: format!("Write `{b}`"), edits: vec![(value.range, b)] })
+            Some(Fix { title: format!("Write `{b}`"), edits: vec![(value.range, super::fixes::scalar(&b, true))] })
         }
         None => {
             message.push_str(&format!("; one of {}", list(doc)));

@@ -109,10 +109,10 @@ pub async fn code_action(server: &Server, params: CodeActionParams) -> Result<Op
     let path = workspace::file_path(&uri);
     let actions = blocking(move || {
         let diags = checks.diagnostics(path.as_deref(), &snap.analysis, snap.context.environment.as_deref());
-        diags
-            .iter()
-            .filter(|d| d.range.start <= end && start <= d.range.end)
-            .filter_map(|d| Some((d, d.fix.as_ref()?)))
+        let here: Vec<_> = diags.into_iter().filter(|d| d.range.start <= end && start <= d.range.end).collect();
+        // Only fixes whose result is no worse (ide::safe_fixes applies and re-checks each).
+        crate::ide::safe_fixes(snap.analysis.text(), &here)
+            .into_iter()
             .map(|(d, fix)| {
                 CodeActionOrCommand::CodeAction(convert::code_action(&snap.text, &uri, d, fix, snap.encoding))
             })

@@ -22,7 +22,7 @@ pub async fn range_formatting(server: &Server, params: DocumentRangeFormattingPa
 
 /// The minimal edits formatting a document (or the lines of `range`), or the formatter's refusal.
 fn edits(snap: &Snapshot, options: &FormattingOptions, range: Option<TextRange>) -> Result<Option<Vec<TextEdit>>> {
-    let options = convert::format_options(options);
+    let options = convert::format_options(options, snap.analysis.text());
     let edits = snap.analysis.format_edits(&options, range).map_err(|e| convert::format_error(&snap.text, &e))?;
     Ok(Some(convert::text_edits(&snap.text, &edits, snap.encoding)))
 }
