@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod context;
+pub mod git;
 pub mod ide;
 pub mod lsp;
 pub mod model;

@@ -13,6 +13,7 @@ mod links;
 mod markdown;
 pub mod navigation;
 pub mod objects;
+pub mod plan;
 mod rack_version;
 mod render;
 pub mod structure;

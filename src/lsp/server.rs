@@ -219,11 +219,24 @@ impl Server {
         })
     }
 
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+    pub(super) fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         let mut state = lock(&self.state);
         let encoding = state.encoding;
         state.documents.snapshot(uri, encoding)
     }
+}
+
+/// An open document's diagnostics and its `data-loss` warnings against the committed manifest
+/// (`lsp::plan`), those computed without the lock.
+fn open_diagnostics(state: &Mutex<State>, uri: &Uri, snap: &Snapshot) -> Vec<crate::ide::Diagnostic> {
+    let (mut diags, severities) = {
+        let mut st = lock(state);
+        (st.diagnostics(uri, snap), st.settings.diagnostic_settings().severities)
+    };
+    let mut extra = super::plan::data_loss(uri, &snap.analysis, &snap.context);
+    crate::ide::apply_severities(&mut extra, &severities);
+    diags.extend(extra);
+    diags
 }
 
 /// Publishes diagnostics for documents as they change. Requests that pile up while one is being
@@ -270,7 +283,7 @@ async fn publisher(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::Unbou
             }
             published.insert(uri.clone(), Arc::downgrade(&snap.analysis));
             let computed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let diags = lock(&state).diagnostics(&uri, &snap);
+                let diags = open_diagnostics(&state, &uri, &snap);
                 diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect::<Vec<_>>()
             }));
             match computed {
@@ -463,7 +476,7 @@ impl LanguageServer for Server {
         let previous = params.previous_result_id.as_deref();
         let items = match self.snapshot(&uri) {
             Some(snap) => {
-                let diags = lock(&self.state).diagnostics(&uri, &snap);
+                let diags = open_diagnostics(&self.state, &uri, &snap);
                 diags.iter().map(|d| convert::diagnostic(&snap.text, d, snap.encoding)).collect()
             }
             None => {
