@@ -3,9 +3,9 @@
 //! the whole apply with `--force`, which deletes and recreates the object
 //! (`pkg/atom/atom.go:494-500`, `isRecoverableApplyError` at `atom.go:511-518`).
 //!
-//! Sources: the Kubernetes API's update validation (`kubernetes/kubernetes`,
-//! `pkg/apis/apps/validation/validation.go` `ValidateDeploymentUpdate` and
-//! `ValidateDaemonSetUpdate`; `pkg/apis/core/validation/validation.go` `ValidateServiceUpdate`,
+//! Sources: the Kubernetes API's update validation (`kubernetes/kubernetes`: the apps/v1 selector
+//! in `pkg/registry/apps/deployment/strategy.go` and `daemonset/strategy.go` `ValidateUpdate`,
+//! "disallow mutation of selector", `ValidateImmutableField`; `pkg/apis/core/validation/validation.go` `ValidateServiceUpdate`,
 //! `ValidatePersistentVolumeClaimUpdate`, `ValidatePersistentVolumeUpdate`, `ValidateSecretUpdate`)
 //! and the field documentation of `k8s.io/api` (`core/v1/types.go`). `docs/plan.md` quotes them.
 
@@ -27,13 +27,13 @@ pub const RULES: &[Rule] = &[
         kind: "Deployment",
         path: "spec.selector",
         except: &[],
-        why: "a Deployment's spec.selector is immutable in apps/v1 (ValidateDeploymentUpdate)",
+        why: "a Deployment's spec.selector is immutable in apps/v1 (the registry's ValidateUpdate)",
     },
     Rule {
         kind: "DaemonSet",
         path: "spec.selector",
         except: &[],
-        why: "a DaemonSet's spec.selector is immutable in apps/v1 (ValidateDaemonSetUpdate)",
+        why: "a DaemonSet's spec.selector is immutable in apps/v1 (the registry's ValidateUpdate)",
     },
     Rule {
         kind: "Service",

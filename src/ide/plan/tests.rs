@@ -50,7 +50,7 @@ fn removing_a_postgres_resource_loses_its_data() {
     let old = "resources:\n  database:\n    type: postgres\nservices:\n  web:\n    build: .\n    resources:\n      - database\n";
     let new = "services:\n  web:\n    build: .\n";
     let p = run(old, new);
-    let pvc = find(&p, "PersistentVolumeClaim", "database");
+    let pvc = find(&p, "PersistentVolumeClaim", "resource-database");
     assert_eq!(pvc.action, Action::Deleted);
     assert!(pvc.loses_data && pvc.destructive);
     assert_eq!(pvc.keys, ["resources.database"]);
@@ -94,11 +94,11 @@ fn a_changed_efs_storage_class_recreates_the_claim() {
 fn a_bigger_postgres_disk_is_a_change_a_smaller_one_fails() {
     let old = "resources:\n  database:\n    type: postgres\n    options:\n      storage: 20\n";
     let p = run(old, &old.replace("20", "30"));
-    let pvc = find(&p, "PersistentVolumeClaim", "database");
+    let pvc = find(&p, "PersistentVolumeClaim", "resource-database");
     assert_eq!(pvc.action, Action::Changed);
     assert!(!pvc.loses_data);
     let p = run(old, &old.replace("20", "10"));
-    let pvc = find(&p, "PersistentVolumeClaim", "database");
+    let pvc = find(&p, "PersistentVolumeClaim", "resource-database");
     assert!(pvc.notes.iter().any(|n| n.contains("the deploy fails")), "{pvc:#?}");
 }
 

@@ -15,7 +15,10 @@ pub fn data_loss(base: &Analysis, new: &Analysis, ctx: &RenderContext, base_name
     let p = plan(base, new, ctx);
     let mut out: Vec<Diagnostic> = Vec::new();
     for e in p.entries.iter().filter(|e| e.loses_data) {
-        let range = e.keys.iter().map(|k| key_range(new, k)).next().unwrap_or_else(|| first_line(new.text()));
+        // A renamed owner's warning goes on its new name.
+        let renamed = p.renames.iter().find(|r| e.keys.iter().any(|k| *k == format!("{}.{}", r.section, r.old)));
+        let key = renamed.map(|r| format!("{}.{}", r.section, r.new)).or_else(|| e.keys.first().cloned());
+        let range = key.map_or_else(|| first_line(new.text()), |k| key_range(new, &k));
         let message = message(e, &p.renames, base_name);
         if let Some(d) = out.iter_mut().find(|d| d.range == range) {
             d.message.push_str(&format!("; {message}"));
