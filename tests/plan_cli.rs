@@ -48,7 +48,7 @@ fn json_output_of_a_routine_change() {
     let out = plan("shop-before.yml", "shop-after.yml", &["--format", "json"]);
     let text = stdout(&out);
     let v: serde_json::Value = serde_json::from_str(&text).expect("one JSON document");
-    assert_eq!(v["summary"]["deleted"], 4, "{text}");
+    assert_eq!(v["summary"]["deleted"], 3, "{text}");
     expect_file!["snapshots/plan/routine.json"].assert_eq(&text);
 }
 
@@ -124,4 +124,41 @@ fn base_reads_the_committed_manifest() {
     assert!(String::from_utf8_lossy(&new_file.stderr).contains("first deploy"));
     assert!(stdout(&new_file).contains("created"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The Markdown as GitHub and VS Code's preview read it (CommonMark with tables): one table row
+/// per object, the object names as code.
+#[test]
+fn markdown_is_one_table_row_per_object() {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let md = stdout(&plan("shop-before.yml", "shop-renamed.yml", &["--format", "markdown"]));
+    let json = stdout(&plan("shop-before.yml", "shop-renamed.yml", &["--format", "json"]));
+    let objects = serde_json::from_str::<serde_json::Value>(&json).unwrap()["objects"].as_array().unwrap().len();
+    let (mut rows, mut in_body, mut first_cells) = (0, false, Vec::new());
+    let mut cell = 0;
+    for event in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::TableRow) if in_body => {
+                rows += 1;
+                cell = 0;
+            }
+            Event::End(TagEnd::TableHead) => in_body = true,
+            Event::End(TagEnd::TableCell) => cell += 1,
+            Event::Code(c) if in_body && cell == 1 => first_cells.push(c.to_string()),
+            Event::End(TagEnd::Table) => in_body = false,
+            _ => {}
+        }
+    }
+    assert_eq!(rows, objects, "{md}");
+    assert!(first_cells.contains(&"PersistentVolumeClaim resource-database".to_string()), "{first_cells:?}");
+}
+
+/// docs/plan.md quotes the snapshots as they are.
+#[test]
+fn the_docs_quote_the_snapshots() {
+    let docs = std::fs::read_to_string(root().join("docs/plan.md")).unwrap();
+    for name in ["routine.txt", "renamed.md"] {
+        let snapshot = std::fs::read_to_string(root().join("tests/snapshots/plan").join(name)).unwrap();
+        assert!(docs.contains(&snapshot), "docs/plan.md does not quote tests/snapshots/plan/{name}");
+    }
 }

@@ -7,8 +7,8 @@ use super::{Action, Change, Entry, Plan, Scalar};
 
 /// Said under every plan: what a deploy does whatever the manifest change.
 pub const EVERY_DEPLOY: &str = "Every deploy is a new release: the `release` label of each service's pod template \
-(service.yml.tmpl:82) and, for a built service, its image tag change, so the pods of every service roll at each \
-deploy. \"Pods roll\" above means the manifest change itself changes the pod template.";
+(service.yml.tmpl:82) and its image tag `<service>.<build>` (template.go:94) change, so the pods of every service \
+roll at each deploy. \"Pods roll\" above means the manifest change itself changes the pod template.";
 
 const ORDER: [Action; 5] = [Action::Deleted, Action::Recreated, Action::Orphaned, Action::Changed, Action::Created];
 
@@ -120,7 +120,7 @@ pub fn markdown(p: &Plan) -> String {
     if p.is_empty() {
         return out;
     }
-    out.push_str("\n| | Object | Action | Pods roll | Data lost | Keys |\n| --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("\n| | Object | Action | Pods roll | At stake | Keys |\n| --- | --- | --- | --- | --- | --- |\n");
     for e in &p.entries {
         let keys: Vec<String> = e.keys.iter().map(|k| code(&cell(k))).collect();
         out.push_str(&format!(
@@ -129,7 +129,13 @@ pub fn markdown(p: &Plan) -> String {
             code(&cell(&format!("{} {}", e.kind, e.name))),
             e.action.as_str(),
             if e.rolls { "yes" } else { "" },
-            if e.loses_data { "**yes**" } else { "" },
+            if e.loses_data {
+                "**data lost**"
+            } else if e.destructive {
+                "traffic"
+            } else {
+                ""
+            },
             keys.join(", ")
         ));
     }
