@@ -58,7 +58,9 @@ fn commit<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Commit<'r>, G
     let id = repo
         .rev_parse_single(rev)
         .map_err(|e| GitError::BadRevision(format!("{rev}: not a revision of this repository ({e})")))?;
-    id.object().and_then(|o| o.peel_to_commit()).map_err(|e| GitError::BadRevision(format!("{rev}: not a commit ({e})")))
+    id.object()
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| GitError::BadRevision(format!("{rev}: not a commit ({e})")))
 }
 
 /// The commit `rev` names for the repository of `file` (hex): cheap, so a caller can keep the

@@ -65,11 +65,12 @@ async fn removing_the_database_warns_and_plans_against_the_commit() {
 
     // The buffer drops the resource (unsaved): the warning is on `resources:`, line 0.
     let edited = "resources:\nservices:\n  web:\n    build: .\n    port: 3000\n";
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
-    )
-    .await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": edited}]}),
+        )
+        .await;
     let warnings = data_loss(&client.diagnostics(&uri, Some(2)).await);
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(warnings[0]["severity"], 2);

@@ -89,7 +89,8 @@ struct Ours {
 }
 
 fn ours(p: &Plan, provisioned: &[String]) -> Ours {
-    let mut o = Ours { created: BTreeSet::new(), deleted: BTreeSet::new(), changed: BTreeMap::new(), stubbed: BTreeMap::new() };
+    let mut o =
+        Ours { created: BTreeSet::new(), deleted: BTreeSet::new(), changed: BTreeMap::new(), stubbed: BTreeMap::new() };
     for e in &p.entries {
         if matches!(&e.owner, Owner::Resource(r) if provisioned.contains(r)) && e.kind == "ConfigMap" {
             continue;
@@ -162,7 +163,9 @@ fn compare(render: &Path, old: &Path, new: &Path) -> Option<(Vec<String>, bool)>
             diffs.push(format!("{} {}: only in the plan {only_ours:?}, only in Convox's {only_theirs:?}", id.0, id.1));
         }
     }
-    for id in mine.changed.keys().filter(|id| rendered_by_oracle(&id.0) && !(a.contains_key(*id) && b.contains_key(*id))) {
+    for id in
+        mine.changed.keys().filter(|id| rendered_by_oracle(&id.0) && !(a.contains_key(*id) && b.contains_key(*id)))
+    {
         diffs.push(format!("{} {}: changed in the plan, not on both sides in Convox's", id.0, id.1));
     }
     Some((diffs, differs))
@@ -254,22 +257,55 @@ fn generated() -> Vec<(&'static str, String)> {
     let r = |a: &str, b: &str| BASE.replacen(a, b, 1);
     vec![
         ("add a service", r("timers:\n", "  admin:\n    image: nginx:1.27\n    port: 80\ntimers:\n")),
-        ("remove a service", r("  web:\n    build: .\n    port: 3000\n    health: /health\n    environment:\n      - RAILS_ENV=production\n    resources:\n      - database\n      - cache\n    scale:\n      count: 2\n      memory: 512\n", "")),
+        (
+            "remove a service",
+            r(
+                "  web:\n    build: .\n    port: 3000\n    health: /health\n    environment:\n      - RAILS_ENV=production\n    resources:\n      - database\n      - cache\n    scale:\n      count: 2\n      memory: 512\n",
+                "",
+            ),
+        ),
         ("rename a service", r("  web:\n", "  www:\n")),
         ("remove a resource", r("  cache:\n    type: redis\n", "").replace("      - cache\n", "")),
-        ("rename a resource", r("  database:\n    type", "  db:\n    type").replace("      - database\n", "      - db\n")),
+        (
+            "rename a resource",
+            r("  database:\n    type", "  db:\n    type").replace("      - database\n", "      - db\n"),
+        ),
         ("add a resource", r("  cache:\n", "  search:\n    type: memcached\n  cache:\n")),
         ("resize a resource", r("storage: 20", "storage: 40")),
-        ("add a timer", format!("{BASE}  report:\n    schedule: \"*/5 * * * *\"\n    command: bin/report\n    service: web\n")),
-        ("remove a timer", r("timers:\n  cleanup:\n    schedule: \"0 3 * * *\"\n    command: bin/cleanup\n    service: worker\n", "")),
+        (
+            "add a timer",
+            format!("{BASE}  report:\n    schedule: \"*/5 * * * *\"\n    command: bin/report\n    service: web\n"),
+        ),
+        (
+            "remove a timer",
+            r("timers:\n  cleanup:\n    schedule: \"0 3 * * *\"\n    command: bin/cleanup\n    service: worker\n", ""),
+        ),
         ("rename a timer", r("  cleanup:\n", "  purge:\n")),
         ("change a schedule", r("0 3 * * *", "0 4 * * *")),
         ("change a port", r("port: 3000", "port: 4000")),
         ("remove a port", r("    port: 3000\n    health: /health\n", "")),
         ("add a port", r("    command: bin/worker\n", "    command: bin/worker\n    port: 5000\n")),
-        ("add a volume", r("          mountPath: /shared\n", "          mountPath: /shared\n      - awsEfs:\n          id: more\n          accessMode: ReadWriteOnce\n          mountPath: /more\n")),
-        ("remove a volume", r("    volumeOptions:\n      - awsEfs:\n          id: shared\n          accessMode: ReadWriteMany\n          mountPath: /shared\n", "")),
-        ("change a volume's storage class", r("          accessMode: ReadWriteMany\n", "          accessMode: ReadWriteMany\n          storageClass: fast\n")),
+        (
+            "add a volume",
+            r(
+                "          mountPath: /shared\n",
+                "          mountPath: /shared\n      - awsEfs:\n          id: more\n          accessMode: ReadWriteOnce\n          mountPath: /more\n",
+            ),
+        ),
+        (
+            "remove a volume",
+            r(
+                "    volumeOptions:\n      - awsEfs:\n          id: shared\n          accessMode: ReadWriteMany\n          mountPath: /shared\n",
+                "",
+            ),
+        ),
+        (
+            "change a volume's storage class",
+            r(
+                "          accessMode: ReadWriteMany\n",
+                "          accessMode: ReadWriteMany\n          storageClass: fast\n",
+            ),
+        ),
         ("change scale", r("count: 2", "count: 4")),
         ("change scale to a range", r("count: 2", "count: 2-6")),
         ("change memory", r("memory: 512", "memory: 1024")),
@@ -278,7 +314,10 @@ fn generated() -> Vec<(&'static str, String)> {
         ("add a cpu request", r("      memory: 512\n", "      memory: 512\n      cpu: 500\n")),
         ("change the command", r("bin/worker", "bin/worker --fast")),
         ("change an env default", r("RAILS_ENV=production", "RAILS_ENV=staging")),
-        ("add an env name", r("      - RAILS_ENV=production\n", "      - RAILS_ENV=production\n      - LOG_LEVEL=info\n")),
+        (
+            "add an env name",
+            r("      - RAILS_ENV=production\n", "      - RAILS_ENV=production\n      - LOG_LEVEL=info\n"),
+        ),
         ("change the app environment", r("PORT=3000", "PORT=3001")),
         ("change probes", r("health: /health", "health:\n      path: /ready\n      interval: 10\n      grace: 30")),
         ("add liveness", r("    health: /health\n", "    health: /health\n    liveness:\n      path: /live\n")),

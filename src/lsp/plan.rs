@@ -38,8 +38,9 @@ pub struct PlanResult {
     pub base: String,
 }
 
-/// The committed text of each manifest, by path, with the commit it was read at.
-static COMMITTED: LazyLock<Mutex<HashMap<PathBuf, (String, Arc<Analysis>)>>> = LazyLock::new(Mutex::default);
+/// The committed version of each manifest, by path, with the commit id it was read at.
+type ByCommit = HashMap<PathBuf, (String, Arc<Analysis>)>;
+static COMMITTED: LazyLock<Mutex<ByCommit>> = LazyLock::new(Mutex::default);
 
 /// The manifest at `rev` as an analysis (cached per commit for `HEAD`'s callers), `None` when
 /// the file is in no repository or not in that commit.

@@ -30,7 +30,9 @@ pub fn entry(o: &Object, action: Action, changes: Vec<Change>) -> Entry {
         && (action == Action::Recreated || changes.iter().any(|c| c.path.starts_with("spec.template.")));
     notes.extend(action_notes(o, action, &changes, rolls));
     let mut keys: Vec<String> = Vec::new();
-    for k in changes.iter().flat_map(|c| c.keys.iter()).chain(if changes.is_empty() { o.from.iter() } else { [].iter() }) {
+    for k in
+        changes.iter().flat_map(|c| c.keys.iter()).chain(if changes.is_empty() { o.from.iter() } else { [].iter() })
+    {
         if !k.is_empty() && !keys.contains(k) {
             keys.push(k.clone());
         }
@@ -68,7 +70,10 @@ fn action_notes(o: &Object, action: Action, changes: &[Change], rolls: bool) -> 
         notes.push("every pod is deleted with it before the new ones start: expect downtime".into());
     } else if rolls {
         notes.push(format!("pods roll: {}", strategy(o)));
-    } else if WORKLOADS.contains(&kind) && action == Action::Changed && changes.iter().all(|c| c.path == "spec.replicas") {
+    } else if WORKLOADS.contains(&kind)
+        && action == Action::Changed
+        && changes.iter().all(|c| c.path == "spec.replicas")
+    {
         notes.push("scale only: the replica count changes, no pod is restarted".into());
     }
     if kind == "CronJob" && changes.iter().any(|c| c.path.starts_with("spec.jobTemplate.")) {

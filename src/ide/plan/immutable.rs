@@ -53,17 +53,11 @@ pub const RULES: &[Rule] = &[
         except: &[],
         why: "a PersistentVolume's volume source is immutable after creation (ValidatePersistentVolumeUpdate)",
     },
-    Rule {
-        kind: "Secret",
-        path: "type",
-        except: &[],
-        why: "a Secret's type is immutable (ValidateSecretUpdate)",
-    },
+    Rule { kind: "Secret", path: "type", except: &[], why: "a Secret's type is immutable (ValidateSecretUpdate)" },
 ];
 
 fn under(path: &str, prefix: &str) -> bool {
-    path == prefix
-        || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+    path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// The rules a change to `kind` breaks.

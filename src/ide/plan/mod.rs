@@ -135,7 +135,8 @@ pub fn plan(old: &Analysis, new: &Analysis, ctx: &RenderContext) -> Plan {
                     unchanged += 1;
                     continue;
                 }
-                let action = if immutable::forces_recreate(&o.kind, &changes) { Action::Recreated } else { Action::Changed };
+                let action =
+                    if immutable::forces_recreate(&o.kind, &changes) { Action::Recreated } else { Action::Changed };
                 entries.push(effects::entry(n, action, changes));
             }
         }

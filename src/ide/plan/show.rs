@@ -16,11 +16,8 @@ fn summary(p: &Plan) -> String {
     if p.is_empty() {
         return format!("no change to the objects of namespace {} ({} unchanged)", p.namespace, p.unchanged);
     }
-    let counts: Vec<String> = ORDER
-        .iter()
-        .filter(|a| p.count(**a) > 0)
-        .map(|a| format!("{} {}", p.count(*a), a.as_str()))
-        .collect();
+    let counts: Vec<String> =
+        ORDER.iter().filter(|a| p.count(**a) > 0).map(|a| format!("{} {}", p.count(*a), a.as_str())).collect();
     format!("{} in namespace {} ({} unchanged)", counts.join(", "), p.namespace, p.unchanged)
 }
 
@@ -144,12 +141,7 @@ pub fn markdown(p: &Plan) -> String {
         for c in &e.changes {
             let keys = c.keys.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ");
             let from = if keys.is_empty() { String::new() } else { format!(" (from {keys})") };
-            out.push_str(&format!(
-                "- {}: {} → {}{from}\n",
-                code(&c.path),
-                code(&value(&c.old)),
-                code(&value(&c.new))
-            ));
+            out.push_str(&format!("- {}: {} → {}{from}\n", code(&c.path), code(&value(&c.old)), code(&value(&c.new))));
         }
         for n in &e.notes {
             out.push_str(&format!("- *{}*\n", n.replace('*', "\\*").replace('_', "\\_")));
