@@ -1,8 +1,12 @@
 //! `convox-lsp plan` as a user runs it: two files, `--base REF` in a git repository, the three
 //! formats (snapshots, also quoted in docs/plan.md) and `--deny-destructive`.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::git;
 
 use expect_test::expect_file;
 
@@ -84,17 +88,6 @@ fn bad_usage_and_unreadable_inputs_exit_2() {
         let out = run(args, root());
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
-}
-
-/// `git` sets up the repository (the program itself reads it in-process, without `git`).
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git must be installed to set up this test");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

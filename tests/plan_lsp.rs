@@ -4,8 +4,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::git;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_convox-lsp");
@@ -20,16 +20,6 @@ services:
     resources:
       - database
 ";
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git must be installed to set up this test");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 /// A repository with `convox.yml` committed as COMMITTED (and saved so on disk).
 fn repository(name: &str) -> PathBuf {

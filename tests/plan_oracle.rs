@@ -20,7 +20,7 @@ use convox_lsp::context::Context;
 use convox_lsp::ide::Analysis;
 use convox_lsp::ide::objects::{Owner, RenderContext};
 use convox_lsp::ide::plan::{self, Action, Plan, Scalar};
-use render_support::{accepted, shared};
+use render_support::{accepted, leaves, shared};
 use serde::Deserialize;
 use yaml_serde::Value;
 
@@ -28,28 +28,6 @@ type Id = (String, String);
 
 fn ctx() -> RenderContext {
     RenderContext::new(&Context { rack: Some("acme".into()), app: Some("shop".into()), ..Context::default() })
-}
-
-/// Every leaf of a value with its path (`spec.ports[0].port`), as the plan names them.
-fn leaves(v: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
-    match v {
-        Value::Null => {}
-        Value::Mapping(m) => {
-            for (k, x) in m {
-                let key = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
-                let p = if path.is_empty() { key } else { format!("{path}.{key}") };
-                leaves(x, &p, out);
-            }
-        }
-        Value::Sequence(items) => {
-            for (i, x) in items.iter().enumerate() {
-                leaves(x, &format!("{path}[{i}]"), out);
-            }
-        }
-        scalar => {
-            out.insert(path.to_string(), scalar.clone());
-        }
-    }
 }
 
 /// The oracle's objects of a manifest: (kind, name) -> leaves. `None` when Convox rejects it.

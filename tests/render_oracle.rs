@@ -11,7 +11,7 @@ mod render_support;
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use render_support::{accepted, shared};
+use render_support::{accepted, leaves, shared};
 
 use convox_lsp::context::Context;
 use convox_lsp::ide::Analysis;
@@ -30,29 +30,6 @@ fn documents(yaml: &str) -> Vec<Value> {
 fn id(v: &Value) -> (String, String) {
     let s = |x: Option<&Value>| x.and_then(Value::as_str).unwrap_or_default().to_string();
     (s(v.get("kind")), s(v.get("metadata").and_then(|m| m.get("name"))))
-}
-
-/// Every leaf of a value with its path (`spec.ports[0].port`); null, empty maps and empty lists
-/// are absent (the templates write `key:` with nothing under it where Go ranges are empty).
-fn leaves(v: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
-    match v {
-        Value::Null => {}
-        Value::Mapping(m) => {
-            for (k, x) in m {
-                let key = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
-                let p = if path.is_empty() { key } else { format!("{path}.{key}") };
-                leaves(x, &p, out);
-            }
-        }
-        Value::Sequence(items) => {
-            for (i, x) in items.iter().enumerate() {
-                leaves(x, &format!("{path}[{i}]"), out);
-            }
-        }
-        scalar => {
-            out.insert(path.to_string(), scalar.clone());
-        }
-    }
 }
 
 /// Our placeholders as the oracle stubs them (its README: release RTEST, build BTEST, image

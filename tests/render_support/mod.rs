@@ -2,8 +2,11 @@
 
 #![allow(dead_code)] // Each test crate uses its own part.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use yaml_serde::Value;
 
 pub fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -30,4 +33,27 @@ pub fn accepted(shared: &Path) -> Vec<PathBuf> {
         .filter_map(|v| v["file"].as_str().map(str::to_string))
         .collect();
     files.into_iter().filter(|f| ok.contains(&f.to_string_lossy().into_owned())).collect()
+}
+
+/// Every leaf of a value with its path (`spec.ports[0].port`); null, empty maps and empty lists
+/// are absent (the templates write `key:` with nothing under it where Go ranges are empty).
+pub fn leaves(v: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
+    match v {
+        Value::Null => {}
+        Value::Mapping(m) => {
+            for (k, x) in m {
+                let key = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
+                let p = if path.is_empty() { key } else { format!("{path}.{key}") };
+                leaves(x, &p, out);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, x) in items.iter().enumerate() {
+                leaves(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        scalar => {
+            out.insert(path.to_string(), scalar.clone());
+        }
+    }
 }

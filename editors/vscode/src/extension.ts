@@ -278,18 +278,29 @@ async function showRendered(c: LanguageClient, params: RenderParams): Promise<vo
   }
 }
 
-async function showRenderedManifests(): Promise<void> {
+/**
+ * The running client and the active manifest's URI, or undefined after telling the user why not
+ * (`what`: what opening a manifest would show).
+ */
+function activeManifest(what: string): { c: LanguageClient; uri: string } | undefined {
   const editor = vscode.window.activeTextEditor;
   if (editor === undefined || vscode.languages.match(DOCUMENT_SELECTOR, editor.document) === 0) {
-    void vscode.window.showInformationMessage('Open a convox.yml to see the Kubernetes manifests it renders to.');
-    return;
+    void vscode.window.showInformationMessage(`Open a convox.yml to see ${what}.`);
+    return undefined;
   }
   const c = client;
   if (c === undefined || !c.isRunning()) {
     void vscode.window.showErrorMessage('The Convox language server is not running (see the "Convox LSP" output).');
-    return;
+    return undefined;
   }
-  await showRendered(c, { uri: c.code2ProtocolConverter.asUri(editor.document.uri) });
+  return { c, uri: c.code2ProtocolConverter.asUri(editor.document.uri) };
+}
+
+async function showRenderedManifests(): Promise<void> {
+  const active = activeManifest('the Kubernetes manifests it renders to');
+  if (active !== undefined) {
+    await showRendered(active.c, { uri: active.uri });
+  }
 }
 
 /** The plans shown so far, by document URI (read-only documents of PLAN_SCHEME). */
@@ -302,17 +313,11 @@ let plansChanged: vscode.EventEmitter<vscode.Uri> | undefined;
  * committed version) and opens the Markdown, rendered, beside it.
  */
 async function showDeployPlan(): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (editor === undefined || vscode.languages.match(DOCUMENT_SELECTOR, editor.document) === 0) {
-    void vscode.window.showInformationMessage('Open a convox.yml to see what deploying it does.');
+  const active = activeManifest('what deploying it does');
+  if (active === undefined) {
     return;
   }
-  const c = client;
-  if (c === undefined || !c.isRunning()) {
-    void vscode.window.showErrorMessage('The Convox language server is not running (see the "Convox LSP" output).');
-    return;
-  }
-  const manifest = c.code2ProtocolConverter.asUri(editor.document.uri);
+  const { c, uri: manifest } = active;
   try {
     const text = planMarkdown(await c.sendRequest(PLAN_METHOD, { uri: manifest }));
     if (text === undefined) {
