@@ -12,6 +12,11 @@ const WORKLOADS: &[&str] = &["Deployment", "DaemonSet"];
 /// `kubectl api-resources --namespaced` (`pkg/atom/atom.go:614`).
 const CLUSTER_SCOPED: &[&str] = &["PersistentVolume"];
 
+/// An object that keeps data (a claim, a volume).
+pub fn holds_data(o: &Object) -> bool {
+    HOLDS_DATA.contains(&o.kind.as_str())
+}
+
 /// The entry of object `o` (the new version, or the old one when deleted).
 pub fn entry(o: &Object, action: Action, changes: Vec<Change>) -> Entry {
     let kind = o.kind.as_str();

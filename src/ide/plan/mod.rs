@@ -120,13 +120,21 @@ impl Plan {
 
 /// The plan of deploying `new` over an app deployed from `old`.
 pub fn plan(old: &Analysis, new: &Analysis, ctx: &RenderContext) -> Plan {
+    plan_of(old, new, ctx, |_| true)
+}
+
+/// The plan restricted to the objects `keep` selects (the `data-loss` warning looks at volume
+/// claims only).
+fn plan_of(old: &Analysis, new: &Analysis, ctx: &RenderContext, keep: impl Fn(&Object) -> bool) -> Plan {
     let (before, after) = (old.objects(ctx), new.objects(ctx));
     let id = |o: &Object| (o.kind.clone(), o.name.clone());
-    let after_by_id: HashMap<(String, String), &Object> = after.objects.iter().map(|o| (id(o), o)).collect();
-    let before_by_id: HashMap<(String, String), &Object> = before.objects.iter().map(|o| (id(o), o)).collect();
+    let after_by_id: HashMap<(String, String), &Object> =
+        after.objects.iter().filter(|o| keep(o)).map(|o| (id(o), o)).collect();
+    let before_by_id: HashMap<(String, String), &Object> =
+        before.objects.iter().filter(|o| keep(o)).map(|o| (id(o), o)).collect();
     let mut entries = Vec::new();
     let mut unchanged = 0;
-    for o in &before.objects {
+    for o in before.objects.iter().filter(|o| keep(o)) {
         match after_by_id.get(&id(o)) {
             None => entries.push(effects::entry(o, Action::Deleted, Vec::new())),
             Some(n) => {
@@ -141,7 +149,7 @@ pub fn plan(old: &Analysis, new: &Analysis, ctx: &RenderContext) -> Plan {
             }
         }
     }
-    for o in after.objects.iter().filter(|o| !before_by_id.contains_key(&id(o))) {
+    for o in after.objects.iter().filter(|o| keep(o) && !before_by_id.contains_key(&id(o))) {
         entries.push(effects::entry(o, Action::Created, Vec::new()));
     }
     effects::notes_across(&mut entries);

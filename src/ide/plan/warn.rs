@@ -1,7 +1,7 @@
 //! The `data-loss` warning: a key whose change, compared with a base version of the manifest (the
 //! server uses the committed one), deletes or recreates a volume claim at the next deploy.
 
-use super::{Action, Entry, plan};
+use super::{Action, Entry, effects, plan_of};
 use crate::ide::Analysis;
 use crate::ide::codes::Code;
 use crate::ide::diagnostics::{Diagnostic, Severity};
@@ -11,8 +11,15 @@ use crate::text::TextRange;
 
 /// One warning per object whose data is lost, on the deepest key of the responsible path that the
 /// new text still has (the section a removed resource was in, the renamed name, the changed key).
+///
+/// Only volume claims are compared, and nothing is rendered for the new text when the base has
+/// none (the base's objects are cached with it): a keystroke in a manifest without a database pays
+/// for the base's cached render only.
 pub fn data_loss(base: &Analysis, new: &Analysis, ctx: &RenderContext, base_name: &str) -> Vec<Diagnostic> {
-    let p = plan(base, new, ctx);
+    if !base.objects(ctx).objects.iter().any(effects::holds_data) {
+        return Vec::new();
+    }
+    let p = plan_of(base, new, ctx, effects::holds_data);
     let mut out: Vec<Diagnostic> = Vec::new();
     for e in p.entries.iter().filter(|e| e.loses_data) {
         // A renamed owner's warning goes on its new name.
