@@ -16,6 +16,9 @@ use crate::text::TextRange;
 /// none (the base's objects are cached with it): a keystroke in a manifest without a database pays
 /// for the base's cached render only.
 pub fn data_loss(base: &Analysis, new: &Analysis, ctx: &RenderContext, base_name: &str) -> Vec<Diagnostic> {
+    if claims_key(base).is_some_and(|k| Some(k) == claims_key(new)) {
+        return Vec::new();
+    }
     if !base.objects(ctx).objects.iter().any(effects::holds_data) {
         return Vec::new();
     }
@@ -34,6 +37,28 @@ pub fn data_loss(base: &Analysis, new: &Analysis, ctx: &RenderContext, base_name
         out.push(Diagnostic { range, severity: Severity::Warning, code: Code::DataLoss, message, fix: None });
     }
     out
+}
+
+/// The text every volume claim is rendered from: the `resources` section and each service's name
+/// with its `volumeOptions`. Equal on both sides, no claim can differ, and a keystroke elsewhere
+/// renders nothing. `None` (always compare) when anchors or merge keys could bring text from
+/// elsewhere.
+fn claims_key(a: &Analysis) -> Option<String> {
+    let text = a.text();
+    if text.contains('&') || text.contains("<<") {
+        return None;
+    }
+    let root = a.parse().root();
+    let slice = |r: TextRange| text.get(r.start..r.end).unwrap_or_default();
+    let mut key = root.get("resources").map(|e| slice(e.value.range).to_string()).unwrap_or_default();
+    for e in root.get("services").and_then(|s| s.value.as_map()).unwrap_or_default() {
+        key.push('\0');
+        key.push_str(e.key.as_str().unwrap_or_default());
+        if let Some(v) = e.value.get("volumeOptions") {
+            key.push_str(slice(v.value.range));
+        }
+    }
+    Some(key)
 }
 
 fn message(e: &Entry, renames: &[super::Rename], base_name: &str) -> String {
