@@ -19,9 +19,9 @@ describe('convox/plan', () => {
   });
 
   it('names one document per manifest file name', () => {
-    assert.equal(planPath('file:///work/app/convox.yml'), 'deploy plan (convox.yml).md');
-    assert.equal(planPath('file:///work/app/convox.staging.yml'), 'deploy plan (convox.staging.yml).md');
-    assert.equal(planPath('file:///work/app/my%20app%2F.yml'), 'deploy plan (myapp.yml).md');
+    assert.equal(planPath('file:///home/me/shop/convox.yml'), 'deploy plan (convox.yml).md');
+    assert.equal(planPath('file:///home/me/shop/convox.staging.yml'), 'deploy plan (convox.staging.yml).md');
+    assert.equal(planPath('file:///home/me/shop/my%20app%2F.yml'), 'deploy plan (myapp.yml).md');
     assert.equal(planPath(''), 'deploy plan (manifest).md');
   });
 });
