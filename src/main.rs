@@ -86,6 +86,12 @@ Exit codes:
   1  with --check: a file would change (its name is printed)
   2  an input could not be read, does not parse, or could not be written";
 
+const PLAN_EXIT_CODES: &str = "\
+Exit codes:
+  0  the plan was printed (with --deny-destructive: nothing that holds data or serves traffic is deleted or recreated)
+  1  with --deny-destructive: something that holds data or serves traffic is deleted or recreated
+  2  a manifest could not be read, the revision or repository was not found, or bad usage";
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server on standard input and output (the default).
@@ -149,6 +155,31 @@ enum Command {
         app: Option<String>,
         #[command(flatten)]
         env: cli::EnvArgs,
+    },
+    /// Print the deploy plan: what deploying NEW over OLD does to the cluster (objects created,
+    /// changed, deleted or recreated, pods that roll, data lost), read the way Convox's promote
+    /// applies it. With --base REF, OLD is the manifest at a git revision (read in-process).
+    #[command(after_help = PLAN_EXIT_CODES)]
+    Plan {
+        /// OLD NEW, or with --base only the manifest; `-` reads standard input (one of them).
+        #[arg(required = true, num_args = 1..=2, value_name = "PATH")]
+        paths: Vec<String>,
+        /// Compare with the manifest's own path at this git revision (`HEAD`, `main`,
+        /// `origin/main`, a commit id).
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
+        /// Output format: human, markdown (a pull request comment, $GITHUB_STEP_SUMMARY) or json.
+        #[arg(long, value_enum, default_value_t = cli::PlanFormat::Human, value_name = "FORMAT")]
+        format: cli::PlanFormat,
+        /// Exit with code 1 when an object that holds data or serves traffic is deleted or recreated.
+        #[arg(long)]
+        deny_destructive: bool,
+        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
+        #[arg(long)]
+        rack: Option<String>,
+        /// The app (else .convox/app, else the manifest's directory name).
+        #[arg(long)]
+        app: Option<String>,
     },
     /// Print a JSON Schema of convox.yml (for yaml-language-server, IntelliJ and other YAML tools).
     Schema {
@@ -263,6 +294,9 @@ fn main() {
                 }
             }
         }
+        Command::Plan { paths, base, format, deny_destructive, rack, app } => {
+            run_plan(&paths, base.as_deref(), format, deny_destructive, rack, app)
+        }
         Command::Schema { draft, strict } => {
             use convox_lsp::schema::json_schema::{self, Draft, Variant};
             let d = if draft == "07" { Draft::Draft07 } else { Draft::Draft202012 };
@@ -305,6 +339,44 @@ fn main() {
     };
     let _ = std::io::stdout().flush();
     std::process::exit(code);
+}
+
+/// `convox-lsp plan`: prints the plan, returns the exit code.
+fn run_plan(
+    paths: &[String],
+    base: Option<&str>,
+    format: cli::PlanFormat,
+    deny_destructive: bool,
+    rack: Option<String>,
+    app: Option<String>,
+) -> i32 {
+    let (old, new) = match (base, paths) {
+        (Some(rev), [new]) => (cli::PlanBase::Revision(rev), new),
+        (None, [old, new]) if !(old == "-" && new == "-") => (cli::PlanBase::File(old), new),
+        (Some(_), _) => {
+            eprintln!("error: with --base, give only the manifest (plan --base REF convox.yml)");
+            return 2;
+        }
+        (None, _) => {
+            eprintln!("error: give OLD and NEW (at most one of them `-`), or --base REF and the manifest");
+            return 2;
+        }
+    };
+    // Rack, app and the environment (when it lands) come from the new manifest, as for `render`.
+    let ctx = context_for(new, rack, app);
+    match cli::plan(old, new, &ctx, format) {
+        Ok(outcome) => {
+            if let Some(n) = &outcome.notice {
+                eprintln!("note: {n}");
+            }
+            print!("{}", outcome.text);
+            i32::from(deny_destructive && outcome.destructive)
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            2
+        }
+    }
 }
 
 /// The rack and app of a manifest given on the command line (flags first).

@@ -126,6 +126,7 @@ codes! {
     BuildArgUndeclared "build-arg-undeclared" Warning Never "A `build.args` entry that the Dockerfile declares on no `ARG` line: the build never receives it.";
     RackVersion "rack-version" Warning Never "A key or behaviour the configured `rackVersion` does not support yet.";
     ExtraDocument "extra-document" Warning Never "A second YAML document (`---`): Convox reads only the first.";
+    DataLoss "data-loss" Warning Never "Compared with the committed manifest, a change that deletes or recreates a volume claim at the next deploy (a removed or renamed postgres resource, a changed EFS volume): its data is lost.";
     UnusedResource "unused-resource" Hint Never "A resource no service links.";
 }
 

@@ -15,6 +15,7 @@ mod links;
 mod markdown;
 pub mod navigation;
 pub mod objects;
+pub mod plan;
 mod rack_version;
 mod render;
 pub mod structure;

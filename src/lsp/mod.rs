@@ -34,6 +34,7 @@ pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBoo
     let flag = shutdown.clone();
     let (service, socket) = LspService::build(move |client| Server::new(client, flag))
         .custom_method("convox/render", Server::render)
+        .custom_method("convox/plan", Server::plan)
         .finish();
     (CatchPanic(service), socket, shutdown)
 }

@@ -15,7 +15,6 @@ use tower_lsp_server::ls_types::Uri;
 
 use super::documents;
 use super::state::{State, lock};
-use super::workspace;
 use crate::ide::Analysis;
 
 pub enum Publish {
@@ -93,11 +92,8 @@ async fn document_task(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::U
         if !refresh && published.as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
             continue;
         }
-        let path = workspace::file_path(&uri);
-        let (text, analysis, env) = (snap.text.clone(), snap.analysis.clone(), snap.context.environment.clone());
-        let computed =
-            tokio::task::spawn_blocking(move || checks.protocol(path.as_deref(), &text, &analysis, env.as_deref()))
-                .await;
+        let (for_uri, for_snap) = (uri.clone(), snap.clone());
+        let computed = tokio::task::spawn_blocking(move || checks.open_document(&for_uri, &for_snap)).await;
         let Ok(diags) = computed else {
             tracing::error!("diagnostics of {} failed (a panic, logged above)", uri.as_str());
             continue;

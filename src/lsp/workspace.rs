@@ -111,6 +111,18 @@ impl Checks {
         diags
     }
 
+    /// An open document's diagnostics as the protocol's values, with its `data-loss` warnings
+    /// against the committed manifest (`lsp::plan`), evaluated with its release environment.
+    pub fn open_document(&self, uri: &Uri, snap: &super::documents::Snapshot) -> Vec<Diagnostic> {
+        let path = file_path(uri);
+        let env = snap.context.environment.as_deref();
+        let mut diags = self.diagnostics(path.as_deref(), &snap.analysis, env);
+        let mut extra = super::handlers::plan::data_loss(uri, &snap.analysis, &snap.context);
+        ide::apply_severities(&mut extra, &self.settings.severities);
+        diags.extend(extra);
+        diags.iter().map(|d| convert::diagnostic(&snap.text, d, self.encoding)).collect()
+    }
+
     /// The same, as the protocol's values.
     pub fn protocol(
         &self,

@@ -462,3 +462,15 @@ pub fn convox_check_json(shared: &std::path::Path, files: &[std::path::PathBuf])
     }
     out
 }
+
+/// Runs `git` in `dir` to set up a test repository (the program reads repositories in-process;
+/// only the tests' set-up runs `git`), with a fixed identity and no signing.
+pub fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git must be installed to set up this test");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}

@@ -4,8 +4,11 @@
 
 pub mod compare;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use yaml_serde::Value;
 
 pub fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -34,4 +37,27 @@ pub fn verdicts(shared: &Path) -> std::collections::BTreeMap<PathBuf, bool> {
 /// The corpus files Convox accepts (`convox-check --json`).
 pub fn accepted(shared: &Path) -> Vec<PathBuf> {
     verdicts(shared).into_iter().filter(|(_, ok)| *ok).map(|(f, _)| f).collect()
+}
+
+/// Every leaf of a value with its path (`spec.ports[0].port`); null, empty maps and empty lists
+/// are absent (the templates write `key:` with nothing under it where Go ranges are empty).
+pub fn leaves(v: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
+    match v {
+        Value::Null => {}
+        Value::Mapping(m) => {
+            for (k, x) in m {
+                let key = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
+                let p = if path.is_empty() { key } else { format!("{path}.{key}") };
+                leaves(x, &p, out);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, x) in items.iter().enumerate() {
+                leaves(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        scalar => {
+            out.insert(path.to_string(), scalar.clone());
+        }
+    }
 }

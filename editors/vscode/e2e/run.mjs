@@ -1,7 +1,8 @@
 // The extension in a real VS Code: code-server (VS Code 1.100 in a browser) in Debian's Chromium,
 // driven by Playwright. Installs the packaged .vsix, opens a folder with a convox.yml and checks
 // what a user sees: the Problems count and squiggles, a hover, completion while typing, a quick
-// fix, a rename, the rendered manifests. Saves a PNG of each step in the output directory.
+// fix, a rename, the rendered manifests, the deploy plan of the rename against the committed
+// manifest (the workspace copy is a git repository). Saves a PNG of each step in the output directory.
 //
 //   node e2e/run.mjs FILE.vsix [OUT_DIR]
 //
@@ -66,6 +67,12 @@ function prepare() {
   };
   writeFileSync(join(dirs.data, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(root, 'config.yaml'), 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+  // Committed as found: the deploy plan and the data-loss warning compare the buffer with HEAD.
+  for (const args of [['init', '-q'], ['add', '.'], ['commit', '-q', '-m', 'as deployed']]) {
+    const id = ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', '-c', 'commit.gpgsign=false'];
+    const r = spawnSync('git', [...id, ...args], { cwd: dirs.ws, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} in the workspace failed: ${r.stderr}`);
+  }
   return dirs;
 }
 
@@ -280,6 +287,18 @@ function userSteps(page, dirs) {
       await waitText('rendered manifests', editorText, (t) => t.includes('kind: Deployment'));
       step('rendered manifests opened beside the manifest');
       await shot('render');
+    },
+    async plan() {
+      // After the rename step: database -> postgres, saved; HEAD still has database.
+      await page.keyboard.press('Control+1'); // back to the manifest
+      await runCommand('Convox: Show Deploy Plan');
+      const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe').locator('body');
+      const text = await waitText('the deploy plan preview', () => preview.innerText().catch(() => ''), (t) =>
+        t.includes('Deploy plan') && t.includes('resources.database -> resources.postgres'),
+      );
+      if (!text.includes('PersistentVolumeClaim resource-database')) throw new Error(`no deleted claim in the plan:\n${text}`);
+      step('deploy plan beside the manifest: the rename prunes PersistentVolumeClaim resource-database');
+      await shot('plan');
     },
   };
 }

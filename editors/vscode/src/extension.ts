@@ -20,6 +20,7 @@ import { documentSelector } from './files';
 import { KUBECTL_COMMAND, commandLineFromArgs, copiedMessage, kubectlActions, kubectlPlaceholder, TERMINAL_NAME } from './kubectl';
 import { RENDER_COMMAND, RENDER_METHOD, RENDER_NOT_SUPPORTED, isMethodNotFound, renderParamsFromArgs, renderedText, type RenderParams } from './render';
 import { bundledPath, findServer } from './serverPath';
+import { PLAN_METHOD, PLAN_NOT_SUPPORTED, PLAN_SCHEME, planMarkdown, planPath } from './plan';
 import { ladderPath, ladderText, troubleshootArgs, TROUBLESHOOT_COMMAND, TROUBLESHOOT_SCHEME } from './troubleshoot';
 import { buildSettings, type ServerSettings } from './settings';
 
@@ -279,24 +280,73 @@ async function showRendered(c: LanguageClient, params: RenderParams): Promise<vo
   }
 }
 
-async function showRenderedManifests(): Promise<void> {
+/**
+ * The running client and the active manifest's URI, or undefined after telling the user why not
+ * (`what`: what opening a manifest would show).
+ */
+function activeManifest(what: string): { c: LanguageClient; uri: string } | undefined {
   const editor = vscode.window.activeTextEditor;
   if (editor === undefined || vscode.languages.match(DOCUMENT_SELECTOR, editor.document) === 0) {
-    void vscode.window.showInformationMessage('Open a convox.yml to see the Kubernetes manifests it renders to.');
-    return;
+    void vscode.window.showInformationMessage(`Open a convox.yml to see ${what}.`);
+    return undefined;
   }
   const c = client;
   if (c === undefined || !c.isRunning()) {
     void vscode.window.showErrorMessage('The Convox language server is not running (see the "Convox LSP" output).');
+    return undefined;
+  }
+  return { c, uri: c.code2ProtocolConverter.asUri(editor.document.uri) };
+}
+
+async function showRenderedManifests(): Promise<void> {
+  const active = activeManifest('the Kubernetes manifests it renders to');
+  if (active !== undefined) {
+    await showRendered(active.c, { uri: active.uri });
+  }
+}
+
+/** The plans shown so far, by document URI (read-only documents of PLAN_SCHEME). */
+const plans = new Map<string, string>();
+/** Made in `activate`. */
+let plansChanged: vscode.EventEmitter<vscode.Uri> | undefined;
+
+/**
+ * "Convox: Show Deploy Plan": sends `convox/plan` for the active manifest (the buffer against the
+ * committed version) and opens the Markdown, rendered, beside it.
+ */
+async function showDeployPlan(): Promise<void> {
+  const active = activeManifest('what deploying it does');
+  if (active === undefined) {
     return;
   }
-  await showRendered(c, { uri: c.code2ProtocolConverter.asUri(editor.document.uri) });
+  const { c, uri: manifest } = active;
+  try {
+    const text = planMarkdown(await c.sendRequest(PLAN_METHOD, { uri: manifest }));
+    if (text === undefined) {
+      void vscode.window.showErrorMessage(`${PLAN_METHOD} returned no Markdown.`);
+      return;
+    }
+    const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: planPath(manifest) });
+    plans.set(uri.toString(), text);
+    plansChanged?.fire(uri);
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+  } catch (e) {
+    if (isMethodNotFound(e)) {
+      void vscode.window.showWarningMessage(PLAN_NOT_SUPPORTED);
+      return;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    output.appendLine(`${PLAN_METHOD}: ${message}`);
+    void vscode.window.showErrorMessage(`Deploy plan failed: ${message}`);
+  }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Convox LSP');
   const changed = new vscode.EventEmitter<vscode.Uri>();
   laddersChanged = changed;
+  const planChanged = new vscode.EventEmitter<vscode.Uri>();
+  plansChanged = planChanged;
   context.subscriptions.push(
     output,
     { dispose: () => void stopClient() },
@@ -306,7 +356,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await startClient(context);
     }),
     vscode.commands.registerCommand('convox.showRenderedManifests', showRenderedManifests),
+    vscode.commands.registerCommand('convox.showDeployPlan', showDeployPlan),
     changed,
+    planChanged,
+    vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, {
+      onDidChange: planChanged.event,
+      provideTextDocumentContent: (uri) => plans.get(uri.toString()) ?? '',
+    }),
     vscode.workspace.registerTextDocumentContentProvider(TROUBLESHOOT_SCHEME, {
       onDidChange: changed.event,
       provideTextDocumentContent: (uri) => ladders.get(uri.toString()) ?? '',

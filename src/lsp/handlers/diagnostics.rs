@@ -27,9 +27,8 @@ pub async fn document(server: &Server, params: DocumentDiagnosticParams) -> Resu
             let Some(snap) = documents::analysed(pending).await else {
                 return Ok(workspace::report(vec![], None).into());
             };
-            let path = workspace::file_path(&uri);
-            let env = snap.context.environment.clone();
-            blocking(move || checks.protocol(path.as_deref(), &snap.text, &snap.analysis, env.as_deref())).await?
+            let uri = uri.clone();
+            blocking(move || checks.open_document(&uri, &snap)).await?
         }
         // Not open: read from disk and parsed.
         None => {
@@ -87,8 +86,7 @@ fn workspace_items(
         let (version, diags) = match pending {
             Some(pending) => {
                 let snap = pending.analyse();
-                let env = snap.context.environment.as_deref();
-                (Some(i64::from(snap.version)), checks.protocol(Some(&path), &snap.text, &snap.analysis, env))
+                (Some(i64::from(snap.version)), checks.open_document(&uri, &snap))
             }
             None => match closed_file(checks, &path, folders, lock(state).context_for(&uri).environment.as_deref()) {
                 Some(diags) => (None, diags),

@@ -12,6 +12,7 @@ pub mod hover;
 pub mod lenses;
 pub mod links;
 pub mod navigation;
+pub mod plan;
 pub mod structure;
 pub mod symbols;
 pub mod sync;

@@ -130,7 +130,7 @@ describe('package.json', () => {
 
   it('contributes the commands, with the code lens commands hidden from the palette', () => {
     const ids = pkg.contributes.commands.map((c) => c.command);
-    assert.deepEqual(ids.sort(), ['convox.kubectl', 'convox.restartServer', 'convox.showRenderedManifests', 'convox.troubleshoot']);
+    assert.deepEqual(ids.sort(), ['convox.kubectl', 'convox.restartServer', 'convox.showDeployPlan', 'convox.showRenderedManifests', 'convox.troubleshoot']);
     for (const lens of [KUBECTL_COMMAND, TROUBLESHOOT_COMMAND]) {
       assert.ok(pkg.contributes.menus.commandPalette.some((m) => m.command === lens && m.when === 'false'), lens);
     }

@@ -1,0 +1,92 @@
+//! The manifest as committed: a file at a git revision, read in-process with `gix` (no `git`
+//! process, no network, no hooks). Used by `convox-lsp plan --base REF` and by the server's deploy
+//! plan, whose base is the committed version of the manifest.
+
+use std::path::{Path, PathBuf};
+
+/// A committed manifest larger than this is refused (the server's own limit for a file it reads).
+const MAX_BLOB: usize = 1 << 20;
+
+/// Why the file at a revision could not be read, in one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GitError {
+    /// The file is not inside a git work tree.
+    NoRepository(String),
+    /// The revision does not resolve to a commit.
+    BadRevision(String),
+    /// The file does not exist at that revision (new in the working copy).
+    NotInRevision(String),
+    /// Anything else (unreadable object, not UTF-8, too large).
+    Other(String),
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GitError::NoRepository(m) | GitError::BadRevision(m) | GitError::NotInRevision(m) | GitError::Other(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+/// A manifest in its repository: where it is, relative to the work tree.
+struct Located {
+    repo: gix::Repository,
+    rel: PathBuf,
+}
+
+fn locate(file: &Path) -> Result<Located, GitError> {
+    let abs = std::fs::canonicalize(file)
+        .or_else(|_| std::path::absolute(file))
+        .map_err(|e| GitError::Other(format!("{}: {e}", file.display())))?;
+    let dir = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let repo = gix::discover(&dir)
+        .map_err(|_| GitError::NoRepository(format!("{}: not inside a git repository", file.display())))?;
+    let root = repo
+        .workdir()
+        .and_then(|w| std::fs::canonicalize(w).ok())
+        .ok_or_else(|| GitError::NoRepository(format!("{}: the repository has no work tree", file.display())))?;
+    let rel = abs
+        .strip_prefix(&root)
+        .map_err(|_| GitError::NoRepository(format!("{}: outside the repository's work tree", file.display())))?
+        .to_path_buf();
+    Ok(Located { repo, rel })
+}
+
+fn commit<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Commit<'r>, GitError> {
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| GitError::BadRevision(format!("{rev}: not a revision of this repository ({e})")))?;
+    id.object()
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|e| GitError::BadRevision(format!("{rev}: not a commit ({e})")))
+}
+
+/// The commit `rev` names for the repository of `file` (hex): cheap, so a caller can keep the
+/// file's text per commit and read it again only when the commit moves.
+pub fn commit_id(file: &Path, rev: &str) -> Result<String, GitError> {
+    let l = locate(file)?;
+    Ok(commit(&l.repo, rev)?.id.to_string())
+}
+
+/// The text of `file` (a path in a git work tree) at revision `rev` (`HEAD`, `main`, `origin/main`,
+/// a commit id, `HEAD~1` ...).
+pub fn file_at_revision(file: &Path, rev: &str) -> Result<String, GitError> {
+    let l = locate(file)?;
+    let rel = &l.rel;
+    let tree = commit(&l.repo, rev)?.tree().map_err(|e| GitError::Other(format!("{rev}: {e}")))?;
+    let entry = tree
+        .lookup_entry_by_path(rel)
+        .map_err(|e| GitError::Other(format!("{rev}: {e}")))?
+        .ok_or_else(|| GitError::NotInRevision(format!("{}: not in {rev}", rel.display())))?;
+    if !entry.mode().is_blob() {
+        return Err(GitError::NotInRevision(format!("{}: not a file in {rev}", rel.display())));
+    }
+    let blob = entry.object().map_err(|e| GitError::Other(format!("{rev}: {e}")))?;
+    if blob.data.len() > MAX_BLOB {
+        return Err(GitError::Other(format!("{}: larger than 1 MiB in {rev}", rel.display())));
+    }
+    String::from_utf8(blob.data.clone())
+        .map_err(|_| GitError::Other(format!("{}: not UTF-8 text in {rev}", rel.display())))
+}
