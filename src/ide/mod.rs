@@ -51,6 +51,8 @@ pub struct Analysis {
     /// asking with other settings (the outline asks with the defaults) does not evict the model
     /// hover and hints read.
     objects: std::sync::Mutex<Vec<(objects::RenderContext, Arc<objects::AppObjects>)>>,
+    /// Every `${...}` of the text, found once per version (each hover asks).
+    interpolations: std::sync::OnceLock<Vec<crate::model::Interpolation>>,
 }
 
 /// How many rack settings' objects one version keeps.
@@ -59,7 +61,14 @@ const OBJECT_CONTEXTS: usize = 3;
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
         let model = Manifest::from_yaml(parse.root(), &text);
-        Self { text, parse, model, diagnostics: std::sync::OnceLock::new(), objects: std::sync::Mutex::default() }
+        Self {
+            text,
+            parse,
+            model,
+            diagnostics: std::sync::OnceLock::new(),
+            objects: std::sync::Mutex::default(),
+            interpolations: std::sync::OnceLock::new(),
+        }
     }
 
     /// Parses and analyses a text from scratch.
@@ -77,6 +86,12 @@ impl Analysis {
 
     pub fn model(&self) -> &Manifest {
         &self.model
+    }
+
+    /// Every `${...}` of the text, in order ([`crate::model::interpolations`]), found once per
+    /// version.
+    pub fn interpolations(&self) -> &[crate::model::Interpolation] {
+        self.interpolations.get_or_init(|| crate::model::interpolations(&self.text))
     }
 
     /// The warnings for what the rack (the `rackVersion` setting) does not support yet.
