@@ -8,13 +8,15 @@ use crate::ide::codes::Code;
 pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
     let text = a.text();
     let m = a.model();
-    let declared = |v: &str| {
-        m.environment
-            .iter()
-            .chain(m.services.iter().flat_map(|s| s.environment.iter()))
-            .any(|e| e.name.value == v || e.name.value == "*")
-    };
-    for i in crate::model::interpolations(text) {
+    // Every declared name once (not a scan of them per `${...}`).
+    let names: std::collections::HashSet<&str> = m
+        .environment
+        .iter()
+        .chain(m.services.iter().flat_map(|s| s.environment.iter()))
+        .map(|e| e.name.value.as_str())
+        .collect();
+    let declared = |v: &str| names.contains(v) || names.contains("*");
+    for i in a.interpolations() {
         let (start, range) = (i.range.start, i.range);
         let var = &text[i.name.start..i.name.end];
         // Comments are interpolated too, but nobody reads them.
