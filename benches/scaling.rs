@@ -174,7 +174,13 @@ fn ctx() -> Context {
 
 /// Offsets a request is sent at: 16 spread over the text.
 fn offsets(t: &str) -> impl Iterator<Item = usize> + '_ {
-    (0..16).map(move |k| t.floor_char_boundary(t.len() * k / 16 + 1))
+    (0..16).map(move |k| {
+        let mut o = (t.len() * k / 16 + 1).min(t.len());
+        while !t.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    })
 }
 
 const ENTRIES: &[Entry] = &[
