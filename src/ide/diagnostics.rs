@@ -107,7 +107,7 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
         .collect();
     // Validation reads the parts the parser could read; a broken line is reported once.
     out.extend(super::validate::validate(a));
-    out.retain(|d| !suppressed(a.text(), d));
+    silence(a.text(), &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out
 }
@@ -117,27 +117,30 @@ pub(super) fn merge(a: &Analysis, out: &mut Vec<Diagnostic>, more: Vec<Diagnosti
     if more.is_empty() {
         return;
     }
-    out.extend(more.into_iter().filter(|d| !suppressed(a.text(), d)));
+    let mut more = more;
+    silence(a.text(), &mut more);
+    out.extend(more);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
 }
 
-/// `# convox-lsp: ignore[code, ...]` (or `# convox-lsp: ignore` for every code) at the end of the
-/// diagnostic's line, or alone on the line above it, silences it.
-fn suppressed(text: &str, d: &Diagnostic) -> bool {
-    let start = d.range.start.min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = &text[line_start..line_end];
-    if ignores(line, d.code.as_str()) {
-        return true;
+/// Removes the diagnostics an ignore comment silences: `# convox-lsp: ignore[code, ...]` (or
+/// `# convox-lsp: ignore` for every code) at the end of the diagnostic's line, or alone on the
+/// line above it. The lines are found once (not by a scan back from each diagnostic: thousands on
+/// one long line would cost quadratic time), and only when the text has such a comment at all.
+fn silence(text: &str, diags: &mut Vec<Diagnostic>) {
+    if !text.contains("convox-lsp: ignore") {
+        return;
     }
-    if line_start == 0 {
-        return false;
-    }
-    let prev_end = line_start - 1;
-    let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
-    let prev = &text[prev_start..prev_end];
-    prev.trim_start().starts_with('#') && ignores(prev, d.code.as_str())
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1)).collect();
+    let line = |i: usize| &text[starts[i]..starts.get(i + 1).map_or(text.len(), |e| e - 1)];
+    diags.retain(|d| {
+        let at = starts.partition_point(|&s| s <= d.range.start.min(text.len())) - 1;
+        let code = d.code.as_str();
+        let silenced = ignores(line(at), code)
+            || (at > 0 && line(at - 1).trim_start().starts_with('#') && ignores(line(at - 1), code));
+        !silenced
+    });
 }
 
 fn ignores(line: &str, code: &str) -> bool {

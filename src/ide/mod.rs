@@ -49,13 +49,20 @@ pub struct Analysis {
     model: Manifest,
     /// Computed once per version: the publisher and code actions both read them.
     diagnostics: std::sync::OnceLock<Vec<Diagnostic>>,
-    /// What Convox renders, computed once per version and rack settings (the last ones asked
-    /// for: a client asks with one): every hover, hint, lens and outline of the version reads it
-    /// (building it is the costly part of each).
-    objects: std::sync::Mutex<Option<(objects::RenderContext, Arc<objects::AppObjects>)>>,
+    /// What Convox renders, computed once per version and rack settings: every hover, hint,
+    /// lens and outline of the version reads it (building it is the costly part of each). Kept
+    /// for the last [`OBJECT_CONTEXTS`] settings asked for, most recent first, so that a feature
+    /// asking with other settings (the outline asks with the defaults) does not evict the model
+    /// hover and hints read.
+    objects: std::sync::Mutex<Vec<(objects::RenderContext, Arc<objects::AppObjects>)>>,
+    /// Every `${...}` of the text, found once per version (each hover asks).
+    interpolations: std::sync::OnceLock<Vec<crate::model::Interpolation>>,
     /// The text is a manifest with its `${VAR}`s already substituted ([`crate::env::expand`]).
     evaluated: bool,
 }
+
+/// How many rack settings' objects one version keeps.
+const OBJECT_CONTEXTS: usize = 3;
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
@@ -66,6 +73,7 @@ impl Analysis {
             model,
             diagnostics: std::sync::OnceLock::new(),
             objects: std::sync::Mutex::default(),
+            interpolations: std::sync::OnceLock::new(),
             evaluated: false,
         }
     }
@@ -95,6 +103,12 @@ impl Analysis {
 
     pub fn model(&self) -> &Manifest {
         &self.model
+    }
+
+    /// Every `${...}` of the text, in order ([`crate::model::interpolations`]), found once per
+    /// version.
+    pub fn interpolations(&self) -> &[crate::model::Interpolation] {
+        self.interpolations.get_or_init(|| crate::model::interpolations(&self.text))
     }
 
     /// The warnings for what the rack (the `rackVersion` setting) does not support yet.
@@ -173,14 +187,16 @@ impl Analysis {
     /// version and rack settings.
     pub fn objects(&self, ctx: &objects::RenderContext) -> Arc<objects::AppObjects> {
         // A request that panicked while building leaves the slot as it was: use it.
-        let mut slot = self.objects.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((c, app)) = &*slot
-            && c == ctx
-        {
-            return app.clone();
+        let mut kept = self.objects.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(i) = kept.iter().position(|(c, _)| c == ctx) {
+            let hit = kept.remove(i);
+            let app = hit.1.clone();
+            kept.insert(0, hit);
+            return app;
         }
         let app = Arc::new(objects::objects(self, ctx));
-        *slot = Some((ctx.clone(), app.clone()));
+        kept.insert(0, (ctx.clone(), app.clone()));
+        kept.truncate(OBJECT_CONTEXTS);
         app
     }
 

@@ -90,7 +90,7 @@ pub fn occurrences(a: &Analysis) -> Vec<Occurrence> {
     }
     // `${VAR}` anywhere in the text.
     let text = a.text();
-    for i in crate::model::interpolations(text) {
+    for i in a.interpolations() {
         let var = &text[i.name.start..i.name.end];
         if !var.is_empty() && !var.contains(":-") && !var.contains('\n') {
             out.push(Occurrence { kind: NameKind::EnvVar, name: var.to_string(), range: i.name, declaration: false });

@@ -5,6 +5,8 @@
 use crate::syntax::yaml::{Entry, Kind, Node, ScalarType, Style};
 use crate::text::TextRange;
 
+mod names;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
@@ -28,6 +30,8 @@ pub struct Manifest {
     pub params: Vec<KeyValue>,
     pub app_settings: Option<TextRange>,
     pub budget: Option<Budget>,
+    /// `service(name)` and the like, indexed on the first lookup.
+    names: names::NameIndex,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -441,22 +445,6 @@ impl Manifest {
             }
         }
         m
-    }
-
-    pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name.value == name)
-    }
-
-    pub fn resource(&self, name: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| r.name.value == name)
-    }
-
-    pub fn timer(&self, name: &str) -> Option<&Timer> {
-        self.timers.iter().find(|t| t.name.value == name)
-    }
-
-    pub fn balancer(&self, name: &str) -> Option<&Balancer> {
-        self.balancers.iter().find(|b| b.name.value == name)
     }
 
     /// The `environment` entries (top level or of a service) that put resource `r` in overlay

@@ -5,6 +5,7 @@
 //! Error messages come from a strict libyaml parse (`yaml_serde`), the same wording Convox's
 //! YAML library prints; ranges come from tree-sitter and the repair pass.
 
+mod depth;
 mod fast;
 mod lower;
 mod mend;
@@ -347,7 +348,9 @@ struct StrictError {
 /// The first error libyaml reports, with its message and the byte offset it points at.
 fn strict_error(text: &str) -> Option<StrictError> {
     use serde::Deserialize;
-    for doc in yaml_serde::Deserializer::from_str(text) {
+    // Past the flow depth libyaml reads in linear time it reads nothing (`depth.rs`).
+    let cut = depth::too_deep_at(text);
+    for doc in yaml_serde::Deserializer::from_str(cut.map_or(text, |c| &text[..c])) {
         if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
             let full = e.to_string();
             // Limits of the deserializer, not of the syntax: the lowering reports deep nesting.
@@ -363,6 +366,10 @@ fn strict_error(text: &str) -> Option<StrictError> {
                 None => full.clone(),
             };
             let offset = loc.map_or(text.len(), |l| l.index().min(text.len()));
+            if cut.is_some_and(|c| offset >= c) {
+                // The end of what it was given: the depth, which the lowering reports.
+                return None;
+            }
             return Some(StrictError { offset: floor_boundary(text, offset), message });
         }
     }

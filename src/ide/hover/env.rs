@@ -90,10 +90,12 @@ fn env_markdown(
 /// the YAML.
 pub(super) fn interpolation_hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover> {
     let text = a.text();
-    let found = crate::model::interpolations(text)
-        .into_iter()
-        .find(|i| i.range.start <= offset && offset <= i.range.end && !text[i.range.start..i.range.end].contains('\n'));
-    let i = found?;
+    // In order and disjoint: the one that may hold `offset` is the last starting at or before it.
+    let all = a.interpolations();
+    let i = *all[..all.partition_point(|i| i.range.start <= offset)].last()?;
+    if offset > i.range.end || text[i.range.start..i.range.end].contains('\n') {
+        return None;
+    }
     let var = &text[i.name.start..i.name.end];
     let range = i.range;
     let m = a.model();

@@ -31,7 +31,7 @@ pub(in crate::ide) fn standing(b: &Bind, r: &K8sRef) -> (String, Standing) {
     if b.app.find(&r.kind, &name).is_some() {
         return (name, Standing::Created);
     }
-    if let Some(n) = b.app.not_created.iter().find(|n| n.kind == r.kind && n.name == name) {
+    if let Some(n) = b.app.not_created(&r.kind, &name) {
         return (name, Standing::NotHere(n.reason.clone()));
     }
     match r.when.map(|w| (w, b.holds(w))) {

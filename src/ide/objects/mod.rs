@@ -302,9 +302,17 @@ pub struct AppObjects {
     index: OwnerIndex,
 }
 
-/// Positions in `objects` and `conditions`, by owner.
+/// Positions in `objects` and `conditions` by owner, and in `objects` and `not_created` by kind
+/// and name (the first of each, as a scan would find it).
 #[derive(Clone, Debug, Default)]
-struct OwnerIndex(std::sync::OnceLock<std::collections::HashMap<Owner, Positions>>);
+struct OwnerIndex(std::sync::OnceLock<Index>);
+
+#[derive(Clone, Debug, Default)]
+struct Index {
+    owners: std::collections::HashMap<Owner, Positions>,
+    objects: std::collections::HashMap<(String, String), usize>,
+    not_created: std::collections::HashMap<(String, String), usize>,
+}
 
 /// One owner's positions in `objects` and `conditions`.
 #[derive(Clone, Debug, Default)]
@@ -323,18 +331,25 @@ impl PartialEq for OwnerIndex {
 impl Eq for OwnerIndex {}
 
 impl AppObjects {
-    fn positions(&self, owner: &Owner) -> Option<&Positions> {
-        let index = self.index.0.get_or_init(|| {
-            let mut index: std::collections::HashMap<Owner, Positions> = Default::default();
+    fn index(&self) -> &Index {
+        self.index.0.get_or_init(|| {
+            let mut index = Index::default();
             for (i, o) in self.objects.iter().enumerate() {
-                index.entry(o.owner.clone()).or_default().objects.push(i);
+                index.owners.entry(o.owner.clone()).or_default().objects.push(i);
+                index.objects.entry((o.kind.clone(), o.name.clone())).or_insert(i);
             }
             for (i, c) in self.conditions.iter().enumerate() {
-                index.entry(c.0.clone()).or_default().conditions.push(i);
+                index.owners.entry(c.0.clone()).or_default().conditions.push(i);
+            }
+            for (i, n) in self.not_created.iter().enumerate() {
+                index.not_created.entry((n.kind.clone(), n.name.clone())).or_insert(i);
             }
             index
-        });
-        index.get(owner)
+        })
+    }
+
+    fn positions(&self, owner: &Owner) -> Option<&Positions> {
+        self.index().owners.get(owner)
     }
 
     pub fn owned_by<'a>(&'a self, owner: &Owner) -> impl Iterator<Item = &'a Object> + 'a {
@@ -342,7 +357,12 @@ impl AppObjects {
     }
 
     pub fn find(&self, kind: &str, name: &str) -> Option<&Object> {
-        self.objects.iter().find(|o| o.kind == kind && o.name == name)
+        self.index().objects.get(&(kind.to_string(), name.to_string())).map(|&i| &self.objects[i])
+    }
+
+    /// Why object `kind name` is not rendered here, when it would be under another condition.
+    pub fn not_created(&self, kind: &str, name: &str) -> Option<&NotCreated> {
+        self.index().not_created.get(&(kind.to_string(), name.to_string())).map(|&i| &self.not_created[i])
     }
 
     /// Whether a knowledge-base condition holds for an owner (`None`: it does not apply).

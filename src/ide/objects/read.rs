@@ -1,6 +1,9 @@
 //! Reading a manifest part with its key path, so every value a builder takes carries the key it
 //! was read from (`services.web.health.grace`).
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 
 /// A place in the manifest: the node there (if written), its key path, and the document (to
@@ -9,31 +12,43 @@ use crate::syntax::yaml::{Kind, Node, ScalarType};
 pub struct Key<'a> {
     pub node: Option<&'a Node>,
     pub path: String,
-    doc: &'a Node,
+    doc: Doc<'a>,
 }
+
+/// The document, and where each anchor is (found on the first alias followed: one walk of the
+/// document, not one per alias).
+#[derive(Clone)]
+struct Doc<'a> {
+    root: &'a Node,
+    anchors: Arc<OnceLock<Anchors>>,
+}
+
+/// Each anchor's nodes in the order they start, as child positions from the root (map value
+/// `i` or list item `i` at each level).
+type Anchors = HashMap<String, Vec<(usize, Vec<usize>)>>;
 
 impl<'a> Key<'a> {
     /// The document's root.
     pub fn document(doc: &'a Node) -> Key<'a> {
-        Key { node: Some(doc), path: String::new(), doc }
+        Key { node: Some(doc), path: String::new(), doc: Doc { root: doc, anchors: Arc::default() } }
     }
 
     fn at(&self, node: Option<&'a Node>, path: String) -> Key<'a> {
-        let node = node.map(|n| resolve(self.doc, n, 0)).filter(|n| !n.is_null());
-        Key { node, path, doc: self.doc }
+        let node = node.map(|n| resolve(&self.doc, n, 0)).filter(|n| !n.is_null());
+        Key { node, path, doc: self.doc.clone() }
     }
 
     /// The child `key` (written or not), through merge keys.
     pub fn get(&self, key: &str) -> Key<'a> {
         let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
-        let found = self.node.and_then(|n| lookup(self.doc, n, key, 0));
+        let found = self.node.and_then(|n| lookup(&self.doc, n, key, 0));
         self.at(found, path)
     }
 
     /// Whether the child `key` is written, even with no value or `null` (which [`Key::get`] reads
     /// as absent).
     pub fn has(&self, key: &str) -> bool {
-        self.node.and_then(|n| lookup(self.doc, n, key, 0)).is_some()
+        self.node.and_then(|n| lookup(&self.doc, n, key, 0)).is_some()
     }
 
     pub fn exists(&self) -> bool {
@@ -90,7 +105,7 @@ impl<'a> Key<'a> {
         let Some(node) = self.node else { return Vec::new() };
         let mut out: Vec<(String, Key<'a>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (k, v) in merged_entries(self.doc, node, 0) {
+        for (k, v) in merged_entries(&self.doc, node, 0) {
             if seen.insert(k.clone()) {
                 let path = if self.path.is_empty() { k.clone() } else { format!("{}.{k}", self.path) };
                 out.push((k, self.at(Some(v), path)));
@@ -120,7 +135,7 @@ impl<'a> Key<'a> {
 const MAX_ALIAS_DEPTH: usize = 16;
 
 /// The node an alias stands for (the last anchor of that name before it, or any), else itself.
-fn resolve<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> &'a Node {
+fn resolve<'a>(doc: &Doc<'a>, n: &'a Node, depth: usize) -> &'a Node {
     match &n.kind {
         Kind::Alias(name) if depth < MAX_ALIAS_DEPTH => {
             let before = n.range.start;
@@ -132,28 +147,48 @@ fn resolve<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> &'a Node {
 }
 
 /// The last node anchored `&name` that starts before `before`.
-fn anchored<'a>(n: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
-    let mut best: Option<&'a Node> = None;
-    let mut stack = vec![n];
-    while let Some(x) = stack.pop() {
-        if x.range.start < before
-            && x.anchor.as_ref().is_some_and(|a| a.0 == name)
-            && best.is_none_or(|b| b.range.start < x.range.start)
-        {
-            best = Some(x);
+fn anchored<'a>(doc: &Doc<'a>, name: &str, before: usize) -> Option<&'a Node> {
+    let nodes = doc.anchors.get_or_init(|| anchors(doc.root)).get(name)?;
+    let i = nodes.partition_point(|(start, _)| *start < before).checked_sub(1)?;
+    let mut n = doc.root;
+    for &c in &nodes[i].1 {
+        n = match &n.kind {
+            Kind::Map(entries) => &entries[c].value,
+            Kind::Seq(items) => &items[c],
+            _ => return None,
+        };
+    }
+    Some(n)
+}
+
+/// Where every anchored node is (map values and list items, as aliases may name them).
+fn anchors(root: &Node) -> Anchors {
+    let mut out: Anchors = HashMap::new();
+    let mut stack = vec![(root, Vec::new())];
+    while let Some((x, at)) = stack.pop() {
+        if let Some(a) = &x.anchor {
+            out.entry(a.0.clone()).or_default().push((x.range.start, at.clone()));
         }
+        let child = |i: usize| {
+            let mut p = at.clone();
+            p.push(i);
+            p
+        };
         match &x.kind {
-            Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
-            Kind::Seq(items) => stack.extend(items.iter()),
+            Kind::Map(entries) => stack.extend(entries.iter().enumerate().map(|(i, e)| (&e.value, child(i)))),
+            Kind::Seq(items) => stack.extend(items.iter().enumerate().map(|(i, n)| (n, child(i)))),
             _ => {}
         }
     }
-    best
+    for nodes in out.values_mut() {
+        nodes.sort_by_key(|(start, _)| *start);
+    }
+    out
 }
 
 /// A map's entries with those merged in by `<<: *alias` (or a list of aliases) after them,
 /// as yaml.v2 reads them: keys written in the map win.
-fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, &'a Node)> {
+fn merged_entries<'a>(doc: &Doc<'a>, n: &'a Node, depth: usize) -> Vec<(String, &'a Node)> {
     let n = resolve(doc, n, 0);
     let Some(entries) = n.as_map() else { return Vec::new() };
     let mut out: Vec<(String, &'a Node)> = Vec::new();
@@ -188,7 +223,7 @@ fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, 
     out
 }
 
-fn lookup<'a>(doc: &'a Node, n: &'a Node, key: &str, depth: usize) -> Option<&'a Node> {
+fn lookup<'a>(doc: &Doc<'a>, n: &'a Node, key: &str, depth: usize) -> Option<&'a Node> {
     // What `merged_entries` would find first, without building the entries: the keys written in
     // the map, then each merge source in order (this runs once per service and key, on every
     // keystroke).

@@ -222,7 +222,8 @@ fn env_secret(app: &App, svc: &Svc) -> Object {
 /// the release's environment when one is given.
 fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>)> {
     let known = |v: &str| (!v.starts_with('<')).then(|| v.to_string());
-    let mut env: Vec<(String, Option<String>, Vec<String>)> = vec![
+    // By name, sorted: a later entry replaces an earlier one in one step, not a scan.
+    let mut env: std::collections::BTreeMap<String, (Option<String>, Vec<String>)> = [
         ("RACK".into(), known(app.ctx.rack()), vec![]),
         ("RACK_URL".into(), None, vec![]),
         ("APP".into(), known(app.ctx.app()), vec![]),
@@ -231,9 +232,12 @@ fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>
         ("BUILD_DESCRIPTION".into(), None, vec![]),
         ("BUILD_GIT_SHA".into(), None, vec![]),
         ("SERVICE".into(), Some(svc.name.clone()), vec![]),
-    ];
+    ]
+    .into_iter()
+    .map(|(k, v, from)| (k, (v, from)))
+    .collect();
     if let Some((_, p)) = &svc.port {
-        env.push(("PORT".into(), Some(p.to_string()), vec![format!("{}.port", svc.path())]));
+        env.insert("PORT".into(), (Some(p.to_string()), vec![format!("{}.port", svc.path())]));
     }
     let top = app.doc.get("environment");
     for item in top.items().into_iter().chain(svc.key.get("environment").items()) {
@@ -246,22 +250,19 @@ fn environment(app: &App, svc: &Svc) -> Vec<(String, Option<String>, Vec<String>
             continue;
         }
         // A required name keeps a default written elsewhere; the release sets it otherwise.
-        if !raw.contains('=') && env.iter().any(|(k, _, _)| *k == name) {
+        if !raw.contains('=') && env.contains_key(&name) {
             continue;
         }
-        env.retain(|(k, _, _)| *k != name);
-        env.push((name, value, vec![item.path.clone()]));
+        env.insert(name, (value, vec![item.path.clone()]));
     }
     // The release's environment, when given, last and into every service (helpers.go:91-93).
     if let Some(release) = app.ctx.names.environment.as_deref() {
         for name in release.names() {
             let value = release.get(name).map(|v| v.value.clone());
-            env.retain(|(k, _, _)| k != name);
-            env.push((name.to_string(), value, vec![]));
+            env.insert(name.to_string(), (value, vec![]));
         }
     }
-    env.sort_by(|a, b| a.0.cmp(&b.0));
-    env
+    env.into_iter().map(|(k, (v, from))| (k, v, from)).collect()
 }
 
 /// ServiceAccount `<service>` (service.yml.tmpl:18-32), annotated with the service's

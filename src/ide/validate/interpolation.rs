@@ -14,14 +14,17 @@ use crate::text::TextRange;
 pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
     let text = a.text();
     let m = a.model();
-    let declared = |v: &str| {
-        m.environment
-            .iter()
-            .chain(m.services.iter().flat_map(|s| s.environment.iter()))
-            .any(|e| e.name.value == v || e.name.value == "*")
-    };
+    // Every declared name once (not a scan of them per `${...}`).
+    let names: std::collections::HashSet<&str> = m
+        .environment
+        .iter()
+        .chain(m.services.iter().flat_map(|s| s.environment.iter()))
+        .map(|e| e.name.value.as_str())
+        .collect();
+    let declared = |v: &str| names.contains(v) || names.contains("*");
+    // Every `${...}` of the version, found once (Analysis::interpolations), outside comments.
     let used: Vec<Interpolation> =
-        crate::model::interpolations(text).into_iter().filter(|i| !in_comment(text, i.range.start)).collect();
+        a.interpolations().iter().filter(|i| !in_comment(text, i.range.start)).copied().collect();
     let failing = if a.is_evaluated() || used.is_empty() { Vec::new() } else { failing(a, &used) };
     for i in &used {
         let var = &text[i.name.start..i.name.end];
