@@ -275,9 +275,7 @@ fn rename_edit(a: &Analysis, range: TextRange, old: &str, new: &str) -> (TextRan
 
 /// The range of a scalar without the anchor, tag and blanks written before it.
 fn content_range(text: &str, node: &crate::syntax::yaml::Node) -> TextRange {
-    let props = [node.anchor.as_ref().map(|a| a.1.end), node.tag.as_ref().map(|t| t.1.end)];
-    let Some(after) = props.into_iter().flatten().max() else { return node.range };
-    let mut start = after.min(node.range.end);
+    let mut start = node.after_properties();
     // Blanks, line breaks and comments between the properties and the scalar.
     loop {
         let rest = &text[start..node.range.end];

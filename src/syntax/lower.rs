@@ -347,6 +347,23 @@ pub(super) fn double_quoted(raw: &str) -> String {
 /// innermost `- ` (`- |2`: 0).
 fn parent_indent(text: &str, start: usize) -> usize {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start].trim();
+    if before.is_empty() || before.starts_with(['!', '&']) {
+        // The header starts its line (its properties on the line above, `key: !tag`): the
+        // block it is in is the line above's.
+        let above = text[..line_start].trim_end();
+        let above_start = above.rfind('\n').map_or(0, |i| i + 1);
+        let line = &above[above_start..];
+        if line_start > 0 && !line.trim_start().starts_with('#') && !line.starts_with("---") {
+            return own_line_indent(text, above.len());
+        }
+    }
+    own_line_indent(text, start)
+}
+
+/// The indentation of the block the text at `start` is in, from its own line.
+fn own_line_indent(text: &str, start: usize) -> usize {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &text[line_start..start];
     let mut col = prefix.len() - prefix.trim_start_matches(' ').len();
     let mut dash = None;
@@ -374,11 +391,20 @@ pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
     };
     // An indentation indicator counts from the indentation of the block the scalar is in.
     let explicit_indent = header.chars().find_map(|c| c.to_digit(10)).map(|d| parent_indent(text, start) + d as usize);
-    let lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
     // The node may end before the final newline: count what it holds.
+    // Otherwise libyaml's: the first non-blank line's, or the widest blank line before it when
+    // that is wider (the widest blank line when there is no other).
     let indent = explicit_indent.unwrap_or_else(|| {
-        lines.iter().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
+        let body = lines.iter().position(|l| !l.trim().is_empty());
+        let widest = lines[..body.unwrap_or(lines.len())].iter().map(|l| l.len()).max().unwrap_or(0);
+        body.map_or(widest, |i| widest.max(lines[i].len() - lines[i].trim_start_matches(' ').len()))
     });
+    // Blank lines after the node wider than the indentation: their spaces past it are content
+    // (libyaml reads them; tree-sitter-yaml and the fast path end the node before them).
+    if indent > 0 {
+        lines.extend(wide_blank_lines(&text[end..], indent));
+    }
     // Up to `indent` leading spaces go; a line indented less (tree-sitter-yaml can include one in
     // the node) keeps its text. Never a slice inside a character.
     let content: Vec<&str> =
@@ -416,6 +442,28 @@ pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
         }
     }
     out
+}
+
+/// The lines of `rest` (which starts at the end of a block scalar's last line) up to the last
+/// line of spaces wider than `indent` before a line with other text: none when there is none.
+fn wide_blank_lines(rest: &str, indent: usize) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut keep = 0;
+    let mut tail = rest;
+    while let Some(after) = tail.strip_prefix("\r\n").or_else(|| tail.strip_prefix('\n')) {
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let line = after[..line_end].strip_suffix('\r').unwrap_or(&after[..line_end]);
+        if !line.bytes().all(|b| b == b' ') {
+            break;
+        }
+        lines.push(line);
+        if line.len() > indent {
+            keep = lines.len();
+        }
+        tail = &after[line.len()..];
+    }
+    lines.truncate(keep);
+    lines
 }
 
 #[cfg(test)]

@@ -347,7 +347,9 @@ struct StrictError {
 /// The first error libyaml reports, with its message and the byte offset it points at.
 fn strict_error(text: &str) -> Option<StrictError> {
     use serde::Deserialize;
-    for doc in yaml_serde::Deserializer::from_str(text) {
+    // A byte order mark is read by libyaml, but yaml_serde's reader misplaces a `---` after it.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for doc in yaml_serde::Deserializer::from_str(&text[bom..]) {
         if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
             let full = e.to_string();
             // Limits of the deserializer, not of the syntax: the lowering reports deep nesting.
@@ -362,7 +364,7 @@ fn strict_error(text: &str) -> Option<StrictError> {
                     .to_string(),
                 None => full.clone(),
             };
-            let offset = loc.map_or(text.len(), |l| l.index().min(text.len()));
+            let offset = loc.map_or(text.len(), |l| (bom + l.index()).min(text.len()));
             return Some(StrictError { offset: floor_boundary(text, offset), message });
         }
     }
