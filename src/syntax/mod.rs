@@ -5,6 +5,7 @@
 //! Error messages come from a strict libyaml parse (`yaml_serde`), the same wording Convox's
 //! YAML library prints; ranges come from tree-sitter and the repair pass.
 
+mod convox;
 mod fast;
 mod lower;
 mod mend;
@@ -120,6 +121,13 @@ impl Parser {
     }
 
     pub fn parse(&mut self, text: &str) -> Parse {
+        let mut parse = self.parse_any(text);
+        // The verdict Convox's yaml.v2 gives (its first document; what only it rejects).
+        convox::adjust(text, &parse.documents, &mut parse.errors);
+        parse
+    }
+
+    fn parse_any(&mut self, text: &str) -> Parse {
         // The tree-sitter tree, if any, is kept when the fast path reads a text: edits still
         // reach it, so that the next text the fast path cannot read is reparsed incrementally.
         let stop = match fast::parse_or_stop(text) {
