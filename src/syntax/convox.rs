@@ -12,6 +12,16 @@ use super::SyntaxError;
 use super::yaml::{Kind, Node, Style};
 use crate::text::TextRange;
 
+/// [`adjust`] for a text the fast path read: it reads no directive, no `...`, no empty key and
+/// no `:` starting a flow scalar, so only a `\/` escape or a `?` in a flow scalar can remain (one
+/// SIMD scan for the two bytes on a valid keystroke).
+pub(super) fn adjust_fast(text: &str, documents: &[Node], errors: &mut Vec<SyntaxError>) {
+    if memchr::memchr2(b'?', b'\\', text.as_bytes()).is_none() {
+        return;
+    }
+    adjust(text, documents, errors);
+}
+
 /// Brings `errors` to yaml.v2's verdict on `text` (`documents` is the parse of it).
 pub(super) fn adjust(text: &str, documents: &[Node], errors: &mut Vec<SyntaxError>) {
     if !errors.is_empty() {
@@ -55,7 +65,7 @@ fn first_document_end(text: &str) -> Option<usize> {
 /// A `%YAML` directive for another version than 1.1: yaml.v2 says "found incompatible YAML
 /// document" (libyaml accepts 1.2).
 fn directive(text: &str) -> Option<SyntaxError> {
-    if !(text.starts_with('%') || text.contains("\n%")) {
+    if memchr::memchr(b'%', text.as_bytes()).is_none() {
         return None;
     }
     let mut at = 0;
@@ -77,9 +87,6 @@ fn directive(text: &str) -> Option<SyntaxError> {
 
 /// A stream whose first document is only `...` (comments aside): yaml.v2 expects a node there.
 fn only_end_marker(text: &str) -> Option<SyntaxError> {
-    if !text.contains("...") {
-        return None;
-    }
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim();
@@ -100,14 +107,12 @@ fn err(range: TextRange, message: &str) -> SyntaxError {
 /// The first thing in the document that yaml.v2 rejects and libyaml reads: a `\/` escape, a
 /// `?` in a plain scalar inside a flow collection, an empty key (`: value`).
 fn only_v2(text: &str, doc: &Node) -> Option<SyntaxError> {
-    let escapes = text.contains("\\/");
-    let question = text.contains('?');
-    let empty_key = text.starts_with(':')
-        || text.contains("\n:")
-        || text.contains(" :")
-        || text.contains("[:")
-        || text.contains("{:")
-        || text.contains(",:");
+    let b = text.as_bytes();
+    let escapes = memchr::memmem::find(b, b"\\/").is_some();
+    let question = memchr::memchr(b'?', b).is_some();
+    // A `:` at the start of a line or after a blank or a flow indicator.
+    let empty_key =
+        memchr::memchr_iter(b':', b).any(|i| i == 0 || matches!(b[i - 1], b'\n' | b' ' | b'[' | b'{' | b','));
     if !(escapes || question || empty_key) {
         return None;
     }

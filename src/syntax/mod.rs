@@ -121,19 +121,23 @@ impl Parser {
     }
 
     pub fn parse(&mut self, text: &str) -> Parse {
-        let mut parse = self.parse_any(text);
+        // The tree-sitter tree, if any, is kept when the fast path reads a text: edits still
+        // reach it, so that the next text the fast path cannot read is reparsed incrementally.
+        let stop = match fast::parse_or_stop(text) {
+            Ok(documents) => {
+                let mut parse = Parse::valid(documents);
+                convox::adjust_fast(text, &parse.documents, &mut parse.errors);
+                return parse;
+            }
+            Err(stop) => stop,
+        };
+        let mut parse = self.parse_broken(text, stop);
         // The verdict Convox's yaml.v2 gives (its first document; what only it rejects).
         convox::adjust(text, &parse.documents, &mut parse.errors);
         parse
     }
 
-    fn parse_any(&mut self, text: &str) -> Parse {
-        // The tree-sitter tree, if any, is kept when the fast path reads a text: edits still
-        // reach it, so that the next text the fast path cannot read is reparsed incrementally.
-        let stop = match fast::parse_or_stop(text) {
-            Ok(documents) => return Parse::valid(documents),
-            Err(stop) => stop,
-        };
+    fn parse_broken(&mut self, text: &str, stop: Option<fast::Stop>) -> Parse {
         // One broken line, the state every key passes through while it is typed (read around
         // from where the fast path stopped, without reading the text again to find it).
         if self.mend
