@@ -65,9 +65,7 @@ fn first_document_end(text: &str) -> Option<usize> {
 /// A `%YAML` directive for another version than 1.1: yaml.v2 says "found incompatible YAML
 /// document" (libyaml accepts 1.2).
 fn directive(text: &str) -> Option<SyntaxError> {
-    if memchr::memchr(b'%', text.as_bytes()).is_none() {
-        return None;
-    }
+    memchr::memchr(b'%', text.as_bytes())?;
     let mut at = 0;
     for line in text.split_inclusive('\n') {
         if let Some(rest) = line.strip_prefix("%YAML") {

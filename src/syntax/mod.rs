@@ -5,6 +5,7 @@
 //! Error messages come from a strict libyaml parse (`yaml_serde`), the same wording Convox's
 //! YAML library prints; ranges come from tree-sitter and the repair pass.
 
+mod block;
 mod convox;
 mod fast;
 mod lower;
@@ -63,6 +64,8 @@ pub struct Parser {
     shortcut: bool,
     /// Read around one broken line without tree-sitter when it can (`mend.rs`; off to measure).
     mend: bool,
+    /// Bring the errors to yaml.v2's verdict (`convox.rs`; off only to measure what it costs).
+    verdict: bool,
 }
 
 impl Default for Parser {
@@ -85,7 +88,7 @@ impl Parser {
     pub fn new() -> Self {
         let mut inner = tree_sitter::Parser::new();
         inner.set_language(&tree_sitter_yaml::LANGUAGE.into()).expect("tree-sitter-yaml matches the tree-sitter ABI");
-        Self { inner, last: None, shortcut: true, mend: true }
+        Self { inner, last: None, shortcut: true, mend: true, verdict: true }
     }
 
     /// A parser that always lowers tree-sitter's tree on the tolerant path (for tests).
@@ -99,6 +102,12 @@ impl Parser {
     #[doc(hidden)]
     pub fn without_mend() -> Self {
         Self { mend: false, ..Self::new() }
+    }
+
+    /// A parser that skips the yaml.v2 verdict (for benchmarks: what it costs).
+    #[doc(hidden)]
+    pub fn without_verdict() -> Self {
+        Self { verdict: false, ..Self::new() }
     }
 
     /// Records an edit so that the next [`Parser::parse`] can reuse the unchanged parts of the tree.
@@ -126,14 +135,18 @@ impl Parser {
         let stop = match fast::parse_or_stop(text) {
             Ok(documents) => {
                 let mut parse = Parse::valid(documents);
-                convox::adjust_fast(text, &parse.documents, &mut parse.errors);
+                if self.verdict {
+                    convox::adjust_fast(text, &parse.documents, &mut parse.errors);
+                }
                 return parse;
             }
             Err(stop) => stop,
         };
         let mut parse = self.parse_broken(text, stop);
         // The verdict Convox's yaml.v2 gives (its first document; what only it rejects).
-        convox::adjust(text, &parse.documents, &mut parse.errors);
+        if self.verdict {
+            convox::adjust(text, &parse.documents, &mut parse.errors);
+        }
         parse
     }
 
