@@ -45,32 +45,6 @@ fn data(text: &str) -> Vec<yaml_serde::Value> {
     yaml_serde::Deserializer::from_str(text).map(|d| yaml_serde::Value::deserialize(d).unwrap()).collect()
 }
 
-/// Applies protocol text edits (ASCII text after an optional BOM: UTF-16 columns are bytes but
-/// for the BOM, which is one unit of three bytes).
-fn apply(text: &str, edits: &Value) -> String {
-    let offset = |p: &Value| {
-        let line = p["line"].as_u64().unwrap() as usize;
-        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        let mut col = p["character"].as_u64().unwrap() as usize;
-        if start == 0 && text.starts_with('\u{feff}') && col > 0 {
-            col += 2;
-        }
-        start + col
-    };
-    let mut list: Vec<(usize, usize, String)> = edits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().into()))
-        .collect();
-    list.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    for (s, e, new) in list {
-        out.replace_range(s..e, &new);
-    }
-    out
-}
-
 /// `textDocument/formatting` of each text, over the binary's standard input and output.
 async fn fmt_protocol(texts: &[String]) -> Vec<String> {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
@@ -91,7 +65,7 @@ async fn fmt_protocol(texts: &[String]) -> Vec<String> {
         let r =
             client.request("textDocument/formatting", json!({"textDocument": {"uri": uri}, "options": options})).await;
         out.push(match r.get("result") {
-            Some(edits) if edits.is_array() => apply(text, edits),
+            Some(edits) if edits.is_array() => common::apply_edits(text, edits),
             Some(_) => text.clone(),
             None => format!("refused: {}", r["error"]["message"]),
         });
@@ -256,7 +230,7 @@ fn cases() -> Vec<(&'static str, String, String)> {
             ),
         ),
         (
-            "a tag before a block scalar on the next line",
+            "a tag before a block scalar on the next line: the header stays, the content is data",
             fixture(
                 "
                 a: !foo
@@ -267,7 +241,7 @@ fn cases() -> Vec<(&'static str, String, String)> {
             fixture(
                 "
                 a: !foo
-                  >1
+                   >1
                     x
             ",
             ),

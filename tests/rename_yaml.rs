@@ -30,28 +30,13 @@ fn cursor(fixture: &str) -> (String, u32, u32) {
     (fixture.replacen("$0", "", 1), line as u32, col as u32)
 }
 
-/// Applies a WorkspaceEdit's text edits (ASCII text, so UTF-16 columns are bytes).
+/// Applies a WorkspaceEdit's text edits, as a client does.
 fn apply(text: &str, edit: &Value) -> String {
     let edits = match edit["documentChanges"].as_array() {
         Some(dc) => dc[0]["edits"].clone(),
         None => edit["changes"][URI].clone(),
     };
-    let offset = |p: &Value| {
-        let line = p["line"].as_u64().unwrap() as usize;
-        text.split_inclusive('\n').take(line).map(str::len).sum::<usize>() + p["character"].as_u64().unwrap() as usize
-    };
-    let mut list: Vec<(usize, usize, String)> = edits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().into()))
-        .collect();
-    list.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    for (s, e, new) in list {
-        out.replace_range(s..e, &new);
-    }
-    out
+    common::apply_edits(text, &edits)
 }
 
 async fn client() -> TestClient<DuplexStream> {

@@ -52,8 +52,7 @@ fn block_scalar(g: &mut Gen, indent: usize) -> String {
     let chomp = g.pick(&["", "-", "+"]);
     let explicit = g.chance(25);
     let body_indent = if explicit { indent + 1 + g.below(2) } else { indent + 1 + g.below(3) };
-    let header =
-        if explicit { format!("{style}{}{chomp}", body_indent - indent) } else { format!("{style}{chomp}") };
+    let header = if explicit { format!("{style}{}{chomp}", body_indent - indent) } else { format!("{style}{chomp}") };
     let mut out = format!("{header}\n");
     let lines = 1 + g.below(4);
     for i in 0..lines {

@@ -60,7 +60,13 @@ impl Walk<'_> {
             Kind::Map(entries) => entries.iter().for_each(|e| self.entry(e, col)),
             Kind::Seq(items) => self.items(node, items, col),
             Kind::Scalar(s) => match s.style {
-                Style::Literal | Style::Folded => self.block_scalar(node.range, block_to),
+                Style::Literal | Style::Folded => {
+                    // The header `|` or `>` comes after the scalar's tag or anchor, maybe on the
+                    // next line (`key: !foo` then `  >1`).
+                    let rest = &self.text[node.after_properties()..node.range.end];
+                    let header = node.range.end - rest.trim_start().len();
+                    self.block_scalar(TextRange::new(header, node.range.end), block_to)
+                }
                 Style::Plain => self.continuation(node.range, false),
                 Style::SingleQuoted | Style::DoubleQuoted => self.continuation(node.range, true),
             },
