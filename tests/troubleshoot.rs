@@ -345,3 +345,79 @@ fn config_hovers_say_what_a_change_does() {
     assert!(mounts.contains("`convox services restart web`"), "{mounts}");
     assert!(mounts.contains("kubectl rollout status deploy/web -n acme-shop"), "{mounts}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The rest of ../shared/seeds/003: Pending pods and the node autoscaler, node capacity, a
+// configuration change the pods did not pick up, the ServiceAccount's rights.
+
+/// Karpenter runs in `kube-system` (terraform/cluster/aws/karpenter.tf:34-40, helm release
+/// `karpenter`, `namespace = "kube-system"`; its pods carry `app.kubernetes.io/name=karpenter`,
+/// karpenter.tf:142), the Cluster Autoscaler is Deployment `cluster-autoscaler` in `kube-system`
+/// (terraform/cluster/aws/autoscaler.tf:319-329). The seed's `-n karpenter` is not Convox's.
+#[test]
+fn pending_pods_lead_to_the_node_autoscaler_of_the_rack() {
+    for name in ["web", "worker", "agent", "cleanup", "cache"] {
+        let md = ladder(EXAMPLE, name);
+        for command in [
+            "kubectl get events -n acme-shop --field-selector reason=FailedScheduling",
+            "kubectl get nodepools,nodeclaims",
+            "kubectl logs -n kube-system -l app.kubernetes.io/name=karpenter --tail=50",
+            "kubectl logs -n kube-system deploy/cluster-autoscaler --tail=50",
+        ] {
+            assert!(md.contains(command), "{name} lacks `{command}`:\n{md}");
+        }
+        assert!(!md.contains("-n karpenter"), "{name}: Karpenter is in kube-system");
+    }
+    // No pod, no Pending: scaled to zero, managed and overlay resources.
+    for name in ["jobs", "analytics-db", "database"] {
+        assert!(!ladder(EXAMPLE, name).contains("nodeclaims"), "{name} runs no pod");
+    }
+}
+
+/// Node capacity beside the pods' own use: `top nodes` and the nodes' pressure Conditions.
+#[test]
+fn node_capacity_and_pressure_beside_top_pods() {
+    let md = ladder(EXAMPLE, "web");
+    assert!(md.contains("kubectl top pods -n acme-shop -l service=web,type=service --containers\nkubectl top nodes\n"));
+    for condition in ["MemoryPressure", "DiskPressure", "PIDPressure"] {
+        assert!(md.contains(&format!(r#".status.conditions[?(@.type=="{condition}")].status"#)), "{condition}");
+    }
+}
+
+/// Env changes through a release roll the pods (the pod template carries the release:
+/// provider/k8s/template/app/service.yml.tmpl `release: {{.Release.Id}}` in the template's labels);
+/// the env Secret `env-<service>` (service.yml.tmpl:1-16) changed another way does not.
+#[test]
+fn a_configuration_change_and_when_a_restart_is_the_remedy() {
+    let md = ladder(EXAMPLE, "web");
+    for command in [
+        "kubectl rollout status deploy/web -n acme-shop --timeout=10s",
+        "kubectl get secret env-web -n acme-shop -o jsonpath='{.metadata.resourceVersion} {.metadata.managedFields[*].time}'",
+        "kubectl get pods -n acme-shop -l service=web,type=service -o custom-columns=NAME:.metadata.name,STARTED:.status.startTime,RELEASE:.metadata.labels.release",
+        "`kubectl rollout restart deploy/web -n acme-shop`",
+        "`convox services restart web -a shop`",
+    ] {
+        assert!(md.contains(command), "web lacks `{command}`:\n{md}");
+    }
+    // An agent is a DaemonSet: the same step names it.
+    assert!(ladder(EXAMPLE, "agent").contains("kubectl rollout restart ds/agent -n acme-shop"));
+    // A timer's pods are new at each run: no rollout.
+    assert!(!ladder(EXAMPLE, "cleanup").contains("rollout"));
+    assert!(!ladder(EXAMPLE, "jobs").contains("rollout"), "no pods at scale 0");
+}
+
+/// The ServiceAccount's rights, only where the pods get cloud rights through it: `accessControl`
+/// (pod identity) or an IAM role annotation, which Convox copies onto the ServiceAccount
+/// (service.yml.tmpl:18-32). Convox's app templates bind no Role to it (no RoleBinding under
+/// provider/k8s/template/app/).
+#[test]
+fn the_service_accounts_rights_where_it_has_a_role() {
+    let web = ladder(EXAMPLE, "web");
+    assert!(web.contains("kubectl auth can-i --list -n acme-shop --as=system:serviceaccount:acme-shop:web"), "{web}");
+    assert!(web.contains("kubectl get serviceaccount web -n acme-shop -o jsonpath='{.metadata.annotations}'"));
+    assert!(!ladder(EXAMPLE, "worker").contains("auth can-i"), "worker has no accessControl or role");
+    let irsa = "services:\n  api:\n    image: nginx\n    annotations:\n      - eks.amazonaws.com/role-arn=arn:aws:iam::1:role/api\n";
+    assert!(ladder(irsa, "api").contains("--as=system:serviceaccount:acme-shop:api"));
+    let timer = "services:\n  web:\n    image: nginx\ntimers:\n  nightly:\n    schedule: \"0 3 * * *\"\n    command: bin/run\n    service: web\n    annotations:\n      - eks.amazonaws.com/role-arn=arn:aws:iam::1:role/nightly\n";
+    assert!(ladder(timer, "nightly").contains("--as=system:serviceaccount:acme-shop:timer-nightly"));
+}

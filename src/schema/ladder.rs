@@ -40,6 +40,11 @@ pub enum Need {
     Built,
     Linked,
     Prebuilt,
+    /// The env Secret `env-<service>` is rendered.
+    Env,
+    /// The pods get cloud rights through their ServiceAccount: `accessControl` (pod identity) or
+    /// an IAM role annotation (`eks.amazonaws.com/role-arn`).
+    Access,
 }
 
 /// A bad answer: what you see, what it means, where to look in the manifest.

@@ -130,14 +130,9 @@ pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, na
             pod_facts(&mut f, &objects, ctx);
             image_facts(&mut f, s.build.as_ref().map(|b| b.value.as_str()), s.image.as_ref().map(|i| i.value.as_str()));
             f.set("service_account", name);
-            f.set(
-                "iam",
-                if app.holds(&Owner::Service(name.to_string()), When::AccessControl) == Some(true) {
-                    " with the AWS IAM role of `accessControl` (pod identity)"
-                } else {
-                    ""
-                },
-            );
+            let pod_identity = app.holds(&Owner::Service(name.to_string()), When::AccessControl) == Some(true);
+            f.set("iam", if pod_identity { " with the AWS IAM role of `accessControl` (pod identity)" } else { "" });
+            f.need(Need::Access, pod_identity || role_annotation(&objects));
         }
         Subject::Timer => {
             let t = m.timer(name)?;
@@ -156,6 +151,7 @@ pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, na
             }
             f.set("service_account", pod.and_then(|p| text(p, "spec.serviceAccountName")).unwrap_or_default());
             f.set("iam", "");
+            f.need(Need::Access, role_annotation(&objects));
             if let Some(c) = pod.and_then(|p| at(p, "spec.containers[0]")) {
                 limits(&mut f, c);
             }
@@ -270,10 +266,21 @@ fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
     env_facts(f, objects);
 }
 
+/// Whether the ServiceAccount carries an IAM role (`eks.amazonaws.com/role-arn`, IRSA), from the
+/// `annotations` Convox copies onto it (service.yml.tmpl:18-32, timer.yml.tmpl:2-15).
+fn role_annotation(objects: &[Value]) -> bool {
+    objects.iter().filter(|o| kind(o) == "ServiceAccount").any(|sa| {
+        at(sa, "metadata.annotations")
+            .and_then(Value::as_mapping)
+            .is_some_and(|m| m.keys().any(|k| k.as_str().is_some_and(|k| k.ends_with("/role-arn"))))
+    })
+}
+
 /// The env Secret and the variables read from resources' ConfigMaps.
 fn env_facts(f: &mut Facts, objects: &[Value]) {
     if let Some(secret) = objects.iter().find(|o| kind(o) == "Secret" && name(o).starts_with("env-")) {
         f.set("env_secret", name(secret));
+        f.need(Need::Env, true);
         let keys: Vec<String> = at(secret, "data")
             .and_then(Value::as_mapping)
             .map(|m| m.keys().filter_map(|k| k.as_str().map(code)).collect())
