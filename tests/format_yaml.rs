@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use common::TestClient;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The fixture's text: common indentation removed, `·` a space, `⇥` nothing.
 fn fixture(s: &str) -> String {
