@@ -11,7 +11,6 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::TestClient;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -47,15 +46,7 @@ fn data(text: &str) -> Vec<yaml_serde::Value> {
 
 /// `textDocument/formatting` of each text, over the binary's standard input and output.
 async fn fmt_protocol(texts: &[String]) -> Vec<String> {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("cannot start convox-lsp");
-    let (stdin, stdout) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
-    let mut client = TestClient::new(stdin, stdout);
+    let (mut child, mut client) = common::spawn_binary(env!("CARGO_BIN_EXE_convox-lsp"));
     client.initialize(json!({})).await;
     let mut out = Vec::new();
     for (i, text) in texts.iter().enumerate() {
