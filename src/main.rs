@@ -151,6 +151,9 @@ enum Command {
         /// `2020-12` (default) or `07`.
         #[arg(long, default_value = "2020-12", value_parser = ["2020-12", "07"])]
         draft: String,
+        /// The strict variant: also fails on keys Convox ignores and on values rejected after the build.
+        #[arg(long)]
+        strict: bool,
     },
     /// Show what each key becomes in Kubernetes and the kubectl commands to inspect it: the whole
     /// file, or one key (`services.web.scale.count`) in full.
@@ -249,10 +252,11 @@ fn main() {
                 }
             }
         }
-        Command::Schema { draft } => {
-            use convox_lsp::schema::json_schema;
-            let d = if draft == "07" { json_schema::Draft::Draft07 } else { json_schema::Draft::Draft202012 };
-            print!("{}", json_schema::to_string(&json_schema::generate(convox_lsp::schema::schema(), d)));
+        Command::Schema { draft, strict } => {
+            use convox_lsp::schema::json_schema::{self, Draft, Variant};
+            let d = if draft == "07" { Draft::Draft07 } else { Draft::Draft202012 };
+            let v = if strict { Variant::Strict } else { Variant::Lenient };
+            print!("{}", json_schema::to_string(&json_schema::generate(convox_lsp::schema::schema(), d, v)));
             0
         }
         Command::Explain { path, key, rack, app } => {

@@ -190,7 +190,7 @@ pub fn check(
         Format::Human => render_human(&report, options.color),
         Format::Json => render_json(&report),
         Format::Github => render_github(&report),
-        Format::Sarif => render_sarif(&report),
+        Format::Sarif => render_sarif(&report, std::env::current_dir().ok().as_deref()),
     };
     let _ = out.write_all(rendered.as_bytes());
     let _ = out.flush();

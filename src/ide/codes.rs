@@ -73,6 +73,7 @@ codes! {
     InvalidConcurrency "invalid-concurrency" Error Apply "A timer `concurrency` that becomes a `concurrencyPolicy` Kubernetes rejects.";
     InvalidPort "invalid-port" Error Load "A `port`, `ports` item or balancer port Convox cannot parse.";
     InvalidProtocol "invalid-protocol" Error Apply "A `ports` or balancer port protocol Kubernetes does not take: it rejects the Service.";
+    LoadBalancerProtocol "load-balancer-protocol" Warning Never "A balancer port `protocol: SCTP`: Kubernetes takes the Service, but the AWS network load balancer Convox asks for carries only TCP and UDP, so no load balancer is made.";
     InvalidMetricType "invalid-metric-type" Error Apply "A KEDA trigger `metricType` other than `AverageValue`, `Value`, `Utilization`: KEDA rejects the ScaledObject.";
     InvalidScale "invalid-scale" Error Load "A `scale.count` Convox cannot parse (`2+`, `a-b`) or whose minimum is above its maximum.";
     InvalidAutoscale "invalid-autoscale" Error Validate "`scale.autoscale`, `scale.keda` or `scale.targets` values Convox's validation rejects.";

@@ -599,7 +599,8 @@ fn resource(name: Name, e: &Entry) -> Resource {
     Resource {
         name,
         range: e.range,
-        kind: get(b, "type").and_then(string),
+        // yaml.v2 decodes `type: null` (or `~`) into the string field as "": a blank type.
+        kind: get(b, "type").and_then(|t| if t.is_null() { Some(spanned(String::new(), t.range)) } else { string(t) }),
         image: get(b, "image").and_then(string),
         options: get(b, "options").map(key_values).unwrap_or_default(),
     }

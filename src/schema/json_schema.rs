@@ -1,5 +1,11 @@
 //! A JSON Schema of `convox.yml`, generated from the knowledge base, for yaml-language-server,
 //! IntelliJ and any other YAML tool. Draft 2020-12 by default; draft-07 on request.
+//!
+//! Two variants (`docs/json-schema.md`): the **lenient** one never fails a file `convox build`
+//! accepts (Convox's `manifest.Load` and `Validate`): keys Convox ignores are allowed, `${VAR}` is
+//! allowed anywhere (Convox substitutes it before decoding, and it may be empty), values checked
+//! only at promote or by Kubernetes are not constrained. The **strict** one, for editors, also fails
+//! on unknown keys (typos Convox silently ignores) and on values the deploy rejects later.
 
 use serde_json::{Map, Value, json};
 
@@ -11,8 +17,54 @@ pub enum Draft {
     Draft07,
 }
 
-/// The id the schema announces (and the file name it is committed as).
-pub const SCHEMA_ID: &str = "https://raw.githubusercontent.com/convox-lsp/convox-lsp/main/schemas/convox.schema.json";
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    Lenient,
+    Strict,
+}
+
+/// The id the lenient schema announces: the address SchemaStore serves it from once registered
+/// (`docs/json-schema.md` has the catalog entry).
+pub const SCHEMA_ID: &str = "https://json.schemastore.org/convox.json";
+
+/// The file names a manifest has, for the schema catalog and `yaml.schemas` (the names the server
+/// and the VS Code extension take).
+pub const FILE_MATCH: &[&str] = &["convox.yml", "convox.*.yml", "convox*.yaml"];
+
+/// What Convox's `Validate` itself requires (pkg/manifest/validate.go: `has blank type`,
+/// `has blank service`, `has no ports`, `references a service that does not exist`); the other
+/// `required` keys fail later (Kubernetes, the promote) and are required by the strict variant only.
+const VALIDATE_REQUIRED: &[&str] =
+    &["resources.*.type", "balancers.*.service", "balancers.*.ports", "timers.*.service"];
+
+/// Closed sets checked only at promote or by Kubernetes (`Validate` takes any value): enums of the
+/// strict variant only.
+const LATE_ENUMS: &[&str] = &[
+    "resources.*.type",
+    "timers.*.concurrency",
+    "balancers.*.ports.*.protocol",
+    "services.*.scale.gpu.vendor",
+    "services.*.scale.autoscale.custom[].metricType",
+    "services.*.scale.keda.triggers[].metricType",
+];
+
+/// Maps whose keys are names Convox validates with `NameValidator` (pkg/manifest/validate.go:19).
+const NAMED: &[&str] = &["services", "resources", "timers", "balancers"];
+
+/// A string holding a `${VAR}`: Convox replaces it before decoding (pkg/manifest/helpers.go:7), so
+/// it may stand for any value, an empty one included.
+fn interpolated() -> Value {
+    json!({"type": "string", "pattern": "\\$\\{[^}]*\\}"})
+}
+
+/// The booleans of YAML 1.1, which Convox's yaml.v2 reads and a YAML 1.2 loader (check-jsonschema,
+/// yaml-language-server) leaves as strings (yaml.v2 resolve.go).
+const YAML11_BOOL: &str = "^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$";
+
+/// Whether a key pattern is required in the variant.
+fn required(pattern: &str, doc: &KeyDoc, variant: Variant) -> bool {
+    doc.required && (variant == Variant::Strict || VALIDATE_REQUIRED.contains(&pattern))
+}
 
 fn json_type(s: Shape) -> &'static str {
     match s {
@@ -49,38 +101,73 @@ fn markdown(pattern: &str, doc: &KeyDoc) -> String {
     s
 }
 
-/// The schema node for one key pattern and its children.
-fn node(schema: &Schema, pattern: &str, doc: Option<&KeyDoc>, draft: Draft) -> Value {
-    let mut obj = Map::new();
-    let children: Vec<(&str, &str, &KeyDoc)> = schema.children(pattern).collect();
-    let item_pattern = format!("{pattern}[]");
-    let item = schema.get(&item_pattern);
-    if let Some(doc) = doc {
-        obj.insert("description".into(), json!(format!("{} ({})", doc.summary.trim_end_matches('.'), doc.ty)));
-        obj.insert("markdownDescription".into(), json!(markdown(pattern, doc)));
-        if let Some(d) = &doc.default {
-            obj.insert("default".into(), default_value(d, doc));
-        }
-        if matches!(doc.status, Some(super::Status::Removed) | Some(super::Status::NoEffect)) {
-            obj.insert("deprecated".into(), json!(true));
+/// Where a node is generated: the dialect and the variant.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    schema: &'a Schema,
+    draft: Draft,
+    variant: Variant,
+}
+
+/// The annotations of a key: title, descriptions, default, examples, deprecation.
+fn annotate(obj: &mut Map<String, Value>, pattern: &str, doc: &KeyDoc) {
+    let summary = doc.summary.trim_end_matches('.');
+    obj.insert("title".into(), json!(summary));
+    let mut description = format!("{summary} ({})", doc.ty);
+    let mut markdown = markdown(pattern, doc);
+    if let Some(d) = &doc.default {
+        match default_value(d, doc) {
+            Some(v) => {
+                obj.insert("default".into(), v);
+            }
+            // Prose ("= health.interval", "cert-manager default (2160h)") is no value to insert.
+            None => {
+                description.push_str(&format!(". Default: {d}"));
+                markdown.push_str(&format!("\n\n**Default**: {d}"));
+            }
         }
     }
-    // The object form: named children, `*` entries, a merge key.
+    obj.insert("description".into(), json!(description));
+    obj.insert("markdownDescription".into(), json!(markdown));
+    let examples: Vec<Value> = doc.forms.iter().filter_map(|f| yaml_serde::from_str::<Value>(f).ok()).collect();
+    if !examples.is_empty() {
+        obj.insert("examples".into(), Value::Array(examples));
+    }
+    if matches!(doc.status, Some(super::Status::Removed) | Some(super::Status::NoEffect)) {
+        obj.insert("deprecated".into(), json!(true));
+    }
+}
+
+/// The object form of a key: named children, `*` entries, a merge key, names and required keys.
+fn object_form(cx: Ctx, pattern: &str, children: &[(&str, &str, &KeyDoc)]) -> Map<String, Value> {
     let mut object = Map::new();
     object.insert("type".into(), json!("object"));
     let mut props = Map::new();
     let mut star = None;
-    for (key, child_pattern, child_doc) in &children {
+    let mut needed = Vec::new();
+    for (key, child_pattern, child_doc) in children {
+        let child = node(cx, child_pattern, Some(child_doc));
         if *key == "*" {
-            star = Some(node(schema, child_pattern, Some(child_doc), draft));
+            star = Some(child);
         } else {
-            props.insert((*key).to_string(), node(schema, child_pattern, Some(child_doc), draft));
+            if required(child_pattern, child_doc, cx.variant) {
+                needed.push(json!(key));
+            }
+            props.insert((*key).to_string(), child);
         }
     }
-    let has_object =
-        doc.is_none_or(|d| d.accepts.contains(&Shape::Map)) && (!props.is_empty() || star.is_some() || doc.is_some());
     if !props.is_empty() {
         object.insert("properties".into(), Value::Object(props));
+    }
+    if !needed.is_empty() {
+        object.insert("required".into(), Value::Array(needed));
+    }
+    if pattern == "budget" {
+        object.insert("allOf".into(), budget_rules());
+    }
+    if NAMED.contains(&pattern) {
+        // validate.go:19, `NameValidator`.
+        object.insert("propertyNames".into(), json!({"pattern": "^[a-z][a-z0-9-]*$"}));
     }
     match star {
         Some(s) => {
@@ -90,13 +177,87 @@ fn node(schema: &Schema, pattern: &str, doc: Option<&KeyDoc>, draft: Draft) -> V
         None if pattern == "resources.*.options" => {
             object.insert("additionalProperties".into(), json!({"type": ["string", "number", "boolean", "null"]}));
         }
-        None if !children.is_empty() => {
-            // Closed maps: unknown keys are what Convox silently ignores. `<<` merges an anchor.
+        // Closed maps, in the strict variant: unknown keys are what Convox silently ignores. `<<`
+        // merges an anchor.
+        None if !children.is_empty() && cx.variant == Variant::Strict => {
             object.insert("patternProperties".into(), json!({"^<<$": {}}));
             object.insert("additionalProperties".into(), json!(false));
         }
         None => {}
     }
+    object
+}
+
+/// The string form of a key: any scalar (yaml.v2 reads numbers and booleans into a string field),
+/// or its closed set.
+fn string_form(cx: Ctx, pattern: &str, doc: Option<&KeyDoc>) -> Value {
+    let mut s = Map::new();
+    s.insert("type".into(), json!(["string", "number", "boolean"]));
+    let closed = doc.filter(|d| !d.values.is_empty());
+    if let Some(d) = closed.filter(|_| cx.variant == Variant::Strict || !LATE_ENUMS.contains(&pattern)) {
+        s.insert("enum".into(), json!(enum_values(pattern, &d.values)));
+        s.insert("type".into(), json!("string"));
+    }
+    // A key Convox's `Validate` requires is blank when empty (`has blank service`).
+    if doc.is_some_and(|d| required(pattern, d, cx.variant)) && !s.contains_key("enum") {
+        s.insert("minLength".into(), json!(1));
+    }
+    if let Some(p) = value_pattern(pattern) {
+        s.insert("type".into(), json!("string"));
+        s.insert("pattern".into(), json!(p));
+        // A `ports` item may be a plain number too.
+        if pattern == "services.*.ports[]" {
+            return json!({"anyOf": [Value::Object(s), {"type": "integer"}]});
+        }
+    }
+    Value::Object(s)
+}
+
+/// The bounds `Validate` puts on a number (pkg/manifest/validate.go).
+fn range(pattern: &str) -> Option<Value> {
+    Some(match pattern {
+        // :419-423, 0 meaning unset.
+        "budget.notifyBeforeMinutes" => json!({"anyOf": [{"const": 0}, {"minimum": 5, "maximum": 1440}]}),
+        // :234-239, `invalidPercent`: 0 < v <= 100.
+        "services.*.scale.autoscale.cpu.threshold" | "services.*.scale.autoscale.memory.threshold" => {
+            json!({"exclusiveMinimum": 0, "maximum": 100})
+        }
+        // :119-130.
+        "services.*.deployment.minimum" => json!({"minimum": 0, "maximum": 100}),
+        "services.*.deployment.maximum" => json!({"minimum": 100, "maximum": 200}),
+        _ => return None,
+    })
+}
+
+/// `budget.atCapAction: auto-shutdown` needs a webhook and a cap above 0 (validate.go:390-401).
+fn budget_rules() -> Value {
+    json!([{
+        "if": {"properties": {"atCapAction": {"const": "auto-shutdown"}}, "required": ["atCapAction"]},
+        "then": {"required": ["atCapWebhookUrl", "monthlyCapUsd"], "properties": {"monthlyCapUsd": {"exclusiveMinimum": 0}}}
+    }])
+}
+
+/// Strings Convox parses further, whose form `Load` or `Validate` checks.
+fn value_pattern(pattern: &str) -> Option<&'static str> {
+    match pattern {
+        // yaml.go: a `ports` item is `PORT` or `PORT/protocol`, read by `strconv.Atoi`.
+        "services.*.ports[]" => Some("^[+-]?[0-9]+(/.*)?$"),
+        // validate.go: `time.ParseDuration`.
+        "budget.shutdownGracePeriod" => Some("^[+-]?(0|([0-9]*(\\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h))+)$"),
+        _ => None,
+    }
+}
+
+/// The schema node for one key pattern and its children.
+fn node(cx: Ctx, pattern: &str, doc: Option<&KeyDoc>) -> Value {
+    let mut obj = Map::new();
+    let children: Vec<(&str, &str, &KeyDoc)> = cx.schema.children(pattern).collect();
+    let item_pattern = format!("{pattern}[]");
+    let item = cx.schema.get(&item_pattern);
+    if let Some(doc) = doc {
+        annotate(&mut obj, pattern, doc);
+    }
+    let has_object = doc.is_none_or(|d| d.accepts.contains(&Shape::Map)) && (!children.is_empty() || doc.is_some());
     let mut alternatives: Vec<Value> = Vec::new();
     let mut accepts: Vec<Shape> = doc.map(|d| d.accepts.clone()).unwrap_or_else(|| vec![Shape::Map]);
     // Alternatives must not overlap (`oneOf`): a string field already takes numbers and booleans,
@@ -109,42 +270,64 @@ fn node(schema: &Schema, pattern: &str, doc: Option<&KeyDoc>, draft: Draft) -> V
     }
     for shape in &accepts {
         match shape {
-            Shape::Map if has_object => alternatives.push(Value::Object(object.clone())),
+            Shape::Map if has_object => alternatives.push(Value::Object(object_form(cx, pattern, &children))),
             Shape::List => {
                 let mut arr = Map::new();
                 arr.insert("type".into(), json!("array"));
                 if let Some(item_doc) = item {
-                    arr.insert("items".into(), node(schema, &item_pattern, Some(item_doc), draft));
+                    arr.insert("items".into(), node(cx, &item_pattern, Some(item_doc)));
+                } else if pattern == "services.*.domain" {
+                    // yaml.go:276-290: each item must be a string (`unknown type for service domain: <nil>`).
+                    arr.insert("items".into(), json!({"type": "string"}));
                 }
                 alternatives.push(Value::Object(arr));
             }
-            Shape::String => {
-                let mut s = Map::new();
-                // Convox's YAML library reads numbers and booleans into string fields too.
-                s.insert("type".into(), json!(["string", "number", "boolean"]));
-                if let Some(d) = doc.filter(|d| !d.values.is_empty()) {
-                    s.insert("enum".into(), json!(enum_values(pattern, &d.values)));
-                    s.insert("type".into(), json!("string"));
-                }
-                alternatives.push(Value::Object(s));
+            Shape::String => alternatives.push(string_form(cx, pattern, doc)),
+            Shape::Boolean => {
+                alternatives.push(json!({"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": YAML11_BOOL}]}))
             }
-            other => alternatives.push(json!({"type": json_type(*other)})),
+            other => {
+                let mut number = json!({"type": json_type(*other)});
+                if let (Value::Object(n), Some(Value::Object(r))) = (&mut number, range(pattern)) {
+                    n.extend(r);
+                }
+                alternatives.push(number);
+            }
         }
     }
-    // An empty value is accepted anywhere by Convox (but the file itself is a map).
-    if doc.is_some() && !accepts.contains(&Shape::Null) {
-        alternatives.push(json!({"type": "null"}));
-    }
+    extra_alternatives(cx, pattern, doc, &accepts, &mut alternatives);
     alternatives.dedup();
     if alternatives.len() == 1 {
         if let Value::Object(m) = alternatives.remove(0) {
             obj.extend(m);
         }
     } else {
-        obj.insert("oneOf".into(), Value::Array(alternatives));
+        obj.insert("anyOf".into(), Value::Array(alternatives));
     }
-    let _ = draft;
+    let _ = cx.draft;
     Value::Object(obj)
+}
+
+/// What a key takes besides its own shapes: empty (unless Convox requires it, or decodes a null
+/// item with an error), `${VAR}`, and in the lenient variant the items Convox drops.
+fn extra_alternatives(cx: Ctx, pattern: &str, doc: Option<&KeyDoc>, accepts: &[Shape], out: &mut Vec<Value>) {
+    let Some(doc) = doc else { return };
+    // `domain: [~]` fails (`unknown type for service domain: <nil>`, yaml.go:276), as do the
+    // keys `Validate` requires (`has blank type`).
+    // An entry whose required keys are missing when it is empty (`database:` has blank type).
+    let null_refused = required(pattern, doc, cx.variant)
+        || pattern == "services.*.domain[]"
+        || cx.schema.children(pattern).any(|(_, p, d)| required(p, d, cx.variant));
+    if !accepts.contains(&Shape::Null) && !null_refused {
+        out.push(json!({"type": "null"}));
+    }
+    if !accepts.contains(&Shape::String) || value_pattern(pattern).is_some() {
+        out.push(interpolated());
+    }
+    // An `environment` item that is not a string is dropped (manifest.go), not refused.
+    if cx.variant == Variant::Lenient && pattern.ends_with("environment[]") {
+        out.push(json!({"type": ["object", "array", "number", "boolean", "null"]}));
+    }
 }
 
 /// The values Convox takes for a closed set: some it reads more loosely than it documents.
@@ -164,42 +347,72 @@ fn enum_values(pattern: &str, values: &[String]) -> Vec<String> {
     out
 }
 
-fn default_value(d: &str, doc: &KeyDoc) -> Value {
+/// The default as a value a tool may insert: a number, a boolean, or a string that is itself a valid
+/// value (one of the closed set, or one word). `None` for prose.
+fn default_value(d: &str, doc: &KeyDoc) -> Option<Value> {
     if doc.accepts.contains(&Shape::Integer)
         && let Ok(n) = d.parse::<i64>()
     {
-        return json!(n);
+        return Some(json!(n));
+    }
+    if doc.accepts.contains(&Shape::Number)
+        && let Ok(n) = d.parse::<f64>()
+    {
+        return Some(json!(n));
     }
     if doc.accepts.contains(&Shape::Boolean)
         && let Ok(b) = d.parse::<bool>()
     {
-        return json!(b);
+        return Some(json!(b));
     }
-    json!(d)
+    let word = !d.is_empty() && !d.contains(char::is_whitespace) && !d.starts_with(['=', '<', '{']);
+    let valid =
+        if doc.values.is_empty() { word && !PROSE_WORDS.contains(&d) } else { doc.values.iter().any(|v| v == d) };
+    (doc.accepts.contains(&Shape::String) && valid).then(|| json!(d))
 }
 
+/// One-word defaults that describe rather than give a value.
+const PROSE_WORDS: &[&str] = &["generated", "disabled"];
+
 /// The whole schema.
-pub fn generate(schema: &Schema, draft: Draft) -> Value {
-    let mut root = match node(schema, "", None, draft) {
+pub fn generate(schema: &Schema, draft: Draft, variant: Variant) -> Value {
+    let cx = Ctx { schema, draft, variant };
+    let mut root = match node(cx, "", None) {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    let (dialect, id) = match draft {
-        Draft::Draft202012 => ("https://json-schema.org/draft/2020-12/schema", SCHEMA_ID.to_string()),
-        Draft::Draft07 => {
-            ("http://json-schema.org/draft-07/schema#", SCHEMA_ID.replace(".schema.json", ".draft-07.schema.json"))
-        }
+    let dialect = match draft {
+        Draft::Draft202012 => "https://json-schema.org/draft/2020-12/schema",
+        Draft::Draft07 => "http://json-schema.org/draft-07/schema#",
     };
     let mut out = Map::new();
     out.insert("$schema".into(), json!(dialect));
-    out.insert("$id".into(), json!(id));
-    out.insert("title".into(), json!("convox.yml"));
+    out.insert("$id".into(), json!(schema_id(draft, variant)));
+    let (title, what) = match variant {
+        Variant::Lenient => ("convox.yml", "Fails only what `convox build` rejects."),
+        Variant::Strict => (
+            "convox.yml (strict)",
+            "Also fails on keys Convox silently ignores (typos) and on values the deploy rejects later.",
+        ),
+    };
+    out.insert("title".into(), json!(title));
     out.insert(
         "description".into(),
-        json!("A Convox v3 app manifest. Generated by convox-lsp from its knowledge base (read from Convox's source)."),
+        json!(format!(
+            "A Convox v3 app manifest. Generated by convox-lsp from its knowledge base (read from Convox's source). {what}"
+        )),
     );
     out.append(&mut root);
     Value::Object(out)
+}
+
+/// The `$id` of each schema: the lenient draft 2020-12 one is the one to register; the others are
+/// named after it.
+pub fn schema_id(draft: Draft, variant: Variant) -> String {
+    let base = SCHEMA_ID.trim_end_matches(".json");
+    let strict = if variant == Variant::Strict { "-strict" } else { "" };
+    let dialect = if draft == Draft::Draft07 { "-draft-07" } else { "" };
+    format!("{base}{strict}{dialect}.json")
 }
 
 /// Pretty JSON with a final newline.

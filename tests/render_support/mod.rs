@@ -11,8 +11,8 @@ pub fn shared() -> Option<PathBuf> {
     ok.then_some(dir)
 }
 
-/// The corpus files Convox accepts (`convox-check --json`).
-pub fn accepted(shared: &Path) -> Vec<PathBuf> {
+/// Convox's verdict (`convox-check --json`) on every corpus file, in name order: path -> accepted.
+pub fn verdicts(shared: &Path) -> std::collections::BTreeMap<PathBuf, bool> {
     let corpus = shared.join("corpus");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&corpus)
         .unwrap()
@@ -23,11 +23,13 @@ pub fn accepted(shared: &Path) -> Vec<PathBuf> {
     let out =
         Command::new(shared.join("tools/convox-oracle/convox-check")).arg("--json").args(&files).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    let ok: Vec<String> = text
-        .lines()
+    text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["ok"] == true)
-        .filter_map(|v| v["file"].as_str().map(str::to_string))
-        .collect();
-    files.into_iter().filter(|f| ok.contains(&f.to_string_lossy().into_owned())).collect()
+        .filter_map(|v| Some((PathBuf::from(v["file"].as_str()?), v["ok"] == true)))
+        .collect()
+}
+
+/// The corpus files Convox accepts (`convox-check --json`).
+pub fn accepted(shared: &Path) -> Vec<PathBuf> {
+    verdicts(shared).into_iter().filter(|(_, ok)| *ok).map(|(f, _)| f).collect()
 }

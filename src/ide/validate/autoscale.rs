@@ -2,7 +2,7 @@
 //! (`pkg/manifest/manifest.go:270-296`), and `validateServiceScale`
 //! (`pkg/manifest/validate.go:201-300`): bounds, autoscale thresholds, trigger names, scale to zero.
 
-use super::Sink;
+use super::{Sink, decoders};
 use crate::ide::codes::Code;
 use crate::model;
 use crate::syntax::yaml::{Kind, Node, ScalarType};
@@ -225,7 +225,10 @@ fn metadata(scale: &Node, sink: &mut Sink) {
             sink.add(
                 e.value.range,
                 Code::WrongType,
-                format!("json: cannot unmarshal {json} into Go struct field ScaleTriggers.{list}.metadata of type string (write a string)"),
+                decoders::go_words(
+                    format!("a `{list}` metadata value must be a string"),
+                    format!("json: cannot unmarshal {json} into Go struct field ScaleTriggers.{list}.metadata of type string"),
+                ),
             );
         }
     }

@@ -16,7 +16,7 @@ pub(super) struct Switch {
     pub accepts: &'static [Shape],
     /// `{T}` is Go's `%T` of the value, `{V}` the value as Go prints it.
     pub message: &'static str,
-    /// What to write instead, after Convox's words.
+    /// What the key takes, as a noun phrase (the sentence in front of Convox's words).
     pub hint: &'static str,
 }
 
@@ -25,17 +25,14 @@ use Shape::{Boolean as B, Integer as I, List as L, Map as M, String as S};
 /// `(key pattern, decoder)`; the line is where the decoder's error is returned.
 pub(super) const SWITCHES: &[(&str, Switch)] = &[
     // yaml.go:224 (a map: yaml.go:222, its own code)
-    (
-        "services.*.agent",
-        Switch { accepts: &[B], message: "could not parse agent: {V}", hint: "write `agent: true` or `agent: false`" },
-    ),
+    ("services.*.agent", Switch { accepts: &[B], message: "could not parse agent: {V}", hint: "`true` or `false`" }),
     // yaml.go:250
     (
         "services.*.build",
         Switch {
             accepts: &[M, S],
             message: "unknown type for service build: {T}",
-            hint: "write a path or a map with `path`",
+            hint: "a path or a map with `path`",
         },
     ),
     // yaml.go:290, 280
@@ -44,12 +41,12 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[L, S],
             message: "unknown type for service domain: {T}",
-            hint: "write a host name or a list of them",
+            hint: "a host name or a list of them",
         },
     ),
     (
         "services.*.domain[]",
-        Switch { accepts: &[S], message: "unknown type for service domain: {T}", hint: "write a host name" },
+        Switch { accepts: &[S], message: "unknown type for service domain: {T}", hint: "a host name" },
     ),
     // yaml.go:328
     (
@@ -57,17 +54,25 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[M, S],
             message: "unknown type for service health: {T}",
-            hint: "write a path or a map with `path`",
+            hint: "a path or a map with `path`",
         },
     ),
     // yaml.go:414, 356
     (
         "services.*.port",
-        Switch { accepts: &[M, S, I], message: "invalid port: {V}", hint: "write `3000` or `https:3000`" },
+        Switch {
+            accepts: &[M, S, I],
+            message: "invalid port: {V}",
+            hint: "a port (`3000`, `\"https:3000\"`) or a map with `port`",
+        },
     ),
     (
         "services.*.ports[]",
-        Switch { accepts: &[S, I], message: "invalid port: {V}", hint: "write `- 3001` or `- 8125/udp`" },
+        Switch {
+            accepts: &[S, I],
+            message: "invalid port: {V}",
+            hint: "a port (`3001`) or a port and protocol (`8125/udp`)",
+        },
     ),
     // yaml.go:514, 538, 635, 603-631
     (
@@ -75,7 +80,7 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[I, S, M],
             message: "unknown type for service scale: {T}",
-            hint: "write a count (`2`, `1-5`) or a map",
+            hint: "a count (`2`, `1-5`) or a map",
         },
     ),
     (
@@ -83,12 +88,12 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[M, I],
             message: "unknown type for service scale gpu: {T}",
-            hint: "write a count or a map with `count`",
+            hint: "a count or a map with `count`",
         },
     ),
     (
         "services.*.scale.count",
-        Switch { accepts: &[I, S, M], message: "invalid scale: {V}", hint: "write `2` or `1-5`" },
+        Switch { accepts: &[I, S, M], message: "invalid scale: {V}", hint: "a count (`2`) or a range (`1-5`)" },
     ),
     // yaml.go:166
     (
@@ -96,7 +101,7 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[L],
             message: "failed to unmarshal annotations: yaml: unmarshal errors: cannot unmarshal {Y} into []interface {}",
-            hint: "write a list of `key=value`",
+            hint: "a list of `key=value` strings",
         },
     ),
     (
@@ -104,7 +109,7 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[L],
             message: "failed to unmarshal annotations: yaml: unmarshal errors: cannot unmarshal {Y} into []interface {}",
-            hint: "write a list of `key=value`",
+            hint: "a list of `key=value` strings",
         },
     ),
     // yaml.go:131
@@ -113,7 +118,7 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[L],
             message: "unknown type for service environment: {T}",
-            hint: "write a list of `KEY=value`",
+            hint: "a list of `KEY` or `KEY=default` strings",
         },
     ),
     (
@@ -121,7 +126,7 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[L],
             message: "unknown type for service environment: {T}",
-            hint: "write a list of `KEY=value`",
+            hint: "a list of `KEY` or `KEY=default` strings",
         },
     ),
     // yaml.go:97, 103
@@ -130,12 +135,12 @@ pub(super) const SWITCHES: &[(&str, Switch)] = &[
         Switch {
             accepts: &[L, S],
             message: "unknown type for balancer whitelist: {T}",
-            hint: "write a CIDR or a list of them",
+            hint: "a CIDR range or a list of them",
         },
     ),
     (
         "balancers.*.whitelist[]",
-        Switch { accepts: &[S], message: "unknown type for balancer whitelist: {T}", hint: "write a CIDR" },
+        Switch { accepts: &[S], message: "unknown type for balancer whitelist: {T}", hint: "a CIDR range" },
     ),
 ];
 
@@ -160,7 +165,7 @@ pub(super) const ASSERTIONS: &[(&str, &[Shape], &str)] = &[
 
 /// `scale.count: {min, max}` (yaml.go:606-631): entries of a map the knowledge base describes as
 /// one key.
-const COUNT_BOUND: Switch = Switch { accepts: &[I, S], message: "invalid scale: {P}", hint: "write a number" };
+const COUNT_BOUND: Switch = Switch { accepts: &[I, S], message: "invalid scale: {P}", hint: "a whole number" };
 
 pub(super) fn switch(pattern: &str) -> Option<&'static Switch> {
     let bound = pattern.strip_suffix(".min").or_else(|| pattern.strip_suffix(".max"));
@@ -187,16 +192,28 @@ pub(super) fn go_type(got: Option<Shape>) -> &'static str {
     }
 }
 
-/// A type switch's message for `value` (in `parent`, the map Convox prints for `{P}`), with its
-/// hint.
-pub(super) fn message(s: &Switch, got: Option<Shape>, value: &Node, parent: Option<&Node>) -> String {
+/// A type switch's message for `value` at `pattern` (in `parent`, the map Convox prints for
+/// `{P}`): what the key takes, then Convox's words.
+pub(super) fn message(s: &Switch, pattern: &str, got: Option<Shape>, value: &Node, parent: Option<&Node>) -> String {
     let words = s
         .message
         .replace("{T}", go_type(got))
         .replace("{V}", &go_print(value))
         .replace("{P}", &go_print(parent.unwrap_or(value)))
         .replace("{Y}", &got.map(|g| yaml_tag(g, value)).unwrap_or_default());
-    format!("{words} ({})", s.hint)
+    let last = pattern.rsplit('.').next().unwrap_or(pattern);
+    let subject = match last.strip_suffix("[]") {
+        Some(list) => format!("each `{list}` item"),
+        None => format!("`{last}`"),
+    };
+    go_words(format!("{subject} must be {}", s.hint), words)
+}
+
+/// A message that passes on words Go or Convox print (`strconv.Atoi: parsing "abc": invalid
+/// syntax`, `yaml: unmarshal errors: ...`): a sentence for a person first, then those words as
+/// they are, so they can be searched for.
+pub(super) fn go_words(human: impl std::fmt::Display, words: impl std::fmt::Display) -> String {
+    format!("{human}; Convox fails with: {words}")
 }
 
 /// yaml.v2's tag and value for a value it cannot decode: ``!!str `abc` ``, `!!seq`, `!!map`.

@@ -84,7 +84,10 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                         _ => mergeable(&e.value) || e.value.is_empty(),
                     };
                     if !ok {
-                        let message = "yaml: map merge requires map or sequence of maps as the value".to_string();
+                        let message = decoders::go_words(
+                            "`<<` merges a map (an alias to one) or a list of them",
+                            "yaml: map merge requires map or sequence of maps as the value",
+                        );
                         sink.add(e.value.range, Code::WrongType, message);
                     }
                     continue;
@@ -295,7 +298,10 @@ fn string_members(value: &Node, doc: &KeyDoc, pattern: &str, sink: &mut Sink) {
         sink.add(
             m.range,
             Code::WrongType,
-            format!("yaml: unmarshal errors: cannot unmarshal {tag} into string (write a string)"),
+            decoders::go_words(
+                "each item must be a string",
+                format!("yaml: unmarshal errors: cannot unmarshal {tag} into string"),
+            ),
         );
     }
 }
@@ -327,7 +333,7 @@ fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRa
             sink.add_maybe_fix(value.range, Code::AgentPorts, message, fix);
             return true;
         }
-        sink.add(value.range, Code::WrongType, decoders::message(sw, got, value, parent));
+        sink.add(value.range, Code::WrongType, decoders::message(sw, pattern, got, value, parent));
         return true;
     }
     let (Some((kept, line)), Some(g)) = (decoders::assertion(pattern), got) else { return false };
@@ -430,8 +436,9 @@ fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got:
             };
             let fix = Fix { title: "Write the command as one string".to_string(), edits: vec![(value.range, quoted)] };
             (
-                format!(
-                    "{base}: Convox rejects a list here (cannot unmarshal !!seq into string); write the command as one string"
+                decoders::go_words(
+                    format!("{base}: write the command as one string"),
+                    "yaml: unmarshal errors: cannot unmarshal !!seq into string",
                 ),
                 Some(fix),
             )
@@ -440,12 +447,13 @@ fn wrong_type_message(key: &str, pattern: &str, value: &Node, doc: &KeyDoc, got:
             (format!("{base}: the map form `{{port, protocol}}` is rejected (invalid port); write `- 8125/udp`"), None)
         }
         ("environment" | "services.*.environment", Kind::Map(_)) => (
-            format!(
-                "{base}: unknown type for service environment: map[interface {{}}]interface {{}}; write a list of `KEY=value`"
+            decoders::go_words(
+                format!("{base}: write a list of `KEY=value`"),
+                "unknown type for service environment: map[interface {}]interface {}",
             ),
             None,
         ),
         ("labels" | "services.*.labels", Kind::Seq(_)) => (format!("{base}: write labels as a map `key: value`"), None),
-        _ => (format!("{}: {base}", yaml_v2_error(value, doc, got)), None),
+        _ => (decoders::go_words(base, yaml_v2_error(value, doc, got)), None),
     }
 }

@@ -6,6 +6,7 @@
 mod autoscale;
 mod budget;
 mod configs;
+mod cron;
 mod decoders;
 mod interpolation;
 mod keys;

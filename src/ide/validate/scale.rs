@@ -1,7 +1,7 @@
 //! `scale`: the count as Convox's decoder reads it (`pkg/manifest/yaml.go` ServiceScaleCount),
 //! limits against requests (`pkg/manifest/manifest.go:337-342`, in `ApplyDefaults`).
 
-use super::Sink;
+use super::{Sink, decoders};
 use crate::ide::codes::Code;
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 
@@ -24,7 +24,10 @@ pub(super) fn scale(root: &Node, sink: &mut Sink) {
                 sink.add(
                     e.value.range,
                     Code::InvalidScale,
-                    format!("strconv.Atoi: parsing {v:?}: invalid syntax (write a number)"),
+                    decoders::go_words(
+                        format!("`{}` must be a whole number", e.key.as_str().unwrap_or("count")),
+                        format!("strconv.Atoi: parsing {v:?}: invalid syntax"),
+                    ),
                 );
             }
         }
@@ -41,16 +44,21 @@ fn count_rule(c: &Node, sink: &mut Sink) {
     let Some(v) = c.as_str().filter(|v| !v.contains("${")) else { return };
     let parts: Vec<&str> = v.split('-').collect();
     if parts.len() > 2 {
-        sink.add(c.range, Code::InvalidScale, format!("invalid scale: {v} (write `2` or `1-5`)"));
+        let human = "`scale` must be a count (`2`) or a range (`1-5`)";
+        sink.add(c.range, Code::InvalidScale, decoders::go_words(human, format!("invalid scale: {v}")));
         return;
     }
     if let Some(bad) = parts.iter().find(|p| p.parse::<i64>().is_err()) {
-        let hint = if v.ends_with('+') {
-            "\"N+\" is not supported: write a range like \"2-10\""
+        let human = if v.ends_with('+') {
+            "`scale` takes no \"N+\": write a range like `2-10`"
         } else {
-            "write `2` or `1-5`"
+            "`scale` must be a count (`2`) or a range (`1-5`) of whole numbers"
         };
-        sink.add(c.range, Code::InvalidScale, format!("strconv.Atoi: parsing {bad:?}: invalid syntax ({hint})"));
+        sink.add(
+            c.range,
+            Code::InvalidScale,
+            decoders::go_words(human, format!("strconv.Atoi: parsing {bad:?}: invalid syntax")),
+        );
     }
 }
 

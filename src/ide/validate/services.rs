@@ -1,7 +1,7 @@
 //! Service rules: `internal`, keys that need a port, labels, ports, deployment bounds,
 //! securityContext, annotations; balancer ports and whitelists.
 
-use super::{Sink, code};
+use super::{Sink, code, decoders};
 use crate::ide::codes::Code;
 use crate::model::{Manifest, Service, Spanned};
 use crate::schema::When;
@@ -89,10 +89,9 @@ fn balancers(m: &Manifest, sink: &mut Sink) {
             sink.add(b.name.range, Code::MissingKey, format!("balancer {} has no ports", b.name.value));
         }
         for p in b.ports.iter().filter(|p| p.listen.value.parse::<u16>().is_err()) {
-            let message = format!(
-                "balancer port {}: strconv.Atoi: parsing \"{}\": invalid syntax",
-                code(&p.listen.value),
-                p.listen.value
+            let message = decoders::go_words(
+                format!("balancer port {} must be a port number", code(&p.listen.value)),
+                format!("strconv.Atoi: parsing {:?}: invalid syntax", p.listen.value),
             );
             sink.add(p.listen.range, Code::InvalidPort, message);
         }
@@ -144,7 +143,12 @@ fn ports(b: &Node, sink: &mut Sink) {
 /// Go's `strconv.Atoi`, with its error.
 fn atoi(num: &str, range: TextRange, sink: &mut Sink) {
     if num.parse::<i64>().is_err() {
-        sink.add(range, Code::InvalidPort, format!("strconv.Atoi: parsing {num:?}: invalid syntax"));
+        let human = "a port must be a whole number (`3000`, `\"https:3000\"`, `8125/udp`)";
+        sink.add(
+            range,
+            Code::InvalidPort,
+            decoders::go_words(human, format!("strconv.Atoi: parsing {num:?}: invalid syntax")),
+        );
     }
 }
 
@@ -292,11 +296,17 @@ fn annotation(item: &Node, sink: &mut Sink) {
             sink.add(
                 item.range,
                 Code::InvalidAnnotation,
-                format!("unsupported annotation type: {t} (write `key=value`)"),
+                decoders::go_words(
+                    "an annotation must be a `key=value` string",
+                    format!("unsupported annotation type: {t}"),
+                ),
             );
         }
         Kind::Seq(_) => {
-            let message = "unsupported annotation type: []interface {} (write `key=value`)".to_string();
+            let message = decoders::go_words(
+                "an annotation must be a `key=value` string",
+                "unsupported annotation type: []interface {}",
+            );
             sink.add(item.range, Code::InvalidAnnotation, message);
         }
         _ if item.is_empty() => {

@@ -103,6 +103,17 @@ fn resource_type(value: &Node, v: &str, doc: &KeyDoc, sink: &mut Sink) {
 fn other(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sink: &mut Sink) {
     let mut message = format!("{} must be one of {}, not {}", code(key), list(doc), code(v));
     let code = match pattern {
+        // Kubernetes' Service validation takes SCTP (and Convox writes the value verbatim:
+        // template/app/balancer.yml.tmpl:35), but the template asks AWS for a network load balancer
+        // (balancer.yml.tmpl:8), and the AWS cloud provider's `checkProtocol` takes only TCP and
+        // UDP for one: the Service is created, its load balancer never is.
+        "balancers.*.ports.*.protocol" if v == "SCTP" => {
+            message = "protocol `SCTP`: Kubernetes accepts the Service, but the AWS network load balancer Convox \
+                       requests (`aws-load-balancer-type: nlb`) carries only TCP and UDP; the Service gets no external \
+                       address (event `Protocol SCTP not supported by LoadBalancer`)"
+                .to_string();
+            Code::LoadBalancerProtocol
+        }
         "balancers.*.ports.*.protocol" => Code::InvalidProtocol,
         p if p.ends_with("].metricType") => Code::InvalidMetricType,
         "services.*.securityContext.seccompProfile" => {
@@ -114,7 +125,7 @@ fn other(key: &str, pattern: &str, value: &Node, v: &str, doc: &KeyDoc, sink: &m
         }
         _ => Code::InvalidValue,
     };
-    if code.stage() > Stage::Validate {
+    if code.stage() > Stage::Validate && code.stage() < Stage::Never {
         message.push_str(": Kubernetes rejects it at promote");
     }
     sink.add_maybe_fix(value.range, code, message, case_fix(doc, v, value));
