@@ -163,6 +163,10 @@ fn typing(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("valid", n), &text, |b, t| {
             b.iter_custom(|k| keystroke(t, end, "x", 0, Parser::new(), k))
         });
+        // The same without the yaml.v2 verdict (`syntax/convox.rs`): what it costs a valid keystroke.
+        g.bench_with_input(BenchmarkId::new("valid without the yaml.v2 verdict", n), &text, |b, t| {
+            b.iter_custom(|k| keystroke(t, end, "x", 0, Parser::without_verdict(), k))
+        });
         // (state, where, typed, deleted): `path /health`, `path: "/health`, `path: [/health`, a new
         // line at a column between the service's keys and health's, a lone `-` in a map.
         for (state, at, typed, deleted) in [

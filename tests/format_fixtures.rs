@@ -180,7 +180,7 @@ fn anchors_aliases_and_tags() {
 
             =>
             x-env: &env
-                - A=1
+              - A=1
             services:
               web:
                 environment: *env

@@ -16,32 +16,8 @@ const MESSY: &str =
     "# café ☕\nservices:\n    web:\n        port :  3000   \n        environment:\n        - A=1\n\n\n";
 const TIDY: &str = "# café ☕\nservices:\n  web:\n    port: 3000\n    environment:\n      - A=1\n";
 
-/// Applies protocol text edits (UTF-16 positions, non-overlapping) to `text`.
 fn apply(text: &str, edits: &Value) -> String {
-    let offset = |p: &Value| {
-        let (line, character) = (p["line"].as_u64().unwrap() as usize, p["character"].as_u64().unwrap() as usize);
-        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        let mut units = 0;
-        let rest = &text[start..];
-        let at = rest.char_indices().find(|(_, c)| {
-            let here = units >= character;
-            units += c.len_utf16();
-            here
-        });
-        start + at.map_or(rest.len(), |(i, _)| i)
-    };
-    let mut edits: Vec<(usize, usize, String)> = edits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
-        .collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
-    let mut out = text.to_string();
-    for (s, e, new) in edits {
-        out.replace_range(s..e, &new);
-    }
-    out
+    common::apply_edits(text, edits)
 }
 
 async fn session<W: AsyncWrite + Unpin + Send + 'static>(client: &mut TestClient<W>) {

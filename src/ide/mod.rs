@@ -1,6 +1,7 @@
 //! Features over one analysed document: plain data in, plain data out, byte offsets throughout.
 //! No protocol types here; `lsp` and `cli` convert at their edges.
 
+mod aliases;
 mod api;
 pub mod build;
 mod codes;

@@ -166,7 +166,12 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
         return Err(format!("a {} named {new_name} already exists", o.kind.as_str()));
     }
     let old = o.name.as_str();
-    let edits: Vec<(TextRange, String)> = related.iter().map(|x| rename_edit(a, x.range, old, new_name)).collect();
+    let mut edits: Vec<(TextRange, String)> = related.iter().map(|x| rename_edit(a, x.range, old, new_name)).collect();
+    for range in through_aliases(a, o.kind, old)? {
+        if !edits.iter().any(|(r, _)| r.start < range.end && range.start < r.end) {
+            edits.push(rename_edit(a, range, old, new_name));
+        }
+    }
     let mut consequences = renamed_objects(a, o.kind, old, new_name, &edits);
     match o.kind {
         NameKind::Resource => consequences.extend([
@@ -181,6 +186,26 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
         _ => {}
     }
     Ok(Rename { edits, consequences })
+}
+
+/// The ranges of the name `old` of `kind` that Convox reads only through an alias (`x-res: &res
+/// [db]` with `resources: *res`): the anchored scalars, renamed with the rest.
+fn through_aliases(a: &Analysis, kind: NameKind, old: &str) -> Result<Vec<TextRange>, String> {
+    let walk = super::aliases::reached(a.parse().root(), kind)
+        .ok_or_else(|| "the aliases of this file expand to too much to follow: rename by hand".to_string())?;
+    let text = a.text();
+    Ok(walk
+        .reached
+        .iter()
+        .filter_map(|r| {
+            let value = r.node.as_str()?;
+            let name = match kind {
+                NameKind::Resource => value.split_once(':').map_or(value, |(n, _)| n),
+                _ => value,
+            };
+            (name == old).then(|| crate::model::value_range(text, r.node, 0, name.len()))
+        })
+        .collect())
 }
 
 /// The objects that get new names, from the model of what Convox renders before and after the
@@ -216,35 +241,70 @@ fn renamed_objects(a: &Analysis, kind: NameKind, old: &str, new: &str, edits: &[
 /// name alone is replaced (a valid name needs no quoting, so the quoting around it is kept);
 /// otherwise `range` is a whole scalar whose source differs from its value (escapes, a quoted
 /// `name:ENV` with escapes): the scalar is rewritten, double-quoted, with the name replaced.
+///
+/// Only the scalar itself changes: an anchor or tag written before it (`&svc web`, `!!str web`)
+/// stays, so the aliases of it still resolve.
 fn rename_edit(a: &Analysis, range: TextRange, old: &str, new: &str) -> (TextRange, String) {
     let text = a.text();
     if crate::model::is_verbatim(text, range, old) {
         // The whole of a plain scalar: `yes`, `no`, `null` ... would no longer be strings.
-        let whole = scalar_value(a.parse().root(), range).is_some();
+        let whole = scalar_node(a.parse().root(), range).is_some();
         return (range, if whole { plain_name(new) } else { new.to_string() });
     }
-    let value = scalar_value(a.parse().root(), range).unwrap_or_default();
+    let node = scalar_node(a.parse().root(), range);
+    let content = node.map_or(range, |n| content_range(text, n));
+    if content != range {
+        // The scalar after its properties: renamed as if it were written alone.
+        let value = node.and_then(|n| n.as_str()).unwrap_or_default();
+        let quote = usize::from(text[content.start..].starts_with(['"', '\'']));
+        let name = TextRange::new(content.start + quote, content.start + quote + old.len());
+        if text.get(content.start + quote..content.end - quote) == Some(value)
+            && text.get(name.start..name.end) == Some(old)
+        {
+            let whole = value == old && quote == 0;
+            return (name, if whole { plain_name(new) } else { new.to_string() });
+        }
+    }
+    let value = node.and_then(|n| n.as_str()).unwrap_or_default();
     let renamed = match value.strip_prefix(old) {
         Some(rest) => format!("{new}{rest}"),
         None => new.to_string(),
     };
-    (range, serde_json::to_string(&renamed).unwrap_or_else(|_| new.to_string()))
+    (content, serde_json::to_string(&renamed).unwrap_or_else(|_| new.to_string()))
 }
 
-/// The decoded value of the scalar whose range is `range`.
-fn scalar_value(node: &crate::syntax::yaml::Node, range: TextRange) -> Option<String> {
+/// The range of a scalar without the anchor, tag and blanks written before it.
+fn content_range(text: &str, node: &crate::syntax::yaml::Node) -> TextRange {
+    let mut start = node.after_properties();
+    // Blanks, line breaks and comments between the properties and the scalar.
+    loop {
+        let rest = &text[start..node.range.end];
+        let trimmed = rest.trim_start();
+        match trimmed.strip_prefix('#') {
+            Some(c) => start = node.range.end - c.len() + c.find('\n').unwrap_or(c.len()),
+            None => {
+                start = node.range.end - trimmed.len();
+                break;
+            }
+        }
+    }
+    TextRange::new(start, node.range.end)
+}
+
+/// The scalar whose range is `range`.
+fn scalar_node(node: &crate::syntax::yaml::Node, range: TextRange) -> Option<&crate::syntax::yaml::Node> {
     use crate::syntax::yaml::Kind;
     if node.range == range {
-        return node.as_str().map(str::to_string);
+        return node.as_scalar().map(|_| node);
     }
     if !node.range.contains_inclusive(range.start) {
         return None;
     }
     match &node.kind {
         Kind::Map(entries) => {
-            entries.iter().find_map(|e| scalar_value(&e.key, range).or_else(|| scalar_value(&e.value, range)))
+            entries.iter().find_map(|e| scalar_node(&e.key, range).or_else(|| scalar_node(&e.value, range)))
         }
-        Kind::Seq(items) => items.iter().find_map(|i| scalar_value(i, range)),
+        Kind::Seq(items) => items.iter().find_map(|i| scalar_node(i, range)),
         _ => None,
     }
 }

@@ -12,7 +12,8 @@
 //! `tests/fast_path.rs` checks it against the tree-sitter path on the corpus and on generated
 //! manifests: whenever it accepts a text, both give the same parse.
 
-use super::lower::{block_scalar, double_quoted, fold_plain, single_quoted};
+use super::block::block_scalar;
+use super::lower::{double_quoted, fold_plain, single_quoted};
 use super::yaml::{Entry, Kind, Node, Scalar, Style};
 use std::cell::Cell;
 

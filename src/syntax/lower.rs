@@ -3,6 +3,7 @@
 
 use tree_sitter::{Node as TsNode, TreeCursor};
 
+use super::block::block_scalar;
 use super::yaml::{Entry, Kind, Node, Scalar, Style};
 use crate::text::TextRange;
 
@@ -342,82 +343,6 @@ pub(super) fn double_quoted(raw: &str) -> String {
     out
 }
 
-/// The indentation of the block a block scalar's header stands in, as libyaml counts it for an
-/// indentation indicator: the column of the key on the header's line (`  key: |2`: 2), else of the
-/// innermost `- ` (`- |2`: 0).
-fn parent_indent(text: &str, start: usize) -> usize {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let prefix = &text[line_start..start];
-    let mut col = prefix.len() - prefix.trim_start_matches(' ').len();
-    let mut dash = None;
-    while let Some(rest) = prefix[col..].strip_prefix('-').filter(|r| r.starts_with(' ')) {
-        dash = Some(col);
-        col = prefix.len() - rest.trim_start_matches(' ').len();
-    }
-    if prefix[col..].contains(':') { col } else { dash.unwrap_or(col) }
-}
-
-/// A `|` or `>` block scalar: header indicators, indentation, folding and chomping.
-pub(super) fn block_scalar(text: &str, start: usize, end: usize) -> String {
-    // The node ends at its last non-space; the spaces after it on that line are content too.
-    let end = end + text[end..].bytes().take_while(|b| *b == b' ').count();
-    let raw = &text[start..end];
-    let (header, body) = raw.split_once('\n').unwrap_or((raw, ""));
-    let header = header.split('#').next().unwrap_or("").trim();
-    let folded = header.starts_with('>');
-    let chomp = if header.contains('-') {
-        '-'
-    } else if header.contains('+') {
-        '+'
-    } else {
-        ' '
-    };
-    // An indentation indicator counts from the indentation of the block the scalar is in.
-    let explicit_indent = header.chars().find_map(|c| c.to_digit(10)).map(|d| parent_indent(text, start) + d as usize);
-    let lines: Vec<&str> = body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
-    // The node may end before the final newline: count what it holds.
-    let indent = explicit_indent.unwrap_or_else(|| {
-        lines.iter().find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start_matches(' ').len())
-    });
-    // Up to `indent` leading spaces go; a line indented less (tree-sitter-yaml can include one in
-    // the node) keeps its text. Never a slice inside a character.
-    let content: Vec<&str> =
-        lines.iter().map(|l| &l[l.bytes().take(indent).take_while(|b| *b == b' ').count()..]).collect();
-    let mut out = String::new();
-    if folded {
-        let mut prev_more_indented = false;
-        for (i, line) in content.iter().enumerate() {
-            let more = line.starts_with([' ', '\t']);
-            if i > 0 {
-                // A break before empty lines folds away; each empty line is one "\n".
-                let prev_empty = content[i - 1].is_empty();
-                if line.is_empty() || more || prev_more_indented {
-                    out.push('\n');
-                } else if !prev_empty {
-                    out.push(' ');
-                }
-            }
-            out.push_str(line);
-            prev_more_indented = more;
-        }
-    } else {
-        out = content.join("\n");
-    }
-    let trimmed_len = out.trim_end_matches('\n').len();
-    let trailing = out.len() - trimmed_len;
-    out.truncate(trimmed_len);
-    match chomp {
-        '-' => {}
-        '+' => out.extend(std::iter::repeat_n('\n', trailing.max(1))),
-        _ => {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,41 +354,5 @@ mod tests {
         assert_eq!(double_quoted("\"one\\\n  two\""), "onetwo");
         assert_eq!(single_quoted("'it''s'"), "it's");
         assert_eq!(fold_plain("bin/web\n    --port 3000"), "bin/web --port 3000");
-        let t = "k: |\n  line 1\n  line 2\n";
-        assert_eq!(block_scalar(t, 3, t.len()), "line 1\nline 2\n");
-        let t = "k: >-\n  a\n  b\n\n  c\n";
-        assert_eq!(block_scalar(t, 3, t.len()), "a b\nc");
-    }
-
-    /// Trailing spaces on the last line are content (`|` keeps them), though the node ends before them.
-    #[test]
-    fn block_scalar_keeps_trailing_spaces_of_its_last_line() {
-        let t = "k: |\n  last   \nnext: 1\n";
-        let end = t.find("last").unwrap() + 4;
-        assert_eq!(block_scalar(t, 3, end), "last   \n");
-        let want: yaml_serde::Value = yaml_serde::from_str(t).unwrap();
-        assert_eq!(want["k"].as_str(), Some("last   \n"));
-    }
-
-    /// An indentation indicator counts from the enclosing block's indentation, as libyaml reads it
-    /// (checked against yaml_serde, which is libyaml).
-    #[test]
-    fn block_scalar_indentation_indicator() {
-        for (t, start) in [
-            ("k: |2\n    four\n", 3),
-            ("a:\n  k: |2\n      six\n", 9),
-            ("- |2\n    four\n", 2),
-            ("- k: |1\n     x\n", 5),
-        ] {
-            let want: yaml_serde::Value = yaml_serde::from_str(t).unwrap();
-            let want = match &want {
-                yaml_serde::Value::Mapping(m) if t.starts_with('a') => m["a"]["k"].as_str().unwrap().to_string(),
-                yaml_serde::Value::Mapping(m) => m["k"].as_str().unwrap().to_string(),
-                yaml_serde::Value::Sequence(s) if t.starts_with("- k") => s[0]["k"].as_str().unwrap().to_string(),
-                yaml_serde::Value::Sequence(s) => s[0].as_str().unwrap().to_string(),
-                v => panic!("{v:?}"),
-            };
-            assert_eq!(block_scalar(t, start, t.len()), want, "{t:?}");
-        }
     }
 }

@@ -5,6 +5,8 @@
 //! Error messages come from a strict libyaml parse (`yaml_serde`), the same wording Convox's
 //! YAML library prints; ranges come from tree-sitter and the repair pass.
 
+mod block;
+mod convox;
 mod depth;
 mod fast;
 mod lower;
@@ -63,6 +65,8 @@ pub struct Parser {
     shortcut: bool,
     /// Read around one broken line without tree-sitter when it can (`mend.rs`; off to measure).
     mend: bool,
+    /// Bring the errors to yaml.v2's verdict (`convox.rs`; off only to measure what it costs).
+    verdict: bool,
 }
 
 impl Default for Parser {
@@ -85,7 +89,7 @@ impl Parser {
     pub fn new() -> Self {
         let mut inner = tree_sitter::Parser::new();
         inner.set_language(&tree_sitter_yaml::LANGUAGE.into()).expect("tree-sitter-yaml matches the tree-sitter ABI");
-        Self { inner, last: None, shortcut: true, mend: true }
+        Self { inner, last: None, shortcut: true, mend: true, verdict: true }
     }
 
     /// A parser that always lowers tree-sitter's tree on the tolerant path (for tests).
@@ -99,6 +103,12 @@ impl Parser {
     #[doc(hidden)]
     pub fn without_mend() -> Self {
         Self { mend: false, ..Self::new() }
+    }
+
+    /// A parser that skips the yaml.v2 verdict (for benchmarks: what it costs).
+    #[doc(hidden)]
+    pub fn without_verdict() -> Self {
+        Self { verdict: false, ..Self::new() }
     }
 
     /// Records an edit so that the next [`Parser::parse`] can reuse the unchanged parts of the tree.
@@ -124,9 +134,24 @@ impl Parser {
         // The tree-sitter tree, if any, is kept when the fast path reads a text: edits still
         // reach it, so that the next text the fast path cannot read is reparsed incrementally.
         let stop = match fast::parse_or_stop(text) {
-            Ok(documents) => return Parse::valid(documents),
+            Ok(documents) => {
+                let mut parse = Parse::valid(documents);
+                if self.verdict {
+                    convox::adjust_fast(text, &parse.documents, &mut parse.errors);
+                }
+                return parse;
+            }
             Err(stop) => stop,
         };
+        let mut parse = self.parse_broken(text, stop);
+        // The verdict Convox's yaml.v2 gives (its first document; what only it rejects).
+        if self.verdict {
+            convox::adjust(text, &parse.documents, &mut parse.errors);
+        }
+        parse
+    }
+
+    fn parse_broken(&mut self, text: &str, stop: Option<fast::Stop>) -> Parse {
         // One broken line, the state every key passes through while it is typed (read around
         // from where the fast path stopped, without reading the text again to find it).
         if self.mend
@@ -348,9 +373,11 @@ struct StrictError {
 /// The first error libyaml reports, with its message and the byte offset it points at.
 fn strict_error(text: &str) -> Option<StrictError> {
     use serde::Deserialize;
+    // A byte order mark is read by libyaml, but yaml_serde's reader misplaces a `---` after it.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // Past the flow depth libyaml reads in linear time it reads nothing (`depth.rs`).
-    let cut = depth::too_deep_at(text);
-    for doc in yaml_serde::Deserializer::from_str(cut.map_or(text, |c| &text[..c])) {
+    let cut = depth::too_deep_at(text).map(|c| c.max(bom));
+    for doc in yaml_serde::Deserializer::from_str(cut.map_or(&text[bom..], |c| &text[bom..c])) {
         if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
             let full = e.to_string();
             // Limits of the deserializer, not of the syntax: the lowering reports deep nesting.
@@ -365,7 +392,7 @@ fn strict_error(text: &str) -> Option<StrictError> {
                     .to_string(),
                 None => full.clone(),
             };
-            let offset = loc.map_or(text.len(), |l| l.index().min(text.len()));
+            let offset = loc.map_or(text.len(), |l| (bom + l.index()).min(text.len()));
             if cut.is_some_and(|c| offset >= c) {
                 // The end of what it was given: the depth, which the lowering reports.
                 return None;

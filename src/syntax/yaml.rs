@@ -127,6 +127,12 @@ impl Node {
         self.as_map()?.iter().find(|e| e.key.as_str() == Some(key))
     }
 
+    /// Where the node's content begins: after its anchor and tag (`&a !!str web`), if any.
+    pub fn after_properties(&self) -> usize {
+        let ends = [self.anchor.as_ref().map(|a| a.1.end), self.tag.as_ref().map(|t| t.1.end)];
+        ends.into_iter().flatten().fold(self.range.start, usize::max).min(self.range.end)
+    }
+
     /// A short name for the node's kind, as a user would say it.
     pub fn kind_name(&self) -> &'static str {
         match &self.kind {

@@ -60,7 +60,13 @@ impl Walk<'_> {
             Kind::Map(entries) => entries.iter().for_each(|e| self.entry(e, col)),
             Kind::Seq(items) => self.items(node, items, col),
             Kind::Scalar(s) => match s.style {
-                Style::Literal | Style::Folded => self.block_scalar(node.range, block_to),
+                Style::Literal | Style::Folded => {
+                    // The header `|` or `>` comes after the scalar's tag or anchor, maybe on the
+                    // next line (`key: !foo` then `  >1`).
+                    let rest = &self.text[node.after_properties()..node.range.end];
+                    let header = node.range.end - rest.trim_start().len();
+                    self.block_scalar(TextRange::new(header, node.range.end), block_to)
+                }
                 Style::Plain => self.continuation(node.range, false),
                 Style::SingleQuoted | Style::DoubleQuoted => self.continuation(node.range, true),
             },
@@ -78,7 +84,8 @@ impl Walk<'_> {
     }
 
     fn items(&mut self, seq: &Node, items: &[Node], col: usize) {
-        let mut from = seq.range.start;
+        // The first `-` comes after the sequence's anchor or tag (`&a` then `- x`).
+        let mut from = seq.after_properties();
         for item in items {
             if let Some(dash) = self.dash(from) {
                 self.start(dash, col);
@@ -153,25 +160,38 @@ impl Walk<'_> {
 
     /// A `|` or `>` scalar's content lines, moved so that their indentation becomes `to` (kept
     /// relative to the owner when the header gives an explicit indentation). The content's
-    /// indentation is its first non-blank line's; a less indented line ends it. With keep
-    /// chomping (`+`), the blank lines after it are its content too.
+    /// indentation is libyaml's: the widest of the blank lines before the first non-blank line and
+    /// that line's indentation (the widest blank line when there is none); a less indented line
+    /// ends it. With keep chomping (`+`), the blank lines after it are its content too; otherwise
+    /// the blank lines after it up to the last one wider than the indentation (its spaces beyond
+    /// the indentation are content).
     fn block_scalar(&mut self, range: TextRange, to: usize) {
         let first = self.lines.line_of(range.start);
         let header = &self.text[range.start..self.lines.get(first).end];
         let header = header.split('#').next().unwrap_or("");
         let explicit = header.chars().any(|c| c.is_ascii_digit());
         let blank = |i: usize| self.lines.content(self.text, i).trim().is_empty();
+        let width = |i: usize| self.lines.content(self.text, i).len();
         let mut last = self.lines.line_of(range.end.saturating_sub(1).max(range.start));
-        if header.contains('+') {
-            while last + 1 < self.lines.len() && blank(last + 1) {
-                last += 1;
-            }
-        } else {
-            while last > first && blank(last) {
-                last -= 1;
-            }
+        while last > first && blank(last) {
+            last -= 1;
         }
-        let min = (first + 1..=last).find(|&i| !blank(i)).map_or(0, |i| self.lines.indent(self.text, i));
+        let body = (first + 1..=last).find(|&i| !blank(i));
+        let mut after = last;
+        while after + 1 < self.lines.len() && blank(after + 1) {
+            after += 1;
+        }
+        let leading = body.unwrap_or(after + 1);
+        let widest_blank = (first + 1..leading.min(after + 1)).map(width).max().unwrap_or(0);
+        let min = body.map_or(widest_blank, |i| self.lines.indent(self.text, i).max(widest_blank));
+        if header.contains('+') {
+            last = after;
+        } else if let Some(wide) = (last + 1..=after).rev().find(|&i| width(i) > min) {
+            last = wide;
+        } else if body.is_none() {
+            // No content and nothing kept: the blank lines are the document's, not the scalar's.
+            return;
+        }
         for i in first + 1..=last {
             if !blank(i) && self.lines.indent(self.text, i) < min {
                 break;

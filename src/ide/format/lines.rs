@@ -217,7 +217,11 @@ fn finish(text: &str, lines: &Lines, plan: &Plan, out: &mut [String], options: &
         }
         out[last..].iter_mut().for_each(String::clear);
     }
-    if options.insert_final_newline && last > 0 && !out[last - 1].ends_with('\n') {
+    // A line break after a block scalar's last line of spaces would be data (`foo: |` then
+    // `  x` and `   ` without a final line break).
+    let spaces_of_block =
+        last > 0 && matches!(plan.kinds[last - 1], LineKind::Block { .. }) && out[last - 1].trim().is_empty();
+    if options.insert_final_newline && last > 0 && !out[last - 1].ends_with('\n') && !spaces_of_block {
         let line_break = (0..lines.len()).map(|i| lines.break_of(text, i)).find(|b| !b.is_empty()).unwrap_or("\n");
         out[last - 1].push_str(line_break);
     }

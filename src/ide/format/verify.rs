@@ -58,6 +58,8 @@ impl Loaded {
 /// Every document's value, as text (`.nan` is not equal to itself as a value).
 fn values(text: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
+    // libyaml reads a byte order mark, but yaml_serde's reader then misplaces a `---` after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for doc in yaml_serde::Deserializer::from_str(text) {
         let v = yaml_serde::Value::deserialize(doc).map_err(|e| e.to_string())?;
         out.push(format!("{v:?}"));

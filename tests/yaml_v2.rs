@@ -1,0 +1,210 @@
+//! `yaml-syntax` against gopkg.in/yaml.v2, the library Convox's `manifest.Load` reads convox.yml
+//! with (`pkg/manifest/manifest.go:57`, `yaml.go:747` at Convox 9e024526): on the 402 inputs of the
+//! official YAML test suite (`tests/yaml_v2/suite`, MIT licence in `suite/LICENSE`), `check`
+//! must report a syntax error exactly where yaml.v2 fails, on its line, with its words.
+//!
+//! yaml.v2's verdicts are recorded in `tests/yaml_v2/verdicts.tsv` by `tests/yaml_v2/main.go`
+//! (`sh tests/yaml_v2/build.sh`, then run it on `suite/*.yaml`; `YAML_V2=path/to/reader` makes
+//! this test run the reader itself and compare it with the recording). Decoding errors (`invalid
+//! map key`: a sequence or map as a key, which yaml.v2 parses but cannot put in a Go map) are not
+//! syntax and are set aside.
+//!
+//! What still differs is listed in `tests/yaml_v2/differences.txt`, one line per input; the
+//! test fails when that list is not exactly what it finds (fixed differences must be removed
+//! from it, new ones are regressions). The formatter's results on the suite are checked too:
+//! data unchanged, idempotent, and its refusals listed in `tests/yaml_v2/fmt-refusals.txt`.
+
+mod skip;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use convox_lsp::ide::format::{FormatOptions, format};
+use convox_lsp::ide::{Analysis, Code};
+use serde::Deserialize;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/yaml_v2")
+}
+
+/// yaml.v2's verdict: `None` when it reads the input, else its message.
+fn verdicts() -> BTreeMap<String, Option<String>> {
+    let tsv = std::fs::read_to_string(dir().join("verdicts.tsv")).unwrap();
+    tsv.lines()
+        .map(|l| {
+            let mut f = l.splitn(3, '\t');
+            let (id, kind, msg) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+            let msg: String = serde_json::from_str(msg).expect("a Go-quoted message is a JSON string here");
+            (id.to_string(), (kind != "ok").then_some(msg))
+        })
+        .collect()
+}
+
+fn input(id: &str) -> String {
+    let bytes = std::fs::read(dir().join("suite").join(format!("{id}.yaml"))).unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Our verdict in yaml.v2's words: `yaml: line N: message` of the first `yaml-syntax` error.
+fn ours(text: &str) -> Option<String> {
+    let a = Analysis::from_text(text);
+    let d = a.diagnostics().into_iter().find(|d| d.code == Code::YamlSyntax)?;
+    let line = text[..d.range.start].matches('\n').count() + 1;
+    Some(format!("yaml: line {line}: {}", d.message))
+}
+
+/// yaml.v2's message without its line (`yaml: line 3: x` and `yaml: x` -> `x`).
+fn words(m: &str) -> &str {
+    let m = m.strip_prefix("yaml: ").unwrap_or(m);
+    match m.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => m,
+    }
+}
+
+fn listed(file: &str) -> Vec<String> {
+    std::fs::read_to_string(dir().join(file))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// One line per input whose verdict differs: `ID miss|extra|message  yaml.v2 | ours`.
+fn differences() -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, v2) in verdicts() {
+        if v2.as_deref().is_some_and(|m| m.contains("invalid map key")) {
+            continue;
+        }
+        let text = input(&id);
+        let ours = ours(&text);
+        let kind = match (&v2, &ours) {
+            (None, None) => continue,
+            (Some(_), None) => "miss",
+            (None, Some(_)) => "extra",
+            (Some(a), Some(b)) if words(a) == words(b) || b.starts_with(a.as_str()) => continue,
+            (Some(_), Some(_)) => "message",
+        };
+        out.push(format!("{id} {kind}  {} | {}", v2.unwrap_or_default(), ours.unwrap_or_default()));
+    }
+    out
+}
+
+#[test]
+fn yaml_syntax_fires_exactly_where_yaml_v2_fails() {
+    let found = differences();
+    let (misses, extras) =
+        (found.iter().filter(|l| l.contains(" miss ")).count(), found.iter().filter(|l| l.contains(" extra ")).count());
+    eprintln!(
+        "against yaml.v2 on the suite: {misses} misses, {extras} extra errors, {} other messages",
+        found.len() - misses - extras
+    );
+    let known = listed("differences.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let head = "# Inputs of the YAML test suite where `yaml-syntax` and yaml.v2 disagree (tests/yaml_v2.rs).\n";
+        std::fs::write(dir().join("differences.txt"), head.to_string() + &found.join("\n") + "\n").unwrap();
+        return;
+    }
+    let new: Vec<_> = found.iter().filter(|l| !known.contains(l)).collect();
+    let fixed: Vec<_> = known.iter().filter(|l| !found.contains(l)).collect();
+    assert!(
+        new.is_empty() && fixed.is_empty(),
+        "new differences:\n{}\n\nno longer differ (remove them from differences.txt):\n{}",
+        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+        fixed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"),
+    );
+}
+
+/// The recorded verdicts are what the reader prints (when it is built: `YAML_V2`).
+#[test]
+fn the_recorded_verdicts_are_yaml_v2s() {
+    let Some(reader) = std::env::var_os("YAML_V2") else {
+        skip::note("yaml_v2 (a fresh run of the reader)", "YAML_V2 is not set to the built reader");
+        return;
+    };
+    let suite = dir().join("suite");
+    let mut files: Vec<String> =
+        std::fs::read_dir(&suite).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.retain(|f| f.ends_with(".yaml"));
+    files.sort();
+    let out = std::process::Command::new(reader).args(&files).current_dir(&suite).output().unwrap();
+    let fresh = String::from_utf8(out.stdout).unwrap().replace(".yaml\t", "\t");
+    assert_eq!(fresh, std::fs::read_to_string(dir().join("verdicts.tsv")).unwrap());
+}
+
+fn data(text: &str) -> Option<Vec<yaml_serde::Value>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    yaml_serde::Deserializer::from_str(text).map(|d| yaml_serde::Value::deserialize(d).ok()).collect()
+}
+
+#[test]
+fn the_formatter_on_the_suite_keeps_data_and_is_idempotent() {
+    let mut problems = Vec::new();
+    let mut refused = Vec::new();
+    let mut formatted = 0;
+    for (id, v2) in verdicts() {
+        let text = input(&id);
+        match format(&text, &FormatOptions::default()) {
+            Ok(out) => {
+                formatted += 1;
+                if data(&out) != data(&text) {
+                    problems.push(format!("{id}: the data changed"));
+                }
+                match format(&out, &FormatOptions::default()) {
+                    Ok(again) if again == out => {}
+                    _ => problems.push(format!("{id}: not idempotent")),
+                }
+            }
+            // A file yaml.v2 reads and the formatter refuses.
+            Err(e) if v2.is_none() => {
+                let line = text[..e.offset.min(text.len())].matches('\n').count() + 1;
+                refused.push(format!("{id} line {line}: {}", e.message));
+            }
+            Err(_) => {}
+        }
+    }
+    eprintln!("formatted {formatted}, refused {} that yaml.v2 reads", refused.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let head = "# Inputs of the YAML test suite that yaml.v2 reads and the formatter refuses (tests/yaml_v2.rs).\n";
+        std::fs::write(dir().join("fmt-refusals.txt"), head.to_string() + &refused.join("\n") + "\n").unwrap();
+        return;
+    }
+    assert_eq!(refused, listed("fmt-refusals.txt"));
+}
+
+/// The manifests of the issue that yaml.v2 rejects and libyaml reads: `check` reports them, and
+/// Convox's own `manifest.Load` (`convox-check`) agrees where it is beside the project.
+#[test]
+fn manifests_only_yaml_v2_rejects_are_syntax_errors() {
+    let cases = [
+        ("services:\n  web:\n    port: 3000\n    : 1\n", 4, "did not find expected key"),
+        ("services:\n  web:\n    environment: [URL=http://x/?a=1]\n", 3, "did not find expected ',' or ']'"),
+        ("services:\n  web:\n    command: \"a\\/b\"\n", 3, "found unknown escape character"),
+        ("%YAML 1.2\n---\nservices:\n  web: {}\n", 1, "found incompatible YAML document"),
+        ("# nothing\n...\n", 2, "did not find expected node content"),
+        ("services:\n  web:\n    environment: [:x]\n", 3, "did not find expected node content"),
+    ];
+    let check = "tools/convox-oracle/convox-check";
+    let oracle = skip::shared("yaml_v2 (Convox's verdicts)", &[check]).map(|dir| dir.join(check));
+    let tmp = std::env::temp_dir().join(format!("convox-lsp-yaml-v2-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    for (text, line, words) in cases {
+        let a = Analysis::from_text(text);
+        let d = a.diagnostics().into_iter().find(|d| d.code == Code::YamlSyntax);
+        let d = d.unwrap_or_else(|| panic!("no yaml-syntax error on {text:?}"));
+        assert_eq!(text[..d.range.start].matches('\n').count() + 1, line, "{text:?}");
+        assert!(d.message.contains(words), "{text:?}: {}", d.message);
+        if let Some(oracle) = &oracle {
+            let path = tmp.join("convox.yml");
+            std::fs::write(&path, text).unwrap();
+            let out = std::process::Command::new(oracle).arg("--json").arg(&path).output().unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(v["ok"], false, "{text:?}");
+            assert!(v["error"].as_str().unwrap().contains(words), "{text:?}: {}", v["error"]);
+        }
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+}
