@@ -72,8 +72,8 @@ pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
                         // The kinds it becomes: `Deployment, Service, Ingress, HPA`.
                         let mut kinds: Vec<&str> = Vec::new();
                         let owner = Owner::Service(s.name.value.clone());
-                        for o in super::hints::service_objects(&app, &owner) {
-                            let k = super::hints::short(&o.kind);
+                        for o in app.service_objects(&owner) {
+                            let k = super::objects::abbreviation(&o.kind);
                             if !kinds.contains(&k) {
                                 kinds.push(k);
                             }

@@ -329,15 +329,6 @@ impl Service {
     pub fn is_internal_router(&self) -> bool {
         self.internal_router.as_ref().is_some_and(|a| a.value)
     }
-
-    /// The `scale.count` Convox uses: 1 when absent.
-    pub fn count(&self) -> Count {
-        self.scale.as_ref().and_then(|s| s.count.as_ref()).map_or(Count { min: 1, max: 1 }, |c| c.value)
-    }
-
-    pub fn autoscales(&self) -> bool {
-        self.scale.as_ref().is_some_and(|s| s.autoscale)
-    }
 }
 
 impl Resource {
