@@ -307,3 +307,101 @@ fn every_accepted_corpus_manifest_agrees_with_its_render() {
     assert!(checked > 150, "only {checked} manifests");
     assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// Every service shape, timer, resource type, overlay and balancer, one manifest each.
+fn generated() -> Vec<String> {
+    let services = [
+        "    port: 3000\n",
+        "    command: worker\n",
+        "    agent: true\n",
+        "    agent: true\n    port: 8125\n",
+        "    port: 3000\n    internal: true\n",
+        "    port: 3000\n    internalRouter: true\n",
+        "    port: 3000\n    scale: 3\n",
+        "    port: 3000\n    scale:\n      count: 2-8\n",
+        "    port: 3000\n    scale:\n      min: 2\n      max: 6\n",
+        "    port: 3000\n    scale:\n      count: 3\n      min: 2\n",
+        "    port: 3000\n    scale:\n      count: 3\n      max: 6\n",
+        "    scale:\n      count: 1-4\n      targets:\n        cpu: 70\n        memory: 80\n",
+        "    port: 3000\n    scale:\n      count: 0\n",
+        "    port: 3000\n    scale:\n      memory: 1024\n      cpu: 500\n",
+        "    port: 3000\n    health:\n      path: /check\n      interval: 10\n",
+        "    port: 3000\n    health: /up\n",
+        "    port: 3000\n    scale:\n      min: 1\n      autoscale:\n        cpu:\n          threshold: 70\n",
+        "    port: https:8443\n    domain: shop.example.com\n",
+        "    volumeOptions:\n      - awsEfs:\n          id: efs-1\n          accessMode: ReadWriteMany\n          mountPath: /data\n",
+    ];
+    let types = schema_types();
+    let mut out = Vec::new();
+    for (i, body) in services.iter().enumerate() {
+        let resources: String = types.iter().map(|t| format!("  {t}:\n    type: {t}\n")).collect();
+        let links: String = types.iter().map(|t| format!("      - {t}\n")).collect();
+        out.push(format!(
+            "environment:\n  - POSTGIS_URL\nresources:\n{resources}services:\n  web{i}:\n    image: nginx\n{body}    resources:\n{links}  other:\n    image: busybox\ntimers:\n  nightly:\n    schedule: \"0 3 * * ?\"\n    command: bin/nightly\n    service: web{i}\nbalancers:\n  tcp:\n    service: web{i}\n    ports:\n      5000: 3000\n"
+        ));
+    }
+    out
+}
+
+/// The resource types of the knowledge base.
+fn schema_types() -> Vec<String> {
+    convox_lsp::schema::schema().resource_types().map(|(t, _)| t.to_string()).collect()
+}
+
+#[test]
+fn generated_manifests_of_every_shape_agree_with_their_render() {
+    let mut problems = Vec::new();
+    for text in generated() {
+        assert!(!Analysis::from_text(&text).model().services.is_empty(), "{text}");
+        for router in [None, Some("contour")] {
+            let found = check(&text, &acme(router));
+            problems.extend(found.into_iter().map(|p| format!("{p}\n  in ({router:?}):\n{text}")));
+        }
+    }
+    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The checker itself finds the disagreements the features once had (issue 24's examples).
+#[test]
+fn the_checker_catches_commands_that_name_nothing_rendered() {
+    let text = r#"
+        resources:
+          redis:
+            type: redis
+        services:
+          api:
+            image: nginx
+          agent:
+            image: datadog
+            agent: true
+    "#;
+    let text = unindent(text);
+    let a = Analysis::from_text(&text);
+    let app = a.objects(&RenderContext::new(&acme(None)));
+    for bad in [
+        "kubectl get svc api -n acme-shop",
+        "kubectl get ing api -n acme-shop",
+        "kubectl get pvc -n acme-shop -l resource=redis",
+        "kubectl get deploy,hpa -n acme-shop -l service=agent",
+        "kubectl get deploy api -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe}'",
+        "kubectl get pods -n acme-shop -l type=timer",
+    ] {
+        assert!(!check_command(&app, bad).is_empty(), "not caught: {bad}");
+    }
+    for good in [
+        "kubectl get deploy api -n acme-shop",
+        "kubectl get ds -n acme-shop -l service=agent",
+        "kubectl get deploy,svc,cm -n acme-shop -l resource=redis",
+        "kubectl get pods -n acme-shop -l service=api",
+    ] {
+        assert_eq!(check_command(&app, good), Vec::<String>::new(), "{good}");
+    }
+}
+
+/// A fixture written indented in the test, as YAML: the common indentation removed.
+fn unindent(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().skip_while(|l| l.trim().is_empty()).collect();
+    let indent =
+        lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    lines.iter().map(|l| format!("{}\n", l.get(indent..).unwrap_or("").trim_end())).collect()
+}
