@@ -2,26 +2,9 @@
 
 use super::Analysis;
 use super::codes::Code;
+pub use super::codes::Severity;
+use super::ignore::suppressed;
 use crate::text::TextRange;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Information => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -57,6 +40,7 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
         .collect();
     // Validation reads the parts the parser could read; a broken line is reported once.
     out.extend(super::validate::validate(a));
+    out.extend(super::ignore::unknown_codes(a.text()));
     out.retain(|d| !suppressed(a.text(), d));
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out
@@ -71,44 +55,12 @@ pub(super) fn merge(a: &Analysis, out: &mut Vec<Diagnostic>, more: Vec<Diagnosti
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
 }
 
-/// `# convox-lsp: ignore[code, ...]` (or `# convox-lsp: ignore` for every code) at the end of the
-/// diagnostic's line, or alone on the line above it, silences it.
-fn suppressed(text: &str, d: &Diagnostic) -> bool {
-    let start = d.range.start.min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = &text[line_start..line_end];
-    if ignores(line, d.code.as_str()) {
-        return true;
-    }
-    if line_start == 0 {
-        return false;
-    }
-    let prev_end = line_start - 1;
-    let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
-    let prev = &text[prev_start..prev_end];
-    prev.trim_start().starts_with('#') && ignores(prev, d.code.as_str())
-}
-
-fn ignores(line: &str, code: &str) -> bool {
-    let Some(i) = line.find("convox-lsp: ignore") else { return false };
-    // Only inside a comment.
-    if !line[..i].contains('#') {
-        return false;
-    }
-    let rest = line[i + "convox-lsp: ignore".len()..].trim_start();
-    match rest.strip_prefix('[') {
-        Some(list) => list.split(']').next().unwrap_or("").split(',').any(|c| c.trim() == code),
-        None => true,
-    }
-}
-
 /// Applies per-code severities from the settings: a level, or `None` to switch the code off.
-pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(String, Option<Severity>)]) {
+pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(Code, Option<Severity>)]) {
     if overrides.is_empty() {
         return;
     }
-    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| c == d.code.as_str()) {
+    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| *c == d.code) {
         Some((_, Some(level))) => {
             d.severity = *level;
             true
@@ -116,18 +68,4 @@ pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(String, Optio
         Some((_, None)) => false,
         None => true,
     });
-}
-
-impl Severity {
-    /// Parses a setting value: `error`, `warning`, `info`, `hint`; `off` (or `none`) gives `Ok(None)`.
-    pub fn parse_setting(s: &str) -> Result<Option<Severity>, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "error" => Ok(Some(Severity::Error)),
-            "warning" | "warn" => Ok(Some(Severity::Warning)),
-            "info" | "information" => Ok(Some(Severity::Information)),
-            "hint" => Ok(Some(Severity::Hint)),
-            "off" | "none" | "ignore" => Ok(None),
-            other => Err(format!("unknown severity {other:?}: use error, warning, info, hint or off")),
-        }
-    }
 }

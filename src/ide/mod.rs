@@ -9,6 +9,7 @@ mod explain;
 pub mod format;
 mod hints;
 mod hover;
+mod ignore;
 mod links;
 mod markdown;
 pub mod navigation;

@@ -162,6 +162,7 @@ impl Server {
             match client.configuration(vec![item]).await {
                 Ok(values) => {
                     if let Some(settings) = values.first().and_then(Settings::from_value) {
+                        show_problems(&client, settings.problems());
                         let uris = lock(&state).apply_settings(settings);
                         republish(&publish, uris);
                     }
@@ -436,6 +437,8 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        let problems = lock(&self.state).settings.problems();
+        show_problems(&self.client, problems);
         self.pull_configuration();
         self.register_watchers();
     }
@@ -500,6 +503,7 @@ impl LanguageServer for Server {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         match Settings::from_value(&params.settings) {
             Some(settings) => {
+                show_problems(&self.client, settings.problems());
                 let uris = lock(&self.state).apply_settings(settings);
                 republish(&self.publish, uris);
             }
@@ -793,4 +797,13 @@ fn format_edits(
     let edits = crate::ide::format::format_edits(snap.analysis.text(), &options, range)
         .map_err(|e| convert::format_error(&snap.text, &e))?;
     Ok(Some(convert::text_edits(&snap.text, &edits, snap.encoding)))
+}
+
+/// Tells the user what in their settings is ignored (an unknown diagnostic code ...), without
+/// holding the caller: the message is sent from its own task.
+fn show_problems(client: &Client, problems: Vec<String>) {
+    for message in problems {
+        let client = client.clone();
+        tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+    }
 }
