@@ -130,11 +130,6 @@ impl Analysis {
         render::render(self, &objects::RenderContext::new(ctx), only_service)
     }
 
-    /// [`Analysis::render`] with explicit rack settings (router, provider ...).
-    pub fn render_with(&self, ctx: &objects::RenderContext, only_service: Option<&str>) -> Result<String, String> {
-        render::render(self, ctx, only_service)
-    }
-
     /// The one model of what Convox renders for this manifest ([`objects`]), built once per
     /// version and rack settings.
     pub fn objects(&self, ctx: &objects::RenderContext) -> Arc<objects::AppObjects> {

@@ -59,7 +59,8 @@ fn pairs(kvs: &[KeyValue]) -> Vec<Symbol> {
 
 pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
     let m = a.model();
-    // Object kinds do not depend on rack or app.
+    // The outline names kinds and object names, which rack and app do not change; the router
+    // would (HTTPProxy for Ingress), but the outline has no settings: nginx's are shown.
     let app = a.objects(&RenderContext::new(&crate::context::Context::default()));
     m.sections
         .iter()
