@@ -225,6 +225,9 @@ fn rendered_scale(app: &AppObjects, service: &str) -> (Option<i64>, Option<(i64,
 /// The `scale N` / `scale a-b` of a service hover's headline against the render.
 fn headline_scale(app: &AppObjects, service: &str, md: &str) -> Vec<String> {
     let first = md.lines().next().unwrap_or_default();
+    if !first.contains("**service ") {
+        return vec![];
+    }
     let Some(shown) = first.split(" · ").find_map(|p| p.trim().strip_prefix("scale ")) else { return vec![] };
     let (min, max) = match shown.split_once('-') {
         Some((a, b)) => (a.parse().unwrap_or(-1), b.parse().unwrap_or(-1)),
@@ -232,6 +235,10 @@ fn headline_scale(app: &AppObjects, service: &str, md: &str) -> Vec<String> {
     };
     let (replicas, hpa) = rendered_scale(app, service);
     let mut out = Vec::new();
+    let port = first.split(" · ").any(|p| p.trim().starts_with("port "));
+    if port != app.find("Service", service).is_some() {
+        out.push(format!("hover {service}: headline `{first}` but Service rendered: {}", !port));
+    }
     if replicas.is_some_and(|r| r != min) {
         out.push(format!("hover {service}: headline `scale {shown}` but replicas {replicas:?}"));
     }
@@ -332,7 +339,21 @@ fn generated() -> Vec<String> {
         "    volumeOptions:\n      - awsEfs:\n          id: efs-1\n          accessMode: ReadWriteMany\n          mountPath: /data\n",
     ];
     let types = schema_types();
-    let mut out = Vec::new();
+    // Merge keys: the port and scale come from an anchored map (yaml.v2 merges it).
+    let mut out = vec![unindent(
+        r#"
+        x-base: &base
+          port: 3000
+          scale:
+            min: 2
+            max: 6
+        services:
+          web:
+            <<: *base
+            image: nginx
+          worker: *base
+        "#,
+    )];
     for (i, body) in services.iter().enumerate() {
         let resources: String = types.iter().map(|t| format!("  {t}:\n    type: {t}\n")).collect();
         let links: String = types.iter().map(|t| format!("      - {t}\n")).collect();
