@@ -146,8 +146,11 @@ fn defaults(a: &Analysis, app: &AppObjects, out: &mut Vec<InlayHint>) {
     }
 }
 
-/// The keys of `health` and `scale` a defaults hint names: (key, container field, unit).
-const DEFAULTS: &[(&str, &[(&str, &str, &str)])] = &[
+/// A key a defaults hint names: (key, container field, unit).
+type DefaultKey = (&'static str, &'static str, &'static str);
+
+/// The keys of `health` and `scale` a defaults hint names.
+const DEFAULTS: &[(&str, &[DefaultKey])] = &[
     (
         "health",
         &[
