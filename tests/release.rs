@@ -4,6 +4,8 @@
 //! builds and checks they name the same files (a renamed archive would otherwise break binstall
 //! and mason only after a release).
 
+mod skip;
+
 use std::collections::BTreeMap;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -83,6 +85,9 @@ fn mason(version: &str) -> BTreeMap<String, (String, String)> {
 
 #[test]
 fn binstall_and_mason_name_the_archives_the_workflow_builds() {
+    if skip::packaged_crate("release") {
+        return;
+    }
     let version = env!("CARGO_PKG_VERSION");
     let pkg = yaml("editors/neovim/package.yaml");
     assert_eq!(pkg["source"]["id"].as_str(), Some(format!("pkg:github/convox-lsp/convox-lsp@v{version}").as_str()));
@@ -103,13 +108,55 @@ fn binstall_and_mason_name_the_archives_the_workflow_builds() {
 /// into that directory, then archived whole.
 #[test]
 fn the_workflow_archives_the_binary_in_the_named_directory() {
+    if skip::packaged_crate("release") {
+        return;
+    }
     let wf = read(".github/workflows/release.yml");
     for line in [
         r#"name="convox-lsp-$version-$TARGET""#,
-        r#"cp "target/$TARGET/release/$exe" README.md editors/vscode/LICENSE "$name/""#,
+        r#"cp "target/$TARGET/release/$exe" README.md LICENSE-MIT LICENSE-APACHE "$name/""#,
         r#"tar czf "dist/$name.tar.gz" "$name""#,
         r#"7z a -bd "dist/$name.zip" "$name" >/dev/null"#,
     ] {
         assert!(wf.contains(line), "release.yml no longer has: {line}");
     }
+}
+
+/// The licence the manifest declares (`MIT OR Apache-2.0`) travels with every artifact: both texts
+/// at the root, in the crate (`include`), in the release archives, and in the VS Code package
+/// (vsce packs the extension's `LICENSE` as `LICENSE.txt`: it holds both texts in full).
+#[test]
+fn both_licence_texts_travel_with_every_artifact() {
+    let manifest: toml::Table = read("Cargo.toml").parse().expect("Cargo.toml");
+    assert_eq!(manifest["package"]["license"].as_str(), Some("MIT OR Apache-2.0"));
+    let mit = read("LICENSE-MIT");
+    let apache = read("LICENSE-APACHE");
+    assert!(mit.starts_with("MIT License") && mit.contains("Permission is hereby granted"), "LICENSE-MIT");
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"), "LICENSE-APACHE");
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"), "LICENSE-APACHE is the whole text");
+    let include: Vec<&str> =
+        manifest["package"]["include"].as_array().expect("include").iter().filter_map(|v| v.as_str()).collect();
+    for file in ["/LICENSE-MIT", "/LICENSE-APACHE"] {
+        assert!(include.contains(&file), "Cargo.toml's include leaves out {file}");
+    }
+    if skip::packaged_crate("release (archives and extension)") {
+        return;
+    }
+    let wf = read(".github/workflows/release.yml");
+    assert!(wf.contains("LICENSE-MIT LICENSE-APACHE \"$name/\""), "the archives carry both licence texts");
+    let extension = read("editors/vscode/LICENSE");
+    assert!(extension.contains(mit.trim()), "the extension's LICENSE holds the MIT text");
+    assert!(extension.contains(apache.trim()), "the extension's LICENSE holds the Apache-2.0 text");
+}
+
+/// Nothing is built for release from a commit whose tests fail: every build job needs the tests.
+#[test]
+fn the_release_builds_only_after_the_tests_pass() {
+    if skip::packaged_crate("release") {
+        return;
+    }
+    let wf = yaml(".github/workflows/release.yml");
+    assert_eq!(wf["jobs"]["build"]["needs"].as_str(), Some("test"), "release.yml: build needs test");
+    let steps = wf["jobs"]["test"]["steps"].as_sequence().expect("test steps");
+    assert!(steps.iter().any(|s| s["run"].as_str() == Some("cargo test --locked")), "the test job runs cargo test");
 }

@@ -7,6 +7,7 @@
 //! what `objects::LEFT_OUT` declares. Skipped with a notice when `../shared` is absent.
 
 mod render_support;
+mod skip;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -237,7 +238,7 @@ fn ours(text: &str) -> Vec<Value> {
 #[test]
 fn render_matches_convox_templates() {
     let Some(shared) = shared() else {
-        eprintln!("no ../shared/tools/convox-oracle beside the project: skipped");
+        skip::skipped("render_oracle", "no ../shared/tools/convox-oracle beside the project");
         return;
     };
     let render = shared.join("tools/convox-oracle/convox-render");

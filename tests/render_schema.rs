@@ -1,9 +1,10 @@
 //! Every render passes strict Kubernetes schema validation (PyPI `kubernetes-validate --strict`,
 //! the API's OpenAPI schemas: unknown fields and wrong types are errors): the example, and every
-//! corpus manifest Convox accepts. Skipped with a notice when the tool is not installed, unless
-//! `KUBERNETES_VALIDATE_REQUIRED` is set (`.ci/run` installs it and sets it).
+//! corpus manifest Convox accepts. Skipped with a visible line when the tool is not installed,
+//! unless every suite is required (`CONVOX_LSP_NO_SKIP`, which `.ci/run` sets; it installs the tool).
 
 mod render_support;
+mod skip;
 
 use std::process::Command;
 
@@ -12,9 +13,6 @@ use convox_lsp::ide::Analysis;
 
 fn tool() -> Option<&'static str> {
     let found = Command::new("kubernetes-validate").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found && std::env::var_os("KUBERNETES_VALIDATE_REQUIRED").is_some() {
-        panic!("kubernetes-validate is required here (pip install kubernetes-validate)");
-    }
     found.then_some("kubernetes-validate")
 }
 
@@ -26,7 +24,7 @@ fn render(text: &str) -> String {
 #[test]
 fn renders_pass_strict_kubernetes_validation() {
     let Some(tool) = tool() else {
-        eprintln!("kubernetes-validate is not installed: skipped (pip install kubernetes-validate)");
+        skip::skipped("render_schema", "kubernetes-validate is not installed (pip install kubernetes-validate)");
         return;
     };
     let dir = std::env::temp_dir().join(format!("convox-lsp-k8s-{}", std::process::id()));

@@ -19,6 +19,7 @@
 //! retypes every line of every file. Files that are not valid YAML are left out (what was there is
 //! not knowable). Skipped, with a notice, without `../shared/corpus`.
 
+mod skip;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -252,7 +253,7 @@ fn which_path(text: &str, t: &mut Tally) {
 fn retyping_every_line_of_the_corpus_offers_what_was_there() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("no ../shared/corpus beside the project: skipped");
+        skip::skipped("retype", "no ../shared/corpus beside the project");
         return;
     };
     let every: usize = std::env::var("RETYPE_EVERY").ok().and_then(|v| v.parse().ok()).unwrap_or(9).max(1);
