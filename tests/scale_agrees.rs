@@ -4,6 +4,7 @@
 //! (`pkg/manifest/manifest.go:275-276`), the HPA takes them (`provider/k8s/template/app/service.yml.tmpl:516-527`).
 
 mod common;
+mod skip;
 
 use serde_json::json;
 
@@ -58,6 +59,7 @@ async fn headline_hint_and_render_agree_on_a_min_max_range() {
         assert_eq!(numbers(&String::from_utf8_lossy(&out.stdout)), numbers(&ours));
     } else {
         assert!(std::env::var_os("CI").is_none(), "the oracle ../shared/tools/convox-oracle is missing in CI");
+        skip::skipped("scale_agrees (Convox's render)", "no ../shared/tools/convox-oracle beside the project");
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
