@@ -711,3 +711,39 @@ fn rack_version_warnings_follow_ignore_comments() {
         7 `imagePullSecrets` needs rack 3.24.6 or later (rackVersion is 3.24.0): an older rack ignores it"#]]
     .assert_eq(&codes.join("\n"));
 }
+
+#[test]
+fn unknown_codes_in_ignore_comments() {
+    // `typo` silences nothing: a warning names the valid codes; `unknown-kye` is fixed to the
+    // nearest code, and the comment then silences the unknown key below it.
+    let text = unindent(
+        r#"
+        services:
+          web: # convox-lsp: ignore[typo]
+            image: nginx
+            # convox-lsp: ignore[unknown-kye]
+            colour: red
+        "#,
+    );
+    let out = render(&text);
+    let lines: Vec<&str> =
+        out.lines().filter(|l| !l.starts_with(' ')).map(|l| l.split(" Valid codes:").next().unwrap()).collect();
+    expect![[r#"
+        [
+            "2:29-2:33 warning[unknown-code] `typo` is not a convox-lsp diagnostic code, so this comment silences nothing.",
+            "4:26-4:37 warning[unknown-code] `unknown-kye` is not a convox-lsp diagnostic code, so this comment silences nothing. Did you mean `unknown-key`?",
+            "5:5-5:11 warning[unknown-key] unknown key `colour` under `services.web`: Convox ignores it",
+        ]
+    "#]]
+    .assert_debug_eq(&lines);
+    assert!(out.contains("Valid codes: yaml-syntax, wrong-type, "), "{out}");
+    assert!(out.contains("  |     # convox-lsp: ignore[unknown-key]\n"), "{out}");
+}
+
+/// A fixture written indented in the test: the common indentation removed.
+fn unindent(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().skip_while(|l| l.trim().is_empty()).collect();
+    let indent =
+        lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    lines.iter().map(|l| format!("{}\n", l.get(indent..).unwrap_or("").trim_end())).collect()
+}

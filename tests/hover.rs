@@ -320,7 +320,6 @@ fn nested_keys_name_the_field() {
             type (e.g. `interval: "10"`) are silently ignored.
 
             ```sh
-            kubectl get deploy worker -n acme-shop -o jsonpath='{.spec.template.spec.containers[0].readinessProbe}'
             kubectl describe pods -n acme-shop -l service=worker,type=service
             ```
 
@@ -419,7 +418,7 @@ fn resources_of_each_type() {
             **resource `cache1`** — redis
 
             ```sh
-            kubectl get deploy,svc,pvc,cm -n acme-shop -l resource=cache1
+            kubectl get deploy,svc,cm -n acme-shop -l resource=cache1
             kubectl get cm resource-cache -n acme-shop -o yaml
             kubectl get cm resource-cache -n acme-shop -o jsonpath='{.data.URL}'
             ```
@@ -506,10 +505,6 @@ fn timers_plain_and_parallel() {
             each word and leaves the others as written, so `forbid` becomes `Forbid`, but
             `FORBID` stays `FORBID` and `forBid` becomes `ForBid`: Kubernetes rejects both
             and the promote fails. No build-time check.
-
-            ```sh
-            kubectl get cronjob timer-t -n acme-shop -o jsonpath='{.spec.concurrencyPolicy}'
-            ```
 
             **Kubernetes** · namespace `acme-shop`: nothing here.
 
@@ -778,7 +773,7 @@ fn unknown_and_free_form_keys() {
             type are reserved.
 
             ```sh
-            kubectl get deploy,svc,ing,hpa,sa,secret -n acme-shop -l service=web --show-labels
+            kubectl get deploy,sa,secret -n acme-shop -l service=web --show-labels
             ```
 
             **Kubernetes** · namespace `acme-shop`

@@ -216,7 +216,7 @@ fn inlay_hints_and_code_lenses() {
             "agent $ kubectl get ds,svc -n acme-shop -l service=agent",
             "jobs $ kubectl get deploy -n acme-shop -l service=jobs",
             "database $ kubectl get cm resource-database -n acme-shop -o yaml",
-            "cache $ kubectl get deploy,svc,pvc,cm -n acme-shop -l resource=cache",
+            "cache $ kubectl get deploy,svc,cm -n acme-shop -l resource=cache",
             "analytics-db $ kubectl get cm resource-analytics-db -n acme-shop --show-labels",
             "sessions $ kubectl get cm resource-sessions -n acme-shop --show-labels",
             "cleanup $ kubectl get cronjob timer-cleanup -n acme-shop",

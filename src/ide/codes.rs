@@ -4,8 +4,6 @@
 //! and the SARIF rules are generated from this list (`tests/diagnostic_codes.rs` fails when the
 //! docs or package.json are stale).
 
-use super::diagnostics::Severity;
-
 /// Where a deploy fails on a diagnostic's cause, in order. `Load` and `Validate` are Convox's
 /// `manifest.Load` and `Validate` (`pkg/manifest/manifest.go`, `validate.go`), run by `convox
 /// build`; `Build` is the image build on the rack (the repository beside the manifest); `Promote` is `provider/k8s/release.go` and the resource provisioners; `Apply` is
@@ -125,6 +123,7 @@ codes! {
     GpuVendor "gpu-vendor" Warning Never "A `scale.gpu.vendor` other than nvidia or amd: Convox uses nvidia.";
     BuildArgUndeclared "build-arg-undeclared" Warning Never "A `build.args` entry that the Dockerfile declares on no `ARG` line: the build never receives it.";
     RackVersion "rack-version" Warning Never "A key or behaviour the configured `rackVersion` does not support yet.";
+    UnknownCode "unknown-code" Warning Never "A code in a `# convox-lsp: ignore[...]` comment that is not a diagnostic code: it silences nothing. Names the valid codes.";
     ExtraDocument "extra-document" Warning Never "A second YAML document (`---`): Convox reads only the first.";
     DataLoss "data-loss" Warning Never "Compared with the committed manifest, a change that deletes or recreates a volume claim at the next deploy (a removed or renamed postgres resource, a changed EFS volume): its data is lost.";
     UnusedResource "unused-resource" Hint Never "A resource no service links.";
@@ -188,5 +187,39 @@ impl PartialEq<&str> for Code {
 impl serde::Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+/// How serious a diagnostic is (a code's default, or the setting's level).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+impl Severity {
+    /// Parses a setting value: `error`, `warning`, `info`, `hint`; `off` (or `none`) gives `Ok(None)`.
+    pub fn parse_setting(s: &str) -> Result<Option<Severity>, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "error" => Ok(Some(Severity::Error)),
+            "warning" | "warn" => Ok(Some(Severity::Warning)),
+            "info" | "information" => Ok(Some(Severity::Information)),
+            "hint" => Ok(Some(Severity::Hint)),
+            "off" | "none" | "ignore" => Ok(None),
+            other => Err(format!("unknown severity {other:?}: use error, warning, info, hint or off")),
+        }
     }
 }

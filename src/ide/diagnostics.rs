@@ -2,26 +2,8 @@
 
 use super::Analysis;
 use super::codes::Code;
+pub use super::codes::Severity;
 use crate::text::TextRange;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Information,
-    Hint,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Information => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -107,7 +89,8 @@ pub(super) fn diagnostics(a: &Analysis) -> Vec<Diagnostic> {
         .collect();
     // Validation reads the parts the parser could read; a broken line is reported once.
     out.extend(super::validate::validate(a));
-    silence(a.text(), &mut out);
+    out.extend(super::ignore::unknown_codes(a.text()));
+    super::ignore::silence(a.text(), &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
     out
 }
@@ -118,50 +101,17 @@ pub(super) fn merge(a: &Analysis, out: &mut Vec<Diagnostic>, more: Vec<Diagnosti
         return;
     }
     let mut more = more;
-    silence(a.text(), &mut more);
+    super::ignore::silence(a.text(), &mut more);
     out.extend(more);
     out.sort_by_key(|d| (d.range.start, d.range.end, d.severity));
 }
 
-/// Removes the diagnostics an ignore comment silences: `# convox-lsp: ignore[code, ...]` (or
-/// `# convox-lsp: ignore` for every code) at the end of the diagnostic's line, or alone on the
-/// line above it. The lines are found once (not by a scan back from each diagnostic: thousands on
-/// one long line would cost quadratic time), and only when the text has such a comment at all.
-fn silence(text: &str, diags: &mut Vec<Diagnostic>) {
-    if !text.contains("convox-lsp: ignore") {
-        return;
-    }
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1)).collect();
-    let line = |i: usize| &text[starts[i]..starts.get(i + 1).map_or(text.len(), |e| e - 1)];
-    diags.retain(|d| {
-        let at = starts.partition_point(|&s| s <= d.range.start.min(text.len())) - 1;
-        let code = d.code.as_str();
-        let silenced = ignores(line(at), code)
-            || (at > 0 && line(at - 1).trim_start().starts_with('#') && ignores(line(at - 1), code));
-        !silenced
-    });
-}
-
-fn ignores(line: &str, code: &str) -> bool {
-    let Some(i) = line.find("convox-lsp: ignore") else { return false };
-    // Only inside a comment.
-    if !line[..i].contains('#') {
-        return false;
-    }
-    let rest = line[i + "convox-lsp: ignore".len()..].trim_start();
-    match rest.strip_prefix('[') {
-        Some(list) => list.split(']').next().unwrap_or("").split(',').any(|c| c.trim() == code),
-        None => true,
-    }
-}
-
 /// Applies per-code severities from the settings: a level, or `None` to switch the code off.
-pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(String, Option<Severity>)]) {
+pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(Code, Option<Severity>)]) {
     if overrides.is_empty() {
         return;
     }
-    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| c == d.code.as_str()) {
+    diags.retain_mut(|d| match overrides.iter().find(|(c, _)| *c == d.code) {
         Some((_, Some(level))) => {
             d.severity = *level;
             true
@@ -169,18 +119,4 @@ pub fn apply_severities(diags: &mut Vec<Diagnostic>, overrides: &[(String, Optio
         Some((_, None)) => false,
         None => true,
     });
-}
-
-impl Severity {
-    /// Parses a setting value: `error`, `warning`, `info`, `hint`; `off` (or `none`) gives `Ok(None)`.
-    pub fn parse_setting(s: &str) -> Result<Option<Severity>, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "error" => Ok(Some(Severity::Error)),
-            "warning" | "warn" => Ok(Some(Severity::Warning)),
-            "info" | "information" => Ok(Some(Severity::Information)),
-            "hint" => Ok(Some(Severity::Hint)),
-            "off" | "none" | "ignore" => Ok(None),
-            other => Err(format!("unknown severity {other:?}: use error, warning, info, hint or off")),
-        }
-    }
 }

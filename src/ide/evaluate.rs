@@ -109,7 +109,7 @@ impl Evaluated {
 
     /// `render` of the evaluated manifest, with a note naming the variables it did not have.
     pub fn render(&self, ctx: &RenderContext, only_service: Option<&str>) -> Result<String, String> {
-        let yaml = self.analysis.render_with(ctx, only_service)?;
+        let yaml = super::render::render(&self.analysis, ctx, only_service)?;
         let unset = self.unset();
         let note = if unset.is_empty() {
             "# `${VAR}`s substituted from the environment given.\n".to_string()

@@ -2,8 +2,7 @@
 //! kubectl command of each service, timer and resource).
 
 use super::Analysis;
-use super::hover::entity_commands;
-use super::objects::{AppObjects, Owner, RenderContext};
+use super::objects::{self, AppObjects, Owner, RenderContext};
 use crate::context::Context;
 use crate::model::Name;
 use crate::schema::{self, ResourceCategory};
@@ -32,27 +31,6 @@ impl Default for HintConfig {
     }
 }
 
-/// How hints and symbols name a kind: the long ones shortened.
-pub(super) fn short(kind: &str) -> &str {
-    match kind {
-        "HorizontalPodAutoscaler" => "HPA",
-        "PersistentVolumeClaim" => "PVC",
-        k => k,
-    }
-}
-
-/// The kinds a service's hint and outline detail name.
-pub(super) const SERVICE_KINDS: [&str; 6] =
-    ["Deployment", "DaemonSet", "Service", "Ingress", "HorizontalPodAutoscaler", "ScaledObject"];
-
-/// A service's workload, Service, Ingress and autoscaler, in the order of [`SERVICE_KINDS`].
-pub(super) fn service_objects<'a>(app: &'a AppObjects, owner: &'a Owner) -> Vec<&'a crate::ide::objects::Object> {
-    let rank = |k: &str| SERVICE_KINDS.iter().position(|x| *x == k);
-    let mut v: Vec<_> = app.owned_by(owner).filter(|o| rank(&o.kind).is_some()).collect();
-    v.sort_by_key(|o| rank(&o.kind));
-    v
-}
-
 /// The end of the line a name sits on (before a `\r\n`): hints go after the key's colon.
 fn line_end(a: &Analysis, offset: usize) -> usize {
     let text = a.text();
@@ -70,7 +48,7 @@ pub(super) fn inlay_hints(a: &Analysis, ctx: &Context, range: TextRange, config:
         }
     }
     if config.defaults {
-        defaults(a, &mut out);
+        defaults(a, &a.objects(&RenderContext::new(ctx)), &mut out);
     }
     out.retain(|h| range.contains_inclusive(h.offset));
     out.sort_by_key(|h| h.offset);
@@ -92,12 +70,13 @@ fn objects_label(a: &Analysis, app: &AppObjects, owner: &Owner) -> Option<String
     let m = a.model();
     let label = match owner {
         Owner::Service(name) => {
-            let c = m.service(name)?.count();
-            let parts: Vec<String> = service_objects(app, owner)
+            let c = app.scale(name)?;
+            let parts: Vec<String> = app
+                .service_objects(owner)
                 .into_iter()
                 .map(|o| match o.kind.as_str() {
-                    "HorizontalPodAutoscaler" => format!("HPA {}-{}", c.min, c.max),
-                    k => format!("{} {}", short(k), o.name),
+                    "HorizontalPodAutoscaler" => format!("HPA {}", range(c.min, c.max)),
+                    k => format!("{} {}", objects::abbreviation(k), o.name),
                 })
                 .collect();
             parts.join(", ")
@@ -122,51 +101,78 @@ fn objects_label(a: &Analysis, app: &AppObjects, owner: &Owner) -> Option<String
     Some(format!("→ {label}"))
 }
 
-/// The values Convox fills in for a `health:` or `scale:` map that leaves some out.
-fn defaults(a: &Analysis, out: &mut Vec<InlayHint>) {
+/// The values Convox fills in for a `health:` or `scale:` map that leaves some out, read from the
+/// objects the model renders (the readiness probe, the container's requests, the replica range):
+/// a key not written shows the value the render has for it.
+fn defaults(a: &Analysis, app: &AppObjects, out: &mut Vec<InlayHint>) {
     let Some(services) = a.parse().root().get("services").and_then(|e| e.value.as_map()) else { return };
+    let root = a.parse().root();
     for svc in services {
-        if let Some(h) = svc.value.get("health") {
-            let int = |k: &str| h.value.get(k).and_then(|e| e.value.as_str()).and_then(|v| v.parse::<i64>().ok());
-            let interval = int("interval").unwrap_or(5);
+        let Some(name) = svc.key.as_str() else { continue };
+        let owner = Owner::Service(name.to_string());
+        let Some(work) = app.owned_by(&owner).find(|o| matches!(o.kind.as_str(), "Deployment" | "DaemonSet")) else {
+            continue;
+        };
+        let fields = work.fields();
+        let field = |suffix: &str| {
+            let path = format!("spec.template.spec.containers[].{suffix}");
+            fields.iter().find(|(p, _)| *p == path).and_then(|(_, f)| scalar(&f.value))
+        };
+        let written = |k: &str| objects::written(root, &format!("services.{name}.{k}"));
+        for (section, keys) in DEFAULTS {
+            let Some(entry) = svc.value.get(section) else { continue };
+            // `scale: 2` writes the count, `health: /check` the path.
+            let scalar_written = entry.value.as_str().is_some();
             let mut parts = Vec::new();
-            if h.value.as_map().is_some() || h.value.as_str().is_some() {
-                if h.value.get("path").is_none() && h.value.as_str().is_none() {
-                    parts.push("path /".to_string());
+            for (key, suffix, unit) in *keys {
+                if written(&format!("{section}.{key}")) || (scalar_written && matches!(*key, "count" | "path")) {
+                    continue;
                 }
-                if int("interval").is_none() {
-                    parts.push(format!("interval {interval}s"));
-                }
-                if int("grace").is_none() {
-                    parts.push(format!("grace {interval}s"));
-                }
-                if int("timeout").is_none() {
-                    parts.push(format!("timeout {}s", (interval - 1).max(1)));
-                }
+                let value = match *key {
+                    "count" if ["min", "max"].iter().any(|b| written(&format!("scale.{b}"))) => None,
+                    "count" => app.scale(name).map(|c| range(c.min, c.max)),
+                    _ => field(suffix),
+                };
+                parts.extend(value.map(|v| format!("{key} {v}{unit}")));
             }
             if !parts.is_empty() {
                 out.push(InlayHint {
-                    offset: line_end(a, h.key.range.end),
+                    offset: line_end(a, entry.key.range.end),
                     label: format!("→ {}", parts.join(", ")),
                     tooltip: Some("defaults Convox applies".to_string()),
                 });
             }
         }
-        if let Some(s) = svc.value.get("scale").filter(|s| s.value.as_map().is_some()) {
-            let mut parts = Vec::new();
-            for (k, d) in [("count", "count 1"), ("cpu", "cpu 250m"), ("memory", "memory 512Mi")] {
-                if s.value.get(k).is_none() {
-                    parts.push(d.to_string());
-                }
-            }
-            if !parts.is_empty() {
-                out.push(InlayHint {
-                    offset: line_end(a, s.key.range.end),
-                    label: format!("→ {}", parts.join(", ")),
-                    tooltip: Some("defaults Convox applies".to_string()),
-                });
-            }
-        }
+    }
+}
+
+/// A key a defaults hint names: (key, container field, unit).
+type DefaultKey = (&'static str, &'static str, &'static str);
+
+/// The keys of `health` and `scale` a defaults hint names.
+const DEFAULTS: &[(&str, &[DefaultKey])] = &[
+    (
+        "health",
+        &[
+            ("path", "readinessProbe.httpGet.path", ""),
+            ("interval", "readinessProbe.periodSeconds", "s"),
+            ("grace", "readinessProbe.initialDelaySeconds", "s"),
+            ("timeout", "readinessProbe.timeoutSeconds", "s"),
+        ],
+    ),
+    ("scale", &[("count", "", ""), ("cpu", "resources.requests.cpu", ""), ("memory", "resources.requests.memory", "")]),
+];
+
+/// `2` or `2-6`.
+pub(super) fn range(min: i64, max: i64) -> String {
+    if min == max { min.to_string() } else { format!("{min}-{max}") }
+}
+
+fn scalar(v: &objects::Value) -> Option<String> {
+    match v {
+        objects::Value::Str(s) => Some(s.clone()),
+        objects::Value::Int(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
@@ -183,7 +189,7 @@ pub(super) fn code_lenses(a: &Analysis, ctx: &Context) -> Vec<CodeLens> {
     owners(a)
         .filter(|(owner, _)| !matches!(owner, Owner::Balancer(_)))
         .filter_map(|(owner, name)| {
-            let command = entity_commands(a, ctx, &app, &owner).into_iter().next()?;
+            let command = app.commands(&owner).into_iter().next()?;
             Some(CodeLens { range: name.range, command })
         })
         .collect()

@@ -12,6 +12,7 @@ mod explain;
 pub mod format;
 mod hints;
 mod hover;
+mod ignore;
 mod links;
 mod markdown;
 pub mod navigation;
@@ -177,11 +178,6 @@ impl Analysis {
     pub fn with_environment(&self, ctx: &Context) -> Option<Evaluated> {
         let env = ctx.environment.as_deref().filter(|_| !self.evaluated)?;
         Some(Evaluated::new(&self.text, env))
-    }
-
-    /// [`Analysis::render`] with explicit rack settings (router, provider ...).
-    pub fn render_with(&self, ctx: &objects::RenderContext, only_service: Option<&str>) -> Result<String, String> {
-        render::render(self, ctx, only_service)
     }
 
     /// The one model of what Convox renders for this manifest ([`objects`]), built once per

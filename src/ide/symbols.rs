@@ -59,7 +59,8 @@ fn pairs(kvs: &[KeyValue]) -> Vec<Symbol> {
 
 pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
     let m = a.model();
-    // Object kinds do not depend on rack or app.
+    // The outline names kinds and object names, which rack and app do not change; the router
+    // would (HTTPProxy for Ingress), but the outline has no settings: nginx's are shown.
     let app = a.objects(&RenderContext::new(&crate::context::Context::default()));
     m.sections
         .iter()
@@ -72,8 +73,8 @@ pub(super) fn document_symbols(a: &Analysis) -> Vec<Symbol> {
                         // The kinds it becomes: `Deployment, Service, Ingress, HPA`.
                         let mut kinds: Vec<&str> = Vec::new();
                         let owner = Owner::Service(s.name.value.clone());
-                        for o in super::hints::service_objects(&app, &owner) {
-                            let k = super::hints::short(&o.kind);
+                        for o in app.service_objects(&owner) {
+                            let k = super::objects::abbreviation(&o.kind);
                             if !kinds.contains(&k) {
                                 kinds.push(k);
                             }

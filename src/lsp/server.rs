@@ -71,6 +71,8 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("initialized");
+        let problems = self.state().settings.problems();
+        h::sync::show_problems(&self.client, problems);
         h::sync::pull_configuration(self);
         h::sync::register_watchers(self);
     }

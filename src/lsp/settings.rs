@@ -50,7 +50,7 @@ impl Default for InlayHintSettings {
 /// What the settings change in a document's diagnostics: per-code severities and the rack's version.
 #[derive(Clone, Debug, Default)]
 pub struct DiagnosticSettings {
-    pub severities: Vec<(String, Option<crate::ide::Severity>)>,
+    pub severities: Vec<(crate::ide::Code, Option<crate::ide::Severity>)>,
     pub rack_version: Option<crate::ide::RackVersion>,
 }
 
@@ -59,18 +59,35 @@ impl Settings {
         DiagnosticSettings { severities: self.severities(), rack_version: self.rack_version() }
     }
 
-    /// The per-code overrides, with unknown levels dropped (and logged).
-    pub fn severities(&self) -> Vec<(String, Option<crate::ide::Severity>)> {
+    /// The per-code overrides, with unknown codes and levels dropped (and logged).
+    pub fn severities(&self) -> Vec<(crate::ide::Code, Option<crate::ide::Severity>)> {
+        for problem in self.problems() {
+            tracing::warn!("{problem}");
+        }
         self.diagnostics
             .iter()
-            .filter_map(|(code, level)| match crate::ide::Severity::parse_setting(level) {
-                Ok(l) => Some((code.clone(), l)),
-                Err(e) => {
-                    tracing::warn!("setting convox.diagnostics.{code}: {e}");
-                    None
-                }
+            .filter_map(|(code, level)| {
+                Some((crate::ide::Code::parse(code)?, crate::ide::Severity::parse_setting(level).ok()?))
             })
             .collect()
+    }
+
+    /// What in the settings is ignored, in words a user can act on: an unknown diagnostic code
+    /// (naming the valid ones) or severity.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (code, level) in &self.diagnostics {
+            if crate::ide::Code::parse(code).is_none() {
+                let valid: Vec<&str> = crate::ide::Code::ALL.iter().map(|c| c.as_str()).collect();
+                out.push(format!(
+                    "setting convox.diagnostics: `{code}` is not a diagnostic code, so it changes nothing. Valid codes: {}.",
+                    valid.join(", ")
+                ));
+            } else if let Err(e) = crate::ide::Severity::parse_setting(level) {
+                out.push(format!("setting convox.diagnostics.{code}: {e}"));
+            }
+        }
+        out
     }
 }
 
@@ -147,5 +164,16 @@ mod tests {
         assert!(s.environment(Some(&dir)).unwrap().is_empty());
         assert!(Settings::default().environment(Some(&dir)).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn diagnostics_settings_are_keyed_by_code() {
+        let s =
+            Settings::from_value(&serde_json::json!({"diagnostics": {"unknown-key": "error", "typo": "off"}})).unwrap();
+        assert_eq!(s.severities(), vec![(crate::ide::Code::UnknownKey, Some(crate::ide::Severity::Error))]);
+        let problems = s.problems();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("`typo` is not a diagnostic code"), "{problems:?}");
+        assert!(problems[0].contains("unknown-key, "), "names the valid codes: {problems:?}");
     }
 }

@@ -16,7 +16,7 @@ use crate::ide::{self, Analysis};
 use crate::repo::Repo;
 use crate::text::{PositionEncoding, Text};
 
-/// At most this many manifests get workspace diagnostics (`docs/links-and-pull-diagnostics.md`).
+/// At most this many manifests get workspace diagnostics (`docs/repository.md`).
 pub const MAX_WORKSPACE_MANIFESTS: usize = 200;
 
 pub const WATCH_REGISTRATION: &str = "convox-lsp-watch";

@@ -2,10 +2,12 @@
 //! YAML tree; a part that does not have the expected shape is left out (validation reports it),
 //! and everything else is still there.
 
+pub(crate) mod merge;
+mod names;
+mod read;
+
 use crate::syntax::yaml::{Entry, Kind, Node, ScalarType, Style};
 use crate::text::TextRange;
-
-mod names;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -73,7 +75,6 @@ pub struct Service {
     pub internal: Option<Spanned<bool>>,
     pub internal_router: Option<Spanned<bool>>,
     pub domains: Vec<Spanned<String>>,
-    pub scale: Option<Scale>,
     pub resources: Vec<ResourceRef>,
     pub environment: Vec<EnvVar>,
     pub labels: Vec<KeyValue>,
@@ -106,16 +107,6 @@ pub struct BuildSpec {
 pub struct Port {
     pub scheme: String,
     pub port: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Scale {
-    pub range: TextRange,
-    pub count: Option<Spanned<Count>>,
-    pub cpu: Option<Spanned<i64>>,
-    pub memory: Option<Spanned<i64>>,
-    /// `scale.autoscale` or `scale.keda` is set (KEDA replaces the HPA).
-    pub autoscale: bool,
 }
 
 /// `scale.count`: one number, or a `min-max` range.
@@ -333,15 +324,6 @@ impl Service {
     pub fn is_internal_router(&self) -> bool {
         self.internal_router.as_ref().is_some_and(|a| a.value)
     }
-
-    /// The `scale.count` Convox uses: 1 when absent.
-    pub fn count(&self) -> Count {
-        self.scale.as_ref().and_then(|s| s.count.as_ref()).map_or(Count { min: 1, max: 1 }, |c| c.value)
-    }
-
-    pub fn autoscales(&self) -> bool {
-        self.scale.as_ref().is_some_and(|s| s.autoscale)
-    }
 }
 
 impl Resource {
@@ -415,6 +397,7 @@ impl Manifest {
     /// (sub-ranges inside scalars are taken from it).
     pub fn from_yaml(root: &Node, text: &str) -> Manifest {
         let mut m = Manifest::default();
+        let r = read::Reader { root, text };
         let Some(entries) = root.as_map() else { return m };
         for e in entries {
             let Some(key) = key_name(e) else { continue };
@@ -427,15 +410,15 @@ impl Manifest {
                         .as_map()
                         .unwrap_or_default()
                         .iter()
-                        .filter_map(|e| Some(service(key_name(e)?, e, text)))
+                        .filter_map(|e| Some(read::service(&r, key_name(e)?, e)))
                         .collect()
                 }
-                "resources" => m.resources = named(v, resource),
-                "timers" => m.timers = named(v, timer),
-                "balancers" => m.balancers = named(v, balancer),
+                "resources" => m.resources = read::named(&r, v, read::resource),
+                "timers" => m.timers = read::named(&r, v, read::timer),
+                "balancers" => m.balancers = read::named(&r, v, read::balancer),
                 "labels" => m.labels = key_values(v),
                 "params" => m.params = key_values(v),
-                "configs" => m.configs = configs(v),
+                "configs" => m.configs = read::configs(&r, v),
                 "appSettings" => m.app_settings = Some(e.range),
                 "budget" => {
                     let never = v.get("neverAutoShutdown").map(|n| strings(&n.value)).unwrap_or_default();
@@ -459,184 +442,6 @@ impl Manifest {
             .chain(self.services.iter().flat_map(|s| s.environment.iter()))
             .filter(move |e| e.name.value == var && e.default.is_none())
     }
-}
-
-/// A service's `resources:` item: `name` or `name:ENV_VAR`.
-fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
-    // A null item is an empty name to Convox (a `[]string`): "references a resource that does
-    // not exist: ".
-    let v = if item.is_empty() && !matches!(item.kind, Kind::Alias(_)) { "" } else { item.as_str()? };
-    let range = item.range;
-    Some(match v.split_once(':') {
-        Some((n, alias)) => ResourceRef {
-            name: spanned(n.to_string(), value_range(text, item, 0, n.len())),
-            alias: Some(spanned(alias.to_string(), value_range(text, item, n.len() + 1, v.len()))),
-            range,
-        },
-        None => ResourceRef { name: spanned(v.to_string(), value_range(text, item, 0, v.len())), alias: None, range },
-    })
-}
-
-/// The entries of a `name: body` map (services, resources, timers, balancers).
-fn named<T>(node: &Node, f: fn(Name, &Entry) -> T) -> Vec<T> {
-    node.as_map().unwrap_or_default().iter().filter_map(|e| Some(f(key_name(e)?, e))).collect()
-}
-
-fn get<'a>(body: &'a Node, key: &str) -> Option<&'a Node> {
-    body.get(key).map(|e| &e.value)
-}
-
-fn service(name: Name, e: &Entry, text: &str) -> Service {
-    let b = &e.value;
-    let keys = b.as_map().unwrap_or_default().iter().filter_map(key_name).collect();
-    let scale = get(b, "scale").map(|s| match &s.kind {
-        Kind::Map(_) => Scale {
-            range: s.range,
-            count: get(s, "count").and_then(|c| count(c).map(|v| spanned(v, c.range))),
-            cpu: get(s, "cpu").and_then(integer),
-            memory: get(s, "memory").and_then(integer),
-            autoscale: get(s, "autoscale").or_else(|| get(s, "keda")).is_some_and(|n| !n.is_empty()),
-        },
-        _ => Scale {
-            range: s.range,
-            count: count(s).map(|v| spanned(v, s.range)),
-            cpu: None,
-            memory: None,
-            autoscale: false,
-        },
-    });
-    let build_spec = b.get("build").map(|e| {
-        let n = &e.value;
-        match &n.kind {
-            Kind::Map(_) => BuildSpec {
-                key: e.key.range,
-                path: get(n, "path").and_then(string),
-                manifest: get(n, "manifest").and_then(string),
-                args: get(n, "args").map(strings).unwrap_or_default(),
-            },
-            _ => BuildSpec { key: e.key.range, path: string(n), manifest: None, args: Vec::new() },
-        }
-    });
-    let build = get(b, "build").and_then(|n| match &n.kind {
-        Kind::Map(_) => {
-            build_spec.as_ref().and_then(|s| s.path.clone()).or_else(|| Some(spanned(".".to_string(), n.range)))
-        }
-        _ => build_spec.as_ref().and_then(|s| s.path.clone()),
-    });
-    let domains = get(b, "domain")
-        .map(|d| match &d.kind {
-            Kind::Seq(_) => strings(d),
-            Kind::Scalar(_) => string(d)
-                .map(|s| {
-                    s.value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|x| !x.is_empty())
-                        .map(|x| spanned(x.to_string(), s.range))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        })
-        .unwrap_or_default();
-    let resources = get(b, "resources")
-        .and_then(Node::as_seq)
-        .map(|items| items.iter().filter_map(|i| resource_ref(i, text)).collect())
-        .unwrap_or_default();
-    let config_mounts = get(b, "configMounts")
-        .and_then(Node::as_seq)
-        .map(|items| items.iter().filter_map(|i| get(i, "id").and_then(string)).collect())
-        .unwrap_or_default();
-    Service {
-        name,
-        range: e.range,
-        keys,
-        agent: get(b, "agent").and_then(boolean),
-        build,
-        build_spec,
-        image: get(b, "image").and_then(string),
-        command: get(b, "command").and_then(string),
-        port: get(b, "port").and_then(|p| port(p).map(|v| spanned(v, p.range))),
-        ports: get(b, "ports").map(strings).unwrap_or_default(),
-        internal: get(b, "internal").and_then(boolean),
-        internal_router: get(b, "internalRouter").and_then(boolean),
-        domains,
-        scale,
-        resources,
-        environment: get(b, "environment").map(|n| environment(n, text)).unwrap_or_default(),
-        labels: get(b, "labels").map(key_values).unwrap_or_default(),
-        config_mounts,
-        volumes: get(b, "volumes").map(strings).unwrap_or_default(),
-        access_control: get(b, "accessControl")
-            .and_then(|a| get(a, "awsPodIdentity"))
-            .and_then(|a| get(a, "policyArns"))
-            .and_then(Node::as_seq)
-            .is_some_and(|l| !l.is_empty()),
-        limit_memory: get(b, "scale")
-            .and_then(|s| get(s, "limit"))
-            .and_then(|l| get(l, "memory"))
-            .is_some_and(|m| !m.is_empty()),
-        efs: get(b, "volumeOptions")
-            .and_then(Node::as_seq)
-            .is_some_and(|v| v.iter().any(|i| i.get("awsEfs").is_some())),
-    }
-}
-
-fn resource(name: Name, e: &Entry) -> Resource {
-    let b = &e.value;
-    Resource {
-        name,
-        range: e.range,
-        // yaml.v2 decodes `type: null` (or `~`) into the string field as "": a blank type.
-        kind: get(b, "type").and_then(|t| if t.is_null() { Some(spanned(String::new(), t.range)) } else { string(t) }),
-        image: get(b, "image").and_then(string),
-        options: get(b, "options").map(key_values).unwrap_or_default(),
-    }
-}
-
-fn timer(name: Name, e: &Entry) -> Timer {
-    let b = &e.value;
-    Timer {
-        name,
-        range: e.range,
-        schedule: get(b, "schedule").and_then(string),
-        command: get(b, "command").and_then(string),
-        service: get(b, "service").and_then(string),
-        concurrency: get(b, "concurrency").and_then(string),
-        parallel_count: get(b, "parallelCount").and_then(integer),
-    }
-}
-
-fn balancer(name: Name, e: &Entry) -> Balancer {
-    let b = &e.value;
-    let ports = get(b, "ports")
-        .and_then(Node::as_map)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|p| {
-            let listen = key_name(p)?;
-            let (target, protocol) = match &p.value.kind {
-                Kind::Map(_) => (get(&p.value, "port").and_then(string), get(&p.value, "protocol").and_then(string)),
-                _ => (string(&p.value), None),
-            };
-            Some(BalancerPort { listen, target, protocol, range: p.range })
-        })
-        .collect();
-    let whitelist = get(b, "whitelist")
-        .map(|w| match &w.kind {
-            Kind::Seq(_) => strings(w),
-            _ => string(w).into_iter().collect(),
-        })
-        .unwrap_or_default();
-    Balancer { name, range: e.range, service: get(b, "service").and_then(string), ports, whitelist }
-}
-
-fn configs(node: &Node) -> Vec<Config> {
-    node.as_seq()
-        .unwrap_or_default()
-        .iter()
-        .map(|c| Config { id: get(c, "id").and_then(string), name: get(c, "name").and_then(string), range: c.range })
-        .collect()
 }
 
 #[cfg(test)]

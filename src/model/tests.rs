@@ -19,7 +19,6 @@ fn reads_the_example() {
     assert_eq!(m.balancers[0].name.value, "tcp-lb");
     let web = m.service("web").unwrap();
     assert_eq!(web.port.as_ref().unwrap().value, Port { scheme: "http".into(), port: 3000 });
-    assert_eq!(web.scale.as_ref().unwrap().count.as_ref().unwrap().value, Count { min: 2, max: 10 });
     assert_eq!(&text[web.name.range.start..web.name.range.end], "web");
     assert_eq!(web.resources.len(), 4);
     assert_eq!(&text[web.resources[2].name.range.start..web.resources[2].name.range.end], "analytics-db");

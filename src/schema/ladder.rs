@@ -33,6 +33,8 @@ pub enum Need {
     /// HTTPProxies instead of an Ingress (a contour router).
     Httpproxy,
     Hpa,
+    /// The owner renders a PersistentVolumeClaim (a containerized resource with storage).
+    Pvc,
     Port,
     Ports,
     Health,
@@ -58,6 +60,9 @@ pub struct Sign {
     /// Only for these subjects (all when empty).
     #[serde(default, rename = "for")]
     pub only: Vec<Subject>,
+    /// Only when these hold (all when empty), as a step's `needs`.
+    #[serde(default)]
+    pub needs: Vec<Need>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

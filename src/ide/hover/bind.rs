@@ -138,14 +138,8 @@ pub(in crate::ide) fn filled(b: &Bind, commands: &[schema::Command]) -> Vec<Stri
         if t.when().is_some_and(|w| b.holds(w) == Some(false)) {
             continue;
         }
-        let mut c = b.fill(t.text());
-        if matches!(b.owner, Some(Owner::Service(_))) && b.holds(When::Agent) == Some(true) {
-            // An agent is a DaemonSet: the same commands, on `ds`.
-            c = c
-                .replace("get deploy ", "get ds ")
-                .replace("describe deploy ", "describe ds ")
-                .replace(" deploy/", " ds/");
-        }
+        // Fitted to the render: an agent's `deploy` is its DaemonSet, a kind not rendered is left out.
+        let Some(c) = b.app.fit(&b.fill(t.text())) else { continue };
         if !v.contains(&c) {
             v.push(c);
         }

@@ -6,7 +6,7 @@ use super::objects::{Standing, standing};
 use super::{Analysis, Bind, Hover, filled, finish, kubectl_block};
 use crate::context::Context;
 use crate::ide::markdown::{code, prose};
-use crate::ide::objects::{AppObjects, Owner};
+use crate::ide::objects::AppObjects;
 use crate::model::{self, Resource};
 use crate::schema::{self, KeyDoc, When};
 use crate::syntax::{KeyPath, Segment};
@@ -49,22 +49,6 @@ fn objects_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
 }
 
 /// Short kubectl names of the kinds a service can have.
-fn short_kind(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "Deployment" => "deploy",
-        "DaemonSet" => "ds",
-        "Service" => "svc",
-        "Ingress" => "ing",
-        "HorizontalPodAutoscaler" => "hpa",
-        "Secret" => "secret",
-        "ServiceAccount" => "sa",
-        "ConfigMap" => "cm",
-        "PersistentVolumeClaim" => "pvc",
-        "CronJob" => "cronjob",
-        _ => return None,
-    })
-}
-
 pub(super) fn undeclared(ctx: &Context, range: TextRange, what: &str, name: &str) -> Option<Hover> {
     let out = format!(
         "**{what} {}** — not declared in this file\n\nConvox rejects a reference to a {what} the manifest does not declare.\n",
@@ -168,7 +152,7 @@ fn headline(a: &Analysis, b: &Bind, section: &str, name: &str) -> Option<(&'stat
                     p.value.port
                 ));
             }
-            let c = s.count();
+            let c = b.app.scale(name)?;
             if !agent {
                 facts.push(if c.min == c.max {
                     format!("scale {}", c.min)
@@ -226,39 +210,13 @@ fn balancer_ports(out: &mut String, bl: &crate::model::Balancer) {
     }
 }
 
-/// The commands for a declared name: for a service, first one `kubectl get` of every kind the
-/// model renders for it, then the knowledge base's commands whose condition holds.
+/// The commands for a declared name: the objects layer's for its owner, else the knowledge
+/// base's, filled in.
 fn commands(doc: &KeyDoc, b: &Bind) -> Vec<String> {
-    let ns = b.ctx.namespace();
-    let mut commands = Vec::new();
-    if let Some(owner @ Owner::Service(name)) = &b.owner {
-        let mut kinds: Vec<&str> = Vec::new();
-        for o in b.app.owned_by(owner) {
-            // Only the kinds labelled `service=<name>` (not PVCs, Secrets, ServiceAccounts).
-            if let Some(k) = short_kind(&o.kind)
-                && !kinds.contains(&k)
-                && matches!(k, "deploy" | "ds" | "svc" | "ing" | "hpa")
-            {
-                kinds.push(k);
-            }
-        }
-        kinds.sort_by_key(|k| ["deploy", "ds", "svc", "ing", "hpa"].iter().position(|x| x == k));
-        if !kinds.is_empty() {
-            commands.push(format!("kubectl get {} -n {ns} -l service={name}", kinds.join(",")));
-        }
+    match &b.owner {
+        Some(owner) => b.app.commands(owner),
+        None => filled(b, &doc.kubectl),
     }
-    for c in filled(b, &doc.kubectl) {
-        // The generic `kubectl get <every kind> -l service=x` gives way to the concrete one.
-        let generic = commands.first().is_some_and(|first: &String| {
-            c.starts_with("kubectl get deploy,")
-                && first.rsplit(" -l ").next() == c.rsplit(" -l ").next()
-                && !c.contains(" -o ")
-        });
-        if !generic && !commands.contains(&c) {
-            commands.push(c);
-        }
-    }
-    commands
 }
 
 /// A managed resource's database: made by the rack's provisioner at promote, not by the release.
@@ -356,13 +314,4 @@ pub(super) fn resource_type_hover(ty: &str, range: TextRange, b: &Bind) -> Optio
         .collect();
     let _ = writeln!(out, "**Kubernetes** · namespace {}: {}\n", code(&b.ctx.namespace()), objects.join(", "));
     Some(finish(range, &out, b.ctx))
-}
-
-/// The commands for a declared name, as the hover lists them (a code lens shows the first).
-pub(in crate::ide) fn entity_commands(a: &Analysis, ctx: &Context, app: &AppObjects, owner: &Owner) -> Vec<String> {
-    let key = owner.key();
-    let Some((section, _)) = key.split_once('.') else { return Vec::new() };
-    let path = KeyPath(key.split('.').map(|k| Segment::Key(k.to_string())).collect());
-    let Some(doc) = schema::schema().get(&format!("{section}.*")) else { return Vec::new() };
-    commands(doc, &Bind::new(a, ctx, app, &path))
 }

@@ -173,8 +173,7 @@ pub(super) fn value_note(out: &mut String, pattern: &str, text: &str, b: &Bind) 
     let v = text.trim_matches(['"', '\'']);
     match pattern {
         "services.*.scale.count" | "services.*.scale" => {
-            if let Some(s) = b.service {
-                let c = s.count();
+            if let Some(c) = b.service.and_then(|s| b.app.scale(&s.name.value)) {
                 if c.min != c.max {
                     let _ = writeln!(
                         out,

@@ -15,7 +15,6 @@ use crate::schema;
 use crate::syntax::{KeyPath, Segment, Target};
 use crate::text::TextRange;
 pub(super) use bind::{Bind, filled};
-pub(super) use entity::entity_commands;
 use entity::{entity_hover, resource_type_hover, undeclared};
 use env::{env_hover, interpolation_hover};
 use key::{description, k8s_block, key_block, unknown_key_hover, value_note};

@@ -12,7 +12,7 @@
 //! for o in app.owned_by(&Owner::Service("web".into())) { println!("{} {}", o.kind, o.name) }
 //! let fields = app.set_by("services.web.scale.count"); // (object, field path, field)
 //! let why = &app.not_created;                        // objects that exist under another condition
-//! let cmds = app.commands(&Owner::Service("web".into())); // kubectl, as data
+//! let cmds = app.commands(&Owner::Service("web".into())); // kubectl lines, fitted to the render
 //! ```
 //!
 //! - Values unknown offline are [`Placeholder`]s (release, build, image repository, passwords,
@@ -28,22 +28,28 @@
 //!   `services.web.environment[]` for a list item). `Object::from` is the key the object exists for.
 
 mod balancer;
+mod commands;
 mod contour;
+mod kinds;
 mod network;
 mod pod;
 mod probes;
 mod read;
 mod resource;
+mod scale;
 mod service;
 mod timer;
 mod value;
 mod volume;
 mod workload;
 
+pub use kinds::{abbreviation, kubectl_name, of_kubectl, selects};
 pub use value::{Field, Part, Placeholder, Value};
 
+use std::collections::HashMap;
+
 use crate::context::Context;
-use crate::schema::{self, When};
+use crate::schema::When;
 
 use super::Analysis;
 use read::Key;
@@ -265,16 +271,6 @@ pub struct NotCreated {
     pub reason: String,
 }
 
-/// A kubectl command that inspects an owner's objects, as data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Command {
-    pub owner: Owner,
-    /// The command line with namespace and names filled in.
-    pub line: String,
-    /// The words of the command line (`kubectl`, `get`, ...).
-    pub argv: Vec<String>,
-}
-
 /// What Convox renders and this model leaves out, with the reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LeftOut {
@@ -296,6 +292,11 @@ pub struct AppObjects {
     pub not_created: Vec<NotCreated>,
     /// Conditions evaluated once per owner.
     pub conditions: Vec<(Owner, When, bool)>,
+    /// Objects the rack makes for the app outside the release (a managed resource's state
+    /// Secret): not rendered, but there for kubectl.
+    pub outside: Vec<Object>,
+    /// Each service's replica range after Convox's defaults (`scale.rs`), by service name.
+    pub scales: Vec<(String, crate::model::Count)>,
     /// Where each owner's objects and conditions are, built on the first query (the builders only
     /// push, before any query): a feature that asks about every owner of a large app (hints,
     /// lenses, symbols) does not scan every object once per owner.
@@ -371,74 +372,44 @@ impl AppObjects {
         p.conditions.iter().map(|&i| &self.conditions[i]).find(|(_, w, _)| *w == when).map(|(_, _, b)| *b)
     }
 
+    /// A service's replica range after Convox's defaults: what its Deployment's `replicas` and its
+    /// HPA's bounds are.
+    pub fn scale(&self, service: &str) -> Option<crate::model::Count> {
+        self.scales.iter().find(|(n, _)| n == service).map(|(_, c)| *c)
+    }
+
     /// The fields set from `key` or a key below it: (object, field path, field).
     pub fn set_by<'a>(&'a self, key: &str) -> Vec<(&'a Object, String, Field)> {
         self.objects.iter().flat_map(|o| o.set_by(key).into_iter().map(move |(p, f)| (o, p, f))).collect()
     }
-
-    /// kubectl commands for an owner: its key's `kubectl` templates in the knowledge base, filled
-    /// in, those whose condition does not hold left out.
-    pub fn commands(&self, owner: &Owner) -> Vec<Command> {
-        let pattern = match owner {
-            Owner::App => return Vec::new(),
-            Owner::Service(_) => "services.*",
-            Owner::Timer(_) => "timers.*",
-            Owner::Resource(_) => "resources.*",
-            Owner::Balancer(_) => "balancers.*",
-        };
-        let Some(doc) = schema::schema().get(pattern) else { return Vec::new() };
-        doc.kubectl
-            .iter()
-            .filter(|c| c.when().is_none_or(|w| self.holds(owner, w) != Some(false)))
-            .map(|c| {
-                let line = self.fill(c.text(), owner);
-                let argv = shell_words::split(&line).unwrap_or_else(|_| vec![line.clone()]);
-                Command { owner: owner.clone(), line, argv }
-            })
-            .collect()
-    }
-
-    /// Fills a knowledge-base placeholder template (`{ns}`, `{service}`, `{name}` ...).
-    pub fn fill(&self, template: &str, owner: &Owner) -> String {
-        let name = match owner {
-            Owner::App => "",
-            Owner::Service(n) | Owner::Timer(n) | Owner::Resource(n) | Owner::Balancer(n) => n.as_str(),
-        };
-        let mut out = template
-            .replace("{ns}", &self.namespace)
-            .replace("{rack}", &self.rack)
-            .replace("{app}", &self.app)
-            .replace("{name}", name);
-        let role = match owner {
-            Owner::Service(_) => "{service}",
-            Owner::Timer(_) => "{timer}",
-            Owner::Resource(_) => "{resource}",
-            Owner::Balancer(_) => "{balancer}",
-            Owner::App => "{app-owner}",
-        };
-        out = out.replace(role, name);
-        if let Owner::Resource(n) = owner {
-            out = out
-                .replace("{k8sname}", &crate::model::k8s_name(n))
-                .replace("{RESOURCE}", &crate::model::env_prefix(n));
-        }
-        out
-    }
 }
 
-/// Whether a condition token holds for each service it applies to (by name; the first of a repeated name, as
-/// Convox reads it), evaluated as the model evaluates it but without rendering anything:
-/// validation asks on every keystroke, so this is one pass over the services.
-pub fn services_holding(root: &crate::syntax::yaml::Node, when: When) -> std::collections::HashMap<String, bool> {
-    Key::document(root)
-        .get("services")
-        .entries()
-        .into_iter()
-        .filter_map(|(name, key)| {
-            let holds = service::conditions(&Svc::read(&name, &key)).into_iter().find(|(w, _)| *w == when)?;
-            Some((name, holds.1))
-        })
-        .collect()
+/// Whether a condition token holds for each service it applies to (by name; the first of a
+/// repeated name, as Convox reads it), evaluated as the model evaluates it but without rendering
+/// anything: validation asks on every keystroke, so this is one pass over the services.
+pub fn services_holding(root: &crate::syntax::yaml::Node, when: When) -> HashMap<String, bool> {
+    each_service(root, |svc| service::conditions(svc).into_iter().find(|(w, _)| *w == when).map(|(_, b)| b))
+}
+
+/// Whether a dotted key path (`services.web.health.grace`) is written, through aliases and merge
+/// keys, as the builders read it.
+pub fn written(root: &crate::syntax::yaml::Node, path: &str) -> bool {
+    path.split('.').fold(Key::document(root), |k, part| k.get(part)).exists()
+}
+
+/// Each service's replica range (see [`AppObjects::scale`]), without rendering, for validation.
+pub fn services_scale(root: &crate::syntax::yaml::Node) -> HashMap<String, crate::model::Count> {
+    each_service(root, |svc| Some(svc.count))
+}
+
+fn each_service<T>(root: &crate::syntax::yaml::Node, f: impl Fn(&Svc) -> Option<T>) -> HashMap<String, T> {
+    let mut out = HashMap::new();
+    for (name, key) in Key::document(root).get("services").entries() {
+        if let Some(v) = f(&Svc::read(&name, &key)) {
+            out.entry(name).or_insert(v);
+        }
+    }
+    out
 }
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.

@@ -40,6 +40,7 @@ pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
     let r = Res { name, key, ty: &ty, rt, k8s: format!("resource-{}", crate::model::k8s_name(name)) };
     if rt.category == ResourceCategory::Managed {
         out.objects.push(managed_config(app, &r));
+        out.outside.push(state_secret(app, &r));
         return;
     }
     out.objects.push(if masked { masked_config(app, &r) } else { config(app, &r) });
@@ -285,5 +286,14 @@ fn service(app: &App, r: &Res) -> Object {
             f("selector", map(selector)),
         ]),
     )];
+    o
+}
+
+/// The provisioner's state Secret `<resource>-r<rack>r-<app>`, which the rack writes at promote
+/// (`provider/k8s/aws_resources.go:35` names it, `:59-74` labels it), outside the release.
+fn state_secret(app: &App, r: &Res) -> Object {
+    let name = format!("{}-r{}r-{}", r.name, app.ctx.rack(), app.ctx.app());
+    let mut o = Object::new(Owner::Resource(r.name.into()), "Secret", "v1", &name, app.ns(), "");
+    o.labels = pairs(&[("rack", app.ctx.rack()), ("system", "convox"), ("type", "state")]);
     o
 }

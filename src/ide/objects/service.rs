@@ -7,7 +7,8 @@ use base64::Engine;
 
 use super::read::Key;
 use super::value::{Field, Part, Placeholder, Value, f, int, map, pairs, s, text};
-use super::{App, AppObjects, NotCreated, Object, Owner, network, pod, volume, workload};
+use super::{App, AppObjects, NotCreated, Object, Owner, network, pod, scale, volume, workload};
+use crate::model::Count;
 use crate::schema::When;
 
 /// A service's settings as Convox holds them after loading (defaults applied).
@@ -20,7 +21,8 @@ pub struct Svc<'a> {
     pub agent: bool,
     pub internal: bool,
     pub internal_router: bool,
-    pub count: (i64, i64),
+    /// The replica range after Convox's defaults (`scale.rs`).
+    pub count: Count,
     pub autoscale: bool,
     pub cpu: i64,
     pub memory: i64,
@@ -53,11 +55,7 @@ impl<'a> Svc<'a> {
             agent: agent(key),
             internal: key.get("internal").is_true(),
             internal_router: key.get("internalRouter").is_true(),
-            count: if key.has("scale") && scale.node.is_none_or(crate::syntax::yaml::Node::is_empty) {
-                (0, 0)
-            } else {
-                count(&scale, autoscale)
-            },
+            count: scale::count_of(key),
             autoscale,
             cpu,
             memory,
@@ -80,15 +78,16 @@ impl<'a> Svc<'a> {
         (read("minimum", if single { 0 } else { 50 }), read("maximum", if single { 100 } else { 200 }))
     }
 
-    /// The key `scale.count` is read from (`scale` itself when written `scale: 2`).
-    pub fn count_key(&self) -> String {
+    /// The key a bound of the replica range (`min` or `max`) is read from: `scale.min`/`scale.max`
+    /// when written (they override `count`), else `scale.count`, else `scale` itself (`scale: 2`).
+    pub fn count_key(&self, bound: &str) -> String {
         let scale = self.key.get("scale");
-        if scale.get("count").exists() { scale.get("count").path } else { scale.path }
+        [bound, "count"].iter().map(|k| scale.get(k)).find(Key::exists).map_or(scale.path, |k| k.path)
     }
 
     /// The HPA condition (service.yml.tmpl:516).
     pub fn count_range(&self) -> bool {
-        self.count.0 != self.count.1 && !self.autoscale && !self.agent
+        self.count.min != self.count.max && !self.autoscale && !self.agent
     }
 }
 
@@ -113,33 +112,11 @@ fn read_port(k: &Key) -> Option<(String, i64)> {
     (p.port > 0).then(|| (scheme, i64::from(p.port)))
 }
 
-/// `scale.count` after ApplyDefaults (manifest.go: the min/max and autoscale rules). A `scale:`
-/// written with no value or `null` is 0-0 instead (read by the caller): it is an attribute, so
-/// the 1-1 default is not applied (manifest.go:298-300), and yaml.v2 leaves the count at zero.
-fn count(scale: &Key, autoscale: bool) -> (i64, i64) {
-    // `count:` with no value: the attribute is written, yaml.v2 decodes null to a zero count.
-    if scale.has("count") && scale.get("count").node.is_none_or(crate::syntax::yaml::Node::is_empty) {
-        return (0, 0);
-    }
-    let written = if scale.node.and_then(|n| n.as_scalar()).is_some() { Some(scale.clone()) } else { None };
-    let c = written.or_else(|| Some(scale.get("count")).filter(Key::exists));
-    if let Some(c) = c.and_then(|k| crate::model::count(k.node?)) {
-        return (c.min, c.max);
-    }
-    let (min, max) = (scale.get("min").int_or_zero(), scale.get("max").int_or_zero());
-    match (min, max) {
-        (Some(a), Some(b)) => (a, b),
-        (Some(a), None) => (a, if autoscale { 10 } else { a }),
-        (None, Some(b)) => (if autoscale { 0 } else { b }, b),
-        (None, None) if autoscale => (0, 10),
-        _ => (1, 1),
-    }
-}
-
 pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
     let svc = Svc::read(name, key);
     let owner = Owner::Service(name.to_string());
     record_conditions(&svc, &owner, out);
+    out.scales.push((name.to_string(), svc.count));
     out.objects.push(env_secret(app, &svc));
     out.objects.push(service_account(app, &svc));
     out.objects.push(workload::workload(app, &svc));
@@ -293,7 +270,6 @@ fn hpa(app: &App, svc: &Svc) -> Option<Object> {
     let mut o = object(app, svc, "HorizontalPodAutoscaler", "autoscaling/v2", &svc.name, "app/service.yml.tmpl:516");
     o.labels = labels(app, svc, &[("service", &svc.name)]);
     let scale = svc.key.get("scale");
-    let count_key = svc.count_key();
     let targets = scale.get("targets");
     let mut metrics = Vec::new();
     for what in ["cpu", "memory"] {
@@ -311,8 +287,8 @@ fn hpa(app: &App, svc: &Svc) -> Option<Object> {
         "spec",
         map(vec![
             f("scaleTargetRef", map(target_ref)),
-            f("minReplicas", int(svc.count.0)).from(count_key.clone()),
-            f("maxReplicas", int(svc.count.1)).from(count_key),
+            f("minReplicas", int(svc.count.min)).from(svc.count_key("min")),
+            f("maxReplicas", int(svc.count.max)).from(svc.count_key("max")),
         ]),
     )];
     metrics.extend(targets.get("external").items().iter().map(external_metric));

@@ -16,7 +16,7 @@ pub fn workload(app: &App, svc: &Svc) -> Object {
     let selector = pairs(&[("system", "convox"), ("rack", rack), ("app", app_name), ("service", &svc.name)]);
     let mut spec = vec![f("selector", map(vec![f("matchLabels", map(selector))]))];
     if !svc.agent {
-        spec.push(f("replicas", int(svc.count.0)).from(svc.count_key()));
+        spec.push(f("replicas", int(svc.count.min)).from(svc.count_key("min")));
         spec.push(strategy(svc));
     }
     spec.push(f("minReadySeconds", int(1)));

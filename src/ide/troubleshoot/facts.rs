@@ -183,6 +183,7 @@ pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, na
             f.need(Need::Managed, category == Some(ResourceCategory::Managed));
             let container = of_kind(&objects, "Deployment").is_some();
             f.need(Need::Overlay, category == Some(ResourceCategory::Containerized) && !container);
+            f.need(Need::Pvc, of_kind(&objects, "PersistentVolumeClaim").is_some());
             if let Some(var) = m.overlay_vars(r).next() {
                 f.set("url_var", var.name.value.clone());
             }

@@ -143,7 +143,9 @@ fn write_step(out: &mut String, a: &Analysis, t: &Target, f: &Facts, n: usize, s
         let _ = writeln!(out, "{}", fill(c, f));
     }
     out.push_str("```\n\n");
-    for sign in step.bad.iter().filter(|s| s.only.is_empty() || s.only.contains(&t.subject)) {
+    let shown =
+        |s: &&Sign| (s.only.is_empty() || s.only.contains(&t.subject)) && s.needs.iter().all(|n| f.needs.contains(n));
+    for sign in step.bad.iter().filter(shown) {
         write_sign(out, a, t, f, sign);
     }
     out.push('\n');

@@ -10,6 +10,7 @@ use crate::text::TextRange;
 
 pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
     let Some(services) = root.get("services").and_then(|e| e.value.as_map()) else { return };
+    let scales = crate::ide::objects::services_scale(root);
     for svc in services {
         let Some(scale) = svc.value.get("scale").filter(|s| matches!(s.value.kind, Kind::Map(_))) else { continue };
         metadata(&scale.value, sink);
@@ -20,7 +21,7 @@ pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
             continue;
         }
         let name = svc.key.as_str().unwrap_or_default();
-        let (min, max) = effective(&scale.value, auto.is_some());
+        let Some(&model::Count { min, max }) = scales.get(name) else { continue };
         let at = scale.key.range;
         let mut err = |m: String| sink.add(at, Code::InvalidAutoscale, format!("service {name}: {m}"));
         if min < 0 {
@@ -57,34 +58,6 @@ fn int(n: Option<&Node>) -> Option<i64> {
         ScalarType::Float => s.value.parse::<f64>().ok().filter(|f| f.fract() == 0.0).map(|f| f as i64),
         _ => None,
     }
-}
-
-/// The count after `ApplyDefaults` (manifest.go:274-296).
-fn effective(scale: &Node, auto: bool) -> (i64, i64) {
-    let (mut min, mut max) = scale.get("count").and_then(|c| model::count(&c.value)).map_or((0, 0), |c| (c.min, c.max));
-    let (smin, smax) = (int(scale.get("min").map(|e| &e.value)), int(scale.get("max").map(|e| &e.value)));
-    match (smin, smax) {
-        (Some(a), Some(b)) => (min, max) = (a, b),
-        (Some(a), None) => {
-            min = a;
-            if !auto {
-                max = a;
-            } else if max == 0 {
-                max = 10;
-            }
-        }
-        (None, Some(b)) => {
-            max = b;
-            if min == 0 && !auto {
-                min = b;
-            }
-        }
-        _ => {}
-    }
-    if auto && max == 0 {
-        max = 10;
-    }
-    (min, max)
 }
 
 fn number(n: Option<&Node>) -> f64 {

@@ -59,6 +59,7 @@ pub fn did_close(server: &Server, params: DidCloseTextDocumentParams) {
 pub fn did_change_configuration(server: &Server, params: DidChangeConfigurationParams) {
     match Settings::from_value(&params.settings) {
         Some(settings) => {
+            show_problems(&server.client, settings.problems());
             let uris = server.state().apply_settings(settings);
             republish(&server.publish, uris);
         }
@@ -98,6 +99,7 @@ pub fn pull_configuration(server: &Server) {
         match client.configuration(vec![item]).await {
             Ok(values) => {
                 if let Some(settings) = values.first().and_then(Settings::from_value) {
+                    show_problems(&client, settings.problems());
                     let uris = lock(&state).apply_settings(settings);
                     republish(&publish, uris);
                 }
@@ -124,4 +126,13 @@ pub fn register_watchers(server: &Server) {
             tracing::warn!("registering file watchers failed: {e}");
         }
     });
+}
+
+/// What is wrong in the settings (an unknown diagnostic code or level), shown to the user; not
+/// awaited: a handler never waits on the client.
+pub fn show_problems(client: &tower_lsp_server::Client, problems: Vec<String>) {
+    for message in problems {
+        let client = client.clone();
+        tokio::spawn(async move { client.show_message(MessageType::WARNING, message).await });
+    }
 }

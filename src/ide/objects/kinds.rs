@@ -1,0 +1,190 @@
+//! The kinds the model renders, with the names kubectl and the features give them (the one
+//! table), and [`AppObjects::fit`]: a kubectl command narrowed to the objects that are rendered.
+
+use super::{AppObjects, Object};
+
+/// (kind, kubectl's short name, how hints and the outline abbreviate it).
+const KINDS: &[(&str, &str, &str)] = &[
+    ("Deployment", "deploy", "Deployment"),
+    ("DaemonSet", "ds", "DaemonSet"),
+    ("Service", "svc", "Service"),
+    ("Ingress", "ing", "Ingress"),
+    ("HTTPProxy", "httpproxy", "HTTPProxy"),
+    ("HorizontalPodAutoscaler", "hpa", "HPA"),
+    ("ScaledObject", "scaledobject", "ScaledObject"),
+    ("Secret", "secret", "Secret"),
+    ("ServiceAccount", "sa", "ServiceAccount"),
+    ("ConfigMap", "cm", "ConfigMap"),
+    ("PersistentVolumeClaim", "pvc", "PVC"),
+    ("PersistentVolume", "pv", "PV"),
+    ("CronJob", "cronjob", "CronJob"),
+];
+
+/// kubectl's short name of a kind (`deploy`, `hpa`, `httpproxy`).
+pub fn kubectl_name(kind: &str) -> Option<&'static str> {
+    KINDS.iter().find(|k| k.0 == kind).map(|k| k.1)
+}
+
+/// How hints and symbols name a kind: the long ones shortened (`HPA`, `PVC`).
+pub fn abbreviation(kind: &str) -> &str {
+    KINDS.iter().find(|k| k.0 == kind).map_or(kind, |k| k.2)
+}
+
+/// The kind a kubectl resource word stands for (`deploy`, `deployments`, `Deployment`); `None`
+/// for kinds the release does not render (pods, jobs, nodes ...).
+pub fn of_kubectl(word: &str) -> Option<&'static str> {
+    let w = word.to_ascii_lowercase();
+    let singular = w.strip_suffix("es").filter(|s| s.ends_with('s') || s.ends_with('x')).or(w.strip_suffix('s'));
+    KINDS
+        .iter()
+        .find(|k| [w.as_str(), singular.unwrap_or(&w)].iter().any(|x| *x == k.1 || *x == k.0.to_ascii_lowercase()))
+        .map(|k| k.0)
+}
+
+/// The parts of a `kubectl get|describe` line that name objects.
+struct Query {
+    /// The resource word as written (`deploy,svc,pvc,cm`, `ing`).
+    kinds: String,
+    name: Option<String>,
+    namespace: Option<String>,
+    selector: Option<String>,
+    jsonpath: Option<String>,
+}
+
+fn query(words: &[String]) -> Option<Query> {
+    let rest = words.strip_prefix(&["kubectl".to_string()])?;
+    let mut q = Query { kinds: String::new(), name: None, namespace: None, selector: None, jsonpath: None };
+    let mut positional = Vec::new();
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "-n" | "--namespace" => q.namespace = it.next().cloned(),
+            "-l" | "--selector" => q.selector = it.next().cloned(),
+            "-o" | "--output" => q.jsonpath = it.next().and_then(|o| o.strip_prefix("jsonpath=")).map(str::to_string),
+            "-L" | "-c" | "--sort-by" | "--field-selector" => {
+                it.next();
+            }
+            "--" | "|" => break,
+            flag if flag.starts_with('-') => {}
+            word => positional.push(word.to_string()),
+        }
+    }
+    if !matches!(positional.first().map(String::as_str), Some("get" | "describe")) || positional.len() > 3 {
+        return None;
+    }
+    q.kinds = positional.get(1)?.clone();
+    q.name = positional.get(2).cloned();
+    if q.kinds.contains('/') {
+        return None;
+    }
+    Some(q)
+}
+
+/// Whether an object carries every `key=value` (or `key`) of a selector.
+pub fn selects(selector: &str, o: &Object) -> bool {
+    terms(selector).all(|(k, v)| o.labels.iter().any(|l| l.key == k && v.is_none_or(|v| l.value.as_str() == Some(v))))
+}
+
+/// A selector's terms: `key=value` or `key` alone.
+fn terms(selector: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    selector.split(',').map(|t| t.split_once('=').map_or((t, None), |(k, v)| (k, Some(v))))
+}
+
+impl AppObjects {
+    /// A `kubectl get`/`describe` of the app's namespace narrowed to what is rendered: each kind
+    /// of the list kept only when an object of that kind has the name and carries the selector's
+    /// labels, an Ingress that the router made an HTTPProxy asked as one; `None` when nothing it
+    /// names is rendered, or when its `jsonpath` names a field the object does not have (`status`
+    /// aside: Kubernetes fills it). Other commands, and other namespaces, are kept as they are.
+    pub fn fit(&self, line: &str) -> Option<String> {
+        let words = shell_words::split(line).ok()?;
+        let Some(q) = query(&words) else { return self.fit_slashed(line, &words) };
+        if q.namespace.as_ref().is_some_and(|n| *n != self.namespace)
+            || q.name.as_ref().is_some_and(|n| n.contains('<'))
+        {
+            return Some(line.to_string());
+        }
+        let mut kept: Vec<&str> = Vec::new();
+        for word in q.kinds.split(',') {
+            let Some(kind) = of_kubectl(word) else {
+                // Pods are made from a rendered pod template: one must carry the selector's labels.
+                let pods = matches!(word, "pods" | "pod" | "po");
+                if !pods || q.selector.as_ref().is_none_or(|s| s.contains('<') || self.templates_select(s)) {
+                    kept.push(word);
+                }
+                continue;
+            };
+            let found = |o: &&Object| {
+                q.name.as_ref().is_none_or(|n| o.name == *n)
+                    && q.selector.as_ref().is_none_or(|s| selects(s, o))
+                    && q.jsonpath.as_ref().is_none_or(|p| has_path(o, p))
+            };
+            // The word as written when its kind is there, else the stand-in's.
+            match self.rendered_as(kind, found) {
+                Some(k) if kubectl_name(kind) == Some(k) => kept.push(word),
+                Some(k) if !kept.contains(&k) => kept.push(k),
+                _ => {}
+            }
+        }
+        if kept.is_empty() {
+            return None;
+        }
+        let written = format!(" {} ", q.kinds);
+        Some(line.replacen(&written, &format!(" {} ", kept.join(",")), 1))
+    }
+
+    /// Whether a pod template (a workload's, a CronJob's job's) carries a selector's labels.
+    fn templates_select(&self, selector: &str) -> bool {
+        self.objects.iter().any(|o| {
+            let v = o.value();
+            let Some(spec) = v.get("spec") else { return false };
+            let template = spec.get("template").or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"));
+            let labels = template.and_then(|t| t.get("metadata")?.get("labels")?.as_map());
+            labels.is_some_and(|l| {
+                terms(selector)
+                    .all(|(k, v)| l.iter().any(|x| x.key == k && v.is_none_or(|v| x.value.as_str() == Some(v))))
+            })
+        })
+    }
+
+    /// The kubectl name of `kind` when an object of it passes `found`, else of the kind the render
+    /// makes in its place (a DaemonSet for an agent's Deployment, an HTTPProxy on a contour router).
+    fn rendered_as(&self, kind: &str, found: impl Fn(&&Object) -> bool) -> Option<&'static str> {
+        let instead = match kind {
+            "Deployment" => Some("DaemonSet"),
+            "Ingress" => Some("HTTPProxy"),
+            _ => None,
+        };
+        std::iter::once(kind)
+            .chain(instead)
+            .find(|k| self.objects.iter().chain(&self.outside).filter(|o| o.kind == *k).any(|o| found(&o)))
+            .and_then(kubectl_name)
+    }
+
+    /// `kubectl logs deploy/web`, `rollout status deploy/web`: each `kind/name` the render has, or
+    /// its stand-in; `None` when one names nothing rendered.
+    fn fit_slashed(&self, line: &str, words: &[String]) -> Option<String> {
+        let mut out = line.to_string();
+        for w in words.iter().skip(1).take_while(|w| *w != "--") {
+            let Some((k, name)) = w.split_once('/') else { continue };
+            let Some(kind) = of_kubectl(k) else { continue };
+            if name.contains('<') {
+                continue;
+            }
+            let k2 = self.rendered_as(kind, |o| o.name == name)?;
+            out = out.replacen(w.as_str(), &format!("{k2}/{name}"), 1);
+        }
+        Some(out)
+    }
+}
+
+/// Whether a jsonpath (`{.spec.template.spec.containers[0].image}`) names a field of the object.
+fn has_path(o: &Object, jsonpath: &str) -> bool {
+    let path = jsonpath.trim_matches(['{', '}', '.']).replace("[0]", "[]").replace("[*]", "[]");
+    if path.starts_with("status.") || path.starts_with("metadata.") {
+        return true;
+    }
+    o.fields()
+        .iter()
+        .any(|(p, _)| *p == path || p.starts_with(&format!("{path}.")) || p.starts_with(&format!("{path}[")))
+}
