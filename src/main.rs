@@ -180,6 +180,8 @@ enum Command {
         /// The app (else .convox/app, else the manifest's directory name).
         #[arg(long)]
         app: Option<String>,
+        #[command(flatten)]
+        env: cli::EnvArgs,
     },
     /// Print a JSON Schema of convox.yml (for yaml-language-server, IntelliJ and other YAML tools).
     Schema {
@@ -294,8 +296,8 @@ fn main() {
                 }
             }
         }
-        Command::Plan { paths, base, format, deny_destructive, rack, app } => {
-            run_plan(&paths, base.as_deref(), format, deny_destructive, rack, app)
+        Command::Plan { paths, base, format, deny_destructive, rack, app, env } => {
+            run_plan(&paths, base.as_deref(), format, deny_destructive, (rack, app), &env)
         }
         Command::Schema { draft, strict } => {
             use convox_lsp::schema::json_schema::{self, Draft, Variant};
@@ -347,8 +349,8 @@ fn run_plan(
     base: Option<&str>,
     format: cli::PlanFormat,
     deny_destructive: bool,
-    rack: Option<String>,
-    app: Option<String>,
+    (rack, app): (Option<String>, Option<String>),
+    env: &cli::EnvArgs,
 ) -> i32 {
     let (old, new) = match (base, paths) {
         (Some(rev), [new]) => (cli::PlanBase::Revision(rev), new),
@@ -362,8 +364,11 @@ fn run_plan(
             return 2;
         }
     };
-    // Rack, app and the environment (when it lands) come from the new manifest, as for `render`.
-    let ctx = context_for(new, rack, app);
+    // Rack, app and the release environment as for `render`, from the new manifest.
+    let ctx = match context_with_env(new, rack, app, env) {
+        Ok(ctx) => ctx,
+        Err(msg) => exit_with(&msg),
+    };
     match cli::plan(old, new, &ctx, format) {
         Ok(outcome) => {
             if let Some(n) = &outcome.notice {

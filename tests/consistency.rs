@@ -292,7 +292,13 @@ fn check_hint(app: &AppObjects, label: &str) -> Vec<String> {
 }
 
 fn acme(router: Option<&str>) -> Context {
-    Context { rack: Some("acme".into()), app: Some("shop".into()), router: router.map(str::to_string), provider: None }
+    Context {
+        rack: Some("acme".into()),
+        app: Some("shop".into()),
+        router: router.map(str::to_string),
+        provider: None,
+        environment: None,
+    }
 }
 
 #[test]

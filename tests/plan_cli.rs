@@ -159,3 +159,25 @@ fn the_docs_quote_the_snapshots() {
         assert!(docs.contains(&snapshot), "docs/plan.md does not quote tests/snapshots/plan/{name}");
     }
 }
+
+/// `plan` takes the release environment as `render` does: both versions are evaluated with it, so
+/// a change of `${HOST}`'s place shows the real host, and an unset one is the empty string.
+#[test]
+fn plan_evaluates_both_versions_with_the_release_environment() {
+    let dir = std::env::temp_dir().join(format!("convox-lsp-plan-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = "services:\n  web:\n    image: nginx\n    port: 80\n    domain: ${HOST}\n";
+    let new = "services:\n  web:\n    image: nginx\n    port: 80\n    domain: www.${HOST}\n";
+    std::fs::write(dir.join("old.yml"), old).unwrap();
+    std::fs::write(dir.join("new.yml"), new).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
+        .args(["plan", "old.yml", "new.yml", "--format", "json", "-e", "HOST=shop.example.com"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(json.contains("www.shop.example.com"), "the evaluated host: {json}");
+    assert!(!json.contains("${HOST}"), "{json}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -55,7 +55,13 @@ pub fn plan(base: Base, new: &str, ctx: &Context, format: PlanFormat) -> Result<
             }
         }
     };
-    let p = plan::plan(&Analysis::from_text(&old_text), &Analysis::from_text(&new_text), &RenderContext::new(ctx));
+    // With a release environment (`--env-file`, `-e`), both versions evaluated with it, as the
+    // promote renders them.
+    let (old_a, new_a) = (Analysis::from_text(&old_text), Analysis::from_text(&new_text));
+    let (old_e, new_e) = (old_a.with_environment(ctx), new_a.with_environment(ctx));
+    let old_r = old_e.as_ref().map_or(&old_a, |e| &e.analysis);
+    let new_r = new_e.as_ref().map_or(&new_a, |e| &e.analysis);
+    let p = plan::plan(old_r, new_r, &RenderContext::new(ctx));
     Ok(PlanOutcome { text: render(&p, format), destructive: p.destructive(), notice })
 }
 

@@ -86,7 +86,7 @@ pub fn selects(selector: &str, o: &Object) -> bool {
 }
 
 /// A selector's terms: `key=value` or `key` alone.
-fn terms(selector: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+pub(super) fn terms(selector: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     selector.split(',').map(|t| t.split_once('=').map_or((t, None), |(k, v)| (k, Some(v))))
 }
 
@@ -120,7 +120,7 @@ impl AppObjects {
                     && q.jsonpath.as_ref().is_none_or(|p| has_path(o, p))
             };
             // The word as written when its kind is there, else the stand-in's.
-            match self.rendered_as(kind, found) {
+            match self.rendered_as(kind, q.name.as_deref(), q.selector.as_deref(), found) {
                 Some(k) if kubectl_name(kind) == Some(k) => kept.push(word),
                 Some(k) if !kept.contains(&k) => kept.push(k),
                 _ => {}
@@ -133,23 +133,15 @@ impl AppObjects {
         Some(line.replacen(&written, &format!(" {} ", kept.join(",")), 1))
     }
 
-    /// Whether a pod template (a workload's, a CronJob's job's) carries a selector's labels.
-    fn templates_select(&self, selector: &str) -> bool {
-        self.objects.iter().any(|o| {
-            let v = o.value();
-            let Some(spec) = v.get("spec") else { return false };
-            let template = spec.get("template").or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"));
-            let labels = template.and_then(|t| t.get("metadata")?.get("labels")?.as_map());
-            labels.is_some_and(|l| {
-                terms(selector)
-                    .all(|(k, v)| l.iter().any(|x| x.key == k && v.is_none_or(|v| x.value.as_str() == Some(v))))
-            })
-        })
-    }
-
     /// The kubectl name of `kind` when an object of it passes `found`, else of the kind the render
     /// makes in its place (a DaemonSet for an agent's Deployment, an HTTPProxy on a contour router).
-    fn rendered_as(&self, kind: &str, found: impl Fn(&&Object) -> bool) -> Option<&'static str> {
+    fn rendered_as(
+        &self,
+        kind: &str,
+        name: Option<&str>,
+        selector: Option<&str>,
+        found: impl Fn(&&Object) -> bool,
+    ) -> Option<&'static str> {
         let instead = match kind {
             "Deployment" => Some("DaemonSet"),
             "Ingress" => Some("HTTPProxy"),
@@ -157,7 +149,7 @@ impl AppObjects {
         };
         std::iter::once(kind)
             .chain(instead)
-            .find(|k| self.objects.iter().chain(&self.outside).filter(|o| o.kind == *k).any(|o| found(&o)))
+            .find(|k| self.candidates(k, name, selector).iter().any(&found))
             .and_then(kubectl_name)
     }
 
@@ -171,7 +163,7 @@ impl AppObjects {
             if name.contains('<') {
                 continue;
             }
-            let k2 = self.rendered_as(kind, |o| o.name == name)?;
+            let k2 = self.rendered_as(kind, Some(name), None, |o| o.name == name)?;
             out = out.replacen(w.as_str(), &format!("{k2}/{name}"), 1);
         }
         Some(out)

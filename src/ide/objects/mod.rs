@@ -37,6 +37,7 @@ mod probes;
 mod read;
 mod resource;
 mod scale;
+mod selectors;
 mod service;
 mod timer;
 mod value;
@@ -301,6 +302,8 @@ pub struct AppObjects {
     /// push, before any query): a feature that asks about every owner of a large app (hints,
     /// lenses, symbols) does not scan every object once per owner.
     index: OwnerIndex,
+    /// The objects by kind, name and label for narrowing kubectl commands (`selectors.rs`).
+    selectors: selectors::SelectorIndex,
 }
 
 /// Positions in `objects` and `conditions` by owner, and in `objects` and `not_created` by kind

@@ -12,8 +12,16 @@ pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
     let Some(services) = root.get("services").and_then(|e| e.value.as_map()) else { return };
     let scales = crate::ide::objects::services_scale(root);
     for svc in services {
-        let Some(scale) = svc.value.get("scale").filter(|s| matches!(s.value.kind, Kind::Map(_))) else { continue };
-        metadata(&scale.value, sink);
+        // `scale: 2-1` (the count's scalar form) or a map.
+        let Some(scale) =
+            svc.value.get("scale").filter(|s| matches!(s.value.kind, Kind::Map(_)) || s.value.as_scalar().is_some())
+        else {
+            continue;
+        };
+        let map = matches!(scale.value.kind, Kind::Map(_));
+        if map {
+            metadata(&scale.value, sink);
+        }
         let agent = svc.value.get("agent").and_then(|a| a.value.as_str()) == Some("true");
         let auto = scale.value.get("autoscale").filter(|a| enabled(&a.value));
         // validate.go:212: an agent's autoscale is ignored (a warning on stderr), nothing checked.
@@ -22,23 +30,30 @@ pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
         }
         let name = svc.key.as_str().unwrap_or_default();
         let Some(&model::Count { min, max }) = scales.get(name) else { continue };
-        let at = scale.key.range;
-        let mut err = |m: String| sink.add(at, Code::InvalidAutoscale, format!("service {name}: {m}"));
+        // Each error on the value that is wrong: `min`/`max` where written, else the count.
+        let value_at = |k: &str| scale.value.get(k).map(|e| e.value.range);
+        let count_at = if map { value_at("count") } else { Some(scale.value.range) };
+        let min_at = value_at("min").or(count_at).unwrap_or(scale.key.range);
+        let max_at = value_at("max").or(count_at).unwrap_or(scale.key.range);
+        let mut err = |at: TextRange, m: String| sink.add(at, Code::InvalidAutoscale, format!("service {name}: {m}"));
         if min < 0 {
-            err("scale.min must be >= 0".into());
+            err(min_at, "scale.min must be >= 0".into());
         }
         if max < 0 {
-            err("scale.max must be >= 0".into());
+            err(max_at, "scale.max must be >= 0".into());
         }
         if max < min {
-            err("scale.max must be >= scale.min".into());
+            err(max_at, "scale.max must be >= scale.min".into());
         }
         let Some(a) = auto else { continue };
         if max < 1 {
-            err("scale.max must be >= 1 when autoscale is enabled".into());
+            err(max_at, "scale.max must be >= 1 when autoscale is enabled".into());
         }
         if max == min && max >= 1 {
-            err("scale.max must be > scale.min when autoscale is enabled (ScaledObject would be a no-op)".into());
+            err(
+                max_at,
+                "scale.max must be > scale.min when autoscale is enabled (ScaledObject would be a no-op)".into(),
+            );
         }
         triggers(name, &a.value, &scale.value, min, sink);
     }

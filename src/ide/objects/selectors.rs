@@ -1,0 +1,102 @@
+//! The rendered objects by kind, by kind and name, by kind and label, and the pod templates by
+//! label, built once per model on the first kubectl command narrowed ([`AppObjects::fit`]): an
+//! `explain` of a large app narrows a command for every key, and a scan of every object (and of
+//! every pod template's labels) per command made it quadratic in the number of services.
+
+use std::collections::HashMap;
+
+use super::{AppObjects, Object};
+
+/// Positions in `objects` followed by `outside` (one numbering for both).
+#[derive(Clone, Debug, Default)]
+pub(super) struct SelectorIndex(std::sync::OnceLock<Index>);
+
+impl PartialEq for SelectorIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for SelectorIndex {}
+
+#[derive(Clone, Debug, Default)]
+struct Index {
+    by_kind: HashMap<String, Vec<usize>>,
+    by_name: HashMap<(String, String), Vec<usize>>,
+    /// `(kind, "key=value")` of each object's own labels.
+    by_label: HashMap<(String, String), Vec<usize>>,
+    /// Each pod template's labels (a workload's, a CronJob's job's), and by `key=value`.
+    templates: Vec<Vec<(String, String)>>,
+    templates_by_label: HashMap<String, Vec<usize>>,
+}
+
+/// The first `key=value` term of a selector, the one looked up.
+fn first_equality(selector: &str) -> Option<&str> {
+    selector.split(',').find(|t| t.contains('='))
+}
+
+impl AppObjects {
+    fn selector_index(&self) -> &Index {
+        self.selectors.0.get_or_init(|| {
+            let mut ix = Index::default();
+            for (i, o) in self.objects.iter().chain(&self.outside).enumerate() {
+                ix.by_kind.entry(o.kind.clone()).or_default().push(i);
+                ix.by_name.entry((o.kind.clone(), o.name.clone())).or_default().push(i);
+                for l in &o.labels {
+                    if let Some(v) = l.value.as_str() {
+                        ix.by_label.entry((o.kind.clone(), format!("{}={v}", l.key))).or_default().push(i);
+                    }
+                }
+                if let Some(labels) = template_labels(o) {
+                    for (k, v) in &labels {
+                        ix.templates_by_label.entry(format!("{k}={v}")).or_default().push(ix.templates.len());
+                    }
+                    ix.templates.push(labels);
+                }
+            }
+            ix
+        })
+    }
+
+    fn at(&self, i: usize) -> &Object {
+        self.objects.get(i).unwrap_or_else(|| &self.outside[i - self.objects.len()])
+    }
+
+    /// The objects of `kind` that may have this name and carry this selector's labels: a superset
+    /// of the matches, found through the index (the caller checks each).
+    pub(super) fn candidates(&self, kind: &str, name: Option<&str>, selector: Option<&str>) -> Vec<&Object> {
+        let ix = self.selector_index();
+        let list = match (name, selector.and_then(first_equality)) {
+            (Some(n), _) => ix.by_name.get(&(kind.to_string(), n.to_string())),
+            (None, Some(term)) => ix.by_label.get(&(kind.to_string(), term.to_string())),
+            (None, None) => ix.by_kind.get(kind),
+        };
+        list.map(|l| l.iter().map(|&i| self.at(i)).collect()).unwrap_or_default()
+    }
+
+    /// Whether a pod template (a workload's, a CronJob's job's) carries a selector's labels.
+    pub(super) fn templates_select(&self, selector: &str) -> bool {
+        let ix = self.selector_index();
+        let matches = |labels: &Vec<(String, String)>| {
+            super::kinds::terms(selector)
+                .all(|(k, v)| labels.iter().any(|(lk, lv)| lk == k && v.is_none_or(|v| lv == v)))
+        };
+        match first_equality(selector) {
+            Some(term) => ix.templates_by_label.get(term).is_some_and(|l| l.iter().any(|&t| matches(&ix.templates[t]))),
+            None => ix.templates.iter().any(matches),
+        }
+    }
+}
+
+/// A pod template's labels: `spec.template` (Deployment, DaemonSet) or
+/// `spec.jobTemplate.spec.template` (CronJob).
+fn template_labels(o: &Object) -> Option<Vec<(String, String)>> {
+    if !matches!(o.kind.as_str(), "Deployment" | "DaemonSet" | "CronJob" | "StatefulSet" | "Job") {
+        return None;
+    }
+    let v = o.value();
+    let spec = v.get("spec")?;
+    let template = spec.get("template").or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"))?;
+    let labels = template.get("metadata")?.get("labels")?.as_map()?;
+    Some(labels.iter().filter_map(|l| Some((l.key.clone(), l.value.as_str()?.to_string()))).collect())
+}
