@@ -156,7 +156,7 @@ fn wrong_types() {
     check(
         "services:\n  web:\n    port: ${PORT}\n",
         expect![[r#"
-            3:11-3:18 warning[variable-form] `${PORT}` must be set to a value of the right form: with a word such as `x`, Convox fails: strconv.Atoi: parsing "x": invalid syntax
+            3:11-3:18 warning[variable-form] `${PORT}` must be set to a value of the right form: with a word such as `x`, Convox fails: a port must be a whole number (`3000`, `"https:3000"`, `8125/udp`); Convox fails with: strconv.Atoi: parsing "x": invalid syntax
         "#]],
     );
 }

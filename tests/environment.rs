@@ -71,7 +71,8 @@ fn check_with_env_file_and_flags() {
     let (code, out, _) = run(&["check", "--color", "never", "--env-file", e, m], "");
     assert_eq!(code, 1);
     assert!(out.contains(":7:9: warning[unset-variable]: `${DOMAIN_PL}` is not set"), "{out}");
-    assert!(out.contains("error[wrong-type]: unknown type for service domain: <nil>"), "{out}");
+    assert!(out.contains("error[wrong-type]: "), "{out}");
+    assert!(out.contains("Convox fails with: unknown type for service domain: <nil>"), "{out}");
     let (code, out, err) =
         run(&["check", "--color", "never", "--env-file", e, "-e", "DOMAIN_PL=pl.example.com", m], "");
     assert_eq!(code, 0, "{out}{err}");
