@@ -166,9 +166,13 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
         return Err(format!("a {} named {new_name} already exists", o.kind.as_str()));
     }
     let old = o.name.as_str();
-    let mut edits: Vec<(TextRange, String)> = related.iter().map(|x| rename_edit(a, x.range, old, new_name)).collect();
-    for range in through_aliases(a, o.kind, old)? {
-        if !edits.iter().any(|(r, _)| r.start < range.end && range.start < r.end) {
+    // One edit per place: the model reads an aliased list once per alias (`resources: *res` in two
+    // services), so the same anchored scalar can be related twice; sorted, an overlap is dropped.
+    let mut ranges: Vec<TextRange> = related.iter().map(|x| x.range).chain(through_aliases(a, o.kind, old)?).collect();
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut edits: Vec<(TextRange, String)> = Vec::new();
+    for range in ranges {
+        if edits.last().is_none_or(|(r, _)| r.end <= range.start) {
             edits.push(rename_edit(a, range, old, new_name));
         }
     }
