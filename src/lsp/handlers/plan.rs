@@ -58,10 +58,31 @@ fn committed(path: &Path, rev: &str) -> Option<Arc<Analysis>> {
     Some(a)
 }
 
+/// The committed version each open manifest's `data-loss` warnings compare with, by path: looked
+/// up in the repository once (the first diagnostics after the document opens or a watched file
+/// changes, [`forget`]), not on every keystroke (a repository lookup reads several files).
+static COMPARED: LazyLock<Mutex<HashMap<PathBuf, Option<Arc<Analysis>>>>> = LazyLock::new(Mutex::default);
+
+fn compared_with(path: &Path) -> Option<Arc<Analysis>> {
+    let lock = || COMPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = lock().get(path) {
+        return known.clone();
+    }
+    // Read without the lock: another document's diagnostics do not wait for this repository.
+    let base = committed(path, "HEAD");
+    lock().insert(path.to_path_buf(), base.clone());
+    base
+}
+
+/// Forgets the committed versions looked up: a document opened again, or a watched file changed.
+pub fn forget() {
+    COMPARED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+}
+
 /// The `data-loss` warnings of an open manifest against its committed version (none outside git).
 pub fn data_loss(uri: &Uri, analysis: &Analysis, context: &Context) -> Vec<Diagnostic> {
     let Some(path) = workspace::file_path(uri) else { return Vec::new() };
-    let Some(base) = committed(&path, "HEAD") else { return Vec::new() };
+    let Some(base) = compared_with(&path) else { return Vec::new() };
     plan::data_loss(&base, analysis, &RenderContext::new(context), "the committed version")
 }
 

@@ -13,6 +13,8 @@ use crate::lsp::state::lock;
 use crate::lsp::workspace;
 
 pub fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
+    // The committed version the `data-loss` warnings compare with is looked up again.
+    super::plan::forget();
     let doc = params.text_document;
     {
         let mut state = server.state();
