@@ -25,29 +25,6 @@ fn id(v: &Value) -> (String, String) {
     (s(v.get("kind")), s(v.get("metadata").and_then(|m| m.get("name"))))
 }
 
-/// Every leaf of a value with its path (`spec.ports[0].port`); null, empty maps and empty lists
-/// are absent (the templates write `key:` with nothing under it where Go ranges are empty).
-fn leaves(v: &Value, path: &str, out: &mut BTreeMap<String, Value>) {
-    match v {
-        Value::Null => {}
-        Value::Mapping(m) => {
-            for (k, x) in m {
-                let key = k.as_str().map(str::to_string).unwrap_or_else(|| format!("{k:?}"));
-                let p = if path.is_empty() { key } else { format!("{path}.{key}") };
-                leaves(x, &p, out);
-            }
-        }
-        Value::Sequence(items) => {
-            for (i, x) in items.iter().enumerate() {
-                leaves(x, &format!("{path}[{i}]"), out);
-            }
-        }
-        scalar => {
-            out.insert(path.to_string(), scalar.clone());
-        }
-    }
-}
-
 /// Our placeholders as the oracle stubs them (its README: release RTEST, build BTEST, image
 /// repository REPO, router domains acme.example and acme.internal).
 fn as_stubbed(v: &Value) -> Value {
@@ -123,8 +100,8 @@ impl Tally {
 
     fn compare_object(&mut self, kind: &str, oracle: &Value, ours: &Value, file: &str) {
         let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
-        leaves(oracle, "", &mut a);
-        leaves(ours, "", &mut b);
+        super::leaves(oracle, "", &mut a);
+        super::leaves(ours, "", &mut b);
         self.compare_extra(kind, &a, &b, file);
         for (path, want) in &a {
             self.fields += 1;
