@@ -23,7 +23,10 @@ use render_support::compare::{Tally, documents, ours_with, required_names};
 fn oracle_dir() -> Option<PathBuf> {
     let found = render_support::shared();
     if found.is_none() {
-        assert!(std::env::var_os("CI").is_none(), "CI is set and ../shared/tools/convox-oracle is missing");
+        assert!(
+            !skip::required(),
+            "every suite is required (CONVOX_LSP_NO_SKIP) and ../shared/tools/convox-oracle is missing"
+        );
         skip::skipped("environment_oracle", "no ../shared/tools/convox-oracle beside the project");
     }
     found

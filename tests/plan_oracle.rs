@@ -154,7 +154,10 @@ fn compare(render: &Path, old: &Path, new: &Path) -> Option<(Vec<String>, bool)>
 fn oracle_or_fail() -> Option<PathBuf> {
     let found = shared();
     if found.is_none() {
-        assert!(std::env::var_os("CI").is_none(), "CI is set but ../shared/tools/convox-oracle is missing");
+        assert!(
+            !skip::required(),
+            "every suite is required (CONVOX_LSP_NO_SKIP) but ../shared/tools/convox-oracle is missing"
+        );
         skip::skipped("plan_oracle", "no ../shared/tools/convox-oracle beside the project");
     }
     found

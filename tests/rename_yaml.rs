@@ -68,7 +68,10 @@ fn oracle() -> Option<PathBuf> {
     let check = "tools/convox-oracle/convox-check";
     // A CI run has the oracle: never skip there.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(std::env::var_os("CI").is_none() || dir.join(check).is_file(), "convox-check is missing in CI");
+    assert!(
+        !skip::required() || dir.join(check).is_file(),
+        "convox-check is missing where every suite is required (CONVOX_LSP_NO_SKIP)"
+    );
     skip::shared("rename_yaml (Convox's verdict)", &[check]).map(|dir| dir.join(check))
 }
 

@@ -58,7 +58,10 @@ async fn headline_hint_and_render_agree_on_a_min_max_range() {
         let out = std::process::Command::new(&oracle).arg(&file).output().unwrap();
         assert_eq!(numbers(&String::from_utf8_lossy(&out.stdout)), numbers(&ours));
     } else {
-        assert!(std::env::var_os("CI").is_none(), "the oracle ../shared/tools/convox-oracle is missing in CI");
+        assert!(
+            !skip::required(),
+            "the oracle ../shared/tools/convox-oracle is missing where every suite is required (CONVOX_LSP_NO_SKIP)"
+        );
         skip::skipped("scale_agrees (Convox's render)", "no ../shared/tools/convox-oracle beside the project");
     }
     let _ = std::fs::remove_dir_all(&dir);
