@@ -283,6 +283,8 @@ function userSteps(page, dirs) {
       await runCommand('View: Focus First Editor Group'); // back to convox.yml
     },
     async render() {
+      // The manifest's own tab first: the command is offered for a convox.yml editor.
+      await page.locator('.tab', { hasText: 'convox.yml' }).first().click();
       await runCommand('Convox: Show Rendered Kubernetes Manifests');
       await waitText('rendered manifests', editorText, (t) => t.includes('kind: Deployment'));
       step('rendered manifests opened beside the manifest');
