@@ -33,6 +33,9 @@ pub struct Repo {
     links: HashMap<PathBuf, Option<(PathBuf, bool)>>,
     args: HashMap<PathBuf, Arc<Vec<String>>>,
     ignores: HashMap<PathBuf, Option<Arc<Ignore>>>,
+    /// The last facts answered, with the manifest and the paths they were asked for: most
+    /// keystrokes change no build path, and everything else they depend on is in this cache.
+    last: Option<(PathBuf, Vec<String>, Arc<BuildFacts>)>,
     reads: usize,
 }
 
@@ -50,19 +53,31 @@ impl Repo {
 
     /// The facts for the manifest at `manifest` (a file path). Empty when its folder does not
     /// exist (an unsaved buffer, a test's made-up path): no build check then.
-    pub fn facts(&mut self, manifest: &Path, a: &Analysis) -> BuildFacts {
+    pub fn facts(&mut self, manifest: &Path, a: &Analysis) -> Arc<BuildFacts> {
         let wanted = build::paths_to_read(a);
+        if let Some((at, asked, facts)) = &self.last
+            && at == manifest
+            && *asked == wanted
+        {
+            return facts.clone();
+        }
+        let facts = Arc::new(self.read_facts(manifest, &wanted));
+        self.last = Some((manifest.to_path_buf(), wanted, facts.clone()));
+        facts
+    }
+
+    fn read_facts(&mut self, manifest: &Path, wanted: &[String]) -> BuildFacts {
         let mut facts = BuildFacts::default();
         if wanted.is_empty() {
             return facts;
         }
         let Some(root) = manifest.parent().and_then(|d| self.root(d)) else { return facts };
         for rel in wanted {
-            let kind = self.resolve(&root, &rel);
+            let kind = self.resolve(&root, rel);
             if kind == PathKind::File {
-                facts.args.insert(rel.clone(), self.dockerfile_args(&root.join(&rel)));
+                facts.args.insert(rel.clone(), self.dockerfile_args(&root.join(rel)));
             }
-            facts.paths.insert(rel, kind);
+            facts.paths.insert(rel.clone(), kind);
         }
         facts.ignore = self.ignore(&root);
         facts

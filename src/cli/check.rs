@@ -172,7 +172,7 @@ pub fn collect(paths: &[String], stdin_filename: Option<&str>, env: Option<&Envi
                         (_, Some(env)) => {
                             let evaluated = Evaluated::new(&text, env);
                             let facts = (path != "-").then(|| repo.facts(Path::new(&path), &evaluated.analysis));
-                            evaluated.diagnostics(&analysis, env, facts.as_ref())
+                            evaluated.diagnostics(&analysis, env, facts.as_deref())
                         }
                     };
                     report.files.push(CheckedFile { path: name, text, diagnostics });

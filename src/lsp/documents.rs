@@ -62,6 +62,19 @@ pub struct Document {
     cell: Cell,
 }
 
+/// A replaced version's analysis: freeing a version's tree and model costs about as much as a
+/// tenth of analysing it, so it is not done under the server's lock nor before the next
+/// version's analysis starts.
+pub struct Old(Cell);
+
+/// Frees a replaced version's analysis on the blocking pool (at once when it was never analysed
+/// or a request still holds it).
+pub fn drop_later(old: Old) {
+    if old.0.get().is_some_and(|a| Arc::strong_count(a) == 1) && Arc::strong_count(&old.0) == 1 {
+        tokio::task::spawn_blocking(move || drop(old));
+    }
+}
+
 /// A version of a document with its analysis.
 #[derive(Clone)]
 pub struct Snapshot {
@@ -91,8 +104,10 @@ impl Document {
     }
 
     /// Applies a change to the text and queues its edit for the parser (which may be busy with
-    /// an older version: it is not waited for).
-    pub fn apply(&mut self, version: i32, changes: &[TextDocumentContentChangeEvent], enc: PositionEncoding) {
+    /// an older version: it is not waited for). Returns the previous version's analysis, for the
+    /// caller to drop outside the server's lock ([`drop_later`]).
+    #[must_use]
+    pub fn apply(&mut self, version: i32, changes: &[TextDocumentContentChangeEvent], enc: PositionEncoding) -> Old {
         let mut pending = locked(&self.shared.pending);
         for change in changes {
             let range = change.range.map(|r| (convert::to_linecol(r.start), convert::to_linecol(r.end)));
@@ -106,8 +121,8 @@ impl Document {
             }
         }
         drop(pending);
-        self.cell = Cell::default();
         self.version = version;
+        Old(std::mem::take(&mut self.cell))
     }
 
     fn pending(&self, encoding: PositionEncoding) -> Pending {

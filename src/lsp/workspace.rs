@@ -95,12 +95,12 @@ impl Checks {
         let mut diags = match env {
             None => {
                 let facts = path.map(|p| lock_repo(&self.repo).facts(p, analysis));
-                analysis.diagnostics_in(facts.as_ref(), self.settings.rack_version)
+                analysis.diagnostics_in(facts.as_deref(), self.settings.rack_version)
             }
             Some(env) => {
                 let evaluated = ide::Evaluated::new(analysis.text(), env);
                 let facts = path.map(|p| lock_repo(&self.repo).facts(p, &evaluated.analysis));
-                let mut d = evaluated.diagnostics(analysis, env, facts.as_ref());
+                let mut d = evaluated.diagnostics(analysis, env, facts.as_deref());
                 if let Some(rack) = self.settings.rack_version {
                     d.extend(analysis.rack_version_diagnostics(rack));
                 }

@@ -387,32 +387,22 @@ impl AppObjects {
     }
 }
 
-/// Whether a condition token holds for each service it applies to (by name; the first of a
-/// repeated name, as Convox reads it), evaluated as the model evaluates it but without rendering
-/// anything: validation asks on every keystroke, so this is one pass over the services.
-pub fn services_holding(root: &crate::syntax::yaml::Node, when: When) -> HashMap<String, bool> {
-    each_service(root, |svc| service::conditions(svc).into_iter().find(|(w, _)| *w == when).map(|(_, b)| b))
+/// Each service's `Port` condition (whether it has a port: the Service, Ingress and probes depend
+/// on it) and its replica range (see [`AppObjects::scale`]), without rendering, for validation:
+/// only the keys they come from are read (a whole service's read, twice per service on every
+/// keystroke, was the largest part of validating).
+pub fn services_port_and_scale(root: &crate::syntax::yaml::Node) -> HashMap<String, (bool, crate::model::Count)> {
+    let mut out = HashMap::new();
+    for (name, key) in Key::document(root).get("services").entries() {
+        out.entry(name).or_insert_with(|| (service::has_port(&key), scale::count_of(&key)));
+    }
+    out
 }
 
 /// Whether a dotted key path (`services.web.health.grace`) is written, through aliases and merge
 /// keys, as the builders read it.
 pub fn written(root: &crate::syntax::yaml::Node, path: &str) -> bool {
     path.split('.').fold(Key::document(root), |k, part| k.get(part)).exists()
-}
-
-/// Each service's replica range (see [`AppObjects::scale`]), without rendering, for validation.
-pub fn services_scale(root: &crate::syntax::yaml::Node) -> HashMap<String, crate::model::Count> {
-    each_service(root, |svc| Some(svc.count))
-}
-
-fn each_service<T>(root: &crate::syntax::yaml::Node, f: impl Fn(&Svc) -> Option<T>) -> HashMap<String, T> {
-    let mut out = HashMap::new();
-    for (name, key) in Key::document(root).get("services").entries() {
-        if let Some(v) = f(&Svc::read(&name, &key)) {
-            out.entry(name).or_insert(v);
-        }
-    }
-    out
 }
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.

@@ -24,9 +24,22 @@ impl<'a> Key<'a> {
         Key { node, path, doc: self.doc }
     }
 
+    /// The path of a child: `parent.key` (built without the formatting machinery: every service
+    /// reads some twenty keys on every keystroke).
+    fn child_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            return key.to_string();
+        }
+        let mut path = String::with_capacity(self.path.len() + 1 + key.len());
+        path.push_str(&self.path);
+        path.push('.');
+        path.push_str(key);
+        path
+    }
+
     /// The child `key` (written or not), through merge keys.
     pub fn get(&self, key: &str) -> Key<'a> {
-        let path = if self.path.is_empty() { key.to_string() } else { format!("{}.{key}", self.path) };
+        let path = self.child_path(key);
         let found = self.node.and_then(|n| lookup(self.doc, n, key, 0));
         self.at(found, path)
     }
@@ -76,7 +89,10 @@ impl<'a> Key<'a> {
     /// The items of a list.
     pub fn items(&self) -> Vec<Key<'a>> {
         match self.node.map(|n| &n.kind) {
-            Some(Kind::Seq(items)) => items.iter().map(|n| self.at(Some(n), format!("{}[]", self.path))).collect(),
+            Some(Kind::Seq(items)) => {
+                let path = [self.path.as_str(), "[]"].concat();
+                items.iter().map(|n| self.at(Some(n), path.clone())).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -90,10 +106,14 @@ impl<'a> Key<'a> {
     pub fn entries(&self) -> Vec<(String, Key<'a>)> {
         let Some(node) = self.node else { return Vec::new() };
         let mut out: Vec<(String, Key<'a>)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (k, v) in merged_entries(self.doc, node, 0) {
-            if seen.insert(k.clone()) {
-                let path = if self.path.is_empty() { k.clone() } else { format!("{}.{k}", self.path) };
+        let merged = merged_entries(self.doc, node, 0);
+        // A key written twice: the first is read.
+        let mut seen: std::collections::HashSet<&str, crate::schema::FxBuild> = Default::default();
+        let first: Vec<bool> = merged.iter().map(|(k, _)| seen.insert(k.as_str())).collect();
+        drop(seen);
+        for ((k, v), first) in merged.into_iter().zip(first) {
+            if first {
+                let path = self.child_path(&k);
                 out.push((k, self.at(Some(v), path)));
             }
         }

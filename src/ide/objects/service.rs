@@ -129,7 +129,13 @@ pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
 }
 
 /// The knowledge base's condition tokens for this service: the one place they are evaluated.
+/// The `Port` condition, read from the service's key alone (validation reads only this).
+pub fn has_port(service: &Key) -> bool {
+    read_port(&service.get("port")).is_some()
+}
+
 pub fn conditions(svc: &Svc) -> [(When, bool); 11] {
+    // `svc.port` is `read_port` of `port`: the same as `has_port`.
     let routable = svc.port.is_some();
     [
         (When::Port, routable),

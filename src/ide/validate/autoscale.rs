@@ -8,9 +8,8 @@ use crate::model;
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 use crate::text::TextRange;
 
-pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
+pub(super) fn autoscale(root: &Node, port_and_scale: &super::services::PortAndScale, sink: &mut Sink) {
     let Some(services) = root.get("services").and_then(|e| e.value.as_map()) else { return };
-    let scales = crate::ide::objects::services_scale(root);
     for svc in services {
         // `scale: 2-1` (the count's scalar form) or a map.
         let Some(scale) =
@@ -29,7 +28,7 @@ pub(super) fn autoscale(root: &Node, sink: &mut Sink) {
             continue;
         }
         let name = svc.key.as_str().unwrap_or_default();
-        let Some(&model::Count { min, max }) = scales.get(name) else { continue };
+        let Some(&(_, model::Count { min, max })) = port_and_scale.get(name) else { continue };
         // Each error on the value that is wrong: `min`/`max` where written, else the count.
         let value_at = |k: &str| scale.value.get(k).map(|e| e.value.range);
         let count_at = if map { value_at("count") } else { Some(scale.value.range) };

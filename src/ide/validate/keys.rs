@@ -53,8 +53,8 @@ fn shape_name(s: Shape) -> &'static str {
     }
 }
 
-fn last_key(path: &KeyPath) -> String {
-    path.keys().last().unwrap_or_default().to_string()
+fn last_key(path: &KeyPath) -> &str {
+    path.keys().last().unwrap_or_default()
 }
 
 /// Checks `node` at `path`, whose schema pattern is `pattern`.
@@ -249,7 +249,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
         _ => {}
     }
     // `${VAR}` is replaced before Convox reads the YAML: the value's type is not known here.
-    if sink.text[value.range.start..value.range.end].contains("${") {
+    if sink.interpolated && sink.text[value.range.start..value.range.end].contains("${") {
         return;
     }
     if decoded(value, None, pattern, key_range, sink) {

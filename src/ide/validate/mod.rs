@@ -42,6 +42,9 @@ struct Sink<'a> {
     unknown: HashMap<(String, String, bool), UnknownKey, schema::FxBuild>,
     /// A Generation 2 or Praxis manifest, said once at the top (`legacy.rs`).
     legacy: bool,
+    /// The text holds a `${`: only then is each value's text searched for one (a map's value
+    /// spans all its entries, so searching every value read the text once per nesting level).
+    interpolated: bool,
 }
 
 /// The words for an unknown key: none when its map takes any key, else a close sibling and where
@@ -91,7 +94,9 @@ fn code(s: &str) -> String {
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     let root = a.parse().root();
-    let mut sink = Sink { text: a.text(), root, out: Vec::new(), unknown: HashMap::default(), legacy: false };
+    let interpolated = a.text().contains("${");
+    let mut sink =
+        Sink { text: a.text(), root, out: Vec::new(), unknown: HashMap::default(), legacy: false, interpolated };
     sink.legacy = legacy::legacy(root, &mut sink);
     match &root.kind {
         Kind::Map(_) => keys::walk(root, &mut KeyPath::default(), "", &mut sink),
@@ -114,9 +119,11 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     names::names(m, &mut sink);
     resources::resources(m, root, &mut sink);
     references::references(m, root, &mut sink);
-    services::services(m, root, &mut sink);
+    // Each service's port condition and replica range, read once for both rules below.
+    let port_and_scale = crate::ide::objects::services_port_and_scale(root);
+    services::services(m, root, &port_and_scale, &mut sink);
     scale::scale(root, &mut sink);
-    autoscale::autoscale(root, &mut sink);
+    autoscale::autoscale(root, &port_and_scale, &mut sink);
     volumes::volumes(root, &mut sink);
     configs::configs(root, &mut sink);
     registries::registries(root, &mut sink);

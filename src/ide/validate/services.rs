@@ -1,15 +1,18 @@
 //! Service rules: `internal`, keys that need a port, labels, ports, deployment bounds,
 //! securityContext, annotations; balancer ports and whitelists.
 
+use std::collections::HashMap;
+
 use super::{Sink, code, decoders};
 use crate::ide::codes::Code;
 use crate::model::{Manifest, Service, Spanned};
-use crate::schema::When;
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 use crate::text::TextRange;
 
-pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
-    let with_port = crate::ide::objects::services_holding(root, When::Port);
+/// Each service's port condition and replica range, by name (`objects::services_port_and_scale`).
+pub(super) type PortAndScale = HashMap<String, (bool, crate::model::Count)>;
+
+pub(super) fn services(m: &Manifest, root: &Node, port_and_scale: &PortAndScale, sink: &mut Sink) {
     for s in &m.services {
         if let (Some(i), Some(ir)) = (&s.internal, &s.internal_router)
             && i.value
@@ -28,7 +31,7 @@ pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
                 format!("`domain` has no effect on an internal service: {} gets no Ingress", s.name.value),
             );
         }
-        needs_port(s, &with_port, sink);
+        needs_port(s, port_and_scale, sink);
         for l in &s.labels {
             reserved_label(&l.key, sink);
         }
@@ -50,8 +53,8 @@ pub(super) fn services(m: &Manifest, root: &Node, sink: &mut Sink) {
 
 /// Keys that configure the Service, Ingress or probes Convox creates only for a service with a port
 /// (whether it has one is the object model's condition, not worked out here).
-fn needs_port(s: &Service, with_port: &std::collections::HashMap<String, bool>, sink: &mut Sink) {
-    if with_port.get(&s.name.value) != Some(&false) {
+fn needs_port(s: &Service, port_and_scale: &PortAndScale, sink: &mut Sink) {
+    if port_and_scale.get(&s.name.value).map(|(port, _)| *port) != Some(false) {
         return;
     }
     const KEYS: &[&str] = &[

@@ -6,6 +6,7 @@
 use tower_lsp_server::ls_types::*;
 
 use crate::context::Sources;
+use crate::lsp::documents;
 use crate::lsp::publisher::{Publish, republish};
 use crate::lsp::server::Server;
 use crate::lsp::settings::Settings;
@@ -30,7 +31,7 @@ pub fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
 
 pub fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
     let uri = params.text_document.uri;
-    {
+    let old = {
         let mut state = server.state();
         let enc = state.encoding;
         let Some(doc) = state.documents.get_mut(&uri) else {
@@ -46,9 +47,10 @@ pub fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
                 uri.as_str()
             );
         }
-        doc.apply(params.text_document.version, &params.content_changes, enc);
-    }
+        doc.apply(params.text_document.version, &params.content_changes, enc)
+    };
     let _ = server.publish.send(Publish::Changed(uri));
+    documents::drop_later(old);
 }
 
 pub fn did_close(server: &Server, params: DidCloseTextDocumentParams) {
