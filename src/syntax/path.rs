@@ -252,6 +252,12 @@ fn scan_up(text: &str, line_start: usize, col: usize, list_at: Option<usize>) ->
         let start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let l = &trimmed[start..];
         end = start;
+        // A line indented at or past the threshold can neither be a parent nor end the scan
+        // (everything below needs `indent < threshold`, or a list's key): skipped without reading
+        // it further, so a scan up to `services:` costs little per line of the services above.
+        if list_at.is_none() && indent_of(l) >= threshold {
+            continue;
+        }
         let content = l.trim();
         // Blank lines, comments, and lines indented with tabs (invalid YAML) say nothing.
         let tabbed = l[..l.len() - l.trim_start().len()].contains('\t');

@@ -248,7 +248,17 @@ impl Object {
         let below = format!("{key}.");
         let under_list = format!("{key}[]");
         let from_key = |k: &String| k == key || k.starts_with(&below) || k.starts_with(&under_list);
-        self.fields().into_iter().filter(|(_, field)| field.from.iter().any(from_key)).collect()
+        // Most objects of an app have nothing from this key: found without building the value
+        // (a hover asks every object of the app).
+        let fields = [&self.labels, &self.annotations, &self.body];
+        if !self.from.first().is_some_and(from_key) && !fields.iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)))
+        {
+            return Vec::new();
+        }
+        let v = self.value();
+        let mut out = Vec::new();
+        v.walk("", &mut out);
+        out.into_iter().filter(|(_, field)| field.from.iter().any(from_key)).map(|(p, f)| (p, f.clone())).collect()
     }
 
     /// Every field with its dotted path (`spec.template.spec.containers[].image`).

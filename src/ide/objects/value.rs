@@ -77,6 +77,12 @@ pub struct Field {
 }
 
 impl Field {
+    /// Whether this field or one inside it comes from a key `pred` accepts (read in place: no
+    /// path is built and nothing is cloned).
+    pub fn any_from(&self, pred: &impl Fn(&String) -> bool) -> bool {
+        self.from.iter().any(pred) || self.value.any_from(pred)
+    }
+
     /// Adds a manifest key this field comes from.
     pub fn from(mut self, key: impl Into<String>) -> Field {
         self.from.push(key.into());
@@ -157,6 +163,15 @@ impl Value {
     }
 
     /// Every field below this value with its dotted path (list items as `[]`), depth first.
+    /// Whether a field inside comes from a key `pred` accepts ([`Field::any_from`]).
+    pub fn any_from(&self, pred: &impl Fn(&String) -> bool) -> bool {
+        match self {
+            Value::Map(fields) => fields.iter().any(|f| f.any_from(pred)),
+            Value::List(items) => items.iter().any(|v| v.any_from(pred)),
+            _ => false,
+        }
+    }
+
     pub fn walk<'a>(&'a self, prefix: &str, out: &mut Vec<(String, &'a Field)>) {
         match self {
             Value::Map(fields) => {
