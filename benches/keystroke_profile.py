@@ -18,32 +18,11 @@ Usage: keystroke_profile.py [--lines 5000] [--keys 5] [--top 25] [BINARY]
 Needs valgrind (`apt-get install valgrind`); a release build with line tables gives readable
 names: CARGO_PROFILE_RELEASE_DEBUG=line-tables-only cargo build --release.
 """
-import argparse, json, os, subprocess, sys, tempfile, threading, queue, time
+import argparse, json, os, subprocess, sys, threading, queue, time
 
 
-def manifest(services):
-    lines = ["environment:", "  - GLOBAL_A=1", "  - GLOBAL_B", "resources:",
-             "  database:", "    type: postgres", "  cache:", "    type: redis", "services:"]
-    hovers, blanks, values = [], [], []
-    for i in range(services):
-        lines.append(f"  svc{i:04d}:")
-        hovers.append((len(lines) - 1, 3))
-        lines.append(f"    build: ./svc/svc{i:04d}")
-        lines.append(f"    port: {3000 + i}")
-        hovers.append((len(lines) - 1, 5))
-        lines.append(f"    command: bin/start --worker {i}")
-        lines.append("    environment:")
-        for k in range(4):
-            lines.append(f"      - SVC{i}_VAR{k}=value{k}")
-        lines += ["    health:", "      path: /health"]
-        values.append(len(lines) - 1)
-        lines += ["      interval: 5", "      timeout: 3", "    resources:", "      - database", "      - cache",
-                  "    scale:", "      count: 2-4", "      cpu: 256", "      memory: 512", "      targets:",
-                  "        cpu: 70"]
-        hovers.append((len(lines) - 2, 9))
-        lines.append("    ")
-        blanks.append((len(lines) - 1, 4))
-    return "\n".join(lines) + "\n", hovers, blanks, values
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keystroke import manifest, repository  # noqa: E402  (the same manifest and repository)
 
 
 class Server:
@@ -113,12 +92,8 @@ def change(s, uri, version, line, start, end, text):
 
 def drive(cmd, services, keys, requests, out_dir):
     text, hovers, blanks, values = manifest(services)
-    repo = tempfile.mkdtemp(prefix="keystroke-profile-")
-    for i in range(services):
-        os.makedirs(os.path.join(repo, "svc", f"svc{i:04d}"))
-        open(os.path.join(repo, "svc", f"svc{i:04d}", "Dockerfile"), "w").write("FROM scratch\n")
+    repo = repository(services, text)
     path = os.path.join(repo, "convox.yml")
-    open(path, "w").write(text)
     uri = "file://" + path
     s = Server(cmd, repo)
     pid = s.p.pid

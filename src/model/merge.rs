@@ -1,6 +1,8 @@
 //! Aliases (`*name`) and merge keys (`<<: *base`), read as Convox's YAML library (yaml.v2) reads
 //! them: the one reader of both, for the model and for the objects Convox renders.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::syntax::yaml::{Kind, Node};
 
 /// Aliases are followed at most this deep (a cycle is not followed forever).
@@ -38,62 +40,103 @@ fn anchored<'a>(n: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
     best
 }
 
+/// The merge sources already read by one `merged_entries` or `lookup`, with the depth each was
+/// read at. A source merged again (`<<: [*a, *a]`, or two anchors merging the same one, level
+/// after level) can add nothing that its first reading did not, when that reading was at the same
+/// depth or shallower (so it was cut at [`MAX_ALIAS_DEPTH`] no sooner): it is skipped, which keeps
+/// nested merges linear instead of exponential in their depth.
+#[derive(Default)]
+struct Visited(HashMap<*const Node, usize, crate::schema::FxBuild>);
+
+impl Visited {
+    /// Whether `n` is to be read at `depth` (and, if so, notes it).
+    fn first(&mut self, n: &Node, depth: usize) -> bool {
+        match self.0.get(&std::ptr::from_ref(n)) {
+            Some(&at) if at <= depth => false,
+            _ => {
+                self.0.insert(std::ptr::from_ref(n), depth);
+                true
+            }
+        }
+    }
+}
+
 /// A map's entries with those merged in by `<<: *alias` (or a list of aliases) after them,
 /// as yaml.v2 reads them: keys written in the map win.
 pub(crate) fn merged_entries<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> Vec<(String, &'a Node)> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::default();
+    entries_into(doc, n, depth, true, &mut Visited::default(), &mut seen, &mut out);
+    out
+}
+
+/// `merged_entries`, adding to `out` the keys not in `seen`: all the keys the map at the top
+/// writes (twice written ones too: the callers decide which counts), then from each merge source
+/// only the first of each key.
+fn entries_into<'a>(
+    doc: &'a Node,
+    n: &'a Node,
+    depth: usize,
+    top: bool,
+    visited: &mut Visited,
+    seen: &mut HashSet<String, crate::schema::FxBuild>,
+    out: &mut Vec<(String, &'a Node)>,
+) {
     let n = resolve(doc, n, 0);
-    let Some(entries) = n.as_map() else { return Vec::new() };
-    let mut out: Vec<(String, &'a Node)> = Vec::new();
+    let Some(entries) = n.as_map() else { return };
+    if !visited.first(n, depth) {
+        return;
+    }
     let mut merges = Vec::new();
+    let written = out.len();
     for e in entries {
         match e.key.as_str() {
             Some("<<") => merges.push(&e.value),
-            Some(k) => out.push((k.to_string(), &e.value)),
-            None => {}
+            Some(k) if top => out.push((k.to_string(), &e.value)),
+            Some(k) if seen.insert(k.to_string()) => out.push((k.to_string(), &e.value)),
+            Some(_) | None => {}
         }
     }
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    if !merges.is_empty() {
-        seen.extend(out.iter().map(|(k, _)| k.clone()));
+    if top {
+        seen.extend(out[written..].iter().map(|(k, _)| k.clone()));
     }
     if depth < MAX_ALIAS_DEPTH {
         for m in merges {
             let m = resolve(doc, m, 0);
-            let sources: Vec<&Node> = match &m.kind {
-                Kind::Seq(items) => items.iter().collect(),
-                _ => vec![m],
-            };
-            for src in sources {
-                for (k, v) in merged_entries(doc, src, depth + 1) {
-                    if seen.insert(k.clone()) {
-                        out.push((k, v));
-                    }
+            match &m.kind {
+                Kind::Seq(items) => {
+                    items.iter().for_each(|src| entries_into(doc, src, depth + 1, false, visited, seen, out))
                 }
+                _ => entries_into(doc, m, depth + 1, false, visited, seen, out),
             }
         }
     }
-    out
 }
 
 pub(crate) fn lookup<'a>(doc: &'a Node, n: &'a Node, key: &str, depth: usize) -> Option<&'a Node> {
     // What `merged_entries` would find first, without building the entries: the keys written in
     // the map, then each merge source in order (this runs once per service and key, on every
     // keystroke).
-    let entries = resolve(doc, n, 0).as_map()?;
     if key == "<<" {
         return None;
     }
+    lookup_in(doc, n, key, depth, &mut Visited::default())
+}
+
+fn lookup_in<'a>(doc: &'a Node, n: &'a Node, key: &str, depth: usize, visited: &mut Visited) -> Option<&'a Node> {
+    let n = resolve(doc, n, 0);
+    let entries = n.as_map()?;
     if let Some(e) = entries.iter().find(|e| e.key.as_str() == Some(key)) {
         return Some(&e.value);
     }
-    if depth >= MAX_ALIAS_DEPTH {
+    if depth >= MAX_ALIAS_DEPTH || !entries.iter().any(|e| e.key.as_str() == Some("<<")) || !visited.first(n, depth) {
         return None;
     }
     entries.iter().filter(|e| e.key.as_str() == Some("<<")).find_map(|e| {
         let m = resolve(doc, &e.value, 0);
         match &m.kind {
-            Kind::Seq(items) => items.iter().find_map(|src| lookup(doc, src, key, depth + 1)),
-            _ => lookup(doc, m, key, depth + 1),
+            Kind::Seq(items) => items.iter().find_map(|src| lookup_in(doc, src, key, depth + 1, visited)),
+            _ => lookup_in(doc, m, key, depth + 1, visited),
         }
     })
 }
