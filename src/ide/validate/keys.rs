@@ -130,10 +130,11 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
 
 fn duplicate(key: &str, first: TextRange, at: TextRange, parent_pattern: &str, sink: &mut Sink) {
     let line = sink.text[..first.start].matches('\n').count() + 1;
+    let what = crate::model::decode::explain(parent_pattern, key);
     let message = if schema::NAMED_SECTIONS.contains(&parent_pattern) {
-        format!("{} is declared twice (first on line {line}): Convox keeps both entries, which then collide", code(key))
+        format!("{} is declared twice (first on line {line}): {what}", code(key))
     } else {
-        format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
+        format!("duplicate key {} (first on line {line}): {what}", code(key))
     };
     sink.add(at, Code::DuplicateKey, message);
 }
