@@ -37,6 +37,22 @@ fn oracle(shared: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, Option<String>>
         // style; a generated `environment: [a, b]` leaves them unset, which is the app's
         // environment (`convox env set`), not the manifest.
         let env_only = error.starts_with("required env:");
+        // Those names set, the rest of Load and Validate runs: that verdict is the manifest's.
+        if let Some(names) = error.strip_prefix("required env:").filter(|_| !v["ok"].as_bool().unwrap_or(false)) {
+            let file = PathBuf::from(v["file"].as_str().unwrap());
+            let mut cmd = Command::new(shared.join("tools/convox-oracle/convox-check"));
+            for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                cmd.arg("-e").arg(format!("{n}=x"));
+            }
+            let again = cmd.arg("--json").arg(&file).output().unwrap();
+            let w: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap_or_default();
+            let ok =
+                w["ok"].as_bool().unwrap_or(true) || w["error"].as_str().unwrap_or("").starts_with("required env:");
+            let verdict =
+                (!ok).then(|| format!("{}: {}", w["stage"].as_str().unwrap_or(""), w["error"].as_str().unwrap_or("")));
+            out.insert(file, verdict);
+            continue;
+        }
         let verdict = (!v["ok"].as_bool().unwrap_or(false) && !env_only)
             .then(|| format!("{}: {error}", v["stage"].as_str().unwrap_or("")));
         out.insert(PathBuf::from(v["file"].as_str().unwrap()), verdict);
@@ -103,6 +119,36 @@ fn vary(text: &str, rng: &mut Rng) -> Option<(String, String)> {
     (varied != text).then_some((varied, what))
 }
 
+/// Names that are also the names of sections or keys, which a reader could mistake for them.
+const KEY_NAMES: &[&str] = &["timers", "services", "resources", "environment", "port", "scale", "build"];
+
+/// A service, resource or timer renamed (its key line only) to one of [`KEY_NAMES`].
+fn rename(text: &str, rng: &mut Rng) -> Option<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut section = "";
+    let mut names = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if !l.starts_with([' ', '#']) && l.ends_with(':') {
+            section = l.trim_end_matches(':');
+        } else if matches!(section, "services" | "resources" | "timers")
+            && l.starts_with("  ")
+            && !l[2..].starts_with([' ', '#', '-'])
+            && l.trim_end().ends_with(':')
+        {
+            names.push(i);
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let i = names[rng.below(names.len())];
+    let to = KEY_NAMES[rng.below(KEY_NAMES.len())];
+    let what = format!("line {}: {:?} renamed {to}", i + 1, lines[i].trim());
+    let mut out: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    out[i] = format!("  {to}:");
+    Some((out.join("\n") + "\n", what))
+}
+
 #[test]
 fn check_agrees_with_convox() {
     let Some(shared) = shared() else {
@@ -136,7 +182,10 @@ fn check_agrees_with_convox() {
     let mut changes = BTreeMap::new();
     while files.len() < n {
         let text = &accepted[rng.below(accepted.len())];
-        if let Some((v, what)) = vary(text, &mut rng) {
+        // One in three first takes a declared name that is also a section's or a key's name.
+        let renamed = if rng.below(3) == 0 { rename(text, &mut rng) } else { None };
+        let (text, renamed) = renamed.map_or((text.clone(), String::new()), |(t, w)| (t, format!("{w}; ")));
+        if let Some((v, what)) = vary(&text, &mut rng).map(|(v, w)| (v, format!("{renamed}{w}"))) {
             let p = dir.join(format!("v{:05}.yml", files.len()));
             std::fs::write(&p, v).unwrap();
             changes.insert(p.clone(), what);
