@@ -124,12 +124,14 @@ async fn an_ignore_comment_silences_data_loss() {
     let uri = uri_of(&dir.join("convox.yml"));
     let (_child, mut client) = common::spawn_binary_with(BIN, &[], dir.to_str());
     client.initialize(json!({})).await;
-    let renamed = COMMITTED.replace("  database:", "  db:").replace("- database", "- db");
+    // The database removed: the warning is on `resources:`.
+    let removed = "resources:\nservices:\n  web:\n    build: .\n    port: 3000\n";
     let cases = [
-        (renamed.replace("  db:", "  db: # convox-lsp: ignore[data-loss]"), 0),
-        (renamed.replace("  db:", "  # convox-lsp: ignore[data-loss]\n  db:"), 0),
-        (renamed.replace("  db:", "  db: # convox-lsp: ignore"), 0),
-        (renamed.replace("  db:", "  db: # convox-lsp: ignore[unknown-key]"), 1),
+        (removed.replace("resources:", "resources: # convox-lsp: ignore[data-loss]"), 0),
+        (removed.replace("resources:", "# convox-lsp: ignore[data-loss]\nresources:"), 0),
+        (removed.replace("resources:", "resources: # convox-lsp: ignore"), 0),
+        (removed.replace("resources:", "resources: # convox-lsp: ignore[unknown-key]"), 1),
+        (removed.to_string(), 1),
     ];
     for (version, (text, want)) in (1..).zip(&cases) {
         if version == 1 {

@@ -114,9 +114,14 @@ fn child(parent: &str, key: &str) -> String {
     }
 }
 
-/// What the duplicate-key diagnostic says Convox does, for `key` written twice at `parent`.
-pub fn explain(parent: &str, key: &str) -> &'static str {
+/// What the duplicate-key diagnostic says Convox does, for `key` written twice at `parent`
+/// (`maps`: both values are maps, which only then merge).
+pub fn explain(parent: &str, key: &str, maps: bool) -> &'static str {
     match rule(parent, key) {
+        Rule::Merge if !maps => "Convox uses the last one",
+        Rule::Scale if !maps => {
+            "Convox reads both: a count replaces only the `count` of a map before it, a map sets only its own keys"
+        }
         Rule::Append if parent.is_empty() && NAMED_SECTIONS.contains(&key) => {
             "Convox reads both sections (an empty one drops what the sections above it declared)"
         }

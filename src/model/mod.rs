@@ -306,10 +306,16 @@ pub fn count(node: &Node) -> Option<Count> {
                 }
             }
         }
+        // Each bound only where written, else Go's zero (`pkg/manifest/yaml.go:605-633`):
+        // `count: {min: 1}` is 1-0, which Validate rejects.
         Kind::Map(_) => {
-            let min = integer(&node.get("min")?.value)?.value;
-            let max = node.get("max").and_then(|e| integer(&e.value)).map_or(min, |m| m.value);
-            Some(Count { min, max })
+            let bound = |k: &str| -> Option<i64> {
+                match node.get(k).map(|e| &e.value).filter(|v| !v.is_empty()) {
+                    None => Some(0),
+                    Some(v) => integer(v).map(|i| i.value).or_else(|| v.as_str()?.parse().ok()),
+                }
+            };
+            Some(Count { min: bound("min")?, max: bound("max")? })
         }
         _ => None,
     }
