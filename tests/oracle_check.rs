@@ -264,3 +264,27 @@ fn accepted_with(path: &Path, vars: &[String]) -> bool {
         cmd.arg(path).stdout(std::process::Stdio::null()).status().is_ok_and(|s| s.success())
     })
 }
+
+/// A service named like a section (`timers`), with a key only a timer has: `misplaced-section`
+/// says so on the name, and its body is still checked as the service Convox decodes. Convox:
+/// `LOAD: yaml: unmarshal errors: line 1: cannot unmarshal !!str `abc` into int` (the `targets`
+/// remarshal, `pkg/manifest/yaml.go:469-474`); the one mutation in 609 that went unreported.
+#[test]
+fn a_service_named_like_a_section_is_checked() {
+    let text = "services:\n  timers:\n    image: nginx\n    schedule: \"0 * * * *\"\n    scale:\n      targets:\n        cpu: abc\n";
+    let diags = Analysis::from_text(text).diagnostics();
+    let got: Vec<String> = diags.iter().map(|d| format!("{} {}", d.code.as_str(), d.range.start)).collect();
+    assert!(got.contains(&"misplaced-section 12".to_string()), "{got:?}");
+    assert!(got.contains(&format!("wrong-type {}", text.find("abc").unwrap())), "{got:?}");
+    // The section's own entries (`schedule`) are not unknown keys of a service: the name says it.
+    assert!(!got.iter().any(|g| g.starts_with("unknown-key")), "{got:?}");
+    if let Some(shared) = shared() {
+        let dir = std::env::temp_dir().join(format!("convox-lsp-named-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("convox.yml");
+        std::fs::write(&p, text).unwrap();
+        let v = oracle(&shared, std::slice::from_ref(&p));
+        assert!(v[&p].as_deref().is_some_and(|e| e.contains("cannot unmarshal !!str `abc` into int")), "{v:?}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -152,8 +152,14 @@ fn has_duplicates(n: &Node, depth: usize) -> bool {
     match &n.kind {
         Kind::Map(entries) => {
             let keys = entries.iter().filter_map(|e| e.key.as_str()).filter(|k| *k != "<<");
-            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-            let twice = keys.into_iter().any(|k| !seen.insert(k));
+            // Most maps are small: compared pairwise, without a set per map on every keystroke.
+            let twice = if entries.len() <= 16 {
+                let keys: Vec<&str> = keys.collect();
+                keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k))
+            } else {
+                let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+                keys.into_iter().any(|k| !seen.insert(k))
+            };
             twice || entries.iter().any(|e| has_duplicates(&e.value, depth + 1))
         }
         Kind::Seq(items) => items.iter().any(|i| has_duplicates(i, depth + 1)),
