@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use convox_lsp::env::{Environment, Source};
-use convox_lsp::ide::{Analysis, Severity, Stage};
+use convox_lsp::ide::Analysis;
 use render_support::compare::{Tally, documents, ours_with, required_names};
 use yaml_serde::Value;
 
@@ -34,16 +34,6 @@ fn ours(text: &str) -> Vec<Value> {
         env.set(&name, "x", Source::Flag);
     }
     ours_with(text, env)
-}
-
-/// `check`'s errors that fail before the promote (what `convox-check` sees).
-fn early_errors(text: &str) -> Vec<String> {
-    Analysis::from_text(text)
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error && d.code.stage() <= Stage::Validate)
-        .map(|d| format!("{} {}", d.code.as_str(), d.message))
-        .collect()
 }
 
 fn clean(tally: &Tally) -> bool {
@@ -71,7 +61,7 @@ fn every_level_reads_as_convox_decodes() {
         let verdict: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.check.json"))).unwrap()).unwrap();
         let diags = Analysis::from_text(text).diagnostics();
-        let errors = early_errors(text);
+        let errors = common::early_errors(text);
         if verdict["ok"] == true && !errors.is_empty() {
             failures.push(format!("{name}: Convox accepts it, check says {errors:?}"));
         }
@@ -230,7 +220,7 @@ fn duplicated_corpus_manifests_agree_with_convox() {
     let mut made: Vec<(PathBuf, String, String)> = Vec::new();
     for file in render_support::accepted(&shared) {
         let text = std::fs::read_to_string(&file).unwrap();
-        if text.contains('\t') || text.contains("\r") || !early_errors(&text).is_empty() {
+        if text.contains('\t') || text.contains("\r") || !common::early_errors(&text).is_empty() {
             continue;
         }
         let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
@@ -260,7 +250,7 @@ fn duplicated_corpus_manifests_agree_with_convox() {
     for (path, what, original) in &made {
         let text = std::fs::read_to_string(path).unwrap();
         let v = &verdicts[&path.to_string_lossy().into_owned()];
-        let errors = early_errors(&text);
+        let errors = common::early_errors(&text);
         let env_only = v["error"].as_str().unwrap_or("").starts_with("required env:");
         match v["ok"] == true || env_only {
             true if !errors.is_empty() => disagree.push(format!("FALSE {original} [{what}]: {errors:?}")),

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::Rng;
-use convox_lsp::ide::{Analysis, Severity, Stage};
+use convox_lsp::ide::{Analysis, Severity};
 
 fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -58,16 +58,6 @@ fn oracle(shared: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, Option<String>>
         out.insert(PathBuf::from(v["file"].as_str().unwrap()), verdict);
     }
     out
-}
-
-/// The errors `check` gives that fail before the promote (what the oracle can see).
-fn early_errors(text: &str) -> Vec<String> {
-    Analysis::from_text(text)
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error && d.code.stage() <= Stage::Validate)
-        .map(|d| format!("{} {}", d.code.as_str(), d.message))
-        .collect()
 }
 
 fn any_error(text: &str) -> bool {
@@ -234,7 +224,7 @@ fn compare(
                 }
             }
             None => {
-                let errs = early_errors(&text);
+                let errs = common::early_errors(&text);
                 if !errs.is_empty() {
                     false_errors.push(format!("FALSE {name}{what}: {}", errs.join("; ")));
                 }

@@ -47,21 +47,8 @@ pub enum Rule {
     Both,
 }
 
-/// Service keys Convox decodes into a plain Go struct (filled field by field) or a Go map.
-const SERVICE_MERGED: [&str; 12] = [
-    "health",
-    "port",
-    "labels",
-    "nodeSelectorLabels",
-    "liveness",
-    "startupProbe",
-    "lifecycle",
-    "dnsConfig",
-    "securityContext",
-    "certificate",
-    "accessControl",
-    "initContainer",
-];
+/// Service keys Convox decodes into a Go map or with a decoder that sets only the keys written.
+const SERVICE_MERGED: [&str; 4] = ["health", "port", "labels", "nodeSelectorLabels"];
 
 /// Service keys whose struct fields Convox decodes field by field (`mappingStruct`), below
 /// which a map written twice merges too.
@@ -86,7 +73,7 @@ pub fn rule(parent: &str, key: &str) -> Rule {
         (p, _) if NAMED_SECTIONS.contains(&p) => Rule::Both,
         ("services.*", "environment" | "domain") => Rule::Append,
         ("services.*", "scale") => Rule::Scale,
-        ("services.*", k) if SERVICE_MERGED.contains(&k) => Rule::Merge,
+        ("services.*", k) if SERVICE_MERGED.contains(&k) || SERVICE_STRUCTS.contains(&k) => Rule::Merge,
         ("resources.*", "options") => Rule::Merge,
         ("balancers.*", "ports") => Rule::Append,
         (p, _) if in_struct(p) => Rule::Merge,
