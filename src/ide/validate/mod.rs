@@ -116,19 +116,23 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
         );
     }
     let m = a.model();
+    // What Convox checks once the manifest is decoded: the document as it reads it (a key
+    // written twice combined as its decoder combines it); the checks of each value as written
+    // (types, unknown keys) ran on the text above.
+    let doc = m.document(root);
     names::names(m, &mut sink);
-    resources::resources(m, root, &mut sink);
-    references::references(m, root, &mut sink);
+    resources::resources(m, doc, &mut sink);
+    references::references(m, doc, &mut sink);
     // Each service's port condition and replica range, read once for both rules below.
-    let port_and_scale = crate::ide::objects::services_port_and_scale(root);
-    services::services(m, root, &port_and_scale, &mut sink);
-    scale::scale(root, &mut sink);
-    autoscale::autoscale(root, &port_and_scale, &mut sink);
-    volumes::volumes(root, &mut sink);
-    configs::configs(root, &mut sink);
-    registries::registries(root, &mut sink);
+    let port_and_scale = crate::ide::objects::services_port_and_scale(doc);
+    services::services(m, doc, &port_and_scale, &mut sink);
+    scale::scale(doc, &mut sink);
+    autoscale::autoscale(doc, &port_and_scale, &mut sink);
+    volumes::volumes(doc, &mut sink);
+    configs::configs(doc, &mut sink);
+    registries::registries(doc, &mut sink);
     schedule::timers(m, &mut sink);
-    budget::budget(m, root, &mut sink);
+    budget::budget(m, doc, &mut sink);
     interpolation::interpolation(a, &mut sink);
     sink.out
 }
