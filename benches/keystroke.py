@@ -70,11 +70,25 @@ def repository(services, text):
     return repo
 
 
+def read_frame(out):
+    """The next message of an LSP stream (`Content-Length` framing), `None` at its end."""
+    length = None
+    while True:
+        line = out.readline()
+        if not line:
+            return None
+        if not line.strip():
+            break
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(out.read(length))
+
+
 class Server:
-    def __init__(self, cmd, cwd, settings):
+    def __init__(self, cmd, cwd, settings=None):
         self.p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.DEVNULL)
-        self.settings = settings
+        self.settings = settings or {}
         self.next_id = 0
         self.responses = {}
         self.diags = queue.Queue()
@@ -83,19 +97,10 @@ class Server:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
-        out = self.p.stdout
         while True:
-            length = None
-            while True:
-                line = out.readline()
-                if not line:
-                    return
-                line = line.strip()
-                if not line:
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            msg = json.loads(out.read(length))
+            msg = read_frame(self.p.stdout)
+            if msg is None:
+                return
             if "id" in msg and "method" in msg:  # a request from the server: answer it
                 result = None
                 if msg["method"] == "workspace/configuration":

@@ -18,64 +18,11 @@ Usage: keystroke_profile.py [--lines 5000] [--keys 5] [--top 25] [BINARY]
 Needs valgrind (`apt-get install valgrind`); a release build with line tables gives readable
 names: CARGO_PROFILE_RELEASE_DEBUG=line-tables-only cargo build --release.
 """
-import argparse, json, os, subprocess, sys, threading, queue, time
+import argparse, os, subprocess, sys, time
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from keystroke import manifest, repository  # noqa: E402  (the same manifest and repository)
-
-
-class Server:
-    def __init__(self, cmd, cwd):
-        self.p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
-        self.next_id = 0
-        self.responses = queue.Queue()
-        self.diags = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        out = self.p.stdout
-        while True:
-            length = None
-            while True:
-                line = out.readline()
-                if not line:
-                    return
-                line = line.strip()
-                if not line:
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            msg = json.loads(out.read(length))
-            if "id" in msg and "method" in msg:
-                self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-            elif "id" in msg:
-                self.responses.put(msg)
-            elif msg.get("method") == "textDocument/publishDiagnostics":
-                self.diags.put(msg["params"])
-
-    def _send(self, msg):
-        body = json.dumps(msg).encode()
-        self.p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.p.stdin.flush()
-
-    def notify(self, method, params):
-        self._send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def request(self, method, params):
-        self.next_id += 1
-        self._send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
-        while True:
-            msg = self.responses.get(timeout=600)
-            if msg["id"] == self.next_id:
-                return msg
-
-    def wait_diags(self, uri, version):
-        while True:
-            params = self.diags.get(timeout=600)
-            if params["uri"] == uri and params.get("version", version) == version:
-                return params
+from keystroke import Server, manifest, repository  # noqa: E402  (the same manifest, repository and client)
 
 
 def dump(pid, out_dir, name):
@@ -103,7 +50,7 @@ def drive(cmd, services, keys, requests, out_dir):
                                                                "hover": {"contentFormat": ["markdown"]}}}})
     s.notify("initialized", {})
     s.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}})
-    s.wait_diags(uri, 1)
+    s.wait_diags(uri, 1, 0, timeout=600)
     dump(pid, out_dir, "open")
     version = 1
     mid = values[len(values) // 2]
@@ -111,17 +58,17 @@ def drive(cmd, services, keys, requests, out_dir):
     for _ in range(keys):
         version += 1
         change(s, uri, version, mid, col, col, "x")
-        s.wait_diags(uri, version)
+        s.wait_diags(uri, version, 0, timeout=600)
         col += 1
     dump(pid, out_dir, "keystroke")
     blank = blanks[len(blanks) // 2][0]
     for _ in range(keys):
         version += 1
         change(s, uri, version, blank, 4, 4, "comm")
-        s.wait_diags(uri, version)
+        s.wait_diags(uri, version, 0, timeout=600)
         version += 1
         change(s, uri, version, blank, 4, 8, "")
-        s.wait_diags(uri, version)
+        s.wait_diags(uri, version, 0, timeout=600)
     dump(pid, out_dir, "broken")
     doc = {"textDocument": {"uri": uri}}
     for l, c in hovers[::max(1, len(hovers) // requests)][:requests]:
@@ -129,7 +76,7 @@ def drive(cmd, services, keys, requests, out_dir):
     for l, c in blanks[::max(1, len(blanks) // requests)][:requests]:
         s.request("textDocument/completion", dict(doc, position={"line": l, "character": c}))
     dump(pid, out_dir, "requests")
-    s.request("shutdown", None)
+    s.request("shutdown", None, timeout=600)
     s.notify("exit", None)
     s.p.wait(timeout=600)
     return text.count("\n")
