@@ -243,7 +243,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     match doc.status {
         Some(Status::Removed) => {
             if !sink.legacy {
-                sink.add(key_range, Code::NoEffect, format!("{} is not a Convox v3 key: it is ignored", code(&key)));
+                sink.add(key_range, Code::NoEffect, format!("{} is not a Convox v3 key: it is ignored", code(key)));
             }
             return;
         }
@@ -252,7 +252,7 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
             let parent = pattern.rsplit_once(['.', '[']).map_or("", |(p, _)| p);
             let parent_said = schema::schema().get(parent).is_some_and(|d| d.status.is_some());
             if !parent_said {
-                sink.add(key_range, Code::NoEffect, format!("{} has no effect in Convox v3", code(&key)));
+                sink.add(key_range, Code::NoEffect, format!("{} has no effect in Convox v3", code(key)));
             }
         }
         _ => {}
@@ -282,12 +282,12 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
         return;
     }
     if !accepted(doc, got, pattern) {
-        let (message, fix) = wrong_type_message(&key, pattern, value, doc, got);
+        let (message, fix) = wrong_type_message(key, pattern, value, doc, got);
         sink.add_maybe_fix(value.range, Code::WrongType, message, fix);
         return;
     }
     if let (false, Some(s)) = (doc.values.is_empty(), value.as_scalar()) {
-        super::values::check(&key, pattern, value, s.value.as_str(), doc, sink);
+        super::values::check(key, pattern, value, s.value.as_str(), doc, sink);
     }
     if pattern == "resources.*.options.version" && value.as_scalar().is_some_and(|s| s.style == Style::Plain) {
         let raw = &sink.text[value.range.start..value.range.end];
