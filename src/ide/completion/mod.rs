@@ -2,6 +2,7 @@
 //! resource types, cron presets), names declared elsewhere in the file, environment names in
 //! `${...}`; on half-typed YAML too (the key path comes from the indentation scan there).
 
+mod item;
 mod keys;
 mod names;
 mod values;
