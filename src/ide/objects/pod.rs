@@ -4,22 +4,10 @@
 
 use sha2::{Digest, Sha256};
 
+use super::App;
 use super::read::Key;
+use super::svc::Svc;
 use super::value::{Field, Part, Placeholder, Value, f, int, list, lit, map, s, text};
-use super::{App, Svc};
-
-/// `{{ range keyValue .Service.Labels }}`: the app's `labels` merged under the service's
-/// (`pkg/manifest/manifest.go:453` CombineLabels), sorted by key.
-pub fn custom_labels(app: &App, svc: &Svc) -> Vec<Field> {
-    let mut all: Vec<(String, Field)> = Vec::new();
-    for (k, v) in app.labels.iter().chain(svc.key.get("labels").entries().iter()) {
-        let field = f(k.clone(), s(v.str().unwrap_or_default())).from(v.path.clone());
-        all.retain(|(x, _)| x != k);
-        all.push((k.clone(), field));
-    }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    all.into_iter().map(|(_, x)| x).collect()
-}
 
 /// The image Convox runs for a service: `<repo>:<service>.<build>` (`helpers.go` image).
 pub fn image(svc: &str) -> Value {

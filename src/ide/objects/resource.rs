@@ -5,8 +5,7 @@
 //! provisioner's connection info.
 
 use super::read::Key;
-use super::service::with_hole;
-use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s};
+use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s, with_hole};
 use super::{App, AppObjects, NotCreated, Object, Owner};
 use crate::schema::{self, ResourceCategory, ResourceContainer, ResourceType, When};
 
