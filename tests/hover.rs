@@ -810,7 +810,7 @@ mod true_to_convox {
         assert!(!md.contains("any PVC carry"), "{md}");
         // The model the hover reads agrees.
         let a = Analysis::from_text("resources:\n  db:\n    type: postgres\n");
-        let app = objects::objects(&a, &objects::RenderContext::new(&ctx()));
+        let app = a.objects(&objects::RenderContext::new(&ctx()));
         let pvc = app.find("PersistentVolumeClaim", "resource-db").expect("a PVC");
         let labels: Vec<&str> = pvc.labels.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(labels, ["system", "rack", "app", "resource"]);

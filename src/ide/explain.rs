@@ -1,6 +1,6 @@
 //! `convox-lsp explain`: every key of the file with the objects it becomes and a command.
 
-use super::Analysis;
+use super::analysis::Analysis;
 use super::hover::{Bind, Standing, filled, standing};
 use super::objects::RenderContext;
 use crate::context::Context;

@@ -1,7 +1,7 @@
 //! The completion item of a plain value, shared by the values and the names declared elsewhere.
 
 use super::{CompletionItem, CompletionKind};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::text::TextRange;
 
 /// An item that inserts its label, ranked `rank` in its list.

@@ -7,7 +7,7 @@ mod keys;
 mod names;
 mod values;
 
-use super::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::syntax::{Segment, Target, indentation_scan};
 use crate::text::TextRange;
 use keys::keys;

@@ -3,7 +3,7 @@
 
 use super::item::{current_value, value_item};
 use super::{CompletionItem, CompletionKind};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::model::{self, Manifest, Service};
 use crate::text::TextRange;
 

@@ -3,7 +3,7 @@
 
 use super::item::value_item;
 use super::{CompletionItem, CompletionKind, names};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::schema::{self, Shape};
 use crate::syntax::KeyPath;
 use crate::text::TextRange;

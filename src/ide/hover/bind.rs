@@ -1,7 +1,7 @@
 //! The values a hover's placeholders stand for at one place in the manifest.
 
-use super::Analysis;
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
 use crate::ide::objects::{AppObjects, Owner};
 use crate::model::{self, Balancer, Resource, Service, Timer};
 use crate::schema::{self, ResourceCategory, When};

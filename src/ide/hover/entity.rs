@@ -3,8 +3,9 @@
 use std::fmt::Write as _;
 
 use super::objects::{Standing, standing};
-use super::{Analysis, Bind, Hover, filled, finish, kubectl_block};
+use super::{Bind, Hover, filled, finish, kubectl_block};
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
 use crate::ide::markdown::{code, prose};
 use crate::ide::objects::AppObjects;
 use crate::model::{self, Resource};

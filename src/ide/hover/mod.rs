@@ -8,8 +8,9 @@ mod env;
 mod key;
 mod objects;
 
+use super::analysis::Analysis;
+use super::markdown;
 use super::objects::RenderContext;
-use super::{Analysis, markdown};
 use crate::context::Context;
 use crate::schema;
 use crate::syntax::{KeyPath, Segment, Target};

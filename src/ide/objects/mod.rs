@@ -8,7 +8,7 @@
 //!
 //! ```ignore
 //! let ctx = RenderContext::new(&context);           // rack, app, router, provider ...
-//! let app = objects(&analysis, &ctx);               // computed once per request
+//! let app = analysis.objects(&ctx);                 // built once per version and settings
 //! for o in app.owned_by(&Owner::Service("web".into())) { println!("{} {}", o.kind, o.name) }
 //! let fields = app.set_by("services.web.scale.count"); // (object, field path, field)
 //! let why = &app.not_created;                        // objects that exist under another condition
@@ -55,7 +55,6 @@ use std::collections::HashMap;
 use crate::context::Context;
 use crate::schema::When;
 
-use super::Analysis;
 use read::Key;
 use svc::Svc;
 
@@ -409,8 +408,7 @@ fn each_service<T>(root: &crate::syntax::yaml::Node, f: impl Fn(&Svc) -> Option<
 }
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
-pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
-    let root = a.parse().root();
+pub fn objects(root: &crate::syntax::yaml::Node, model: &crate::model::Manifest, ctx: &RenderContext) -> AppObjects {
     let mut out = AppObjects {
         namespace: ctx.namespace(),
         rack: ctx.rack().to_string(),
@@ -419,7 +417,7 @@ pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     };
     let doc = Key::document(root);
     let section = |name: &str| doc.get(name);
-    let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };
+    let app = App { model, ctx, labels: section("labels").entries(), doc: doc.clone() };
     for (name, key) in section("balancers").entries() {
         balancer::build(&app, &name, &key, &mut out);
     }
@@ -435,9 +433,9 @@ pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     out
 }
 
-/// What every builder reads: the analysis, the rack context, the app's `labels`.
+/// What every builder reads: the typed manifest, the rack context, the app's `labels`.
 pub(crate) struct App<'a> {
-    pub a: &'a Analysis,
+    pub model: &'a crate::model::Manifest,
     pub ctx: &'a RenderContext,
     pub labels: Vec<(String, Key<'a>)>,
     /// The document, for reading any section.

@@ -19,7 +19,7 @@ pub fn overlay(app: &App, name: &str) -> bool {
     if let Some(env) = app.ctx.names.environment.as_deref() {
         return env.get(&var).is_some_and(|v| !v.value.trim().is_empty());
     }
-    let m = app.a.model();
+    let m = app.model;
     m.environment
         .iter()
         .chain(m.services.iter().flat_map(|s| s.environment.iter()))

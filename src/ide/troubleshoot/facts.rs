@@ -7,9 +7,9 @@ use std::collections::HashSet;
 
 use yaml_serde::Value;
 
-use super::super::Analysis;
-use super::super::objects::{AppObjects, Owner, RenderContext};
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
+use crate::ide::objects::{AppObjects, Owner, RenderContext};
 use crate::schema::ladder::{Need, Subject};
 use crate::schema::{self, ResourceCategory, When};
 

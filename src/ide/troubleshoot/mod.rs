@@ -8,9 +8,9 @@ mod facts;
 
 use std::fmt::Write as _;
 
-use super::Analysis;
 use super::objects::AppObjects;
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
 use crate::schema::ladder::{self, Check, Need, Sign, Step, Subject};
 use crate::schema::{self};
 use crate::syntax::yaml::Node;
