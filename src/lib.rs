@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod context;
 pub mod env;
+pub mod files;
 pub mod git;
 pub mod ide;
 pub mod lsp;
