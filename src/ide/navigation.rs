@@ -98,7 +98,7 @@ fn through_aliases(a: &Analysis, kind: NameKind, old: &str) -> Result<Vec<TextRa
         .filter_map(|r| {
             let value = r.node.as_str()?;
             let name = match kind {
-                NameKind::Resource => value.split_once(':').map_or(value, |(n, _)| n),
+                NameKind::Resource => crate::model::resource_ref_parts(value).0,
                 _ => value,
             };
             (name == old).then(|| crate::model::value_range(text, r.node, 0, name.len()))

@@ -354,6 +354,16 @@ pub fn k8s_name(name: &str) -> String {
     name.chars().filter(|c| c.is_ascii_lowercase() || *c == '-' || *c == '.').collect()
 }
 
+/// A service's `resources:` item as Convox splits it (`strings.SplitN(r, ":", 2)`,
+/// `pkg/manifest/service.go:1018`): the resource's name and, for `name:ENV_VAR`, the variable as
+/// written (Convox trims it where it reads it). The one reader of this form.
+pub fn resource_ref_parts(item: &str) -> (&str, Option<&str>) {
+    match item.split_once(':') {
+        Some((name, var)) => (name, Some(var)),
+        None => (item, None),
+    }
+}
+
 /// The environment variable prefix of a resource: upper case, `-` as `_`.
 pub fn env_prefix(name: &str) -> String {
     name.to_ascii_uppercase().replace('-', "_")

@@ -11,13 +11,15 @@ fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
     // not exist: ".
     let v = if item.is_empty() && !matches!(item.kind, Kind::Alias(_)) { "" } else { item.as_str()? };
     let range = item.range;
-    Some(match v.split_once(':') {
-        Some((n, alias)) => ResourceRef {
+    Some(match resource_ref_parts(v) {
+        (n, Some(alias)) => ResourceRef {
             name: spanned(n.to_string(), value_range(text, item, 0, n.len())),
             alias: Some(spanned(alias.to_string(), value_range(text, item, n.len() + 1, v.len()))),
             range,
         },
-        None => ResourceRef { name: spanned(v.to_string(), value_range(text, item, 0, v.len())), alias: None, range },
+        (_, None) => {
+            ResourceRef { name: spanned(v.to_string(), value_range(text, item, 0, v.len())), alias: None, range }
+        }
     })
 }
 

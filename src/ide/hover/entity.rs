@@ -2,12 +2,12 @@
 
 use std::fmt::Write as _;
 
-use super::objects::{Standing, standing};
-use super::{Bind, Hover, filled, finish, kubectl_block};
+use super::{Hover, finish, kubectl_block};
 use crate::context::Context;
 use crate::ide::analysis::Analysis;
 use crate::ide::markdown::{code, prose};
 use crate::ide::objects::AppObjects;
+use crate::ide::place::{Bind, Standing, filled, standing};
 use crate::model::{self, Resource};
 use crate::schema::{self, KeyDoc, When};
 use crate::syntax::{KeyPath, Segment};
@@ -98,7 +98,7 @@ pub(super) fn entity_hover(
 /// A service's "If it does not run": the first steps of its troubleshooting ladder.
 fn troubleshoot_section(out: &mut String, e: &Entity) -> Option<()> {
     if e.section == "services"
-        && let Some(steps) = crate::ide::troubleshoot::short(e.a, e.b.ctx, e.b.app, e.name)
+        && let Some(steps) = crate::ide::ladder::short(e.a, e.b.ctx, e.b.app, e.name)
     {
         out.truncate(out.trim_end().len());
         out.push_str("\n\n");

@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::objects::{Standing, fields_set, standing};
-use super::{Bind, Hover, finish};
+use super::{Hover, finish};
 use crate::context::Context;
 use crate::ide::markdown::{code, prose};
+use crate::ide::place::{Bind, Standing, fields_set, standing};
 use crate::model;
 use crate::schema::{self, KeyDoc, Status, When};
 use crate::syntax::KeyPath;

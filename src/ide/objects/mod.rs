@@ -30,6 +30,7 @@
 mod balancer;
 mod commands;
 mod contour;
+mod fill;
 mod kinds;
 mod left_out;
 mod network;
@@ -46,6 +47,7 @@ mod value;
 mod volume;
 mod workload;
 
+pub use fill::{Placeholders, fill_with};
 pub use kinds::{abbreviation, kubectl_name, of_kubectl, selects};
 pub use left_out::{LEFT_OUT, LeftOut};
 pub use value::{Field, Part, Placeholder, Value};

@@ -116,9 +116,9 @@ pub fn resource_env(svc: &Svc) -> Vec<Value> {
     let mut out = Vec::new();
     for item in key.items() {
         let Some(raw) = item.str() else { continue };
-        let (name, vars) = match raw.split_once(':') {
-            Some((n, alias)) => (n.to_string(), vec![alias.trim().to_string()]),
-            None => (raw.clone(), crate::model::resource_vars(&raw)),
+        let (name, vars) = match crate::model::resource_ref_parts(&raw) {
+            (n, Some(alias)) => (n.to_string(), vec![alias.trim().to_string()]),
+            (_, None) => (raw.clone(), crate::model::resource_vars(&raw)),
         };
         for var in vars {
             let suffix = var.rsplit('_').next().unwrap_or_default();
