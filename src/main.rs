@@ -238,10 +238,7 @@ fn main() {
             2
         }
         Command::Check { paths, format, color, deny_warnings, stdin_filename, env } => {
-            let environment = match env.environment() {
-                Ok(e) => e,
-                Err(msg) => exit_with(&msg),
-            };
+            let environment = env.environment().unwrap_or_else(|msg| exit_with(&msg));
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
             let color = color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref());
@@ -253,24 +250,12 @@ fn main() {
             cli::fmt(&paths, check, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()).exit_code()
         }
         Command::Render { path, service, target } => {
-            let ctx = match target.context(&path) {
-                Ok(ctx) => ctx,
-                Err(msg) => exit_with(&msg),
-            };
-            match cli::read_input(&path).and_then(|text| {
+            let ctx = target.context(&path).unwrap_or_else(|msg| exit_with(&msg));
+            printed(cli::read_input(&path).and_then(|text| {
                 convox_lsp::ide::Analysis::from_text(&text)
                     .render(&ctx, service.as_deref())
                     .map_err(|e| format!("{path}: {e}"))
-            }) {
-                Ok(yaml) => {
-                    print!("{yaml}");
-                    0
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    2
-                }
-            }
+            }))
         }
         Command::Plan { paths, base, format, deny_destructive, target } => {
             run_plan(&paths, base.as_deref(), format, deny_destructive, &target)
@@ -283,36 +268,12 @@ fn main() {
             0
         }
         Command::Explain { path, key, target } => {
-            let ctx = match target.context(&path) {
-                Ok(ctx) => ctx,
-                Err(msg) => exit_with(&msg),
-            };
-            match cli::explain(&path, key.as_deref(), &ctx) {
-                Ok(text) => {
-                    print!("{text}");
-                    0
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    2
-                }
-            }
+            let ctx = target.context(&path).unwrap_or_else(|msg| exit_with(&msg));
+            printed(cli::explain(&path, key.as_deref(), &ctx))
         }
         Command::Troubleshoot { path, name, target } => {
-            let ctx = match target.context(&path) {
-                Ok(ctx) => ctx,
-                Err(msg) => exit_with(&msg),
-            };
-            match cli::troubleshoot(&path, &name, &ctx) {
-                Ok(text) => {
-                    print!("{text}");
-                    0
-                }
-                Err(failure) => {
-                    eprintln!("error: {}", failure.message());
-                    2
-                }
-            }
+            let ctx = target.context(&path).unwrap_or_else(|msg| exit_with(&msg));
+            printed(cli::troubleshoot(&path, &name, &ctx).map_err(|failure| failure.message().to_string()))
         }
     };
     let _ = std::io::stdout().flush();
@@ -340,10 +301,7 @@ fn run_plan(
         }
     };
     // Rack, app and the release environment as for `render`, from the new manifest.
-    let ctx = match target.context(new) {
-        Ok(ctx) => ctx,
-        Err(msg) => exit_with(&msg),
-    };
+    let ctx = target.context(new).unwrap_or_else(|msg| exit_with(&msg));
     match cli::plan(old, new, &ctx, format) {
         Ok(outcome) => {
             if let Some(n) = &outcome.notice {
@@ -351,6 +309,20 @@ fn run_plan(
             }
             print!("{}", outcome.text);
             i32::from(deny_destructive && outcome.destructive)
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            2
+        }
+    }
+}
+
+/// A command's text on stdout (exit code 0), or its error on stderr (exit code 2).
+fn printed(result: Result<String, String>) -> i32 {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            0
         }
         Err(msg) => {
             eprintln!("error: {msg}");
