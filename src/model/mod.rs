@@ -320,10 +320,6 @@ impl Service {
     pub fn is_internal(&self) -> bool {
         self.internal.as_ref().is_some_and(|a| a.value)
     }
-
-    pub fn is_internal_router(&self) -> bool {
-        self.internal_router.as_ref().is_some_and(|a| a.value)
-    }
 }
 
 impl Resource {

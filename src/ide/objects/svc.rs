@@ -154,7 +154,7 @@ pub fn labels(app: &App, svc: &Svc, base: &[(&str, &str)]) -> Vec<Field> {
 
 /// `{{ range keyValue .Service.Labels }}`: the app's `labels` merged under the service's
 /// (`pkg/manifest/manifest.go:453` CombineLabels), sorted by key.
-pub fn custom_labels(app: &App, svc: &Svc) -> Vec<Field> {
+fn custom_labels(app: &App, svc: &Svc) -> Vec<Field> {
     let mut all: Vec<(String, Field)> = Vec::new();
     for (k, v) in app.labels.iter().chain(svc.key.get("labels").entries().iter()) {
         let field = f(k.clone(), s(v.str().unwrap_or_default())).from(v.path.clone());
