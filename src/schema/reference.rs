@@ -120,9 +120,9 @@ fn objects_and_commands(out: &mut String, doc: &KeyDoc) {
 fn resource_types(out: &mut String, schema: &Schema) {
     out.push_str("## Resource types\n\n| type | what | port | objects in the cluster | default image |\n| --- | --- | --- | --- | --- |\n");
     for (name, t) in schema.resource_types() {
-        let image = match (&t.image, &t.default_version) {
-            (Some(i), Some(v)) => code(&i.replace("{version}", v)),
-            _ => t.aws.as_deref().map(cell).unwrap_or_default(),
+        let image = match t.default_image() {
+            Some(i) => code(&i),
+            None => t.aws.as_deref().map(cell).unwrap_or_default(),
         };
         let _ = writeln!(
             out,

@@ -294,8 +294,8 @@ pub(super) fn resource_type_hover(ty: &str, range: TextRange, b: &Bind) -> Optio
     let _ = writeln!(out, "**resource type {}** — {}\n", code(ty), prose(t.summary.trim_end_matches('.')));
     let _ = writeln!(out, "{}\n", b.prose(t.description.trim()));
     let mut facts = vec![format!("port {}", t.port)];
-    if let (Some(img), Some(v)) = (&t.image, &t.default_version) {
-        facts.push(format!("image {}", code(&img.replace("{version}", v))));
+    if let Some(image) = t.default_image() {
+        facts.push(format!("image {}", code(&image)));
     }
     if !t.required_options.is_empty() {
         // `import` links an existing instance and takes none of them.
