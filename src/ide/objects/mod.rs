@@ -411,6 +411,7 @@ fn each_service<T>(root: &crate::syntax::yaml::Node, f: impl Fn(&Svc) -> Option<
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(root: &crate::syntax::yaml::Node, model: &crate::model::Manifest, ctx: &RenderContext) -> AppObjects {
+    let root = model.document(root);
     let mut out = AppObjects {
         namespace: ctx.namespace(),
         rack: ctx.rack().to_string(),
