@@ -4,6 +4,7 @@
 
 mod keys;
 mod names;
+mod plain;
 mod values;
 
 use super::Analysis;
