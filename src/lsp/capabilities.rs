@@ -94,6 +94,8 @@ pub fn read_client(state: &mut State, params: &InitializeParams) {
     if let Some(settings) = params.initialization_options.as_ref().and_then(Settings::from_value) {
         state.settings = settings;
     }
+    let completion_item = caps.text_document.as_ref().and_then(|t| t.completion.as_ref()?.completion_item.as_ref());
+    state.snippets = completion_item.and_then(|c| c.snippet_support).unwrap_or(false);
     state.pull_diagnostics = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
     state.diagnostic_refresh = ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false);
     let watch = ws.and_then(|w| w.did_change_watched_files.as_ref());

@@ -33,6 +33,9 @@ pub struct State {
     pub watch_relative: bool,
     /// The workspace folders, searched for manifests by `workspace/diagnostic`.
     pub folders: Vec<PathBuf>,
+    /// The client expands snippets in completions (`$1`, `${1:default}`); otherwise they are sent
+    /// as the plain text they stand for.
+    pub snippets: bool,
 }
 
 /// A panic while the lock was held must not take every later request down with it.

@@ -5,6 +5,7 @@
 mod item;
 mod keys;
 mod names;
+mod plain;
 mod values;
 
 use crate::ide::analysis::Analysis;
