@@ -17,17 +17,47 @@ pub(super) fn needs_strict_check(text: &str) -> bool {
 
 pub(super) struct StrictError {
     pub(super) offset: usize,
+    /// libyaml's message, with the marks of its context.
     pub(super) message: String,
+    /// What yaml.v2 prints for the same error (`yaml: line 3: did not find expected key`).
+    pub(super) v2: String,
+    /// In the first document, the only one yaml.v2's `Unmarshal` reads.
+    pub(super) first_document: bool,
 }
 
-/// The first error libyaml reports, with its message and the byte offset it points at.
+impl StrictError {
+    /// The message to show: yaml.v2's (`yaml: line N: ...`) in the first document; after it,
+    /// where yaml.v2 reads nothing, libyaml's (`convox::adjust` drops it from the verdict).
+    pub(super) fn verdict(&self) -> &str {
+        if self.first_document { &self.v2 } else { &self.message }
+    }
+}
+
+/// The first error libyaml reports, with its message and the byte offset it points at, on the
+/// text as yaml.v2 reads it: what only libyaml rejects is replaced first (`convox::as_v2_reads`,
+/// at most [`MAX_V2_RETRIES`] times on an error, so at most that many more parses).
 pub(super) fn strict_error(text: &str) -> Option<StrictError> {
+    let mut text = super::convox::tags_as_v2_reads(text);
+    for _ in 0..MAX_V2_RETRIES {
+        let e = libyaml_error(&text)?;
+        match super::convox::libyaml_only(&text, e.offset, &e.message) {
+            Some(patched) => text = std::borrow::Cow::Owned(patched),
+            None => return Some(e),
+        }
+    }
+    libyaml_error(&text)
+}
+
+/// How many errors only libyaml makes are read past (`\'` escapes) before its error is taken.
+const MAX_V2_RETRIES: usize = 8;
+
+fn libyaml_error(text: &str) -> Option<StrictError> {
     use serde::Deserialize;
     // A byte order mark is read by libyaml, but yaml_serde's reader misplaces a `---` after it.
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // Past the flow depth libyaml reads in linear time it reads nothing (`depth.rs`).
     let cut = depth::too_deep_at(text).map(|c| c.max(bom));
-    for doc in yaml_serde::Deserializer::from_str(cut.map_or(&text[bom..], |c| &text[bom..c])) {
+    for (i, doc) in yaml_serde::Deserializer::from_str(cut.map_or(&text[bom..], |c| &text[bom..c])).enumerate() {
         if let Err(e) = serde::de::IgnoredAny::deserialize(doc) {
             let full = e.to_string();
             // Limits of the deserializer, not of the syntax: the lowering reports deep nesting.
@@ -47,7 +77,9 @@ pub(super) fn strict_error(text: &str) -> Option<StrictError> {
                 // The end of what it was given: the depth, which the lowering reports.
                 return None;
             }
-            return Some(StrictError { offset: floor_boundary(text, offset), message });
+            let offset = floor_boundary(text, offset);
+            let v2 = super::convox::v2_message(&full, &text[offset..]);
+            return Some(StrictError { offset, message, v2, first_document: i == 0 });
         }
     }
     None

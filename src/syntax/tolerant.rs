@@ -30,7 +30,7 @@ pub(super) fn build(parser: &mut Parser, original: &str, tree: &Tree, guarded: V
         for (i, r) in blanked.iter().enumerate() {
             let line = &text[r.start..r.end];
             let message = match (&strict, i) {
-                (Some(s), 0) => with_hint(&s.message, line),
+                (Some(s), 0) => with_hint(s.verdict(), line),
                 _ => hint(line).unwrap_or("invalid YAML").to_string(),
             };
             errors.push(SyntaxError { range: *r, message });
@@ -41,7 +41,7 @@ pub(super) fn build(parser: &mut Parser, original: &str, tree: &Tree, guarded: V
             for r in error_nodes(&repaired_tree) {
                 if !errors.iter().any(|e| e.range.start <= r.end && r.start <= e.range.end) {
                     let message = match (&strict, errors.is_empty()) {
-                        (Some(s), true) => s.message.clone(),
+                        (Some(s), true) => s.verdict().to_string(),
                         _ => "invalid YAML".to_string(),
                     };
                     errors.push(SyntaxError { range: trim_range(text, r), message });
@@ -78,7 +78,7 @@ pub(super) fn build(parser: &mut Parser, original: &str, tree: &Tree, guarded: V
                     None => None,
                 };
                 if let Some(s) = strict {
-                    errors.push(SyntaxError { range: token_at(text, s.offset), message: s.message });
+                    errors.push(SyntaxError { range: token_at(text, s.offset), message: s.verdict().to_string() });
                 }
             }
             documents
