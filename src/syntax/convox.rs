@@ -28,6 +28,11 @@ pub(super) fn adjust_fast(text: &str, documents: &[Node], errors: &mut Vec<Synta
 /// or after the first document (which is all `yaml.Unmarshal` reads: `decode.go:170-178`), and
 /// is not Convox's: it goes. The limits of the reader itself stay.
 pub(super) fn adjust(text: &str, documents: &[Node], errors: &mut Vec<SyntaxError>) {
+    if !errors.is_empty() && super::depth::too_deep_at(text).is_some() {
+        // libyaml was given only the text before the deep nesting (`depth.rs`): it has no
+        // verdict to bring the errors to (yaml.v2 refuses past 10,000 levels, scannerc.go:895-912).
+        return;
+    }
     if let Some(first) = errors.iter().position(|e| is_v2(&e.message)) {
         // Before yaml.v2's first error, tree-sitter's are its own; after it, other broken lines.
         let at = errors[first].range.start;
