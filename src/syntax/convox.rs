@@ -41,7 +41,7 @@ pub(super) fn adjust(text: &str, documents: &[Node], errors: &mut Vec<SyntaxErro
         errors.retain(|e| is_limit(&e.message));
     }
     let Some(doc) = documents.first() else { return };
-    if root_is_a_collection(text, doc) {
+    if root_is_a_collection(text) {
         errors.retain(|e| is_limit(&e.message));
         return;
     }
@@ -77,8 +77,9 @@ fn is_limit(message: &str) -> bool {
 pub(super) fn v2_message(full: &str, at: &str) -> String {
     if full.starts_with("unknown anchor") {
         // decode.go:185 (`p.alias`), without a line.
+        // An alias's name is letters, digits, `_` and `-` (scannerc.go, yaml_parser_scan_anchor).
         let name = at.strip_prefix('*').unwrap_or(at);
-        let end = name.find(|c: char| c.is_whitespace() || ",[]{}".contains(c)).unwrap_or(name.len());
+        let end = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(name.len());
         return format!("yaml: unknown anchor '{}' referenced", &name[..end]);
     }
     let (head, context) = match full.split_once(", while ") {
@@ -130,6 +131,11 @@ fn directive(text: &str) -> Option<SyntaxError> {
     memchr::memchr(b'%', text.as_bytes())?;
     let mut at = 0;
     for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with('#') && !t.starts_with('%') {
+            // Content (or `---`) first: a later `%` line is no directive of this document.
+            break;
+        }
         if let Some(rest) = line.strip_prefix("%YAML").filter(|r| r.starts_with([' ', '\t'])) {
             // A well-formed directive (else the scanner's error comes first): `%YAML M.N`, then
             // a comment or the end of the line; yaml.v2 takes version 1.1 only (parserc.go:1031).
@@ -149,9 +155,6 @@ fn directive(text: &str) -> Option<SyntaxError> {
                 let range = TextRange::new(at, at + content.len());
                 return Some(v2_error(text, range, "found incompatible YAML document", false, None));
             }
-        }
-        if line.starts_with("---") {
-            break;
         }
         at += line.len();
     }
@@ -215,7 +218,7 @@ fn only_v2(text: &str, doc: &Node) -> Option<SyntaxError> {
                 }
                 let empty_key = entries.iter().enumerate().find_map(|(i, e)| {
                     let seq_item = seq_item.filter(|_| i == 0);
-                    empty_collection_key(text, e, n, inner, seq_item).filter(|_| !std::ptr::eq(n, doc))
+                    empty_collection_key(text, e, n, inner, seq_item)
                 });
                 empty_key.or_else(|| entries.iter().find_map(|e| entry_v2(text, e, n, inner, colon)))
             }
@@ -274,11 +277,23 @@ fn is_empty_collection(text: &str, n: &Node) -> bool {
     empty && n.flow && text[n.range.start..].starts_with(['[', '{'])
 }
 
-/// A document that starts with an empty flow collection as a key (`[]: x`): yaml.v2 reads the
-/// collection as the document and nothing after it (see [`empty_collection_key`]).
-fn root_is_a_collection(text: &str, doc: &Node) -> bool {
-    let Kind::Map(entries) = &doc.kind else { return false };
-    entries.first().is_some_and(|e| e.key.range.start == doc.range.start && is_empty_collection(text, &e.key))
+/// A stream that starts with an empty flow collection as a key (`[]: x`, comments and blank
+/// lines aside): yaml.v2 reads the collection as the document and nothing after it (see
+/// [`empty_collection_key`]).
+fn root_is_a_collection(text: &str) -> bool {
+    let first =
+        text.lines().map(|l| l.trim_end()).find(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'));
+    let Some(line) = first else { return false };
+    let rest = line.trim_start_matches(' ');
+    let Some(close) = (match rest.as_bytes().first() {
+        Some(b'[') => Some(']'),
+        Some(b'{') => Some('}'),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let inside = rest[1..].trim_start_matches([' ', '\t']);
+    inside.strip_prefix(close).is_some_and(|r| r.trim_start_matches([' ', '\t']).starts_with(':'))
 }
 
 /// The flow collection `n` opens, else the one it is in (a single pair in a flow sequence opens
@@ -396,6 +411,24 @@ pub(super) fn tags_as_v2_reads(text: &str) -> std::borrow::Cow<'_, str> {
         Some(bytes) => std::borrow::Cow::Owned(String::from_utf8(bytes).expect("ASCII for ASCII keeps UTF-8 valid")),
         None => std::borrow::Cow::Borrowed(text),
     }
+}
+
+/// `text` with each `\\/` escape made one libyaml does not know either (`\\q`), so that its
+/// error comes where yaml.v2's does (scannerc.go:2377-2427 has no `/`), in order with the rest.
+/// Outside double quotes the two are the same text to both. The same length.
+pub(super) fn escapes_as_v2_reads(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let slashes: Vec<usize> = memchr::memmem::find_iter(b, b"\\/")
+        .filter(|&i| b[..i].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0)
+        .collect();
+    if slashes.is_empty() {
+        return text;
+    }
+    let mut bytes = text.into_owned().into_bytes();
+    for i in slashes {
+        bytes[i + 1] = b'q';
+    }
+    std::borrow::Cow::Owned(String::from_utf8(bytes).expect("ASCII for ASCII keeps UTF-8 valid"))
 }
 
 /// A character yaml.v2 reads in a tag (scannerc.go:1985-2000; `%` starts an escape).

@@ -37,7 +37,7 @@ impl StrictError {
 /// text as yaml.v2 reads it: what only libyaml rejects is replaced first (`convox::as_v2_reads`,
 /// at most [`MAX_V2_RETRIES`] times on an error, so at most that many more parses).
 pub(super) fn strict_error(text: &str) -> Option<StrictError> {
-    let mut text = super::convox::tags_as_v2_reads(text);
+    let mut text = super::convox::escapes_as_v2_reads(super::convox::tags_as_v2_reads(text));
     for _ in 0..MAX_V2_RETRIES {
         let e = libyaml_error(&text)?;
         match super::convox::libyaml_only(&text, e.offset, &e.message) {
