@@ -28,7 +28,8 @@ pub(super) fn adjust_fast(text: &str, documents: &[Node], errors: &mut Vec<Synta
 /// or after the first document (which is all `yaml.Unmarshal` reads: `decode.go:170-178`), and
 /// is not Convox's: it goes. The limits of the reader itself stay.
 pub(super) fn adjust(text: &str, documents: &[Node], errors: &mut Vec<SyntaxError>) {
-    if !errors.is_empty() && super::depth::too_deep_at(text).is_some() {
+    let has_v2 = errors.iter().any(|e| is_v2(&e.message));
+    if !errors.is_empty() && !has_v2 && super::depth::too_deep_at(text).is_some() {
         // libyaml was given only the text before the deep nesting (`depth.rs`): it has no
         // verdict to bring the errors to (yaml.v2 refuses past 10,000 levels, scannerc.go:895-912).
         return;
@@ -190,7 +191,9 @@ fn only_v2(text: &str, doc: &Node) -> Option<SyntaxError> {
     // A `:` at the start of a line or after a blank, an indicator or a line break.
     let colon = memchr::memchr_iter(b':', b)
         .any(|i| i == 0 || matches!(b[i - 1], b'\n' | b'\r' | b' ' | b'[' | b'{' | b',' | b':' | b'?' | b'"' | b'\''));
-    let flow = memchr::memchr2(b'[', b'{', b).is_some();
+    // A bracket where a flow collection can start (not `${VAR}`).
+    let flow = memchr::memchr2_iter(b'[', b'{', b)
+        .any(|i| i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | b'-' | b'?'));
     if !(escapes || question || colon || flow) {
         return None;
     }
