@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::Rng;
-use convox_lsp::ide::{Analysis, Severity, Stage};
+use convox_lsp::ide::{Analysis, Severity};
 
 fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
@@ -37,21 +37,27 @@ fn oracle(shared: &Path, files: &[PathBuf]) -> BTreeMap<PathBuf, Option<String>>
         // style; a generated `environment: [a, b]` leaves them unset, which is the app's
         // environment (`convox env set`), not the manifest.
         let env_only = error.starts_with("required env:");
+        // Those names set, the rest of Load and Validate runs: that verdict is the manifest's.
+        if let Some(names) = error.strip_prefix("required env:").filter(|_| !v["ok"].as_bool().unwrap_or(false)) {
+            let file = PathBuf::from(v["file"].as_str().unwrap());
+            let mut cmd = Command::new(shared.join("tools/convox-oracle/convox-check"));
+            for n in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                cmd.arg("-e").arg(format!("{n}=x"));
+            }
+            let again = cmd.arg("--json").arg(&file).output().unwrap();
+            let w: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap_or_default();
+            let ok =
+                w["ok"].as_bool().unwrap_or(true) || w["error"].as_str().unwrap_or("").starts_with("required env:");
+            let verdict =
+                (!ok).then(|| format!("{}: {}", w["stage"].as_str().unwrap_or(""), w["error"].as_str().unwrap_or("")));
+            out.insert(file, verdict);
+            continue;
+        }
         let verdict = (!v["ok"].as_bool().unwrap_or(false) && !env_only)
             .then(|| format!("{}: {error}", v["stage"].as_str().unwrap_or("")));
         out.insert(PathBuf::from(v["file"].as_str().unwrap()), verdict);
     }
     out
-}
-
-/// The errors `check` gives that fail before the promote (what the oracle can see).
-fn early_errors(text: &str) -> Vec<String> {
-    Analysis::from_text(text)
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error && d.code.stage() <= Stage::Validate)
-        .map(|d| format!("{} {}", d.code.as_str(), d.message))
-        .collect()
 }
 
 fn any_error(text: &str) -> bool {
@@ -103,6 +109,36 @@ fn vary(text: &str, rng: &mut Rng) -> Option<(String, String)> {
     (varied != text).then_some((varied, what))
 }
 
+/// Names that are also the names of sections or keys, which a reader could mistake for them.
+const KEY_NAMES: &[&str] = &["timers", "services", "resources", "environment", "port", "scale", "build"];
+
+/// A service, resource or timer renamed (its key line only) to one of [`KEY_NAMES`].
+fn rename(text: &str, rng: &mut Rng) -> Option<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut section = "";
+    let mut names = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if !l.starts_with([' ', '#']) && l.ends_with(':') {
+            section = l.trim_end_matches(':');
+        } else if matches!(section, "services" | "resources" | "timers")
+            && l.starts_with("  ")
+            && !l[2..].starts_with([' ', '#', '-'])
+            && l.trim_end().ends_with(':')
+        {
+            names.push(i);
+        }
+    }
+    if names.is_empty() {
+        return None;
+    }
+    let i = names[rng.below(names.len())];
+    let to = KEY_NAMES[rng.below(KEY_NAMES.len())];
+    let what = format!("line {}: {:?} renamed {to}", i + 1, lines[i].trim());
+    let mut out: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    out[i] = format!("  {to}:");
+    Some((out.join("\n") + "\n", what))
+}
+
 #[test]
 fn check_agrees_with_convox() {
     let Some(shared) = shared() else {
@@ -136,7 +172,10 @@ fn check_agrees_with_convox() {
     let mut changes = BTreeMap::new();
     while files.len() < n {
         let text = &accepted[rng.below(accepted.len())];
-        if let Some((v, what)) = vary(text, &mut rng) {
+        // One in three first takes a declared name that is also a section's or a key's name.
+        let renamed = if rng.below(3) == 0 { rename(text, &mut rng) } else { None };
+        let (text, renamed) = renamed.map_or((text.clone(), String::new()), |(t, w)| (t, format!("{w}; ")));
+        if let Some((v, what)) = vary(&text, &mut rng).map(|(v, w)| (v, format!("{renamed}{w}"))) {
             let p = dir.join(format!("v{:05}.yml", files.len()));
             std::fs::write(&p, v).unwrap();
             changes.insert(p.clone(), what);
@@ -185,7 +224,7 @@ fn compare(
                 }
             }
             None => {
-                let errs = early_errors(&text);
+                let errs = common::early_errors(&text);
                 if !errs.is_empty() {
                     false_errors.push(format!("FALSE {name}{what}: {}", errs.join("; ")));
                 }
@@ -214,4 +253,28 @@ fn accepted_with(path: &Path, vars: &[String]) -> bool {
         }
         cmd.arg(path).stdout(std::process::Stdio::null()).status().is_ok_and(|s| s.success())
     })
+}
+
+/// A service named like a section (`timers`), with a key only a timer has: `misplaced-section`
+/// says so on the name, and its body is still checked as the service Convox decodes. Convox:
+/// `LOAD: yaml: unmarshal errors: line 1: cannot unmarshal !!str `abc` into int` (the `targets`
+/// remarshal, `pkg/manifest/yaml.go:469-474`); the one mutation in 609 that went unreported.
+#[test]
+fn a_service_named_like_a_section_is_checked() {
+    let text = "services:\n  timers:\n    image: nginx\n    schedule: \"0 * * * *\"\n    scale:\n      targets:\n        cpu: abc\n";
+    let diags = Analysis::from_text(text).diagnostics();
+    let got: Vec<String> = diags.iter().map(|d| format!("{} {}", d.code.as_str(), d.range.start)).collect();
+    assert!(got.contains(&"misplaced-section 12".to_string()), "{got:?}");
+    assert!(got.contains(&format!("wrong-type {}", text.find("abc").unwrap())), "{got:?}");
+    // The section's own entries (`schedule`) are not unknown keys of a service: the name says it.
+    assert!(!got.iter().any(|g| g.starts_with("unknown-key")), "{got:?}");
+    if let Some(shared) = shared() {
+        let dir = std::env::temp_dir().join(format!("convox-lsp-named-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("convox.yml");
+        std::fs::write(&p, text).unwrap();
+        let v = oracle(&shared, std::slice::from_ref(&p));
+        assert!(v[&p].as_deref().is_some_and(|e| e.contains("cannot unmarshal !!str `abc` into int")), "{v:?}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

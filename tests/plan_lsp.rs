@@ -115,3 +115,34 @@ async fn a_renamed_database_warns_on_the_new_name() {
     client.shutdown_and_exit().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `# convox-lsp: ignore[data-loss]` silences the warning like every other code: at the end of
+/// the line it is on, or alone on the line above; an ignore of another code leaves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ignore_comment_silences_data_loss() {
+    let dir = repository("ignore");
+    let uri = uri_of(&dir.join("convox.yml"));
+    let (_child, mut client) = common::spawn_binary_with(BIN, &[], dir.to_str());
+    client.initialize(json!({})).await;
+    // The database removed: the warning is on `resources:`.
+    let removed = "resources:\nservices:\n  web:\n    build: .\n    port: 3000\n";
+    let cases = [
+        (removed.replace("resources:", "resources: # convox-lsp: ignore[data-loss]"), 0),
+        (removed.replace("resources:", "# convox-lsp: ignore[data-loss]\nresources:"), 0),
+        (removed.replace("resources:", "resources: # convox-lsp: ignore"), 0),
+        (removed.replace("resources:", "resources: # convox-lsp: ignore[unknown-key]"), 1),
+        (removed.to_string(), 1),
+    ];
+    for (version, (text, want)) in (1..).zip(&cases) {
+        if version == 1 {
+            client.did_open(&uri, 1, text).await;
+        } else {
+            let change = json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]});
+            client.notify("textDocument/didChange", change).await;
+        }
+        let warnings = data_loss(&client.diagnostics(&uri, Some(version)).await);
+        assert_eq!(warnings.len(), *want, "{text}\n{warnings:?}");
+    }
+    client.shutdown_and_exit().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

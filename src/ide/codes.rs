@@ -111,7 +111,7 @@ codes! {
     NoEffect "no-effect" Warning Never "A key that does nothing in Convox v3 (`links`, `drain`, top-level `version`, `params`), `domain` on an internal service, an environment entry Convox drops.";
     LegacyManifest "legacy-manifest" Warning Never "The file looks like a Convox Generation 2 (ECS) or Praxis manifest, with the evidence.";
     NeedsPort "needs-port" Warning Never "`health`, `liveness`, `domain`, `sticky`, `timeout`, `tls`, `whitelist`, `certificate` ... on a service without `port`: no effect.";
-    DuplicateKey "duplicate-key" Warning Never "A key written twice in one map: Convox keeps the last (or, for services and other named entries, both, which then collide).";
+    DuplicateKey "duplicate-key" Warning Never "A key written twice in one map. Convox's decoder reads both where it appends or merges (two `services:`, `resources:`, `timers:` or `balancers:` sections, `environment` and `domain` lists, maps such as `labels`, `health`, `scale` or resource `options`, key by key) and keeps the last elsewhere; the warning says which. A name written twice under `services:` (or another named section) is kept twice, and the two collide.";
     ResourceNameCollision "resource-name-collision" Warning Never "Two resources whose names differ only by digits: both become `resource-<name>` in Kubernetes.";
     ResourceOverlay "resource-overlay" Warning Never "A `<RESOURCE>_URL` set in the release environment switches a containerized resource off; a default in the manifest does not.";
     UndeclaredVariable "undeclared-variable" Warning Never "`${VAR}` used but declared in no `environment`: it becomes an empty string unless the app sets it.";

@@ -2,6 +2,7 @@
 //! YAML tree; a part that does not have the expected shape is left out (validation reports it),
 //! and everything else is still there.
 
+pub mod decode;
 pub(crate) mod merge;
 mod names;
 mod read;
@@ -34,6 +35,8 @@ pub struct Manifest {
     pub budget: Option<Budget>,
     /// `service(name)` and the like, indexed on the first lookup.
     names: names::NameIndex,
+    /// The document as Convox reads it when a key is written twice ([`decode::document`]).
+    convox: Option<std::sync::Arc<Node>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,10 +306,16 @@ pub fn count(node: &Node) -> Option<Count> {
                 }
             }
         }
+        // Each bound only where written, else Go's zero (`pkg/manifest/yaml.go:605-633`):
+        // `count: {min: 1}` is 1-0, which Validate rejects.
         Kind::Map(_) => {
-            let min = integer(&node.get("min")?.value)?.value;
-            let max = node.get("max").and_then(|e| integer(&e.value)).map_or(min, |m| m.value);
-            Some(Count { min, max })
+            let bound = |k: &str| -> Option<i64> {
+                match node.get(k).map(|e| &e.value).filter(|v| !v.is_empty()) {
+                    None => Some(0),
+                    Some(v) => integer(v).map(|i| i.value).or_else(|| v.as_str()?.parse().ok()),
+                }
+            };
+            Some(Count { min: bound("min")?, max: bound("max")? })
         }
         _ => None,
     }
@@ -396,23 +405,22 @@ impl Manifest {
     /// The manifest read from the parsed tree; `text` is the source the tree was parsed from
     /// (sub-ranges inside scalars are taken from it).
     pub fn from_yaml(root: &Node, text: &str) -> Manifest {
-        let mut m = Manifest::default();
-        let r = read::Reader { root, text };
-        let Some(entries) = root.as_map() else { return m };
+        let mut m = Manifest { convox: decode::document(root).map(std::sync::Arc::new), ..Manifest::default() };
+        for e in root.as_map().unwrap_or_default() {
+            if let Some(key) = key_name(e) {
+                m.sections.push(Section { key, range: e.range });
+            }
+        }
+        let convox = m.convox.clone();
+        let doc = convox.as_deref().unwrap_or(root);
+        let r = read::Reader { root: doc, text };
+        let Some(entries) = doc.as_map() else { return m };
         for e in entries {
             let Some(key) = key_name(e) else { continue };
-            m.sections.push(Section { key: key.clone(), range: e.range });
             let v = &e.value;
             match key.value.as_str() {
                 "environment" => m.environment = environment(v, text),
-                "services" => {
-                    m.services = v
-                        .as_map()
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|e| Some(read::service(&r, key_name(e)?, e)))
-                        .collect()
-                }
+                "services" => m.services = read::named(&r, v, read::service),
                 "resources" => m.resources = read::named(&r, v, read::resource),
                 "timers" => m.timers = read::named(&r, v, read::timer),
                 "balancers" => m.balancers = read::named(&r, v, read::balancer),
@@ -428,6 +436,13 @@ impl Manifest {
             }
         }
         m
+    }
+
+    /// The document as Convox reads it: `raw` (the parsed document) unless a key is written
+    /// twice, where each is combined as Convox's decoder combines it ([`decode`]). Every reader
+    /// of what Convox does with the manifest (the model, the objects it renders) reads this.
+    pub fn document<'a>(&'a self, raw: &'a Node) -> &'a Node {
+        self.convox.as_deref().unwrap_or(raw)
     }
 
     /// The `environment` entries (top level or of a service) that put resource `r` in overlay

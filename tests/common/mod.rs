@@ -503,3 +503,15 @@ pub fn git(dir: &std::path::Path, args: &[&str]) {
         .expect("git must be installed to set up this test");
     assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The errors `check` gives that fail before the promote (`Code::stage`): what Convox's own
+/// `convox-check` (Load and Validate) can see.
+pub fn early_errors(text: &str) -> Vec<String> {
+    use convox_lsp::ide::{Analysis, Severity, Stage};
+    Analysis::from_text(text)
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && d.code.stage() <= Stage::Validate)
+        .map(|d| format!("{} {}", d.code.as_str(), d.message))
+        .collect()
+}

@@ -417,7 +417,7 @@ fn each_service<T>(root: &crate::syntax::yaml::Node, f: impl Fn(&Svc) -> Option<
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
-    let root = a.parse().root();
+    let root = a.model().document(a.parse().root());
     let mut out = AppObjects {
         namespace: ctx.namespace(),
         rack: ctx.rack().to_string(),

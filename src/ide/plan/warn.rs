@@ -36,6 +36,8 @@ pub fn data_loss(base: &Analysis, new: &Analysis, ctx: &RenderContext, base_name
         }
         out.push(Diagnostic { range, severity: Severity::Warning, code: Code::DataLoss, message, fix: None });
     }
+    // `# convox-lsp: ignore[data-loss]` silences it as it does every other code.
+    crate::ide::ignore::silence(new.text(), &mut out);
     out
 }
 
@@ -48,7 +50,7 @@ fn claims_key(a: &Analysis) -> Option<String> {
     if text.contains('&') || text.contains("<<") {
         return None;
     }
-    let root = a.parse().root();
+    let root = a.model().document(a.parse().root());
     let slice = |r: TextRange| text.get(r.start..r.end).unwrap_or_default();
     let mut key = root.get("resources").map(|e| slice(e.value.range).to_string()).unwrap_or_default();
     for e in root.get("services").and_then(|s| s.value.as_map()).unwrap_or_default() {

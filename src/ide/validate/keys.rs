@@ -62,7 +62,7 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
     let sch = schema::schema();
     match &node.kind {
         Kind::Map(entries) => {
-            let mut seen: HashMap<&str, TextRange, schema::FxBuild> = HashMap::default();
+            let mut seen: HashMap<&str, (TextRange, &Node), schema::FxBuild> = HashMap::default();
             let parent_pattern = pattern;
             for e in entries {
                 let Some(key) = e.key.as_str() else {
@@ -92,12 +92,14 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                     }
                     continue;
                 }
-                if let Some(first) = seen.insert(key, e.key.range) {
-                    duplicate(key, first, e.key.range, parent_pattern, sink);
+                if let Some((first, earlier)) = seen.insert(key, (e.key.range, &e.value)) {
+                    let maps = earlier.as_map().is_some() && e.value.as_map().is_some();
+                    duplicate(key, first, e.key.range, parent_pattern, maps, sink);
                 }
+                // Said on the key; the body is still checked as the service Convox decodes it
+                // (a wrong value in it fails the deploy), its section-like entries excepted.
                 if parent_pattern == "services" && super::services::misplaced_section(key, &e.value) {
                     misplaced(key, e.key.range, sink);
-                    continue;
                 }
                 let seg = Segment::Key(key.to_string());
                 let child = sch.step(parent_pattern, &seg);
@@ -128,12 +130,13 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
     }
 }
 
-fn duplicate(key: &str, first: TextRange, at: TextRange, parent_pattern: &str, sink: &mut Sink) {
+fn duplicate(key: &str, first: TextRange, at: TextRange, parent_pattern: &str, maps: bool, sink: &mut Sink) {
     let line = sink.text[..first.start].matches('\n').count() + 1;
+    let what = crate::model::decode::explain(parent_pattern, key, maps);
     let message = if schema::NAMED_SECTIONS.contains(&parent_pattern) {
-        format!("{} is declared twice (first on line {line}): Convox keeps both entries, which then collide", code(key))
+        format!("{} is declared twice (first on line {line}): {what}", code(key))
     } else {
-        format!("duplicate key {} (first on line {line}): Convox uses the last one", code(key))
+        format!("duplicate key {} (first on line {line}): {what}", code(key))
     };
     sink.add(at, Code::DuplicateKey, message);
 }
@@ -156,6 +159,12 @@ fn unknown_key(
     sink: &mut Sink,
 ) {
     let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
+    // The entries of a section indented under `services:` (`misplaced-section` says so).
+    if parent_pattern == "services.*"
+        && path.0.get(1).is_some_and(|s| matches!(s, Segment::Key(n) if super::services::misplaced_section(n, map)))
+    {
+        return;
+    }
     let found = sink
         .unknown
         .entry((parent_pattern.to_string(), key.to_string(), boolean))

@@ -111,17 +111,21 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
         );
     }
     let m = a.model();
+    // What Convox checks once the manifest is decoded: the document as it reads it (a key
+    // written twice combined as its decoder combines it); the checks of each value as written
+    // (types, unknown keys) ran on the text above.
+    let doc = m.document(root);
     names::names(m, &mut sink);
-    resources::resources(m, root, &mut sink);
-    references::references(m, root, &mut sink);
-    services::services(m, root, &mut sink);
-    scale::scale(root, &mut sink);
-    autoscale::autoscale(root, &mut sink);
-    volumes::volumes(root, &mut sink);
-    configs::configs(root, &mut sink);
-    registries::registries(root, &mut sink);
+    resources::resources(m, doc, &mut sink);
+    references::references(m, doc, &mut sink);
+    services::services(m, doc, &mut sink);
+    scale::scale(doc, &mut sink);
+    autoscale::autoscale(doc, &mut sink);
+    volumes::volumes(doc, &mut sink);
+    configs::configs(doc, &mut sink);
+    registries::registries(doc, &mut sink);
     schedule::timers(m, &mut sink);
-    budget::budget(m, root, &mut sink);
+    budget::budget(m, doc, &mut sink);
     interpolation::interpolation(a, &mut sink);
     sink.out
 }

@@ -106,12 +106,8 @@ fn balancers(m: &Manifest, sink: &mut Sink) {
 /// ServicePortScheme, `:334-358` ServicePortProtocol); the types are checked in `decoders.rs`.
 fn ports(b: &Node, sink: &mut Sink) {
     // `health.port`, `liveness.port`: the same decoder (yaml.go:320 remarshals into it).
-    for probe in ["health", "liveness"] {
-        if let Some(p) = b.get(probe).and_then(|h| h.value.get("port")).filter(|p| p.value.as_map().is_some()) {
-            port_map(&p.value, sink);
-        }
-    }
-    if let Some(p) = b.get("port") {
+    let probes = ["health", "liveness"].into_iter().filter_map(|k| b.get(k).and_then(|h| h.value.get("port")));
+    for p in probes.chain(b.get("port")) {
         match &p.value.kind {
             Kind::Map(_) => port_map(&p.value, sink),
             _ => {
