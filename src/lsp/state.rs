@@ -75,7 +75,7 @@ impl State {
     /// A watched file changed: forget what was read, find rack and app again.
     pub fn files_changed(&mut self) -> Vec<Uri> {
         self.forget_repository();
-        super::handlers::plan::forget();
+        super::committed::forget();
         self.rediscover()
     }
 
