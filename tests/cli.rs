@@ -53,7 +53,7 @@ fn a_broken_file_reports_line_and_column() {
     let out = run(&["check", "tests/fixtures/broken.yml"], None);
     assert_eq!(out.status.code(), Some(1));
     expect_test::expect![[r#"
-        tests/fixtures/broken.yml:4:5: error[yaml-syntax]: found unexpected end of stream at line 6 column 1, while scanning a quoted scalar at line 4 column 14 (unclosed double-quoted string)
+        tests/fixtures/broken.yml:4:5: error[yaml-syntax]: yaml: line 6: found unexpected end of stream (unclosed double-quoted string)
           |
         4 |     command: "bin/web
           |     ^^^^^^^^^^^^^^^^^
@@ -172,7 +172,7 @@ fn json(b: &[u8]) -> serde_json::Value {
     serde_json::from_slice(b).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(b)))
 }
 
-const BROKEN_MESSAGE: &str = "found unexpected end of stream at line 6 column 1, while scanning a quoted scalar at line 4 column 14 (unclosed double-quoted string)";
+const BROKEN_MESSAGE: &str = "yaml: line 6: found unexpected end of stream (unclosed double-quoted string)";
 
 #[test]
 fn human_summary_goes_to_stderr() {

@@ -1,4 +1,4 @@
-//! The fast path (`syntax/fast.rs`) against the tolerant tree-sitter path: whenever the fast path
+//! The fast path (`syntax/fast/`) against the tolerant tree-sitter path: whenever the fast path
 //! reads a text, both give the same parse (nodes, values, ranges, no error). Checked on the
 //! bundled files, the corpus when it is beside the project, generated manifests and thousands
 //! of their one-character mutations (what a user passes through while typing).

@@ -60,7 +60,7 @@ fn a_broken_or_missing_file_exits_2_and_is_left_alone() {
     let out = run(&["fmt", "convox.yml", "missing.yml"], b"", &dir);
     assert_eq!(out.status.code(), Some(2));
     expect_test::expect![[r#"
-        error: convox.yml:3:5: not formatted: did not find expected key at line 4 column 4, while parsing a block mapping at line 2 column 3
+        error: convox.yml:3:5: not formatted: yaml: line 3: did not find expected key
         error: missing.yml: cannot read: no such file
     "#]]
     .assert_eq(&text(&out.stderr));

@@ -311,20 +311,20 @@ fn broken_documents_are_refused() {
     check(
         "services:\n  web:\n    port: 3000\n   image: x\n",
         expect![[r#"
-        services:
-          web:
-            port: 3000
-           image: x
+            services:
+              web:
+                port: 3000
+               image: x
 
-        => refused at byte 21: not formatted: did not find expected key at line 4 column 4, while parsing a block mapping at line 2 column 3"#]],
+            => refused at byte 21: not formatted: yaml: line 3: did not find expected key"#]],
     );
     check(
         "services:\n\tweb: {}\n",
         expect![[r#"
-        services:
-        <TAB>web: {}
+            services:
+            <TAB>web: {}
 
-        => refused at byte 11: not formatted: found character that cannot start any token at line 2 column 1, while scanning for the next token"#]],
+            => refused at byte 11: not formatted: yaml: line 2: found character that cannot start any token"#]],
     );
     check(
         "services:\r  web: {}\r",

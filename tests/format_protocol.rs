@@ -66,7 +66,7 @@ async fn session<W: AsyncWrite + Unpin + Send + 'static>(client: &mut TestClient
         client.request("textDocument/formatting", json!({"textDocument": {"uri": URI}, "options": options})).await;
     assert_eq!(refused["error"]["code"], -32803, "{refused}");
     let message = refused["error"]["message"].as_str().unwrap();
-    assert!(message.starts_with("line 3: not formatted: did not find expected key"), "{message}");
+    assert!(message.starts_with("line 3: not formatted: yaml: line 3: did not find expected key"), "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -54,7 +54,7 @@ fn lines_of_stop(text: &str, stop: fast::Stop) -> Vec<TextRange> {
 
 fn parse(text: &str, strict: &StrictError, line: TextRange, documents: Vec<super::yaml::Node>) -> Parse {
     let range = trim_range(text, line);
-    let message = with_hint(&strict.message, &text[range.start..range.end]);
+    let message = with_hint(strict.verdict(), &text[range.start..range.end]);
     Parse { documents, errors: vec![SyntaxError { range, message }], broken: vec![range] }
 }
 

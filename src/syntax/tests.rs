@@ -120,7 +120,7 @@ fn key_without_colon_keeps_the_rest() {
                 port: "3000" (Plain)
               worker:
                 command: "run" (Plain)
-            error 2:4-2:7 "sca": mapping values are not allowed in this context (expected "key: value": this line has no colon, or is indented differently from its neighbours)
+            error 2:4-2:7 "sca": yaml: line 4: mapping values are not allowed in this context (expected "key: value": this line has no colon, or is indented differently from its neighbours)
         "#]],
     );
 }
@@ -135,7 +135,7 @@ fn bad_indentation_keeps_the_rest() {
                 port: "3000" (Plain)
               worker:
                 port: "1" (Plain)
-            error 2:3-2:13 "command: x": mapping values are not allowed in this context
+            error 2:3-2:13 "command: x": yaml: line 4: mapping values are not allowed in this context
         "#]],
     );
 }
@@ -150,7 +150,7 @@ fn unclosed_quote_is_local() {
                 port: "3000" (Plain)
               worker:
                 port: "1" (Plain)
-            error 2:4-2:21 "command: \"bin/web": found unexpected end of stream at line 7 column 1, while scanning a quoted scalar at line 3 column 14 (unclosed double-quoted string)
+            error 2:4-2:21 "command: \"bin/web": yaml: line 7: found unexpected end of stream (unclosed double-quoted string)
         "#]],
     );
 }
@@ -166,7 +166,7 @@ fn lone_dash_value() {
             resources:
               db:
                 type: "postgres" (Plain)
-            error 2:4-2:11 "port: -": block sequence entries are not allowed in this context
+            error 2:4-2:11 "port: -": yaml: line 3: block sequence entries are not allowed in this context
         "#]],
     );
 }
@@ -176,10 +176,10 @@ fn unknown_alias_is_reported_by_the_strict_parser() {
     check(
         "a: &x 1\nb: *y\n",
         expect![[r#"
-        a: "1" (Plain)
-        b: *y
-        error 1:3-1:5 "*y": unknown anchor
-    "#]],
+            a: "1" (Plain)
+            b: *y
+            error 1:3-1:5 "*y": yaml: unknown anchor 'y' referenced
+        "#]],
     );
 }
 
@@ -188,10 +188,10 @@ fn tabs_and_bom() {
     check(
         "\u{feff}services:\n  web:\n\tport: 1\n",
         expect![[r#"
-        services:
-          web: <empty>
-        error 2:1-2:8 "port: 1": found character that cannot start any token at line 3 column 1, while scanning for the next token
-    "#]],
+            services:
+              web: <empty>
+            error 2:1-2:8 "port: 1": yaml: line 3: found character that cannot start any token
+        "#]],
     );
 }
 
@@ -233,7 +233,7 @@ fn missing_colon_before_a_nested_list_blames_the_key() {
                 domain: "x\n- FOO=bar" (Plain)
                 image: "httpd" (Plain)
                 port: "80" (Plain)
-            error 3:4-3:15 "environment": could not find expected ':' at line 6 column 5, while scanning a simple key at line 4 column 5 (expected "key: value": this line has no colon, or is indented differently from its neighbours)
+            error 3:4-3:15 "environment": yaml: line 6: could not find expected ':' (expected "key: value": this line has no colon, or is indented differently from its neighbours)
         "#]],
     );
 }

@@ -21,6 +21,12 @@ impl Loaded {
         if let Some(e) = parse.errors.first() {
             return Err(FormatError { offset: e.range.start, message: format!("not formatted: {}", e.message) });
         }
+        // A line the tolerant parser had to blank that Convox's YAML library reads (no syntax
+        // error): the tree lacks it, so formatting from the tree could lose it.
+        if let Some(r) = parse.broken.first() {
+            let message = "not formatted: convox-lsp's parser does not read this line (Convox's YAML library does)";
+            return Err(FormatError { offset: r.start, message: message.to_string() });
+        }
         let values =
             values(text).map_err(|message| FormatError { offset: 0, message: format!("not formatted: {message}") })?;
         Ok(Loaded { values, documents: parse.documents })
