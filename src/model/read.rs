@@ -25,9 +25,14 @@ fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
 /// The entries of a `name: body` map (services, resources, timers, balancers); a merge key there
 /// is no entry (Convox loses it, [`super::decode::merges_apply`]).
 pub(super) fn named<'a, T>(r: &Reader<'a>, node: &'a Node, f: fn(&Reader<'a>, Name, &'a Entry) -> T) -> Vec<T> {
-    let plain_merge = |e: &&Entry| e.key.as_scalar().is_some_and(|s| s.value == "<<" && s.style == Style::Plain);
-    let entries = node.as_map().unwrap_or_default().iter().filter(|e| !plain_merge(e));
+    let entries = node.as_map().unwrap_or_default().iter().filter(|e| !lost_merge(e));
     entries.filter_map(|e| Some(f(r, key_name(e)?, e))).collect()
+}
+
+/// A plain `<<` in a map of names (services, balancer ports ...), which Convox's `MapSlice` loses (a
+/// quoted `"<<"` there is an entry of that name).
+fn lost_merge(e: &&Entry) -> bool {
+    e.key.as_scalar().is_some_and(|s| s.value == "<<" && s.style == Style::Plain)
 }
 
 /// The document the parts are read from: aliases resolved in it, and merge keys where Convox
@@ -170,6 +175,7 @@ pub(super) fn balancer<'a>(r: &Reader<'a>, name: Name, e: &'a Entry) -> Balancer
         .and_then(Node::as_map)
         .unwrap_or_default()
         .iter()
+        .filter(|p| !lost_merge(p))
         .filter_map(|p| {
             let listen = key_name(p)?;
             let (target, protocol) = match &p.value.kind {
