@@ -27,7 +27,9 @@ use yaml_serde::Value;
 /// The cases of a key written twice, and of merge keys (`<<`) at every level: applied where yaml.v2
 /// applies them, lost where Convox decodes through a `MapSlice` (`src/model/decode.rs`
 /// `merges_apply`), each with the diagnostic its `# expect:` lines name.
-const CASES: [(&str, &str); 2] = [("duplicate_keys", "duplicate-key"), ("merge_keys", "dropped-merge")];
+/// `merge_fix` holds the merge cases with the dropped-merge quick fix applied.
+const CASES: [(&str, &str); 3] =
+    [("duplicate_keys", "duplicate-key"), ("merge_keys", "dropped-merge"), ("merge_fix", "dropped-merge")];
 
 fn cases_dir(set: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(set)
@@ -61,7 +63,7 @@ fn every_level_reads_as_convox_decodes() {
     let mut failures = Vec::new();
     for (set, code) in CASES {
         let cases = cases(set);
-        assert!(cases.len() >= 6, "{set}: {} cases", cases.len());
+        assert!(cases.len() >= 3, "{set}: {} cases", cases.len());
         for (name, text) in &cases {
             failures.extend(disagreements(set, code, name, text));
         }
@@ -100,6 +102,39 @@ fn disagreements(set: &str, code: &str, name: &str, text: &str) -> Vec<String> {
         }
     }
     failures
+}
+
+/// The dropped-merge quick fix, applied to each merge case until none is left, gives the text of
+/// `tests/data/merge_fix/NAME.yml` (its `# expect:` lines aside): a case of its own, which Convox
+/// accepts and renders with the keys the merge meant (its committed render, checked above, and
+/// current with the oracle below), and which has no lost merge key left.
+#[test]
+fn dropped_merge_fix_writes_what_was_meant() {
+    for (name, text) in cases("merge_keys") {
+        let mut text = text.lines().filter(|l| !l.starts_with("# expect: ")).collect::<Vec<_>>().join("\n") + "\n";
+        let mut fixed = 0;
+        while let Some(fix) = Analysis::from_text(&text)
+            .diagnostics()
+            .into_iter()
+            .find(|d| d.code.as_str() == "dropped-merge")
+            .and_then(|d| d.fix)
+        {
+            text = fix.apply(&text);
+            fixed += 1;
+            assert!(fixed < 10, "{name}: the fix does not remove the warning:\n{text}");
+        }
+        let path = cases_dir("merge_fix").join(format!("{name}.yml"));
+        let text = format!(
+            "# merge_keys/{name}.yml with the dropped-merge quick fix applied (below: the original's words).\n{text}"
+        );
+        if fixed == 0 {
+            assert!(!path.exists(), "{name}: no fix, yet {path:?} exists");
+        } else if std::env::var("UPDATE_EXPECT").is_ok() {
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{name}");
+        }
+    }
 }
 
 /// The committed verdicts and renders are what Convox says now.

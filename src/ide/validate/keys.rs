@@ -93,7 +93,8 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                         && e.key.as_scalar().is_some_and(|s| s.style == crate::syntax::yaml::Style::Plain)
                     {
                         let message = crate::model::decode::merge_note(parent_pattern);
-                        sink.add(e.key.range, Code::DroppedMerge, message);
+                        let fix = super::merge_fix::inline(sink.text, sink.root, node, e);
+                        sink.add_maybe_fix(e.key.range, Code::DroppedMerge, message, fix);
                     }
                     continue;
                 }
