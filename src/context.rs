@@ -77,7 +77,7 @@ fn clean(v: Option<String>) -> Option<String> {
 }
 
 fn read(path: &Path) -> Option<String> {
-    clean(crate::repo::read_capped(path))
+    clean(crate::files::read_capped(path))
 }
 
 /// `org/name` (a Console rack) deploys to `name-<app>`.

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod context;
 pub mod env;
+pub mod files;
 pub mod git;
 pub mod ide;
 pub mod lsp;
@@ -14,3 +15,8 @@ pub mod repo;
 pub mod schema;
 pub mod syntax;
 pub mod text;
+
+/// Indented raw-string fixtures for the unit tests (the integration tests' helper).
+#[cfg(test)]
+#[path = "../tests/fixture/mod.rs"]
+mod fixture;

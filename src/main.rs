@@ -1,7 +1,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::{Parser, Subcommand};
-use convox_lsp::{cli, context, lsp};
+use convox_lsp::{cli, lsp};
 
 /// A language server and checker for Convox's convox.yml.
 ///
@@ -147,14 +147,8 @@ enum Command {
         /// Only this service (and the timers that run on it).
         #[arg(long, value_name = "NAME")]
         service: Option<String>,
-        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
-        #[arg(long)]
-        rack: Option<String>,
-        /// The app (else .convox/app, else the manifest's directory name).
-        #[arg(long)]
-        app: Option<String>,
         #[command(flatten)]
-        env: cli::EnvArgs,
+        target: cli::TargetArgs,
     },
     /// Print the deploy plan: what deploying NEW over OLD does to the cluster (objects created,
     /// changed, deleted or recreated, pods that roll, data lost), read the way Convox's promote
@@ -174,14 +168,8 @@ enum Command {
         /// Exit with code 1 when an object that holds data or serves traffic is deleted or recreated.
         #[arg(long)]
         deny_destructive: bool,
-        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
-        #[arg(long)]
-        rack: Option<String>,
-        /// The app (else .convox/app, else the manifest's directory name).
-        #[arg(long)]
-        app: Option<String>,
         #[command(flatten)]
-        env: cli::EnvArgs,
+        target: cli::TargetArgs,
     },
     /// Print a JSON Schema of convox.yml (for yaml-language-server, IntelliJ and other YAML tools).
     Schema {
@@ -201,14 +189,8 @@ enum Command {
         /// A key path such as `services.web` or `timers.cleanup.schedule`.
         #[arg(value_name = "KEY.PATH")]
         key: Option<String>,
-        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
-        #[arg(long)]
-        rack: Option<String>,
-        /// The app (else .convox/app, else the manifest's directory name).
-        #[arg(long)]
-        app: Option<String>,
         #[command(flatten)]
-        env: cli::EnvArgs,
+        target: cli::TargetArgs,
     },
     /// Print the troubleshooting ladder of a service, timer or resource: the kubectl commands to
     /// run, layer by layer, with real names, what a bad answer means and which key to look at.
@@ -223,14 +205,8 @@ enum Command {
         /// the same name).
         #[arg(value_name = "NAME")]
         name: String,
-        /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
-        #[arg(long)]
-        rack: Option<String>,
-        /// The app (else .convox/app, else the manifest's directory name).
-        #[arg(long)]
-        app: Option<String>,
         #[command(flatten)]
-        env: cli::EnvArgs,
+        target: cli::TargetArgs,
     },
 }
 
@@ -262,10 +238,7 @@ fn main() {
             2
         }
         Command::Check { paths, format, color, deny_warnings, stdin_filename, env } => {
-            let environment = match env.environment() {
-                Ok(e) => e,
-                Err(msg) => exit_with(&msg),
-            };
+            let environment = env.environment().unwrap_or_else(|msg| exit_with(&msg));
             let stdout = std::io::stdout();
             let stderr = std::io::stderr();
             let color = color.enabled(stdout.is_terminal(), std::env::var_os("NO_COLOR").as_deref());
@@ -276,28 +249,16 @@ fn main() {
         Command::Fmt { paths, check } => {
             cli::fmt(&paths, check, &mut std::io::stdout().lock(), &mut std::io::stderr().lock()).exit_code()
         }
-        Command::Render { path, service, rack, app, env } => {
-            let ctx = match context_with_env(&path, rack, app, &env) {
-                Ok(ctx) => ctx,
-                Err(msg) => exit_with(&msg),
-            };
-            match cli::read_input(&path).and_then(|text| {
+        Command::Render { path, service, target } => {
+            let ctx = target.context(&path).unwrap_or_else(|msg| exit_with(&msg));
+            printed(cli::read_input(&path).and_then(|text| {
                 convox_lsp::ide::Analysis::from_text(&text)
                     .render(&ctx, service.as_deref())
                     .map_err(|e| format!("{path}: {e}"))
-            }) {
-                Ok(yaml) => {
-                    print!("{yaml}");
-                    0
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    2
-                }
-            }
+            }))
         }
-        Command::Plan { paths, base, format, deny_destructive, rack, app, env } => {
-            run_plan(&paths, base.as_deref(), format, deny_destructive, (rack, app), &env)
+        Command::Plan { paths, base, format, deny_destructive, target } => {
+            run_plan(&paths, base.as_deref(), format, deny_destructive, &target)
         }
         Command::Schema { draft, strict } => {
             use convox_lsp::schema::json_schema::{self, Draft, Variant};
@@ -306,37 +267,13 @@ fn main() {
             print!("{}", json_schema::to_string(&json_schema::generate(convox_lsp::schema::schema(), d, v)));
             0
         }
-        Command::Explain { path, key, rack, app, env } => {
-            let ctx = match context_with_env(&path, rack, app, &env) {
-                Ok(ctx) => ctx,
-                Err(msg) => exit_with(&msg),
-            };
-            match cli::explain(&path, key.as_deref(), &ctx) {
-                Ok(text) => {
-                    print!("{text}");
-                    0
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    2
-                }
-            }
+        Command::Explain { path, key, target } => {
+            let ctx = target.context(&path).unwrap_or_else(|msg| exit_with(&msg));
+            printed(cli::explain(&path, key.as_deref(), &ctx))
         }
-        Command::Troubleshoot { path, name, rack, app, env } => {
-            let ctx = match context_with_env(&path, rack, app, &env) {
-                Ok(ctx) => ctx,
-                Err(msg) => exit_with(&msg),
-            };
-            match cli::troubleshoot(&path, &name, &ctx) {
-                Ok(text) => {
-                    print!("{text}");
-                    0
-                }
-                Err(failure) => {
-                    eprintln!("error: {}", failure.message());
-                    2
-                }
-            }
+        Command::Troubleshoot { path, name, target } => {
+            let ctx = target.context(&path).unwrap_or_else(|msg| exit_with(&msg));
+            printed(cli::troubleshoot(&path, &name, &ctx).map_err(|failure| failure.message().to_string()))
         }
     };
     let _ = std::io::stdout().flush();
@@ -349,8 +286,7 @@ fn run_plan(
     base: Option<&str>,
     format: cli::PlanFormat,
     deny_destructive: bool,
-    (rack, app): (Option<String>, Option<String>),
-    env: &cli::EnvArgs,
+    target: &cli::TargetArgs,
 ) -> i32 {
     let (old, new) = match (base, paths) {
         (Some(rev), [new]) => (cli::PlanBase::Revision(rev), new),
@@ -365,10 +301,7 @@ fn run_plan(
         }
     };
     // Rack, app and the release environment as for `render`, from the new manifest.
-    let ctx = match context_with_env(new, rack, app, env) {
-        Ok(ctx) => ctx,
-        Err(msg) => exit_with(&msg),
-    };
+    let ctx = target.context(new).unwrap_or_else(|msg| exit_with(&msg));
     match cli::plan(old, new, &ctx, format) {
         Ok(outcome) => {
             if let Some(n) = &outcome.notice {
@@ -384,29 +317,18 @@ fn run_plan(
     }
 }
 
-/// The rack and app of a manifest given on the command line (flags first).
-fn context_for(path: &str, rack: Option<String>, app: Option<String>) -> context::Context {
-    let mut sources = context::Sources::from_environment();
-    sources.rack_setting = rack;
-    sources.app_setting = app;
-    let manifest = (path != "-").then(|| std::path::PathBuf::from(path));
-    context::discover(manifest.as_deref(), &sources)
-}
-
-/// [`context_for`] with the release environment the flags give; an error when it cannot be read,
-/// or when the manifest and the env file both want standard input.
-fn context_with_env(
-    path: &str,
-    rack: Option<String>,
-    app: Option<String>,
-    env: &cli::EnvArgs,
-) -> Result<context::Context, String> {
-    if path == "-" && env.env_file.as_deref() == Some("-") {
-        return Err("the manifest and --env-file cannot both be standard input (`-`)".to_string());
+/// A command's text on stdout (exit code 0), or its error on stderr (exit code 2).
+fn printed(result: Result<String, String>) -> i32 {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            0
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            2
+        }
     }
-    let mut ctx = context_for(path, rack, app);
-    ctx.environment = env.environment()?.map(std::sync::Arc::new);
-    Ok(ctx)
 }
 
 /// Prints a usage error and ends with code 2.

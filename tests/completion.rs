@@ -1,5 +1,7 @@
 //! Completion at a `$0` cursor: labels, kinds, what they insert and the range they replace.
 
+mod fixture;
+
 use convox_lsp::ide::{Analysis, CompletionKind};
 use expect_test::{Expect, expect};
 
@@ -33,10 +35,12 @@ fn render(fixture: &str, max: usize) -> String {
 }
 
 fn check(fixture: &str, expect: Expect) {
+    let fixture: &str = &fixture::dedent(fixture);
     expect.assert_eq(&render(fixture, 8));
 }
 
 fn labels(fixture: &str) -> Vec<String> {
+    let fixture: &str = &fixture::dedent(fixture);
     let offset = fixture.find("$0").unwrap();
     let text = fixture.replacen("$0", "", 1);
     Analysis::from_text(&text).completions(offset).into_iter().map(|c| c.label).collect()
@@ -59,7 +63,10 @@ fn top_level_keys() {
     "#]],
     );
     check(
-        "services:\n  web: {}\n$0",
+        r#"
+        services:
+          web: {}
+        $0"#,
         expect![[r#"
         environment (key) [] => "environment:\n  - "
         resources (key) [] => "resources:\n  "
@@ -76,7 +83,12 @@ fn top_level_keys() {
 #[test]
 fn service_keys_at_every_level() {
     check(
-        "services:\n  web:\n    port: 3000\n    $0\n",
+        r#"
+        services:
+          web:
+            port: 3000
+            $0
+        "#,
         expect![[r#"
         build (key) [] => "build: ${1:.}"
         image (key) [] => "image: "
@@ -90,7 +102,12 @@ fn service_keys_at_every_level() {
     "#]],
     );
     check(
-        "services:\n  web:\n    scale:\n      $0\n",
+        r#"
+        services:
+          web:
+            scale:
+              $0
+        "#,
         expect![[r#"
         count (key) [] => "count: "
         min (key) [] => "min: "
@@ -104,7 +121,13 @@ fn service_keys_at_every_level() {
     "#]],
     );
     check(
-        "services:\n  web:\n    health:\n      path: /\n      $0\n",
+        r#"
+        services:
+          web:
+            health:
+              path: /
+              $0
+        "#,
         expect![[r#"
         interval (key) [] => "interval: "
         grace (key) [] => "grace: "
@@ -114,7 +137,13 @@ fn service_keys_at_every_level() {
     "#]],
     );
     check(
-        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          $0\n",
+        r#"
+        services:
+          web:
+            volumeOptions:
+              - awsEfs:
+                  $0
+        "#,
         expect![[r#"
         id (key) [] => "id: "
         mountPath (key) [] => "mountPath: "
@@ -124,7 +153,15 @@ fn service_keys_at_every_level() {
     "#]],
     );
     // Keys already present are not offered again; v2 keys never are.
-    let l = labels("services:\n  web:\n    port: 3000\n    build: .\n    $0\n");
+    let l = labels(
+        r#"
+        services:
+          web:
+            port: 3000
+            build: .
+            $0
+        "#,
+    );
     assert!(!l.contains(&"port".to_string()) && !l.contains(&"build".to_string()));
     assert!(!l.iter().any(|k| k == "links" || k == "drain" || k == "nlb"));
     assert!(l.contains(&"scale".to_string()) && l.contains(&"environment".to_string()));
@@ -132,13 +169,35 @@ fn service_keys_at_every_level() {
 
 #[test]
 fn resource_options_follow_the_type() {
-    let pg = labels("resources:\n  db:\n    type: postgres\n    options:\n      $0\n");
+    let pg = labels(
+        r#"
+        resources:
+          db:
+            type: postgres
+            options:
+              $0
+        "#,
+    );
     assert!(pg.contains(&"storage".to_string()) && pg.contains(&"version".to_string()));
     assert!(!pg.contains(&"class".to_string()), "{pg:?}");
-    let rds = labels("resources:\n  db:\n    type: rds-postgres\n    options:\n      $0\n");
+    let rds = labels(
+        r#"
+        resources:
+          db:
+            type: rds-postgres
+            options:
+              $0
+        "#,
+    );
     assert!(rds.contains(&"class".to_string()) && rds.contains(&"encrypted".to_string()), "{rds:?}");
     check(
-        "resources:\n  db:\n    type: redis\n    options:\n      $0\n",
+        r#"
+        resources:
+          db:
+            type: redis
+            options:
+              $0
+        "#,
         expect![[r#"
         version (key) [] => "version: "
         cpu (key) [] => "cpu: "
@@ -150,25 +209,42 @@ fn resource_options_follow_the_type() {
 #[test]
 fn new_entries_get_skeletons() {
     check(
-        "services:\n  $0\n",
+        r#"
+        services:
+          $0
+        "#,
         expect![[r#"
         new service (snippet) [] => "${1:web}:\n    build: ${2:.}\n    port: ${3:3000}\n    scale:\n      count: ${4:1}"
     "#]],
     );
     check(
-        "services:\n  jobs: {}\n  web: {}\ntimers:\n  $0\n",
+        r#"
+        services:
+          jobs: {}
+          web: {}
+        timers:
+          $0
+        "#,
         expect![[r#"
         new timer (snippet) [] => "${1:cleanup}:\n    schedule: \"${2:0 3 * * *}\"\n    command: ${3:bin/cleanup}\n    service: ${4|jobs,web|}"
     "#]],
     );
     check(
-        "resources:\n  $0\n",
+        r#"
+        resources:
+          $0
+        "#,
         expect![[r#"
         new resource (snippet) [] => "${1:database}:\n    type: ${2|postgres,postgis,mysql,mariadb,redis,memcached,rds-postgres,rds-mysql,rds-mariadb,elasticache-redis,elasticache-memcached|}"
     "#]],
     );
     check(
-        "services:\n  worker: {}\nbalancers:\n  $0\n",
+        r#"
+        services:
+          worker: {}
+        balancers:
+          $0
+        "#,
         expect![[r#"
         new balancer (snippet) [] => "${1:tcp}:\n    service: ${2|worker|}\n    ports:\n      ${3:5000}: ${4:3000}"
     "#]],
@@ -178,7 +254,11 @@ fn new_entries_get_skeletons() {
 #[test]
 fn values() {
     check(
-        "resources:\n  db:\n    type: $0\n",
+        r#"
+        resources:
+          db:
+            type: $0
+        "#,
         expect![[r#"
         postgres (value) [] => "postgres"
         postgis (value) [] => "postgis"
@@ -192,7 +272,11 @@ fn values() {
     "#]],
     );
     check(
-        "timers:\n  t:\n    concurrency: $0\n",
+        r#"
+        timers:
+          t:
+            concurrency: $0
+        "#,
         expect![[r#"
         Allow (value) [] => "Allow"
         Forbid (value) [] => "Forbid"
@@ -200,14 +284,22 @@ fn values() {
     "#]],
     );
     check(
-        "services:\n  web:\n    internal: $0\n",
+        r#"
+        services:
+          web:
+            internal: $0
+        "#,
         expect![[r#"
         true (value) [] => "true"
         false (value) [] => "false"
     "#]],
     );
     check(
-        "timers:\n  t:\n    schedule: $0\n",
+        r#"
+        timers:
+          t:
+            schedule: $0
+        "#,
         expect![[r#"
         0 * * * * (value) [] => "\"0 * * * *\""
         */15 * * * * (value) [] => "\"*/15 * * * *\""
@@ -220,7 +312,12 @@ fn values() {
     "#]],
     );
     check(
-        "services:\n  web:\n    scale:\n      count: $0\n",
+        r#"
+        services:
+          web:
+            scale:
+              count: $0
+        "#,
         expect![[r#"
         1 (value) [] => "1"
         2 (value) [] => "2"
@@ -229,7 +326,13 @@ fn values() {
     "#]],
     );
     check(
-        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          accessMode: Read$0\n",
+        r#"
+        services:
+          web:
+            volumeOptions:
+              - awsEfs:
+                  accessMode: Read$0
+        "#,
         expect![[r#"
         ReadWriteOnce (value) [Read] => "ReadWriteOnce"
         ReadOnlyMany (value) [Read] => "ReadOnlyMany"
@@ -237,7 +340,13 @@ fn values() {
     "#]],
     );
     check(
-        "balancers:\n  b:\n    ports:\n      5000:\n        protocol: $0\n",
+        r#"
+        balancers:
+          b:
+            ports:
+              5000:
+                protocol: $0
+        "#,
         expect![[r#"
         TCP (value) [] => "TCP"
         UDP (value) [] => "UDP"
@@ -248,26 +357,58 @@ fn values() {
 #[test]
 fn declared_names() {
     check(
-        "resources:\n  database:\n    type: postgres\n  cache:\n    type: redis\nservices:\n  web:\n    resources:\n      - database\n      - $0\n",
+        r#"
+        resources:
+          database:
+            type: postgres
+          cache:
+            type: redis
+        services:
+          web:
+            resources:
+              - database
+              - $0
+        "#,
         expect![[r#"
             cache (ref) [] => "cache"
         "#]],
     );
     check(
-        "services:\n  web: {}\n  jobs:\n    agent: true\ntimers:\n  t:\n    service: $0\n",
+        r#"
+        services:
+          web: {}
+          jobs:
+            agent: true
+        timers:
+          t:
+            service: $0
+        "#,
         expect![[r#"
         web (ref) [] => "web"
         jobs (ref) [] => "jobs"
     "#]],
     );
     check(
-        "services:\n  web: {}\nbalancers:\n  b:\n    service: w$0\n",
+        r#"
+        services:
+          web: {}
+        balancers:
+          b:
+            service: w$0
+        "#,
         expect![[r#"
         web (ref) [w] => "web"
     "#]],
     );
     check(
-        "configs:\n  - id: app-config\nservices:\n  web:\n    configMounts:\n      - id: $0\n",
+        r#"
+        configs:
+          - id: app-config
+        services:
+          web:
+            configMounts:
+              - id: $0
+        "#,
         expect![[r#"
             app-config (ref) [] => "app-config"
         "#]],
@@ -277,7 +418,16 @@ fn declared_names() {
 #[test]
 fn environment_names_in_interpolation() {
     check(
-        "environment:\n  - HOST\n  - PORT=3000\nservices:\n  web:\n    environment:\n      - TOKEN\n    domain: ${$0}\n",
+        r#"
+        environment:
+          - HOST
+          - PORT=3000
+        services:
+          web:
+            environment:
+              - TOKEN
+            domain: ${$0}
+        "#,
         expect![[r#"
             HOST (var) [] => "HOST"
             PORT (var) [] => "PORT"
@@ -285,7 +435,13 @@ fn environment_names_in_interpolation() {
         "#]],
     );
     check(
-        "environment:\n  - HOST\nservices:\n  web:\n    domain: ${HO$0\n",
+        r#"
+        environment:
+          - HOST
+        services:
+          web:
+            domain: ${HO$0
+        "#,
         expect![[r#"
         HOST (var) [HO] => "HOST"
     "#]],
@@ -296,7 +452,12 @@ fn environment_names_in_interpolation() {
 fn broken_documents() {
     // 1. A key being typed, no colon yet.
     check(
-        "services:\n  web:\n    sca$0\n    port: 3000\n",
+        r#"
+        services:
+          web:
+            sca$0
+            port: 3000
+        "#,
         expect![[r#"
         build (key) [sca] => "build: ${1:.}"
         image (key) [sca] => "image: "
@@ -311,7 +472,11 @@ fn broken_documents() {
     );
     // 2. The same at the end of the file.
     check(
-        "services:\n  web:\n    port: 3000\n    hea$0",
+        r#"
+        services:
+          web:
+            port: 3000
+            hea$0"#,
         expect![[r#"
         build (key) [hea] => "build: ${1:.}"
         image (key) [hea] => "image: "
@@ -326,14 +491,29 @@ fn broken_documents() {
     );
     // 3. An empty list item.
     check(
-        "resources:\n  db:\n    type: postgres\nservices:\n  web:\n    resources:\n      -$0\n",
+        r#"
+        resources:
+          db:
+            type: postgres
+        services:
+          web:
+            resources:
+              -$0
+        "#,
         expect![[r#"
         db (ref) [] => "db"
     "#]],
     );
     // 4. A syntax error elsewhere in the file.
     check(
-        "services:\n  web:\n    command: \"unclosed\n    port: 3000\n  worker:\n    $0\n",
+        r#"
+        services:
+          web:
+            command: "unclosed
+            port: 3000
+          worker:
+            $0
+        "#,
         expect![[r#"
         build (key) [] => "build: ${1:.}"
         image (key) [] => "image: "
@@ -348,7 +528,14 @@ fn broken_documents() {
     );
     // 5. A wrongly indented line above.
     check(
-        "services:\n  web:\n   command: x\n    port: 3000\n  worker:\n    sc$0\n",
+        r#"
+        services:
+          web:
+           command: x
+            port: 3000
+          worker:
+            sc$0
+        "#,
         expect![[r#"
         build (key) [sc] => "build: ${1:.}"
         image (key) [sc] => "image: "
@@ -363,7 +550,11 @@ fn broken_documents() {
     );
     // 6. A half-typed value after a colon.
     check(
-        "timers:\n  t:\n    concurrency: Fo$0\n",
+        r#"
+        timers:
+          t:
+            concurrency: Fo$0
+        "#,
         expect![[r#"
         Allow (value) [Fo] => "Allow"
         Forbid (value) [Fo] => "Forbid"
@@ -372,7 +563,10 @@ fn broken_documents() {
     );
     // 7. A top-level key being typed at the end of the file.
     check(
-        "services:\n  web: {}\nreso$0",
+        r#"
+        services:
+          web: {}
+        reso$0"#,
         expect![[r#"
         environment (key) [reso] => "environment:\n  - "
         resources (key) [reso] => "resources:\n  "
@@ -401,7 +595,12 @@ fn broken_documents() {
     );
     // 9. An unclosed flow map on the line before.
     check(
-        "services:\n  web:\n    health: {path: /x\n    $0\n",
+        r#"
+        services:
+          web:
+            health: {path: /x
+            $0
+        "#,
         expect![[r#"
         build (key) [] => "build: ${1:.}"
         image (key) [] => "image: "
@@ -416,7 +615,13 @@ fn broken_documents() {
     );
     // 10. A key with its colon but no value yet, in a broken document.
     check(
-        "services:\n  web:\n    sca\n  worker:\n    agent: $0\n",
+        r#"
+        services:
+          web:
+            sca
+          worker:
+            agent: $0
+        "#,
         expect![[r#"
         true (value) [] => "true"
         false (value) [] => "false"
@@ -424,7 +629,10 @@ fn broken_documents() {
     );
     // 11. Inside a comment: nothing.
     check(
-        "services:\n  web: # sc$0\n",
+        r#"
+        services:
+          web: # sc$0
+        "#,
         expect![[r#"
         (none)
     "#]],

@@ -1,6 +1,8 @@
 //! One fixture per diagnostic code: the exact ranges, severities and messages a user sees, and the
 //! text after applying each quick fix.
 
+mod fixture;
+
 use convox_lsp::ide::Analysis;
 use expect_test::{Expect, expect};
 
@@ -33,13 +35,31 @@ fn render(text: &str) -> String {
 }
 
 fn check(text: &str, expect: Expect) {
+    let text: &str = &fixture::dedent(text);
     expect.assert_eq(&render(text));
 }
 
 #[test]
 fn clean_manifest_has_nothing() {
     check(
-        "environment:\n  - SECRET\nresources:\n  db:\n    type: postgres\nservices:\n  web:\n    port: 3000\n    resources:\n      - db\n    domain: ${SECRET}\ntimers:\n  t:\n    schedule: \"*/5 * * * *\"\n    command: bin/t\n    service: web\n",
+        r#"
+        environment:
+          - SECRET
+        resources:
+          db:
+            type: postgres
+        services:
+          web:
+            port: 3000
+            resources:
+              - db
+            domain: ${SECRET}
+        timers:
+          t:
+            schedule: "*/5 * * * *"
+            command: bin/t
+            service: web
+        "#,
         expect![[""]],
     );
 }
@@ -47,7 +67,12 @@ fn clean_manifest_has_nothing() {
 #[test]
 fn unknown_keys_with_suggestions() {
     check(
-        "services:\n  web:\n    resorces:\n      - db\n",
+        r#"
+        services:
+          web:
+            resorces:
+              - db
+        "#,
         expect![[r#"
         3:5-3:13 warning[unknown-key] unknown key `resorces` under `services.web`: Convox ignores it; did you mean `resources`?
           fix "Rename to `resources`":
@@ -58,19 +83,34 @@ fn unknown_keys_with_suggestions() {
     "#]],
     );
     check(
-        "services:\n  web:\n    memory: 512\n",
+        r#"
+        services:
+          web:
+            memory: 512
+        "#,
         expect![[r#"
         3:5-3:11 warning[unknown-key] unknown key `memory` under `services.web`: Convox ignores it (it belongs under `scale`: `scale.memory`)
     "#]],
     );
     check(
-        "services:\n  web:\n    build:\n      context: .\n",
+        r#"
+        services:
+          web:
+            build:
+              context: .
+        "#,
         expect![[r#"
         4:7-4:14 warning[unknown-key] unknown key `context` under `services.web.build`: Convox ignores it (Convox's build has `path`, not `context`)
     "#]],
     );
     check(
-        "services:\n  web:\n    port: 80\n    health:\n      internal: true\n",
+        r#"
+        services:
+          web:
+            port: 80
+            health:
+              internal: true
+        "#,
         expect![[r#"
             5:7-5:15 warning[unknown-key] unknown key `internal` under `services.web.health`: Convox ignores it; did you mean `interval`?
               fix "Rename to `interval`":
@@ -82,7 +122,10 @@ fn unknown_keys_with_suggestions() {
         "#]],
     );
     check(
-        "servicess:\n  web: {}\n",
+        r#"
+        servicess:
+          web: {}
+        "#,
         expect![[r#"
         1:1-1:10 warning[unknown-key] unknown key `servicess` at the top level: Convox ignores it; did you mean `services`?
           fix "Rename to `services`":
@@ -96,7 +139,11 @@ fn unknown_keys_with_suggestions() {
 #[test]
 fn wrong_types() {
     check(
-        "services:\n  web:\n    command: [bin/web, --port, \"3000\"]\n",
+        r#"
+        services:
+          web:
+            command: [bin/web, --port, "3000"]
+        "#,
         expect![[r#"
             1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`command` as a list): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
             3:14-3:39 error[wrong-type] `command` must be string, not a list: write the command as one string; Convox fails with: yaml: unmarshal errors: cannot unmarshal !!seq into string
@@ -107,7 +154,12 @@ fn wrong_types() {
         "#]],
     );
     check(
-        "services:\n  web:\n    agent:\n      enabled: true\n",
+        r#"
+        services:
+          web:
+            agent:
+              enabled: true
+        "#,
         expect![[r#"
             1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`agent` as a map): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
             4:7-4:20 error[agent-ports] agent ports are now specified at the service level (the map form is Convox v2): write `agent: true`
@@ -118,19 +170,33 @@ fn wrong_types() {
         "#]],
     );
     check(
-        "environment:\n  FOO: bar\n",
+        r#"
+        environment:
+          FOO: bar
+        "#,
         expect![[r#"
             2:3-2:11 error[wrong-type] `environment` must be a list of `KEY` or `KEY=default` strings; Convox fails with: unknown type for service environment: map[interface {}]interface {}
         "#]],
     );
     check(
-        "services:\n  web:\n    labels:\n      - team=a\n",
+        r#"
+        services:
+          web:
+            labels:
+              - team=a
+        "#,
         expect![[r#"
         4:7-4:15 error[wrong-type] `labels` must be map of strings, not a list: write labels as a map `key: value`
     "#]],
     );
     check(
-        "services:\n  web:\n    ports:\n      - port: 3000\n        protocol: tcp\n",
+        r#"
+        services:
+          web:
+            ports:
+              - port: 3000
+                protocol: tcp
+        "#,
         expect![[r#"
             4:9-5:22 error[wrong-type] each `ports` item must be a port (`3001`) or a port and protocol (`8125/udp`); Convox fails with: invalid port: map[port:3000 protocol:tcp]
         "#]],
@@ -142,19 +208,32 @@ fn wrong_types() {
     "#]],
     );
     check(
-        "services:\n  web:\n    scale:\n      count: 2+\n",
+        r#"
+        services:
+          web:
+            scale:
+              count: 2+
+        "#,
         expect![[r#"
             4:14-4:16 error[invalid-scale] `scale` takes no "N+": write a range like `2-10`; Convox fails with: strconv.Atoi: parsing "2+": invalid syntax
         "#]],
     );
     check(
-        "services:\n  web:\n    port: web\n",
+        r#"
+        services:
+          web:
+            port: web
+        "#,
         expect![[r#"
             3:11-3:14 error[invalid-port] a port must be a whole number (`3000`, `"https:3000"`, `8125/udp`); Convox fails with: strconv.Atoi: parsing "web": invalid syntax
         "#]],
     );
     check(
-        "services:\n  web:\n    port: ${PORT}\n",
+        r#"
+        services:
+          web:
+            port: ${PORT}
+        "#,
         expect![[r#"
             3:11-3:18 warning[variable-form] `${PORT}` must be set to a value of the right form: with a word such as `x`, Convox fails: a port must be a whole number (`3000`, `"https:3000"`, `8125/udp`); Convox fails with: strconv.Atoi: parsing "x": invalid syntax
         "#]],
@@ -164,7 +243,15 @@ fn wrong_types() {
 #[test]
 fn names_and_references() {
     check(
-        "services:\n  celery_beat:\n    command: x\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: celery_beat\n",
+        r#"
+        services:
+          celery_beat:
+            command: x
+        timers:
+          t:
+            schedule: "0 * * * *"
+            service: celery_beat
+        "#,
         expect![[r#"
             2:3-2:14 error[invalid-name] service name celery_beat invalid, must contain only lowercase alphanumeric and dashes
               fix "Rename service to `celery-beat` (and its references)":
@@ -178,21 +265,36 @@ fn names_and_references() {
         "#]],
     );
     check(
-        "resources:\n  1db:\n    type: postgres\n",
+        r#"
+        resources:
+          1db:
+            type: postgres
+        "#,
         expect![[r#"
         2:3-2:6 error[invalid-name] resource name 1db invalid, must contain only lowercase alphanumeric and dashes
         2:3-2:6 hint[unused-resource] no service links resource `1db`: nothing reads it
     "#]],
     );
     check(
-        "timers:\n  timer_1:\n    schedule: \"0 * * * *\"\n    service: nosuch\n",
+        r#"
+        timers:
+          timer_1:
+            schedule: "0 * * * *"
+            service: nosuch
+        "#,
         expect![[r#"
         2:3-2:10 error[invalid-name] timer name timer_1 invalid, must contain only lowercase alphanumeric and dashes
         4:14-4:20 error[undefined-service] timer timer_1 references a service that does not exist: nosuch
     "#]],
     );
     check(
-        "services:\n  web:\n    resources:\n      - database\n      - cache:REDIS_URL\n",
+        r#"
+        services:
+          web:
+            resources:
+              - database
+              - cache:REDIS_URL
+        "#,
         expect![[r#"
             4:9-4:17 error[undefined-resource] service web references a resource that does not exist: database
               fix "Declare resource `database` (type postgres)":
@@ -217,7 +319,14 @@ fn names_and_references() {
         "#]],
     );
     check(
-        "services:\n  web:\n    configMounts:\n      - id: app\n        dir: /etc\n        filename: app.json\n",
+        r#"
+        services:
+          web:
+            configMounts:
+              - id: app
+                dir: /etc
+                filename: app.json
+        "#,
         expect![[r#"
         4:13-4:16 error[undefined-config] config id: 'app' not found
     "#]],
@@ -227,14 +336,26 @@ fn names_and_references() {
 #[test]
 fn resources() {
     check(
-        "resources:\n  db:\n    options:\n      storage: 10\n",
+        r#"
+        resources:
+          db:
+            options:
+              storage: 10
+        "#,
         expect![[r#"
         2:3-2:5 error[missing-type] resource "db" has blank type
         2:3-2:5 hint[unused-resource] no service links resource `db`: nothing reads it
     "#]],
     );
     check(
-        "resources:\n  db:\n    type: postgress\nservices:\n  web:\n    resources: [db]\n",
+        r#"
+        resources:
+          db:
+            type: postgress
+        services:
+          web:
+            resources: [db]
+        "#,
         expect![[r#"
         3:11-3:20 error[unknown-resource-type] unknown resource type `postgress`: the promote fails (open resource/postgress.yml.tmpl: file does not exist); did you mean `postgres`?
           fix "Write `postgres`":
@@ -247,13 +368,31 @@ fn resources() {
     "#]],
     );
     check(
-        "resources:\n  cache1:\n    type: redis\n  cache2:\n    type: redis\nservices:\n  web:\n    resources: [cache1, cache2]\n",
+        r#"
+        resources:
+          cache1:
+            type: redis
+          cache2:
+            type: redis
+        services:
+          web:
+            resources: [cache1, cache2]
+        "#,
         expect![[r#"
             4:3-4:9 warning[resource-name-collision] resources `cache1` and `cache2` both become `resource-cache` in Kubernetes (Convox drops digits): their objects collide
         "#]],
     );
     check(
-        "resources:\n  db:\n    type: mysql\n    options:\n      version: 8.0\nservices:\n  web:\n    resources: [db]\n",
+        r#"
+        resources:
+          db:
+            type: mysql
+            options:
+              version: 8.0
+        services:
+          web:
+            resources: [db]
+        "#,
         expect![[r#"
         5:16-5:19 warning[unquoted-version] unquoted decimal version 8.0: Convox reads it as a number and passes "8"; quote it: "8.0"
           fix "Quote as \"8.0\"":
@@ -268,14 +407,32 @@ fn resources() {
     "#]],
     );
     check(
-        "resources:\n  an-analytics-database-1:\n    type: rds-postgres\n    options:\n      class: db.t3.micro\nservices:\n  web:\n    resources: [an-analytics-database-1]\n",
+        r#"
+        resources:
+          an-analytics-database-1:
+            type: rds-postgres
+            options:
+              class: db.t3.micro
+        services:
+          web:
+            resources: [an-analytics-database-1]
+        "#,
         expect![[r#"
             2:3-2:26 error[name-too-long] rds resource name must not excced 20 char limit (an-analytics-database-1 has 23 characters; the limit is 20)
             2:3-2:26 error[missing-option] rds-postgres resource an-analytics-database-1 needs `options.version`: the promote fails without it
         "#]],
     );
     check(
-        "environment:\n  - DATABASE_URL\nresources:\n  database:\n    type: postgres\nservices:\n  web:\n    resources: [database]\n",
+        r#"
+        environment:
+          - DATABASE_URL
+        resources:
+          database:
+            type: postgres
+        services:
+          web:
+            resources: [database]
+        "#,
         expect![[r#"
             2:5-2:17 warning[resource-overlay] `DATABASE_URL` is required, so the release environment sets it, which switches resource `database` off: Convox runs no postgres container and points `DATABASE_URL` at that URL
         "#]],
@@ -285,53 +442,105 @@ fn resources() {
 #[test]
 fn services() {
     check(
-        "services:\n  web:\n    internal: true\n    internalRouter: true\n    port: 80\n",
+        r#"
+        services:
+          web:
+            internal: true
+            internalRouter: true
+            port: 80
+        "#,
         expect![[r#"
         4:21-4:25 error[internal-conflict] service web can not have both internal and internalRouter set as true
     "#]],
     );
     check(
-        "services:\n  worker:\n    health: /health\n    domain: example.com\n",
+        r#"
+        services:
+          worker:
+            health: /health
+            domain: example.com
+        "#,
         expect![[r#"
         3:5-3:11 warning[needs-port] `health` has no effect: service worker has no `port`
         4:5-4:11 warning[needs-port] `domain` has no effect: service worker has no `port`
     "#]],
     );
     check(
-        "services:\n  web:\n    port: 80\n    internal: true\n    domain: example.com\n",
+        r#"
+        services:
+          web:
+            port: 80
+            internal: true
+            domain: example.com
+        "#,
         expect![[r#"
         5:13-5:24 warning[no-effect] `domain` has no effect on an internal service: web gets no Ingress
     "#]],
     );
     check(
-        "services:\n  web:\n    deployment:\n      minimum: -1\n      maximum: 300\n",
+        r#"
+        services:
+          web:
+            deployment:
+              minimum: -1
+              maximum: 300
+        "#,
         expect![[r#"
             4:16-4:18 error[deployment-bounds] service web deployment minimum can not be less than 0
             5:16-5:19 error[deployment-bounds] service web deployment maximum can not be greater than 200
         "#]],
     );
     check(
-        "services:\n  web:\n    scale:\n      cpu: 512\n      limit:\n        cpu: 256\n",
+        r#"
+        services:
+          web:
+            scale:
+              cpu: 512
+              limit:
+                cpu: 256
+        "#,
         expect![[r#"
             6:14-6:17 error[limit-below-request] cpu limit can not be less cpu request
         "#]],
     );
     check(
-        "labels:\n  app: x\nservices:\n  web:\n    labels:\n      service: y\n",
+        r#"
+        labels:
+          app: x
+        services:
+          web:
+            labels:
+              service: y
+        "#,
         expect![[r#"
         2:3-2:6 error[reserved-label] reserved label key 'app' is not allowed
         6:7-6:14 error[reserved-label] reserved label key 'service' is not allowed
     "#]],
     );
     check(
-        "services:\n  web:\n    links:\n      - db\n    drain: 10\n",
+        r#"
+        services:
+          web:
+            links:
+              - db
+            drain: 10
+        "#,
         expect![[r#"
             1:1-1:9 warning[legacy-manifest] this looks like a Convox Generation 2 (ECS) manifest (`links`): a Convox v3 (Kubernetes) rack ignores those keys, and rejects what is marked as an error
             5:5-5:10 warning[no-effect] `drain` has no effect in Convox v3
         "#]],
     );
     check(
-        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          id: data\n      - emptyDir:\n          mountPath: /tmp\n          medium: Disk\n",
+        r#"
+        services:
+          web:
+            volumeOptions:
+              - awsEfs:
+                  id: data
+              - emptyDir:
+                  mountPath: /tmp
+                  medium: Disk
+        "#,
         expect![[r#"
             4:9-4:15 error[missing-key] awsEfs.mountPath is required
             4:9-4:15 error[missing-key] awsEfs.accessMode must be one of these values: ReadOnlyMany, ReadWriteMany, ReadWriteOnce
@@ -340,7 +549,16 @@ fn services() {
         "#]],
     );
     check(
-        "services:\n  web:\n    securityContext:\n      runAsNonRoot: true\n      runAsUser: 0\n      seccompProfile: Localhost\n      capabilities:\n        add: [CAP_NET_ADMIN]\n",
+        r#"
+        services:
+          web:
+            securityContext:
+              runAsNonRoot: true
+              runAsUser: 0
+              seccompProfile: Localhost
+              capabilities:
+                add: [CAP_NET_ADMIN]
+        "#,
         expect![[r#"
             5:18-5:19 error[security-context] service web: securityContext: runAsNonRoot=true is incompatible with runAsUser=0
             6:23-6:32 error[security-context] service web: securityContext.seccompProfile: Localhost is not supported (no localhostProfile field); use RuntimeDefault or Unconfined
@@ -348,19 +566,33 @@ fn services() {
         "#]],
     );
     check(
-        "services:\n  web:\n    annotations:\n      - just-a-key\n",
+        r#"
+        services:
+          web:
+            annotations:
+              - just-a-key
+        "#,
         expect![[r#"
             4:9-4:19 error[invalid-annotation] invalid annotation format: just-a-key (write `key=value`)
         "#]],
     );
     check(
-        "services:\n  web: {}\n  web: {}\n",
+        r#"
+        services:
+          web: {}
+          web: {}
+        "#,
         expect![[r#"
         3:3-3:6 warning[duplicate-key] `web` is declared twice (first on line 2): Convox keeps both entries, which then collide
     "#]],
     );
     check(
-        "services:\n  web:\n    port: 80\n    port: 81\n",
+        r#"
+        services:
+          web:
+            port: 80
+            port: 81
+        "#,
         expect![[r#"
         4:5-4:9 warning[duplicate-key] duplicate key `port` (first on line 3): Convox uses the last one
     "#]],
@@ -370,7 +602,41 @@ fn services() {
 #[test]
 fn timers() {
     check(
-        "services:\n  jobs: {}\ntimers:\n  a:\n    schedule: \"0 3 * * ? *\"\n    service: jobs\n  b:\n    schedule: \"61 * * * *\"\n    service: jobs\n  c:\n    schedule: \"0 3 *\"\n    service: jobs\n  d:\n    schedule: \"0 0 L * *\"\n    service: jobs\n  e:\n    schedule: \"@daily\"\n    service: jobs\n  f:\n    schedule: \"0 0 * * 7\"\n    service: jobs\n  g:\n    schedule: \"0 0 * * 0-7\"\n    service: jobs\n  h:\n    schedule: \"@every 1d\"\n    service: jobs\n  i:\n    schedule: \"CRON_TZ=UTC 0 3 * * *\"\n    service: jobs\n  j:\n    schedule: \"0 9 * jan-mar MON-FRI\"\n    service: jobs\n",
+        r#"
+        services:
+          jobs: {}
+        timers:
+          a:
+            schedule: "0 3 * * ? *"
+            service: jobs
+          b:
+            schedule: "61 * * * *"
+            service: jobs
+          c:
+            schedule: "0 3 *"
+            service: jobs
+          d:
+            schedule: "0 0 L * *"
+            service: jobs
+          e:
+            schedule: "@daily"
+            service: jobs
+          f:
+            schedule: "0 0 * * 7"
+            service: jobs
+          g:
+            schedule: "0 0 * * 0-7"
+            service: jobs
+          h:
+            schedule: "@every 1d"
+            service: jobs
+          i:
+            schedule: "CRON_TZ=UTC 0 3 * * *"
+            service: jobs
+          j:
+            schedule: "0 9 * jan-mar MON-FRI"
+            service: jobs
+        "#,
         expect![[r#"
             5:15-5:28 warning[schedule-rewritten] schedule has 6 fields: Convox keeps the first five, `0 3 * * *` (v2 AWS cron syntax)
             8:15-8:27 error[invalid-schedule] timer b: minute takes 0-59, `*`, ranges and `/step`; Kubernetes rejects the CronJob at promote: spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61
@@ -383,7 +649,15 @@ fn timers() {
         "#]],
     );
     check(
-        "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: FORBID\n",
+        r#"
+        services:
+          jobs: {}
+        timers:
+          t:
+            schedule: "0 * * * *"
+            service: jobs
+            concurrency: FORBID
+        "#,
         expect![[r#"
             7:18-7:24 error[invalid-concurrency] concurrency `FORBID` becomes `concurrencyPolicy: FORBID`, which Kubernetes rejects at promote: use one of `Allow`, `Forbid`, `Replace`
               fix "Write `Forbid`":
@@ -397,11 +671,23 @@ fn timers() {
         "#]],
     );
     check(
-        "services:\n  jobs: {}\ntimers:\n  t:\n    schedule: \"0 * * * *\"\n    service: jobs\n    concurrency: forbid\n",
+        r#"
+        services:
+          jobs: {}
+        timers:
+          t:
+            schedule: "0 * * * *"
+            service: jobs
+            concurrency: forbid
+        "#,
         expect![[""]],
     );
     check(
-        "timers:\n  t:\n    command: x\n",
+        r#"
+        timers:
+          t:
+            command: x
+        "#,
         expect![[r#"
             2:3-2:4 error[missing-key] timer t references a service that does not exist: 
             2:3-2:4 error[missing-schedule] timer t has no `schedule`: Kubernetes rejects the CronJob
@@ -412,7 +698,19 @@ fn timers() {
 #[test]
 fn balancers() {
     check(
-        "services:\n  web: {}\nbalancers:\n  a:\n    whitelist: 1.1.1.1\n  b:\n    service: nosuch\n    ports:\n      5000:\n        port: 3000\n        protocol: tcp\n",
+        r#"
+        services:
+          web: {}
+        balancers:
+          a:
+            whitelist: 1.1.1.1
+          b:
+            service: nosuch
+            ports:
+              5000:
+                port: 3000
+                protocol: tcp
+        "#,
         expect![[r#"
             4:3-4:4 error[missing-key] balancer a has blank service
             4:3-4:4 error[missing-key] balancer a has no ports
@@ -437,7 +735,18 @@ fn balancers() {
     // (provider/k8s/template/app/balancer.yml.tmpl:8, protocol verbatim at :35) does not: a warning.
     // A service's own `ports: - 9000/sctp` becomes a ClusterIP Service port (service.yml.tmpl:334): fine.
     check(
-        "services:\n  web:\n    ports: [9000/sctp]\nbalancers:\n  b:\n    service: web\n    ports:\n      5000:\n        port: 3000\n        protocol: SCTP\n",
+        r#"
+        services:
+          web:
+            ports: [9000/sctp]
+        balancers:
+          b:
+            service: web
+            ports:
+              5000:
+                port: 3000
+                protocol: SCTP
+        "#,
         expect![[r#"
             10:19-10:23 warning[load-balancer-protocol] protocol `SCTP`: Kubernetes accepts the Service, but the AWS network load balancer Convox requests (`aws-load-balancer-type: nlb`) carries only TCP and UDP; the Service gets no external address (event `Protocol SCTP not supported by LoadBalancer`)
         "#]],
@@ -447,7 +756,15 @@ fn balancers() {
 #[test]
 fn budget() {
     check(
-        "services:\n  web: {}\nbudget:\n  atCapAction: auto-shutdown\n  notifyBeforeMinutes: 2\n  shutdownGracePeriod: 2h\n  neverAutoShutdown: [web, api]\n",
+        r#"
+        services:
+          web: {}
+        budget:
+          atCapAction: auto-shutdown
+          notifyBeforeMinutes: 2
+          shutdownGracePeriod: 2h
+          neverAutoShutdown: [web, api]
+        "#,
         expect![[r#"
             4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.atCapWebhookUrl to be set; auto-shutdown silently killing services without notification is rejected by design
             4:16-4:29 error[budget] budget.atCapAction "auto-shutdown" requires budget.monthlyCapUsd > 0; cannot shut down on cap breach without a cap
@@ -462,7 +779,13 @@ fn budget() {
 #[test]
 fn environment_and_interpolation() {
     check(
-        "services:\n  web:\n    domain: ${HOST}\n    environment:\n      - X=${Y:-z}\n",
+        r#"
+        services:
+          web:
+            domain: ${HOST}
+            environment:
+              - X=${Y:-z}
+        "#,
         expect![[r#"
         3:5-3:11 warning[needs-port] `domain` has no effect: service web has no `port`
         3:13-3:20 warning[undeclared-variable] `${HOST}` is not declared in any `environment`: unless the app sets HOST, Convox substitutes an empty string
@@ -474,13 +797,26 @@ fn environment_and_interpolation() {
 #[test]
 fn multi_document_and_ignore_comments() {
     check(
-        "services:\n  web: {}\n---\nservices:\n  api: {}\n",
+        r#"
+        services:
+          web: {}
+        ---
+        services:
+          api: {}
+        "#,
         expect![[r#"
         4:1-5:10 warning[extra-document] Convox reads only the first YAML document of convox.yml: this one is ignored
     "#]],
     );
     check(
-        "services:\n  web:\n    bogus: 1 # convox-lsp: ignore[unknown-key]\n    # convox-lsp: ignore\n    other: 2\n    third: 3 # convox-lsp: ignore[no-effect]\n",
+        r#"
+        services:
+          web:
+            bogus: 1 # convox-lsp: ignore[unknown-key]
+            # convox-lsp: ignore
+            other: 2
+            third: 3 # convox-lsp: ignore[no-effect]
+        "#,
         expect![[r#"
             6:5-6:10 warning[unknown-key] unknown key `third` under `services.web`: Convox ignores it
         "#]],
@@ -490,7 +826,14 @@ fn multi_document_and_ignore_comments() {
 #[test]
 fn environment_entries_that_convox_drops() {
     check(
-        "services:\n  web:\n    environment:\n      - KEY: value\n      - [A, B=1]\n      - 42\n",
+        r#"
+        services:
+          web:
+            environment:
+              - KEY: value
+              - [A, B=1]
+              - 42
+        "#,
         expect![[r#"
         4:9-4:19 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not a map: Convox drops it silently (quote it)
         6:9-6:11 warning[no-effect] an environment entry must be `KEY` or `KEY=value`, not an integer: Convox drops it silently (quote it)

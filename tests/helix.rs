@@ -201,3 +201,33 @@ fn queries_inherit_yaml() {
         assert_eq!(text.lines().next(), Some("; inherits: yaml"), "{}", path.display());
     }
 }
+
+/// The command-line variables Helix 25.07.1 expands (helix-view/src/expansion.rs:71-80 at the
+/// tag 25.07.1, `Variable::from_name`); any other `%{name}` fails with "unknown variable".
+const HELIX_VARIABLES: &[&str] = &[
+    "cursor_line",
+    "cursor_column",
+    "buffer_name",
+    "line_ending",
+    "language",
+    "selection",
+    "selection_line_start",
+    "selection_line_end",
+];
+
+#[test]
+fn the_readme_uses_only_variables_helix_expands() {
+    if skip::packaged_crate("helix") {
+        return;
+    }
+    let readme = std::fs::read_to_string(Path::new(HELIX_DIR).join("README.md")).unwrap();
+    let mut used = 0;
+    // Outside code spans that quote the missing ones (`%{file_path_absolute}` is named as absent).
+    for command in readme.lines().filter(|l| l.starts_with(":sh ") || l.starts_with("t = \":sh ")) {
+        for name in command.split("%{").skip(1).filter_map(|rest| rest.split_once('}').map(|(n, _)| n)) {
+            assert!(HELIX_VARIABLES.contains(&name), "Helix 25.07.1 has no %{{{name}}}: {command}");
+            used += 1;
+        }
+    }
+    assert!(used >= 3, "the README's :sh recipes were not found ({used} variables)");
+}

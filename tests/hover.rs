@@ -1,5 +1,7 @@
 //! Hover as a user sees it: the exact Markdown at a `$0` cursor.
 
+mod fixture;
+
 use convox_lsp::context::Context;
 use convox_lsp::ide::Analysis;
 use expect_test::{Expect, expect, expect_file};
@@ -19,6 +21,7 @@ fn hover_at(fixture: &str, ctx: &Context) -> String {
 }
 
 fn check(fixture: &str, expect: Expect) {
+    let fixture: &str = &fixture::dedent(fixture);
     expect.assert_eq(&hover_at(fixture, &ctx()));
 }
 
@@ -51,7 +54,13 @@ fn unknown_rack_and_app_show_placeholders() {
 fn service_kinds() {
     // A web service: port, range → Service, Ingress, HPA.
     check(
-        "services:\n  we$0b:\n    port: 3000\n    scale:\n      count: 2-10\n",
+        r#"
+        services:
+          we$0b:
+            port: 3000
+            scale:
+              count: 2-10
+        "#,
         expect![[r#"
             [web]
             **service `web`** — Deployment · port 3000 · scale 2-10
@@ -92,7 +101,11 @@ fn service_kinds() {
     );
     // A worker: no port → no Service, no Ingress.
     check(
-        "services:\n  work$0er:\n    command: bin/worker\n",
+        r#"
+        services:
+          work$0er:
+            command: bin/worker
+        "#,
         expect![[r#"
             [worker]
             **service `worker`** — Deployment · scale 1
@@ -130,7 +143,13 @@ fn service_kinds() {
     );
     // An agent: a DaemonSet.
     check(
-        "services:\n  age$0nt:\n    agent: true\n    ports:\n      - 8125/udp\n",
+        r#"
+        services:
+          age$0nt:
+            agent: true
+            ports:
+              - 8125/udp
+        "#,
         expect![[r#"
             [agent]
             **service `agent`** — DaemonSet
@@ -167,7 +186,12 @@ fn service_kinds() {
     );
     // A template at count 0.
     check(
-        "services:\n  jo$0bs:\n    scale:\n      count: 0\n",
+        r#"
+        services:
+          jo$0bs:
+            scale:
+              count: 0
+        "#,
         expect![[r#"
             [jobs]
             **service `jobs`** — Deployment · scale 0
@@ -198,7 +222,12 @@ fn service_kinds() {
     );
     // Internal: no Ingress.
     check(
-        "services:\n  ap$0i:\n    port: 4000\n    internal: true\n",
+        r#"
+        services:
+          ap$0i:
+            port: 4000
+            internal: true
+        "#,
         expect![[r#"
             [api]
             **service `api`** — Deployment · port 4000 · scale 1 · internal
@@ -240,7 +269,13 @@ fn service_kinds() {
 #[test]
 fn nested_keys_name_the_field() {
     check(
-        "services:\n  web:\n    port: 3000\n    termination:\n      gra$0ce: 45\n",
+        r#"
+        services:
+          web:
+            port: 3000
+            termination:
+              gra$0ce: 45
+        "#,
         expect![[r#"
             [grace]
             **grace** — Seconds a pod gets to stop before it is killed
@@ -260,7 +295,13 @@ fn nested_keys_name_the_field() {
         "#]],
     );
     check(
-        "services:\n  web:\n    port: 3000\n    health:\n      pa$0th: /health\n",
+        r#"
+        services:
+          web:
+            port: 3000
+            health:
+              pa$0th: /health
+        "#,
         expect![[r#"
             [path]
             **path** — HTTP path of the readiness check
@@ -282,7 +323,14 @@ fn nested_keys_name_the_field() {
         "#]],
     );
     check(
-        "services:\n  web:\n    scale:\n      count: 2-10\n      targets:\n        c$0pu: 70\n",
+        r#"
+        services:
+          web:
+            scale:
+              count: 2-10
+              targets:
+                c$0pu: 70
+        "#,
         expect![[r#"
             [cpu]
             **cpu** — Target average CPU utilisation, in percent of the request
@@ -304,7 +352,11 @@ fn nested_keys_name_the_field() {
     );
     // health without a port: no probe.
     check(
-        "services:\n  worker:\n    hea$0lth: /health\n",
+        r#"
+        services:
+          worker:
+            hea$0lth: /health
+        "#,
         expect![[r#"
             [health]
             **health** — Readiness check, a path or a map
@@ -329,7 +381,12 @@ fn nested_keys_name_the_field() {
         "#]],
     );
     check(
-        "services:\n  web:\n    scale:\n      count: 2-$010\n",
+        r#"
+        services:
+          web:
+            scale:
+              count: 2-$010
+        "#,
         expect![[r#"
             [2-10]
             **count** — Number of replicas, fixed or a min-max range
@@ -390,7 +447,11 @@ fn resources_of_each_type() {
         assert_eq!(created.contains("Deployment resource-data"), !managed, "{ty}: {out}");
     }
     check(
-        "resources:\n  database:\n    type: post$0gres\n",
+        r#"
+        resources:
+          database:
+            type: post$0gres
+        "#,
         expect![[r#"
             [postgres]
             **resource type `postgres`** — PostgreSQL in a container in the app's
@@ -412,7 +473,15 @@ fn resources_of_each_type() {
         "#]],
     );
     check(
-        "resources:\n  cache1:\n    type: redis\nservices:\n  web:\n    resources:\n      - cac$0he1:REDIS_URL\n",
+        r#"
+        resources:
+          cache1:
+            type: redis
+        services:
+          web:
+            resources:
+              - cac$0he1:REDIS_URL
+        "#,
         expect![[r#"
             [cache1]
             **resource `cache1`** — redis
@@ -447,7 +516,16 @@ fn resources_of_each_type() {
 #[test]
 fn timers_plain_and_parallel() {
     check(
-        "services:\n  jobs:\n    scale: 0\ntimers:\n  clea$0nup:\n    schedule: \"0 3 * * *\"\n    command: bin/cleanup\n    service: jobs\n",
+        r#"
+        services:
+          jobs:
+            scale: 0
+        timers:
+          clea$0nup:
+            schedule: "0 3 * * *"
+            command: bin/cleanup
+            service: jobs
+        "#,
         expect![[r#"
             [cleanup]
             **timer `cleanup`** — `0 3 * * *` (UTC) · runs on `jobs`
@@ -467,7 +545,17 @@ fn timers_plain_and_parallel() {
         "#]],
     );
     check(
-        "services:\n  jobs:\n    scale: 0\ntimers:\n  imp$0ort:\n    schedule: \"0 * * * *\"\n    command: bin/import\n    service: jobs\n    parallelCount: 4\n",
+        r#"
+        services:
+          jobs:
+            scale: 0
+        timers:
+          imp$0ort:
+            schedule: "0 * * * *"
+            command: bin/import
+            service: jobs
+            parallelCount: 4
+        "#,
         expect![[r#"
             [import]
             **timer `import`** — `0 * * * *` (UTC) · runs on `jobs` · 4 parallel pods per
@@ -488,7 +576,11 @@ fn timers_plain_and_parallel() {
         "#]],
     );
     check(
-        "timers:\n  t:\n    concurrency: FORB$0ID\n",
+        r#"
+        timers:
+          t:
+            concurrency: FORB$0ID
+        "#,
         expect![[r#"
             [FORBID]
             **concurrency** — What to do when a run is still going at the next schedule
@@ -513,7 +605,13 @@ fn timers_plain_and_parallel() {
         "#]],
     );
     check(
-        "services:\n  jobs: {}\ntimers:\n  t:\n    service: jo$0bs\n",
+        r#"
+        services:
+          jobs: {}
+        timers:
+          t:
+            service: jo$0bs
+        "#,
         expect![[r#"
             [jobs]
             **service `jobs`** — Deployment · scale 1
@@ -554,7 +652,19 @@ fn timers_plain_and_parallel() {
 #[test]
 fn balancers() {
     check(
-        "services:\n  worker:\n    command: x\nbalancers:\n  tcp$0-lb:\n    service: worker\n    ports:\n      5000: 3001\n      5002:\n        port: 3002\n        protocol: UDP\n",
+        r#"
+        services:
+          worker:
+            command: x
+        balancers:
+          tcp$0-lb:
+            service: worker
+            ports:
+              5000: 3001
+              5002:
+                port: 3002
+                protocol: UDP
+        "#,
         expect![[r#"
             [tcp-lb]
             **balancer `tcp-lb`** — LoadBalancer · → `worker`
@@ -577,7 +687,15 @@ fn balancers() {
 #[test]
 fn volumes() {
     check(
-        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          id: shared-uploads\n          access$0Mode: ReadWriteMany\n          mountPath: /data\n",
+        r#"
+        services:
+          web:
+            volumeOptions:
+              - awsEfs:
+                  id: shared-uploads
+                  access$0Mode: ReadWriteMany
+                  mountPath: /data
+        "#,
         expect![[r#"
             [accessMode]
             **accessMode** — PVC access mode (required in practice)
@@ -594,7 +712,14 @@ fn volumes() {
         "#]],
     );
     check(
-        "services:\n  web:\n    volumeOptions:\n      - emptyDir:\n          i$0d: tmp-data\n          mountPath: /tmp/x\n",
+        r#"
+        services:
+          web:
+            volumeOptions:
+              - emptyDir:
+                  i$0d: tmp-data
+                  mountPath: /tmp/x
+        "#,
         expect![[r#"
             [id]
             **id** — Volume id (volume name ed-tmp-data)
@@ -613,7 +738,13 @@ fn volumes() {
 #[test]
 fn environment() {
     check(
-        "environment:\n  - DATABASE$0_URL\nservices:\n  web: {}\n  worker: {}\n",
+        r#"
+        environment:
+          - DATABASE$0_URL
+        services:
+          web: {}
+          worker: {}
+        "#,
         expect![[r#"
             [DATABASE_URL]
             **environment variable `DATABASE_URL`** — required
@@ -631,7 +762,12 @@ fn environment() {
         "#]],
     );
     check(
-        "services:\n  web:\n    environment:\n      - PO$0RT=3000\n",
+        r#"
+        services:
+          web:
+            environment:
+              - PO$0RT=3000
+        "#,
         expect![[r#"
             [PORT=3000]
             **environment variable `PORT`** — default `3000`
@@ -647,7 +783,13 @@ fn environment() {
         "#]],
     );
     check(
-        "environment:\n  - HOST\nservices:\n  web:\n    domain: ${HO$0ST}\n",
+        r#"
+        environment:
+          - HOST
+        services:
+          web:
+            domain: ${HO$0ST}
+        "#,
         expect![[r#"
             [${HOST}]
             **`${HOST}`** — replaced from the app's environment before the YAML is read
@@ -664,7 +806,11 @@ fn environment() {
         "#]],
     );
     check(
-        "services:\n  web:\n    domain: ${HOST:-x$0}\n",
+        r#"
+        services:
+          web:
+            domain: ${HOST:-x$0}
+        "#,
         expect![[r#"
             [${HOST:-x}]
             **`${HOST:-x}`** — replaced from the app's environment before the YAML is read
@@ -684,7 +830,15 @@ fn environment() {
 #[test]
 fn hover_works_next_to_a_syntax_error() {
     check(
-        "services:\n  web:\n    command: \"unclosed\n    port: 3000\n  worker:\n    scale:\n      cou$0nt: 2\n",
+        r#"
+        services:
+          web:
+            command: "unclosed
+            port: 3000
+          worker:
+            scale:
+              cou$0nt: 2
+        "#,
         expect![[r#"
             [count]
             **count** — Number of replicas, fixed or a min-max range
@@ -714,7 +868,15 @@ fn hover_works_next_to_a_syntax_error() {
         "#]],
     );
     check(
-        "services:\n  web:\n    sca\n    port: 3000\n  worker:\n    termination:\n      gra$0ce: 10\n",
+        r#"
+        services:
+          web:
+            sca
+            port: 3000
+          worker:
+            termination:
+              gra$0ce: 10
+        "#,
         expect![[r#"
             [grace]
             **grace** — Seconds a pod gets to stop before it is killed
@@ -739,7 +901,12 @@ fn hover_works_next_to_a_syntax_error() {
 fn unknown_and_free_form_keys() {
     check("services:\n  web:\n    $0\n", expect![[r#"no hover"#]]);
     check(
-        "services:\n  web:\n    resorces: [db]\n    bogu$0s: 1\n",
+        r#"
+        services:
+          web:
+            resorces: [db]
+            bogu$0s: 1
+        "#,
         expect![[r#"
         [bogus]
         **`bogus`** — not a key Convox reads under `services.web`
@@ -748,7 +915,11 @@ fn unknown_and_free_form_keys() {
     "#]],
     );
     check(
-        "services:\n  web:\n    resor$0ces: [db]\n",
+        r#"
+        services:
+          web:
+            resor$0ces: [db]
+        "#,
         expect![[r#"
         [resorces]
         **`resorces`** — not a key Convox reads under `services.web`
@@ -759,7 +930,12 @@ fn unknown_and_free_form_keys() {
     "#]],
     );
     check(
-        "services:\n  web:\n    labels:\n      te$0am: a\n",
+        r#"
+        services:
+          web:
+            labels:
+              te$0am: a
+        "#,
         expect![[r#"
             [team]
             **team** — Custom labels on the service's Kubernetes objects
@@ -793,6 +969,7 @@ fn unknown_and_free_form_keys() {
 
 /// The hover at `$0` with rack `acme` and app `shop`, its lines joined (wrapping aside).
 fn hover_md(fixture: &str) -> String {
+    let fixture: &str = &fixture::dedent(fixture);
     hover_at(fixture, &ctx()).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -805,12 +982,18 @@ mod true_to_convox {
     fn a_resource_pvc_carries_no_type_label() {
         // provider/k8s/template/resource/postgres.yml.tmpl:25-29: the PVC's labels are system, rack,
         // app and resource; the ConfigMap (:6-11) and Service (:120-125) add type: resource.
-        let md = hover_md("resources:\n  d$0b:\n    type: postgres\n");
+        let md = hover_md(
+            r#"
+            resources:
+              d$0b:
+                type: postgres
+            "#,
+        );
         assert!(md.contains("the PVC only system, rack, app and resource=db"), "{md}");
         assert!(!md.contains("any PVC carry"), "{md}");
         // The model the hover reads agrees.
         let a = Analysis::from_text("resources:\n  db:\n    type: postgres\n");
-        let app = objects::objects(&a, &objects::RenderContext::new(&ctx()));
+        let app = a.objects(&objects::RenderContext::new(&ctx()));
         let pvc = app.find("PersistentVolumeClaim", "resource-db").expect("a PVC");
         let labels: Vec<&str> = pvc.labels.iter().map(|f| f.key.as_str()).collect();
         assert_eq!(labels, ["system", "rack", "app", "resource"]);
@@ -820,7 +1003,13 @@ mod true_to_convox {
     fn cw_retention_defaults_to_one_day() {
         // provider/aws/release.go:33: the retention asked is `CwRetention`, 0 when absent;
         // provider/aws/log.go:129 and :141-149 round it up to the first allowed value, 1.
-        let md = hover_md("appSettings:\n  awsLogs:\n    cwRet$0ention: 30\n");
+        let md = hover_md(
+            r#"
+            appSettings:
+              awsLogs:
+                cwRet$0ention: 30
+            "#,
+        );
         assert!(md.contains("default `1`"), "{md}");
         assert!(md.contains("rounds up to 1"), "{md}");
     }
@@ -830,7 +1019,16 @@ mod true_to_convox {
         // provider/k8s/release.go:1208-1211: cases.Title(language.Und, cases.NoLower), so the first
         // letter goes up and the others stay as written.
         let md = hover_md(
-            "timers:\n  t:\n    schedule: \"0 * * * *\"\n    command: x\n    service: web\n    concurrency: forB$0id\nservices:\n  web: {}\n",
+            r#"
+            timers:
+              t:
+                schedule: "0 * * * *"
+                command: x
+                service: web
+                concurrency: forB$0id
+            services:
+              web: {}
+            "#,
         );
         assert!(md.contains("`concurrencyPolicy: ForBid`"), "{md}");
         assert!(md.contains("`forBid` becomes `ForBid`"), "{md}");
@@ -842,9 +1040,23 @@ mod true_to_convox {
         // provider/aws/provisioner/rds/metadata.go:170-199: an import requires only the identifier,
         // port, database name, user and password; :201-219: a read replica requires the class and
         // takes no engine version; :33-39: a new instance requires both.
-        let md = hover_md("resources:\n  db:\n    type: rds-pos$0tgres\n");
+        let md = hover_md(
+            r#"
+            resources:
+              db:
+                type: rds-pos$0tgres
+            "#,
+        );
         assert!(md.contains("required for a new instance: `class`, `version` (none with `import`)"), "{md}");
-        let md = hover_md("resources:\n  db:\n    type: rds-postgres\n    options:\n      cla$0ss: db.t3.micro\n");
+        let md = hover_md(
+            r#"
+            resources:
+              db:
+                type: rds-postgres
+                options:
+                  cla$0ss: db.t3.micro
+            "#,
+        );
         assert!(md.contains("required for a new instance"), "{md}");
         assert!(md.contains("not with `import`"), "{md}");
     }
@@ -855,10 +1067,24 @@ mod true_to_convox {
         // provider/aws/provisioner/rds/provisioner.go:93 names a new instance
         // GenShortResourceName(id), provider/aws/provisioner/helpers.go:163-168: its first 20
         // characters plus a random suffix; provisioner.go:44-52: `import` links an existing one.
-        let md = hover_md("resources:\n  analytics-d$0b:\n    type: rds-postgres\n");
+        let md = hover_md(
+            r#"
+            resources:
+              analytics-d$0b:
+                type: rds-postgres
+            "#,
+        );
         assert!(md.contains("identifier is `analytics-db-racmer-` plus a random suffix"), "{md}");
         assert!(md.contains("state in Secret `analytics-db-racmer-shop`"), "{md}");
-        let md = hover_md("resources:\n  analytics-db:\n    type: rds-postgres\n    options:\n      stor$0age: 20\n");
+        let md = hover_md(
+            r#"
+            resources:
+              analytics-db:
+                type: rds-postgres
+                options:
+                  stor$0age: 20
+            "#,
+        );
         assert!(!md.contains("instance analytics-db-racmer-shop"), "{md}");
     }
 }

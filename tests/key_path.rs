@@ -1,10 +1,13 @@
 //! The key path at a cursor (`$0`), on valid and broken YAML.
 
+mod fixture;
+
 use convox_lsp::ide::Analysis;
 use convox_lsp::syntax::Target;
 use expect_test::{Expect, expect};
 
 fn check(fixture: &str, expect: Expect) {
+    let fixture: &str = &fixture::dedent(fixture);
     let offset = fixture.find("$0").expect("fixture has a $0 cursor");
     let text = fixture.replacen("$0", "", 1);
     let a = Analysis::from_text(&text);
@@ -40,11 +43,25 @@ fn on_keys_and_values() {
 #[test]
 fn on_a_blank_line_the_indentation_decides() {
     check(
-        "services:\n  web:\n    build: .\n    $0\n  worker:\n    command: x\n",
+        r#"
+        services:
+          web:
+            build: .
+            $0
+          worker:
+            command: x
+        "#,
         expect![[r#"services.web | new key "" (indentation)"#]],
     );
     check(
-        "services:\n  web:\n    build: .\n  $0\n  worker:\n    command: x\n",
+        r#"
+        services:
+          web:
+            build: .
+          $0
+          worker:
+            command: x
+        "#,
         expect![[r#"services | new key "" (indentation)"#]],
     );
     check("services:\n  web:\n    build: .\n$0", expect![[r#" | new key "" (indentation)"#]]);
@@ -60,32 +77,70 @@ fn empty_value_after_a_colon() {
 fn broken_yaml() {
     // A key being typed without its colon.
     check(
-        "services:\n  web:\n    sca$0\n    port: 3000\n  worker:\n    command: x\n",
+        r#"
+        services:
+          web:
+            sca$0
+            port: 3000
+          worker:
+            command: x
+        "#,
         expect![[r#"services.web | new key "sca" (indentation)"#]],
     );
     // An unclosed quote elsewhere leaves this path intact.
     check(
-        "services:\n  web:\n    command: \"bin/web\n    port: 3000\n  worker:\n    scale:\n      cou$0nt: 2\n",
+        r#"
+        services:
+          web:
+            command: "bin/web
+            port: 3000
+          worker:
+            scale:
+              cou$0nt: 2
+        "#,
         expect![[r#"services.worker.scale.count | key "count""#]],
     );
     // A new, empty list item.
     check(
-        "services:\n  web:\n    resources:\n      - database\n      - $0\n",
+        r#"
+        services:
+          web:
+            resources:
+              - database
+              - $0
+        "#,
         expect![[r#"services.web.resources[1] | new item """#]],
     );
     // A wrongly indented line: the indentation scan still finds its parents.
     check(
-        "services:\n  web:\n   command: x$0\n    port: 3000\n",
+        r#"
+        services:
+          web:
+           command: x$0
+            port: 3000
+        "#,
         expect![[r#"services.web.command | value "x" (indentation)"#]],
     );
     // The unclosed quote itself.
     check(
-        "services:\n  web:\n    command: \"bin/w$0eb\n    port: 3000\n",
+        r#"
+        services:
+          web:
+            command: "bin/w$0eb
+            port: 3000
+        "#,
         expect![[r#"services.web.command | value "\"bin/web" (indentation)"#]],
     );
     // Inside a list of maps.
     check(
-        "services:\n  web:\n    volumeOptions:\n      - awsEfs:\n          id: x\n          $0\n",
+        r#"
+        services:
+          web:
+            volumeOptions:
+              - awsEfs:
+                  id: x
+                  $0
+        "#,
         expect![[r#"services.web.volumeOptions[0].awsEfs | new key "" (indentation)"#]],
     );
 }

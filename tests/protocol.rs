@@ -891,6 +891,39 @@ async fn completion_edit_ranges_are_utf16_after_an_emoji() {
     finish(client, server).await;
 }
 
+/// Snippets only for a client that says it expands them (`completionItem.snippetSupport`); eglot
+/// without yasnippet does not, and inserts `newText` as it comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_snippets_only_for_clients_that_expand_them() {
+    let text = "services:\n  web:\n    port: 3000\n    heal\n";
+    let position = json!({"line": 3, "character": 8});
+    for (capabilities, format, new_text) in [
+        (json!({}), 1, "health:\n      path: /health\n      interval: 5\n      timeout: 4"),
+        (
+            json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": false}}}}),
+            1,
+            "health:\n      path: /health\n      interval: 5\n      timeout: 4",
+        ),
+        (
+            json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true}}}}),
+            2,
+            "health:\n      path: ${1:/health}\n      interval: ${2:5}\n      timeout: ${3:4}",
+        ),
+    ] {
+        let (mut client, server) = start();
+        client.initialize(capabilities.clone()).await;
+        let uri = "untitled:convox.yml";
+        client.did_open(uri, 1, text).await;
+        let list = client
+            .request_ok("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": position}))
+            .await;
+        let health = list["items"].as_array().unwrap().iter().find(|i| i["label"] == "health").expect("health offered");
+        assert_eq!(health["insertTextFormat"], format, "{capabilities}");
+        assert_eq!(health["textEdit"]["newText"], new_text, "{capabilities}");
+        finish(client, server).await;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // navigation and editor depth
 

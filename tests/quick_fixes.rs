@@ -10,6 +10,8 @@
 //! Without `../shared` the Convox part is skipped with a visible line, and fails where every suite
 //! must run (`CONVOX_LSP_NO_SKIP`, set by `.ci/run`).
 
+mod fixture;
+
 mod common;
 mod skip;
 
@@ -62,6 +64,7 @@ fn fixes(name: &str, text: &str) -> Vec<(String, String)> {
 
 /// The one fix of a manifest, or none.
 fn only_fix(text: &str) -> Option<(String, String)> {
+    let text: &str = &fixture::dedent(text);
     let all = fixes("case", text);
     assert!(all.len() <= 1, "{all:#?}");
     all.into_iter().next()
@@ -74,10 +77,24 @@ fn a_misspelt_key_whose_key_is_there_is_removed_not_renamed() {
     assert_eq!(title, "Remove the misspelt `commnd` line (`command` is already set)");
     assert_eq!(fixed, "services:\n  web:\n    command: bin/web\n    port: 3000\n");
     // The last line of a file without a final newline.
-    let (_, fixed) = only_fix("services:\n  web:\n    command: bin/web\n    commnd: x").unwrap();
+    let (_, fixed) = only_fix(
+        r#"
+        services:
+          web:
+            command: bin/web
+            commnd: x"#,
+    )
+    .unwrap();
     assert_eq!(fixed, "services:\n  web:\n    command: bin/web");
     // Without `command`: the rename.
-    let (title, fixed) = only_fix("services:\n  web:\n    commnd: bin/web\n").unwrap();
+    let (title, fixed) = only_fix(
+        r#"
+        services:
+          web:
+            commnd: bin/web
+        "#,
+    )
+    .unwrap();
     assert_eq!(title, "Rename to `command`");
     assert_eq!(fixed, "services:\n  web:\n    command: bin/web\n");
 }
@@ -96,9 +113,26 @@ fn no_fix_where_removing_the_line_would_break_or_lose_text() {
 
 #[test]
 fn a_service_is_never_renamed_onto_another_service() {
-    assert_eq!(only_fix("services:\n  web: {}\n  Web: {}\n"), None);
+    assert_eq!(
+        only_fix(
+            r#"
+        services:
+          web: {}
+          Web: {}
+        "#
+        ),
+        None
+    );
     let (title, fixed) = only_fix(
-        "services:\n  Web_App: {}\ntimers:\n  t:\n    schedule: \"@daily\"\n    service: Web_App\n    command: x\n",
+        r#"
+        services:
+          Web_App: {}
+        timers:
+          t:
+            schedule: "@daily"
+            service: Web_App
+            command: x
+        "#,
     )
     .unwrap();
     assert_eq!(title, "Rename service to `web-app` (and its references)");
@@ -124,17 +158,68 @@ fn a_declared_resource_takes_the_documents_indentation_and_a_type_its_name_sugge
 #[test]
 fn values_are_written_so_yaml_reads_them_back() {
     // A command list joined: quoted where a plain scalar would be read otherwise.
-    let (_, fixed) = only_fix("services:\n  web:\n    command: [\">x\", y]\n").unwrap();
+    let (_, fixed) = only_fix(
+        r#"
+        services:
+          web:
+            command: [">x", y]
+        "#,
+    )
+    .unwrap();
     assert_eq!(fixed, "services:\n  web:\n    command: \"'>x' y\"\n");
-    let (_, fixed) = only_fix("services:\n  web:\n    command: [bin/web, \"--port\", \"3000\"]\n").unwrap();
+    let (_, fixed) = only_fix(
+        r#"
+        services:
+          web:
+            command: [bin/web, "--port", "3000"]
+        "#,
+    )
+    .unwrap();
     assert_eq!(fixed, "services:\n  web:\n    command: bin/web --port 3000\n");
     // An item that is not a string would be dropped: no fix.
-    assert_eq!(only_fix("services:\n  web:\n    command: [echo, [a]]\n"), None);
-    let (_, fixed) = only_fix("timers:\n  t:\n    schedule: \"@daily\"\n    command: x\n    service: web\n    concurrency: FORBID\nservices:\n  web: {}\n").unwrap();
+    assert_eq!(
+        only_fix(
+            r#"
+        services:
+          web:
+            command: [echo, [a]]
+        "#
+        ),
+        None
+    );
+    let (_, fixed) = only_fix(
+        r#"
+        timers:
+          t:
+            schedule: "@daily"
+            command: x
+            service: web
+            concurrency: FORBID
+        services:
+          web: {}
+        "#,
+    )
+    .unwrap();
     assert!(fixed.contains("concurrency: Forbid"), "{fixed}");
-    let (_, fixed) = only_fix("resources:\n  db:\n    type: postgress\n").unwrap();
+    let (_, fixed) = only_fix(
+        r#"
+        resources:
+          db:
+            type: postgress
+        "#,
+    )
+    .unwrap();
     assert!(fixed.contains("type: postgres\n"), "{fixed}");
-    let (_, fixed) = only_fix("resources:\n  db:\n    type: mysql\n    options:\n      version: 8.0\n").unwrap();
+    let (_, fixed) = only_fix(
+        r#"
+        resources:
+          db:
+            type: mysql
+            options:
+              version: 8.0
+        "#,
+    )
+    .unwrap();
     assert!(fixed.contains("version: \"8.0\""), "{fixed}");
 }
 
@@ -144,8 +229,26 @@ fn the_v2_agent_map_becomes_agent_true_unless_lines_would_go_into_a_flow_map() {
     let (title, fixed) = only_fix(text).unwrap();
     assert_eq!(title, "Write `agent: true`");
     assert_eq!(fixed, "services:\n  web:\n    agent: true\n    ports:\n      - 8125/udp\n");
-    assert_eq!(only_fix("services:\n  web: {agent: {ports: [8125/udp]}}\n"), None);
-    assert_eq!(only_fix("services:\n  web:\n    agent:\n      enabled: maybe\n"), None);
+    assert_eq!(
+        only_fix(
+            r#"
+        services:
+          web: {agent: {ports: [8125/udp]}}
+        "#
+        ),
+        None
+    );
+    assert_eq!(
+        only_fix(
+            r#"
+        services:
+          web:
+            agent:
+              enabled: maybe
+        "#
+        ),
+        None
+    );
 }
 
 /// A scratch directory, removed at the end.

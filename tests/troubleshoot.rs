@@ -3,6 +3,8 @@
 //! `tests/fixtures/troubleshoot.yml`; steps that do not apply never appear; every Convox fact the
 //! ladder states is checked here against Convox's source (file:line at the mirror's HEAD).
 
+mod fixture;
+
 use convox_lsp::context::Context;
 use convox_lsp::ide::{Analysis, troubleshoot};
 use expect_test::expect_file;
@@ -283,6 +285,7 @@ fn the_service_hover_has_the_short_ladder() {
 // The seed rows in hovers: namespaces, release queries, config and secret rollouts.
 
 fn hover(fixture: &str) -> String {
+    let fixture: &str = &fixture::dedent(fixture);
     let offset = fixture.find("$0").expect("fixture has a $0 cursor");
     let text = fixture.replacen("$0", "", 1);
     // Hovers wrap prose at 78 columns: compare words, one space between them.
@@ -298,7 +301,13 @@ fn hover(fixture: &str) -> String {
 
 #[test]
 fn services_hover_names_both_namespaces() {
-    let md = hover("serv$0ices:\n  web:\n    port: 3000\n");
+    let md = hover(
+        r#"
+        serv$0ices:
+          web:
+            port: 3000
+        "#,
+    );
     // terraform/rack/k8s/main.tf:1-14 (the rack's <rack>-system, labelled system=convox, rack);
     // provider/k8s/release.go:290-293 (an app's objects, its Namespace included, labelled
     // system=convox, rack, app, release).
@@ -310,8 +319,24 @@ fn services_hover_names_both_namespaces() {
 
 #[test]
 fn environment_hovers_say_what_a_change_does() {
-    let top = hover("environ$0ment:\n  - PORT=3000\nservices:\n  web:\n    port: 3000\n");
-    let svc = hover("services:\n  web:\n    port: 3000\n    environ$0ment:\n      - KEY\n");
+    let top = hover(
+        r#"
+        environ$0ment:
+          - PORT=3000
+        services:
+          web:
+            port: 3000
+        "#,
+    );
+    let svc = hover(
+        r#"
+        services:
+          web:
+            port: 3000
+            environ$0ment:
+              - KEY
+        "#,
+    );
     for md in [&top, &svc] {
         // pkg/cli/env.go:315-331: `convox env set` calls ReleaseCreate with the new env and
         // promotes only with --promote (:73-80 declares the flag). provider/k8s/release.go:290-293:
@@ -325,7 +350,13 @@ fn environment_hovers_say_what_a_change_does() {
 
 #[test]
 fn config_hovers_say_what_a_change_does() {
-    let configs = hover("conf$0igs:\n  - id: settings\n    value: x\n");
+    let configs = hover(
+        r#"
+        conf$0igs:
+          - id: settings
+            value: x
+        "#,
+    );
     // provider/k8s/release.go:281 and :1577-1620: configs are written at promote, before the
     // release is applied (:290). provider/k8s/app.go:125-147 (AppConfigSet, behind
     // `convox config set`, pkg/cli/config.go:84) patches the Secret and creates no release;
@@ -338,7 +369,16 @@ fn config_hovers_say_what_a_change_does() {
     );
     // provider/k8s/template/app/service.yml.tmpl:408-412: each configMount is a subPath mount.
     let mounts = hover(
-        "configs:\n  - id: settings\nservices:\n  web:\n    config$0Mounts:\n      - id: settings\n        dir: /etc/app\n        filename: s.json\n",
+        r#"
+        configs:
+          - id: settings
+        services:
+          web:
+            config$0Mounts:
+              - id: settings
+                dir: /etc/app
+                filename: s.json
+        "#,
     );
     assert!(mounts.contains("mounted with subPath"), "{mounts}");
     // provider/k8s/service.go:391-445: `convox services restart` patches the pod template.

@@ -1,10 +1,13 @@
 //! The release environment on the command line, one clap argument group every command that
 //! evaluates a manifest flattens in (`#[command(flatten)] env: EnvArgs`), then
-//! `env.environment()?` for the [`Environment`] (`None` when no flag was given).
+//! `env.environment()?` for the [`Environment`] (`None` when no flag was given); with the rack
+//! and app, [`TargetArgs`], for the commands that show a namespace (`render`, `plan`, `explain`,
+//! `troubleshoot`): `target.context(path)?`.
 
 use std::io::Read;
 use std::path::Path;
 
+use crate::context::{self, Context};
 use crate::env::{Environment, Source, read_env_file};
 
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -51,9 +54,40 @@ impl EnvArgs {
     }
 }
 
+/// Where a manifest is deployed: rack, app and the release environment.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct TargetArgs {
+    /// The rack (else CONVOX_RACK, .convox/rack, the CLI's current rack).
+    #[arg(long)]
+    pub rack: Option<String>,
+    /// The app (else .convox/app, else the manifest's directory name).
+    #[arg(long)]
+    pub app: Option<String>,
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+impl TargetArgs {
+    /// The rack and app of the manifest at `path` (the flags first, then as the Convox CLI finds
+    /// them), with the release environment the flags give; an error when that cannot be read, or
+    /// when the manifest and the env file both want standard input.
+    pub fn context(&self, path: &str) -> Result<Context, String> {
+        if path == "-" && self.env.env_file.as_deref() == Some("-") {
+            return Err("the manifest and --env-file cannot both be standard input (`-`)".to_string());
+        }
+        let mut sources = context::Sources::from_environment();
+        sources.rack_setting = self.rack.clone();
+        sources.app_setting = self.app.clone();
+        let manifest = (path != "-").then(|| std::path::PathBuf::from(path));
+        let mut ctx = context::discover(manifest.as_deref(), &sources);
+        ctx.environment = self.env.environment()?.map(std::sync::Arc::new);
+        Ok(ctx)
+    }
+}
+
 /// The analysis a command reads: the manifest evaluated with the context's environment when it
 /// has one, else as written.
-pub(super) fn analysis(text: &str, ctx: &crate::context::Context) -> crate::ide::Analysis {
+pub(super) fn analysis(text: &str, ctx: &Context) -> crate::ide::Analysis {
     let written = crate::ide::Analysis::from_text(text);
     written.with_environment(ctx).map_or(written, |e| e.analysis)
 }

@@ -22,7 +22,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use check::{CheckOptions, CheckOutcome, CheckedFile, ColorChoice, Format, Report, Summary, check, collect};
-pub use env::EnvArgs;
+pub use env::{EnvArgs, TargetArgs};
 pub use explain::explain;
 pub use fmt::{FmtOutcome, fmt};
 pub use github::{github_escape_data, github_escape_property, render_github};

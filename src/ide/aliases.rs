@@ -7,7 +7,7 @@
 //! node were written where the alias is (merge keys `<<` included), and collects the scalars
 //! that then sit where Convox reads a name of the kind being renamed.
 
-use super::navigation::NameKind;
+use super::names::NameKind;
 use crate::syntax::yaml::{Kind, Node};
 use crate::text::TextRange;
 

@@ -20,7 +20,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Analysis, Code, Diagnostic};
+use super::analysis::Analysis;
+use super::codes::Code;
+use super::diagnostic::Diagnostic;
 use crate::model::{BuildSpec, Service};
 use crate::text::TextRange;
 

@@ -2,9 +2,11 @@
 //! `${VAR}`s (`pkg/manifest/manifest.go:49-60`), analysed, with every position taken back to the
 //! text the user wrote.
 
-use super::codes::Code;
+use super::analysis::Analysis;
+use super::codes::{Code, Severity};
+use super::diagnostic::{Diagnostic, Fix};
 use super::objects::RenderContext;
-use super::{Analysis, Diagnostic, Fix, Severity, build, diagnostics};
+use super::{build, diagnostics, render};
 use crate::env::{Environment, Expansion, expand};
 
 /// The analysis of the text Convox reads, and the way back to the written one.
@@ -109,7 +111,7 @@ impl Evaluated {
 
     /// `render` of the evaluated manifest, with a note naming the variables it did not have.
     pub fn render(&self, ctx: &RenderContext, only_service: Option<&str>) -> Result<String, String> {
-        let yaml = super::render::render(&self.analysis, ctx, only_service)?;
+        let yaml = render::render(&self.analysis, ctx, only_service)?;
         let unset = self.unset();
         let note = if unset.is_empty() {
             "# `${VAR}`s substituted from the environment given.\n".to_string()

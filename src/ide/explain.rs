@@ -1,8 +1,8 @@
 //! `convox-lsp explain`: every key of the file with the objects it becomes and a command.
 
-use super::Analysis;
-use super::hover::{Bind, Standing, filled, standing};
+use super::analysis::Analysis;
 use super::objects::RenderContext;
+use super::place::{Bind, Standing, filled, standing};
 use crate::context::Context;
 use crate::schema;
 use crate::syntax::yaml::{Kind, Node};

@@ -1,7 +1,7 @@
 //! Inlay hints (what each declared name becomes, and resolved defaults) and code lenses (the main
 //! kubectl command of each service, timer and resource).
 
-use super::Analysis;
+use super::analysis::Analysis;
 use super::objects::{self, AppObjects, Owner, RenderContext};
 use crate::context::Context;
 use crate::model::Name;

@@ -3,7 +3,7 @@
 //! ones, as ruff does for an unknown `# noqa` code.
 
 use super::codes::Code;
-use super::diagnostics::{Diagnostic, Fix};
+use super::diagnostic::{Diagnostic, Fix};
 use crate::text::TextRange;
 
 const MARKER: &str = "convox-lsp: ignore";

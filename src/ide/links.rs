@@ -1,7 +1,7 @@
 //! Links from keys to their page of Convox's documentation (`docs` in the knowledge base; a key
 //! without one shares its parent's).
 
-use super::Analysis;
+use super::analysis::Analysis;
 use crate::schema::{self, docs_url};
 use crate::syntax::Segment;
 use crate::syntax::yaml::{Kind, Node};

@@ -2,9 +2,9 @@
 //! release (Convox's release notes, `docs/reference/releases/3-*.md`), checked against the
 //! `rackVersion` setting. Nothing is said when the setting is empty.
 
-use super::Analysis;
+use super::analysis::Analysis;
 use super::codes::Code;
-use super::diagnostics::Diagnostic;
+use super::diagnostic::Diagnostic;
 use crate::syntax::yaml::Node;
 
 /// A rack version, `3.24.1` (a leading `v` and a missing patch are accepted).

@@ -2,7 +2,7 @@
 //! field set from the manifest followed by a comment naming its key, then the list of what the
 //! model leaves out and why.
 
-use super::Analysis;
+use super::analysis::Analysis;
 use super::objects::{AppObjects, LEFT_OUT, Object, Owner, RenderContext};
 
 pub(super) fn render(a: &Analysis, ctx: &RenderContext, only_service: Option<&str>) -> Result<String, String> {

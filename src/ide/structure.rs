@@ -1,7 +1,7 @@
 //! Folding ranges, selection ranges and semantic tokens: the YAML structure and the names in it.
 
-use super::Analysis;
-use super::navigation::{self, NameKind};
+use super::analysis::Analysis;
+use super::names::{self, NameKind};
 use crate::syntax::yaml::{Kind, Node};
 use crate::text::TextRange;
 
@@ -102,7 +102,7 @@ pub struct Token {
 pub fn semantic_tokens(a: &Analysis) -> Vec<Token> {
     let text = a.text();
     let mut tokens: Vec<Token> = Vec::new();
-    for o in navigation::occurrences(a) {
+    for o in names::occurrences(a) {
         let token_type = match o.kind {
             NameKind::Service => 1,
             NameKind::Resource => 2,

@@ -1,6 +1,6 @@
 //! The outline: top-level sections, and under each the names it declares.
 
-use super::Analysis;
+use super::analysis::Analysis;
 use super::objects::{Owner, RenderContext};
 use crate::model::{EnvVar, KeyValue, Name};
 use crate::text::TextRange;

@@ -4,12 +4,21 @@
 use tower_lsp_server::ls_types::*;
 
 use super::convert;
-use super::handlers::commands::{KUBECTL_COMMAND, RENDER_COMMAND, TROUBLESHOOT_COMMAND};
 use super::settings::Settings;
 use super::state::State;
-use super::workspace;
 use crate::ide::structure::{TOKEN_MODIFIERS, TOKEN_TYPES};
 use crate::text::PositionEncoding;
+
+/// `convox/render` and the `convox.render` command: the Kubernetes objects of a manifest as YAML.
+pub const RENDER_COMMAND: &str = "convox.render";
+
+/// The code lens command: shows (and returns) a kubectl command. The VS Code extension copies it
+/// to the clipboard or runs it in a terminal instead; other editors get a message with it.
+pub const KUBECTL_COMMAND: &str = "convox.kubectl";
+
+/// The troubleshooting ladder of a service, timer or resource, as Markdown (arguments: the
+/// document's URI and the name). Every client can call it; the code lens "troubleshoot" does.
+pub const TROUBLESHOOT_COMMAND: &str = "convox.troubleshoot";
 
 /// The capabilities announced in the `initialize` answer.
 pub fn server(encoding: PositionEncoding) -> ServerCapabilities {
@@ -85,6 +94,8 @@ pub fn read_client(state: &mut State, params: &InitializeParams) {
     if let Some(settings) = params.initialization_options.as_ref().and_then(Settings::from_value) {
         state.settings = settings;
     }
+    let completion_item = caps.text_document.as_ref().and_then(|t| t.completion.as_ref()?.completion_item.as_ref());
+    state.snippets = completion_item.and_then(|c| c.snippet_support).unwrap_or(false);
     state.pull_diagnostics = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
     state.diagnostic_refresh = ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false);
     let watch = ws.and_then(|w| w.did_change_watched_files.as_ref());
@@ -93,6 +104,6 @@ pub fn read_client(state: &mut State, params: &InitializeParams) {
     let folders = params.workspace_folders.iter().flatten().map(|f| &f.uri);
     #[allow(deprecated)]
     let root = params.root_uri.iter();
-    state.folders = folders.chain(root).filter_map(workspace::file_path).collect();
+    state.folders = folders.chain(root).filter_map(convert::file_path).collect();
     state.folders.dedup();
 }

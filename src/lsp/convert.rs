@@ -345,3 +345,8 @@ pub fn format_error(text: &Text, e: &ide::format::FormatError) -> tower_lsp_serv
         data: None,
     }
 }
+
+/// The file path of a `file:` URI.
+pub fn file_path(uri: &lsp::Uri) -> Option<std::path::PathBuf> {
+    (uri.scheme().as_str() == "file").then(|| uri.to_file_path().map(|p| p.into_owned())).flatten()
+}

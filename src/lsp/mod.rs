@@ -4,7 +4,9 @@
 //! byte offsets.
 
 mod capabilities;
+mod committed;
 mod convert;
+mod dispatch;
 mod documents;
 mod handlers;
 mod panic;

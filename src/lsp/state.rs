@@ -33,6 +33,9 @@ pub struct State {
     pub watch_relative: bool,
     /// The workspace folders, searched for manifests by `workspace/diagnostic`.
     pub folders: Vec<PathBuf>,
+    /// The client expands snippets in completions (`$1`, `${1:default}`); otherwise they are sent
+    /// as the plain text they stand for.
+    pub snippets: bool,
 }
 
 /// A panic while the lock was held must not take every later request down with it.
@@ -75,7 +78,7 @@ impl State {
     /// A watched file changed: forget what was read, find rack and app again.
     pub fn files_changed(&mut self) -> Vec<Uri> {
         self.forget_repository();
-        super::handlers::plan::forget();
+        super::committed::forget();
         self.rediscover()
     }
 

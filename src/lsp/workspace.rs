@@ -21,11 +21,6 @@ pub const MAX_WORKSPACE_MANIFESTS: usize = 200;
 
 pub const WATCH_REGISTRATION: &str = "convox-lsp-watch";
 
-/// The file path of a `file:` URI.
-pub fn file_path(uri: &Uri) -> Option<PathBuf> {
-    (uri.scheme().as_str() == "file").then(|| uri.to_file_path().map(|p| p.into_owned())).flatten()
-}
-
 /// What a change re-reads: Dockerfiles, `.dockerignore`, `.convox/rack`, `.convox/app`, and the
 /// Convox CLI's current-rack file in each of its configuration directories (`crate::context`).
 pub fn watchers(config_dirs: &[PathBuf], relative_patterns: bool) -> Vec<FileSystemWatcher> {
@@ -114,10 +109,10 @@ impl Checks {
     /// An open document's diagnostics as the protocol's values, with its `data-loss` warnings
     /// against the committed manifest (`lsp::plan`), evaluated with its release environment.
     pub fn open_document(&self, uri: &Uri, snap: &super::documents::Snapshot) -> Vec<Diagnostic> {
-        let path = file_path(uri);
+        let path = convert::file_path(uri);
         let env = snap.context.environment.as_deref();
         let mut diags = self.diagnostics(path.as_deref(), &snap.analysis, env);
-        let mut extra = super::handlers::plan::data_loss(uri, &snap.analysis, &snap.context);
+        let mut extra = super::committed::data_loss(uri, &snap.analysis, &snap.context);
         ide::apply_severities(&mut extra, &self.settings.severities);
         diags.extend(extra);
         diags.iter().map(|d| convert::diagnostic(&snap.text, d, self.encoding)).collect()
@@ -187,8 +182,8 @@ pub fn read_closed(path: &Path, folders: &[PathBuf]) -> Option<(Text, Analysis)>
     let own = [path.parent().unwrap_or(Path::new(".")).to_path_buf()];
     let roots = if folders.is_empty() { &own[..] } else { folders };
     let real =
-        crate::repo::within(path, roots).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
-    let content = crate::repo::read_capped(&real)?;
+        crate::files::within(path, roots).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
+    let content = crate::files::read_capped(&real)?;
     let analysis = Analysis::from_text(&content);
     Some((Text::new(&content), analysis))
 }

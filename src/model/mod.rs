@@ -329,10 +329,6 @@ impl Service {
     pub fn is_internal(&self) -> bool {
         self.internal.as_ref().is_some_and(|a| a.value)
     }
-
-    pub fn is_internal_router(&self) -> bool {
-        self.internal_router.as_ref().is_some_and(|a| a.value)
-    }
 }
 
 impl Resource {
@@ -361,6 +357,16 @@ pub fn convox_schedule(raw: &str) -> String {
 /// Convox's `k8sname`: every character but a-z, `-` and `.` is dropped.
 pub fn k8s_name(name: &str) -> String {
     name.chars().filter(|c| c.is_ascii_lowercase() || *c == '-' || *c == '.').collect()
+}
+
+/// A service's `resources:` item as Convox splits it (`strings.SplitN(r, ":", 2)`,
+/// `pkg/manifest/service.go:1018`): the resource's name and, for `name:ENV_VAR`, the variable as
+/// written (Convox trims it where it reads it). The one reader of this form.
+pub fn resource_ref_parts(item: &str) -> (&str, Option<&str>) {
+    match item.split_once(':') {
+        Some((name, var)) => (name, Some(var)),
+        None => (item, None),
+    }
 }
 
 /// The environment variable prefix of a resource: upper case, `-` as `_`.

@@ -12,13 +12,15 @@ fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
     // not exist: ".
     let v = if item.is_empty() && !matches!(item.kind, Kind::Alias(_)) { "" } else { item.as_str()? };
     let range = item.range;
-    Some(match v.split_once(':') {
-        Some((n, alias)) => ResourceRef {
+    Some(match resource_ref_parts(v) {
+        (n, Some(alias)) => ResourceRef {
             name: spanned(n.to_string(), value_range(text, item, 0, n.len())),
             alias: Some(spanned(alias.to_string(), value_range(text, item, n.len() + 1, v.len()))),
             range,
         },
-        None => ResourceRef { name: spanned(v.to_string(), value_range(text, item, 0, v.len())), alias: None, range },
+        (_, None) => {
+            ResourceRef { name: spanned(v.to_string(), value_range(text, item, 0, v.len())), alias: None, range }
+        }
     })
 }
 
@@ -59,41 +61,8 @@ pub(super) fn service<'a>(r: &Reader<'a>, name: Name, e: &'a Entry) -> Service {
     let b = resolve(r.root, &e.value, 0);
     let text = r.text;
     let keys = b.as_map().unwrap_or_default().iter().filter_map(key_name).collect();
-    let build_spec = b.get("build").map(|e| {
-        let n = &e.value;
-        match &n.kind {
-            Kind::Map(_) => BuildSpec {
-                key: e.key.range,
-                path: r.get(n, "path").and_then(string),
-                manifest: r.get(n, "manifest").and_then(string),
-                args: r.get(n, "args").map(strings).unwrap_or_default(),
-            },
-            _ => BuildSpec { key: e.key.range, path: string(n), manifest: None, args: Vec::new() },
-        }
-    });
-    let build = r.get(b, "build").and_then(|n| match &n.kind {
-        Kind::Map(_) => {
-            build_spec.as_ref().and_then(|s| s.path.clone()).or_else(|| Some(spanned(".".to_string(), n.range)))
-        }
-        _ => build_spec.as_ref().and_then(|s| s.path.clone()),
-    });
-    let domains = r
-        .get(b, "domain")
-        .map(|d| match &d.kind {
-            Kind::Seq(_) => strings(d),
-            Kind::Scalar(_) => string(d)
-                .map(|s| {
-                    s.value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|x| !x.is_empty())
-                        .map(|x| spanned(x.to_string(), s.range))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        })
-        .unwrap_or_default();
+    let (build_spec, build) = build(r, b);
+    let domains = domains(r, b);
     let resources = r
         .get(b, "resources")
         .and_then(Node::as_seq)
@@ -139,6 +108,50 @@ pub(super) fn service<'a>(r: &Reader<'a>, name: Name, e: &'a Entry) -> Service {
             .and_then(Node::as_seq)
             .is_some_and(|v| v.iter().any(|i| i.get("awsEfs").is_some())),
     }
+}
+
+/// `build`: the spec as written (a path, or a map with `path`, `manifest`, `args`) and the build
+/// context Convox uses (`.` for a map without `path`).
+fn build<'a>(r: &Reader<'a>, b: &'a Node) -> (Option<BuildSpec>, Option<Spanned<String>>) {
+    let build_spec = b.get("build").map(|e| {
+        let n = &e.value;
+        match &n.kind {
+            Kind::Map(_) => BuildSpec {
+                key: e.key.range,
+                path: r.get(n, "path").and_then(string),
+                manifest: r.get(n, "manifest").and_then(string),
+                args: r.get(n, "args").map(strings).unwrap_or_default(),
+            },
+            _ => BuildSpec { key: e.key.range, path: string(n), manifest: None, args: Vec::new() },
+        }
+    });
+    let build = r.get(b, "build").and_then(|n| match &n.kind {
+        Kind::Map(_) => {
+            build_spec.as_ref().and_then(|s| s.path.clone()).or_else(|| Some(spanned(".".to_string(), n.range)))
+        }
+        _ => build_spec.as_ref().and_then(|s| s.path.clone()),
+    });
+    (build_spec, build)
+}
+
+/// `domain`: a list, or one string of comma-separated domains.
+fn domains<'a>(r: &Reader<'a>, b: &'a Node) -> Vec<Spanned<String>> {
+    r.get(b, "domain")
+        .map(|d| match &d.kind {
+            Kind::Seq(_) => strings(d),
+            Kind::Scalar(_) => string(d)
+                .map(|s| {
+                    s.value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| spanned(x.to_string(), s.range))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
 }
 
 pub(super) fn resource<'a>(r: &Reader<'a>, name: Name, e: &'a Entry) -> Resource {

@@ -31,6 +31,7 @@ impl Drop for TempRepo {
 
 /// `line:col code: message` for each build diagnostic of `manifest` checked in `repo`.
 fn check(repo: &TempRepo, manifest: &str, expect: Expect) {
+    let manifest: &str = &crate::fixture::dedent(manifest);
     let path = repo.0.join("convox.yml");
     std::fs::write(&path, manifest).unwrap();
     let a = Analysis::from_text(manifest);
@@ -51,7 +52,17 @@ fn context_missing() {
     repo.file("api/Dockerfile", "FROM alpine\n");
     check(
         &repo,
-        "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n  up:\n    build: ../elsewhere\n  web:\n    build: ./api/Dockerfile\n",
+        r#"
+        services:
+          api:
+            build: ./api
+          worker:
+            build: ./worker
+          up:
+            build: ../elsewhere
+          web:
+            build: ./api/Dockerfile
+        "#,
         expect![[r#"
             5: error[build-context-missing] build context `worker`: no such directory beside the manifest
             7: error[build-context-missing] build context `../elsewhere` is outside the manifest's folder: `convox build` uploads only that folder
@@ -65,7 +76,18 @@ fn dockerfile_missing() {
     repo.file("api/Dockerfile", "FROM alpine\n").file("web/README", "");
     check(
         &repo,
-        "services:\n  api:\n    build:\n      path: api\n      manifest: Dockerfile.prod\n  web:\n    build: web\n  image-wins:\n    build: nowhere\n    image: nginx\n",
+        r#"
+        services:
+          api:
+            build:
+              path: api
+              manifest: Dockerfile.prod
+          web:
+            build: web
+          image-wins:
+            build: nowhere
+            image: nginx
+        "#,
         expect![[r#"
             5: error[dockerfile-missing] Dockerfile `api/Dockerfile.prod`: no such file
             7: error[dockerfile-missing] Dockerfile `web/Dockerfile`: no such file"#]],
@@ -82,7 +104,16 @@ fn excluded_by_dockerignore() {
         .file(".dockerignore", "# local only\nDockerfile.*\ndocs\n");
     check(
         &repo,
-        "services:\n  api:\n    build: api\n  dev:\n    build:\n      manifest: Dockerfile.dev\n  site:\n    build: docs/site\n",
+        r#"
+        services:
+          api:
+            build: api
+          dev:
+            build:
+              manifest: Dockerfile.dev
+          site:
+            build: docs/site
+        "#,
         expect![[r#"
             6: error[build-ignored] Dockerfile `Dockerfile.dev` is excluded by `.dockerignore` (line 2: `Dockerfile.*`): `convox build` does not upload it, so the build fails
             8: error[build-ignored] build context `docs/site` is excluded by `.dockerignore` (line 3: `docs`): `convox build` does not upload it, so the build fails"#]],
@@ -99,7 +130,16 @@ fn undeclared_build_arg() {
     repo.file("Dockerfile", "FROM node\nARG NODE_ENV=production\nARG NPM_TOKEN\n");
     check(
         &repo,
-        "services:\n  web:\n    build:\n      path: .\n      args:\n        - NODE_ENV=staging\n        - NPM_TOKEN\n        - RAILS_ENV=production\n",
+        r#"
+        services:
+          web:
+            build:
+              path: .
+              args:
+                - NODE_ENV=staging
+                - NPM_TOKEN
+                - RAILS_ENV=production
+        "#,
         expect![[r#"
             8: warning[build-arg-undeclared] build arg `RAILS_ENV`: `Dockerfile` has no `ARG RAILS_ENV` line, so the build never receives it"#]],
     );
@@ -116,7 +156,13 @@ fn symbolic_links_stay_inside() {
     std::os::unix::fs::symlink(&outside.0, repo.0.join("escape")).unwrap();
     check(
         &repo,
-        "services:\n  a:\n    build: inside\n  b:\n    build: escape\n",
+        r#"
+        services:
+          a:
+            build: inside
+          b:
+            build: escape
+        "#,
         expect![[r#"
             5: error[build-context-missing] build context `escape`: a symbolic link that leads outside the manifest's folder"#]],
     );
@@ -189,7 +235,13 @@ fn a_service_without_build_or_image_builds_the_folder() {
     let repo = TempRepo::new("implicit");
     check(
         &repo,
-        "services:\n  web:\n    port: 3000\n  cache:\n    image: redis\n",
+        r#"
+        services:
+          web:
+            port: 3000
+          cache:
+            image: redis
+        "#,
         expect![[r#"
             2: error[dockerfile-missing] Dockerfile `Dockerfile` (built because the service has neither `build` nor `image`): no such file"#]],
     );

@@ -203,6 +203,19 @@ pub struct ResourceType {
     pub container: Option<ResourceContainer>,
 }
 
+impl ResourceType {
+    /// The image Convox runs for this type at `version` (`image`'s `{version}` filled).
+    pub fn image_at(&self, version: &str) -> String {
+        self.image.as_deref().unwrap_or_default().replace("{version}", version)
+    }
+
+    /// The image at the default version, for a type that has both.
+    pub fn default_image(&self) -> Option<String> {
+        self.image.as_ref()?;
+        Some(self.image_at(self.default_version.as_deref()?))
+    }
+}
+
 /// What a containerized resource template writes besides image and port
 /// (`provider/k8s/template/resource/<type>.yml.tmpl`): the ConfigMap's USER and NAME, the
 /// container's env (`{password}` for the rack-derived password), the data volume's mount.

@@ -86,6 +86,25 @@ for SECONDS. Idle timers never fire in batch Emacs, which is never idle."
     (delete-region (line-beginning-position) (line-end-position))
     (delete-char -1)))
 
+;; What the key the documentation names does: without yasnippet eglot says it takes no snippets,
+;; and the server sends the plain text the snippet stands for (not `${1:/health}`).
+(e2e-check "C-M-i completes health as plain text (no yasnippet)"
+  (let ((before (buffer-string)))
+    (e2e-goto "    port: 3000")
+    (end-of-line)
+    (insert "\n    heal")
+    (prog1
+        (let ((command (key-binding (kbd "C-M-i"))))
+          (if (not (eq command #'completion-at-point))
+              (format "C-M-i runs %S" command)
+            (call-interactively command)
+            (let ((text (buffer-string)))
+              (unless (string-match-p "\n    health:\n      path: /health\n      interval: 5\n      timeout: 4\n" text)
+                (format "after completion:\n%s" text)))))
+      (erase-buffer)
+      (insert before)
+      (e2e-settle 0.5))))
+
 (e2e-check "definition: M-. on a service's resource goes to its declaration"
   (e2e-settle 1)
   (e2e-goto "- database" 4)

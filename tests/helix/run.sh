@@ -5,14 +5,18 @@
 #
 # Runs when Helix is there ($HX_BIN, else `hx` on PATH, with its runtime and YAML grammar: set
 # HELIX_RUNTIME for a build from source, see editors/helix/README.md); otherwise it says it
-# skipped and exits 0. CI does not run it: no package registry it reaches has Helix, and CI does
-# not build Helix from source.
+# skipped (a SKIPPED line saying why) and exits 0. CI does not run it: no package registry CI
+# reaches has Helix, and Helix's source (a git repository) is not reachable from CI to build it;
+# editors/helix/README.md says when it was last run, with which Helix, and what it showed.
 #
-# Configures Helix only with editors/helix (languages.toml and the queries) in a scratch config
-# directory, opens a scratch copy of tests/fixtures/editor-e2e/convox.yml, and checks:
-# `hx --health convox`, diagnostics, hover (space k), gd, a quick fix (space a), rename
-# (space r) and :format. Each screen checked is printed (HELIX_E2E_CAPTURES=FILE also writes
-# them there).
+# Configures Helix only with editors/helix (languages.toml and the queries) and, for the inlay
+# hints, `[editor.lsp] display-inlay-hints = true`, in a scratch config directory; opens a scratch
+# copy of tests/fixtures/editor-e2e/convox.yml (with .convox/rack and .convox/app) and checks:
+# `hx --health convox` (server, YAML grammar, queries) and `hx --health yaml`, :lang, inlay hints,
+# diagnostics (space d), a quick fix (space a), hover (space k, namespace acme-shop), completion,
+# gd, gr, rename (space r), :format, and :format on a manifest that does not parse (the file is
+# left alone, Helix logs the refusal). Each screen checked is printed (HELIX_E2E_CAPTURES=FILE
+# also writes them there).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +31,9 @@ fi
 
 hx=${HX_BIN:-$(command -v hx || true)}
 if [[ -z $hx || ! -x $hx ]]; then
-  echo "helix e2e: SKIPPED: no Helix (set HX_BIN or put hx on PATH; CI does not build Helix)"
+  echo "helix e2e: SKIPPED: no Helix here (set HX_BIN or put hx on PATH). No package registry CI reaches has"
+  echo "  Helix and its source is not reachable from CI, so CI never runs this test: it is run by hand with"
+  echo "  Helix built from source (editors/helix/README.md, which records the last run)."
   exit 0
 fi
 command -v tmux >/dev/null || { echo "helix e2e: tmux is needed" >&2; exit 1; }
@@ -66,25 +72,43 @@ expect() {
   screen >&2
   return 0
 }
-keys() { tmux send-keys -t "$session" "$@"; sleep 0.3; }
+# One key (or string) at a time: an Escape sent together with the next key reads as Alt+key.
+keys() {
+  local k
+  for k in "$@"; do tmux send-keys -t "$session" "$k"; sleep 0.15; done
+  sleep 0.3
+}
 
 echo "helix e2e: $("$hx" --version), server $server"
 
 # --- hx --health convox ----------------------------------------------------------------------
-health=$(cd "$work/project" && env "${env_vars[@]}" "$hx" --health convox 2>&1 || true)
+# Plain text for the captures: NO_COLOR, and the resets Helix prints even then taken out.
+plain() { sed -e $'s/\x1b\\[[0-9;]*m//g'; }
+health=$(cd "$work/project" && env "${env_vars[@]}" NO_COLOR=1 "$hx" --health convox 2>&1 | plain || true)
 { echo "### hx --health convox"; echo '```text'; echo "$health"; echo '```'; echo; } >>"$captures"
 if grep -q 'convox-lsp' <<<"$health" && grep -q "$(dirname "$server")" <<<"$health"; then
   ok "hx --health convox finds convox-lsp"
 else
   not_ok "hx --health convox: $health"
 fi
+# The YAML grammar (runtime/grammars/yaml.so) and the convox queries (inherits: yaml).
+for want in 'Tree-sitter parser: ✓' 'Highlight queries: ✓' 'Indent queries: ✓'; do
+  if grep -qF "$want" <<<"$health"; then ok "hx --health convox: $want"; else not_ok "hx --health convox: no '$want'"; fi
+done
+health=$(cd "$work/project" && env "${env_vars[@]}" NO_COLOR=1 "$hx" --health yaml 2>&1 | plain || true)
+{ echo "### hx --health yaml"; echo '```text'; echo "$health"; echo '```'; echo; } >>"$captures"
+grep -qF 'Tree-sitter parser: ✓' <<<"$health" && ok "hx --health yaml: the grammar is there" || not_ok "hx --health yaml: $health"
 
 # --- the editor --------------------------------------------------------------------------------
+# Inlay hints are off in Helix unless config.toml turns them on (the README says so).
+printf '[editor.lsp]\ndisplay-inlay-hints = true\n' >"$work/config/helix/config.toml"
 tmux new-session -d -s "$session" -x 110 -y 36 -c "$work/project" \
   "env ${env_vars[*]@Q} ${hx@Q} convox.yml"
 expect "convox.yml opens as language convox" 'convox\.yml'
 keys ':lang' Enter
 expect ":lang says convox" '^ *convox *$|convox$'
+# Inlay hints: what each name becomes, after its colon.
+expect "inlay hints: web: -> Deployment web, Service web" 'web:.*Deployment web'
 # The misspelt key's warning: the status line counts diagnostics, space d lists them.
 keys Escape '/commnd' Enter
 keys Space d
@@ -96,17 +120,26 @@ expect "code action on commnd: remove the misspelt line" 'Remove the misspelt'
 keys Enter
 sleep 1
 if screen | grep -q 'commnd'; then not_ok "the quick fix removed the line"; record "after the quick fix (FAILED)"; else ok "the quick fix removed the line"; fi
-# Hover on web.
+# Hover on web: the namespace is <rack>-<app> from .convox/, kept whole.
 keys Escape 'gg' '/web' Enter
 keys Space k
 expect "hover on web: Deployment web in namespace acme-shop" 'Deployment.*web'
-record "hover (namespace)"
-screen | grep -q 'acme-shop' && ok "hover names namespace acme-shop" || not_ok "hover names namespace acme-shop"
+screen | grep -q -- '-n acme-shop\|acme-shop' && ok "hover names namespace acme-shop" || not_ok "hover names namespace acme-shop"
 keys Escape
+# Completion: a new key under web offers the service keys.
+keys 'gg' '/port' Enter 'o' 'heal'
+expect "completion under web offers health" 'health'
+keys Escape Escape 'u'
 # gd on a service's resource goes to the declaration (line 12 once the misspelt line is gone).
-keys 'gg' '/- database' Enter 'w'
+keys 'gg' '/database' Enter
 keys g d
-expect "gd on - database goes to resources.database" ' 12:3 '
+expect "gd on - database goes to resources.database (status line 12:3)" ' 12:3 *$'
+# References of the resource: its use under web (line 7) and its declaration (line 12).
+keys 'gg' '/database' Enter
+keys g r
+expect "gr on database lists convox.yml:7 and convox.yml:12" 'convox\.yml:7.*|convox\.yml:12'
+screen | grep -q 'convox\.yml:7' && screen | grep -q 'convox\.yml:12' && ok "references: both places" || not_ok "references: both places"
+keys Escape
 # Rename web to api.
 keys 'gg' '/web' Enter
 keys Space r
@@ -124,6 +157,22 @@ if formatted; then
 else
   not_ok ":format: $(cat "$work/project/convox.yml")"
 fi
+# A manifest that does not parse: the server refuses to format it; Helix only logs the refusal.
+# (Helix closes brackets as they are typed: a mapping value in a plain scalar, then.)
+keys 'ge' 'o' 'broken: a: b' Escape
+keys ':w' Enter
+saved=$(cat "$work/project/convox.yml")
+keys ':format' Enter
+sleep 2
+record ":format on a manifest that does not parse"
+log=$work/cache/helix/helix.log
+if [[ $(cat "$work/project/convox.yml") == "$saved" ]] && ! screen | grep -q '\[+\]' &&
+  grep -q 'LSP formatting failed.*not formatted' "$log" 2>/dev/null; then
+  ok ":format on a syntax error: the file is left alone, the refusal is in the log"
+else
+  not_ok ":format on a syntax error: $(grep 'formatting' "$log" 2>/dev/null || echo 'nothing in the log')"
+fi
+{ echo "### helix.log: the refusal"; echo '```text'; grep -o 'LSP formatting failed.*' "$log" 2>/dev/null; echo '```'; echo; } >>"$captures"
 keys ':q!' Enter
 
 echo "--- screens: $captures"

@@ -1,7 +1,7 @@
 //! Keys of the map at the cursor, from the knowledge base; skeletons for a new named entry.
 
 use super::{CompletionItem, CompletionKind};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::model::Manifest;
 use crate::schema::{self, KeyDoc, Shape};
 use crate::syntax::{KeyPath, Segment};

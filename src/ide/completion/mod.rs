@@ -2,11 +2,13 @@
 //! resource types, cron presets), names declared elsewhere in the file, environment names in
 //! `${...}`; on half-typed YAML too (the key path comes from the indentation scan there).
 
+mod item;
 mod keys;
 mod names;
+mod plain;
 mod values;
 
-use super::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::syntax::{Segment, Target, indentation_scan};
 use crate::text::TextRange;
 use keys::keys;

@@ -1,9 +1,9 @@
 //! Names declared elsewhere in the file: resources, services, config ids, environment names (in
 //! `${...}` and in a service's `environment`), the variables a linked resource injects.
 
-use super::values::{current_value, value_item};
+use super::item::{current_value, value_item};
 use super::{CompletionItem, CompletionKind};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::model::{self, Manifest, Service};
 use crate::text::TextRange;
 

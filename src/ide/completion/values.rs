@@ -1,30 +1,12 @@
 //! Values of the key at the cursor: closed sets, booleans, resource types, cron presets, counts,
 //! ports; the names a reference key takes come from `names`.
 
+use super::item::value_item;
 use super::{CompletionItem, CompletionKind, names};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::schema::{self, Shape};
 use crate::syntax::KeyPath;
 use crate::text::TextRange;
-
-pub(super) fn value_item(
-    label: &str,
-    detail: Option<String>,
-    kind: CompletionKind,
-    replace: TextRange,
-    rank: usize,
-) -> CompletionItem {
-    CompletionItem {
-        label: label.to_string(),
-        kind,
-        detail,
-        documentation: None,
-        insert: label.to_string(),
-        snippet: false,
-        replace,
-        sort: format!("{rank:04}"),
-    }
-}
 
 pub(super) fn values(a: &Analysis, path: &KeyPath, replace: TextRange) -> Vec<CompletionItem> {
     let sch = schema::schema();
@@ -103,8 +85,4 @@ pub(super) fn values(a: &Analysis, path: &KeyPath, replace: TextRange) -> Vec<Co
         }
     }
     items
-}
-
-pub(super) fn current_value(a: &Analysis, range: TextRange) -> Option<&str> {
-    (!range.is_empty()).then(|| a.text()[range.start..range.end].trim())
 }

@@ -2,7 +2,7 @@
 //! (a map entry, a `- ` item, a value on its own line) its target column, the whitespace to
 //! normalise after `:` and `- `, and which lines belong to a scalar or a flow collection.
 
-use super::lines::Lines;
+use super::index::Lines;
 use crate::syntax::yaml::{Kind, Node, Style};
 use crate::text::TextRange;
 

@@ -4,10 +4,11 @@
 //! document that does not parse is refused, and so is any result that would not load to the
 //! same data (checked on every run with `yaml_serde` and with the project's parse).
 //!
-//! `layout` walks the tree and decides where each line that starts a block node goes; `lines`
-//! rewrites the text line by line (comments, continuation lines, block scalar content);
-//! `verify` compares before and after. `docs/formatting.md` describes the style.
+//! `index` splits the text into lines; `layout` walks the tree and decides where each line that
+//! starts a block node goes; `lines` rewrites the text line by line (comments, continuation
+//! lines, block scalar content); `verify` compares before and after. `docs/formatting.md` describes the style.
 
+mod index;
 mod layout;
 mod lines;
 mod verify;
@@ -90,7 +91,7 @@ pub fn format_edits(
         let message = "not formatted: explicit keys (`? key`) are not supported by the formatter".to_string();
         return Err(FormatError { offset, message });
     }
-    let lines = lines::split(text)?;
+    let lines = index::split(text)?;
     let plan = layout::plan(text, &lines, before.documents(), options.indent);
     let formatted = lines::rewrite(text, &lines, &plan, &options);
     let whole = lines::edits(text, &lines, &formatted);

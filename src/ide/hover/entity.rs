@@ -2,11 +2,12 @@
 
 use std::fmt::Write as _;
 
-use super::objects::{Standing, standing};
-use super::{Analysis, Bind, Hover, filled, finish, kubectl_block};
+use super::{Hover, finish, kubectl_block};
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
 use crate::ide::markdown::{code, prose};
 use crate::ide::objects::AppObjects;
+use crate::ide::place::{Bind, Standing, filled, standing};
 use crate::model::{self, Resource};
 use crate::schema::{self, KeyDoc, When};
 use crate::syntax::{KeyPath, Segment};
@@ -97,7 +98,7 @@ pub(super) fn entity_hover(
 /// A service's "If it does not run": the first steps of its troubleshooting ladder.
 fn troubleshoot_section(out: &mut String, e: &Entity) -> Option<()> {
     if e.section == "services"
-        && let Some(steps) = crate::ide::troubleshoot::short(e.a, e.b.ctx, e.b.app, e.name)
+        && let Some(steps) = crate::ide::ladder::short(e.a, e.b.ctx, e.b.app, e.name)
     {
         out.truncate(out.trim_end().len());
         out.push_str("\n\n");
@@ -293,8 +294,8 @@ pub(super) fn resource_type_hover(ty: &str, range: TextRange, b: &Bind) -> Optio
     let _ = writeln!(out, "**resource type {}** — {}\n", code(ty), prose(t.summary.trim_end_matches('.')));
     let _ = writeln!(out, "{}\n", b.prose(t.description.trim()));
     let mut facts = vec![format!("port {}", t.port)];
-    if let (Some(img), Some(v)) = (&t.image, &t.default_version) {
-        facts.push(format!("image {}", code(&img.replace("{version}", v))));
+    if let Some(image) = t.default_image() {
+        facts.push(format!("image {}", code(&image)));
     }
     if !t.required_options.is_empty() {
         // `import` links an existing instance and takes none of them.

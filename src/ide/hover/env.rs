@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Analysis, Hover, finish};
+use super::{Hover, finish};
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
 use crate::ide::markdown::code;
 use crate::model::Service;
 use crate::syntax::KeyPath;

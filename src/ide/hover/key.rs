@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::objects::{Standing, fields_set, standing};
-use super::{Bind, Hover, finish};
+use super::{Hover, finish};
 use crate::context::Context;
 use crate::ide::markdown::{code, prose};
+use crate::ide::place::{Bind, Standing, fields_set, standing};
 use crate::model;
 use crate::schema::{self, KeyDoc, Status, When};
 use crate::syntax::KeyPath;
@@ -20,9 +20,9 @@ pub(super) fn key_block(out: &mut String, title: &str, path: &str, doc: &KeyDoc,
     let type_default = (path.starts_with("resources.") && path.ends_with(".options.version"))
         .then(|| b.resource.and_then(|r| schema::schema().resource_type(r.type_name()?)))
         .flatten()
-        .map(|t| match (&t.image, &t.default_version) {
-            (Some(img), Some(v)) => format!("default {}", code(&img.replace("{version}", v))),
-            _ => "no default: required for a new instance".to_string(),
+        .map(|t| match t.default_image() {
+            Some(image) => format!("default {}", code(&image)),
+            None => "no default: required for a new instance".to_string(),
         });
     if let Some(d) = type_default {
         facts.push(d);

@@ -2,23 +2,21 @@
 //! and the kubectl commands that show them. Every fact comes from the knowledge base (`schema`)
 //! and the model; this module only picks, fills in and lays out.
 
-mod bind;
 mod entity;
 mod env;
 mod key;
-mod objects;
 
+use super::analysis::Analysis;
+use super::markdown;
 use super::objects::RenderContext;
-use super::{Analysis, markdown};
+use super::place::{Bind, filled};
 use crate::context::Context;
 use crate::schema;
 use crate::syntax::{KeyPath, Segment, Target};
 use crate::text::TextRange;
-pub(super) use bind::{Bind, filled};
 use entity::{entity_hover, resource_type_hover, undeclared};
 use env::{env_hover, interpolation_hover};
 use key::{description, k8s_block, key_block, unknown_key_hover, value_note};
-pub(super) use objects::{Standing, standing};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -120,8 +118,9 @@ fn reference_hover(
     let ctx = b.ctx;
     match pattern {
         "services.*.resources[]" => {
-            let name = text.split(':').next().unwrap_or(text).trim_matches(['"', '\'']);
-            let r = TextRange::new(range.start, range.start + (text.find(':').unwrap_or(text.len())));
+            let (name, _) = crate::model::resource_ref_parts(text);
+            let r = TextRange::new(range.start, range.start + name.len());
+            let name = name.trim_matches(['"', '\'']);
             entity_hover(a, ctx, b.app, "resources", name, r).or_else(|| undeclared(ctx, range, "resource", name))
         }
         "timers.*.service" | "balancers.*.service" | "budget.neverAutoShutdown[]" => {

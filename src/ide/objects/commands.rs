@@ -2,6 +2,7 @@
 //! Each is the knowledge base's template filled in and fitted to the objects the model renders
 //! ([`AppObjects::fit`]), so no command names an object that is not there.
 
+use super::fill::Placeholders;
 use super::{AppObjects, Object, Owner, kubectl_name};
 use crate::schema;
 
@@ -41,8 +42,9 @@ impl AppObjects {
             }
         }
         let Some(doc) = schema::schema().get(pattern) else { return out };
+        let values = Placeholders::of_owner(self, owner);
         for c in doc.kubectl.iter().filter(|c| c.when().is_none_or(|w| self.holds(owner, w) != Some(false))) {
-            let line = self.fill(c.text(), owner);
+            let line = values.fill(c.text());
             // The knowledge base's `kubectl get deploy,... -l service=x` gives way to the concrete one.
             let generic = out.first().is_some_and(|first| {
                 line.starts_with("kubectl get deploy,")
@@ -52,33 +54,6 @@ impl AppObjects {
             if let Some(line) = self.fit(&line).filter(|l| !generic && !out.contains(l)) {
                 out.push(line);
             }
-        }
-        out
-    }
-
-    /// Fills a knowledge-base placeholder template (`{ns}`, `{service}`, `{name}` ...) for an owner.
-    pub fn fill(&self, template: &str, owner: &Owner) -> String {
-        let name = match owner {
-            Owner::App => "",
-            Owner::Service(n) | Owner::Timer(n) | Owner::Resource(n) | Owner::Balancer(n) => n.as_str(),
-        };
-        let mut out = template
-            .replace("{ns}", &self.namespace)
-            .replace("{rack}", &self.rack)
-            .replace("{app}", &self.app)
-            .replace("{name}", name);
-        let role = match owner {
-            Owner::Service(_) => "{service}",
-            Owner::Timer(_) => "{timer}",
-            Owner::Resource(_) => "{resource}",
-            Owner::Balancer(_) => "{balancer}",
-            Owner::App => "{app-owner}",
-        };
-        out = out.replace(role, name);
-        if let Owner::Resource(n) = owner {
-            out = out
-                .replace("{k8sname}", &crate::model::k8s_name(n))
-                .replace("{RESOURCE}", &crate::model::env_prefix(n));
         }
         out
     }

@@ -4,7 +4,7 @@
 //! Contour (rate limits, timeouts) are left out.
 
 use super::read::Key;
-use super::service::{Svc, labels, object};
+use super::svc::{Svc, labels, object};
 use super::value::{Field, Value, f, int, list, map, s};
 use super::{App, Object};
 

@@ -8,7 +8,7 @@
 //!
 //! ```ignore
 //! let ctx = RenderContext::new(&context);           // rack, app, router, provider ...
-//! let app = objects(&analysis, &ctx);               // computed once per request
+//! let app = analysis.objects(&ctx);                 // built once per version and settings
 //! for o in app.owned_by(&Owner::Service("web".into())) { println!("{} {}", o.kind, o.name) }
 //! let fields = app.set_by("services.web.scale.count"); // (object, field path, field)
 //! let why = &app.not_created;                        // objects that exist under another condition
@@ -30,7 +30,9 @@
 mod balancer;
 mod commands;
 mod contour;
+mod fill;
 mod kinds;
+mod left_out;
 mod network;
 mod pod;
 mod probes;
@@ -39,12 +41,15 @@ mod resource;
 mod scale;
 mod selectors;
 mod service;
+mod svc;
 mod timer;
 mod value;
 mod volume;
 mod workload;
 
+pub use fill::{Placeholders, fill_with};
 pub use kinds::{abbreviation, kubectl_name, of_kubectl, selects};
+pub use left_out::{LEFT_OUT, LeftOut};
 pub use value::{Field, Part, Placeholder, Value};
 
 use std::collections::HashMap;
@@ -52,9 +57,8 @@ use std::collections::HashMap;
 use crate::context::Context;
 use crate::schema::When;
 
-use super::Analysis;
 use read::Key;
-use service::Svc;
+use svc::Svc;
 
 /// The rack settings that change what Convox renders; defaults where unknown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -272,16 +276,6 @@ pub struct NotCreated {
     pub reason: String,
 }
 
-/// What Convox renders and this model leaves out, with the reason.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LeftOut {
-    pub what: &'static str,
-    pub reason: &'static str,
-    /// The (kind, field path prefix) it covers in Convox's objects (`*`: any kind), for the
-    /// differential test against Convox's templates.
-    pub fields: &'static [(&'static str, &'static str)],
-}
-
 /// Everything the app renders.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AppObjects {
@@ -391,7 +385,7 @@ impl AppObjects {
 /// repeated name, as Convox reads it), evaluated as the model evaluates it but without rendering
 /// anything: validation asks on every keystroke, so this is one pass over the services.
 pub fn services_holding(root: &crate::syntax::yaml::Node, when: When) -> HashMap<String, bool> {
-    each_service(root, |svc| service::conditions(svc).into_iter().find(|(w, _)| *w == when).map(|(_, b)| b))
+    each_service(root, |svc| svc::conditions(svc).into_iter().find(|(w, _)| *w == when).map(|(_, b)| b))
 }
 
 /// Whether a dotted key path (`services.web.health.grace`) is written, through aliases and merge
@@ -416,8 +410,8 @@ fn each_service<T>(root: &crate::syntax::yaml::Node, f: impl Fn(&Svc) -> Option<
 }
 
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
-pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
-    let root = a.model().document(a.parse().root());
+pub fn objects(root: &crate::syntax::yaml::Node, model: &crate::model::Manifest, ctx: &RenderContext) -> AppObjects {
+    let root = model.document(root);
     let mut out = AppObjects {
         namespace: ctx.namespace(),
         rack: ctx.rack().to_string(),
@@ -426,7 +420,7 @@ pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     };
     let doc = Key::document(root);
     let section = |name: &str| doc.get(name);
-    let app = App { a, ctx, labels: section("labels").entries(), doc: doc.clone() };
+    let app = App { model, ctx, labels: section("labels").entries(), doc: doc.clone() };
     for (name, key) in section("balancers").entries() {
         balancer::build(&app, &name, &key, &mut out);
     }
@@ -442,9 +436,9 @@ pub fn objects(a: &Analysis, ctx: &RenderContext) -> AppObjects {
     out
 }
 
-/// What every builder reads: the analysis, the rack context, the app's `labels`.
+/// What every builder reads: the typed manifest, the rack context, the app's `labels`.
 pub(crate) struct App<'a> {
-    pub a: &'a Analysis,
+    pub model: &'a crate::model::Manifest,
     pub ctx: &'a RenderContext,
     pub labels: Vec<(String, Key<'a>)>,
     /// The document, for reading any section.
@@ -461,68 +455,3 @@ impl<'a> App<'a> {
         self.doc.get("services").get(name)
     }
 }
-
-/// What the preview leaves out, each with its reason (printed by `render`, kept in
-/// `docs/render.md`).
-pub const LEFT_OUT: &[LeftOut] = &[
-    LeftOut {
-        what: "Namespace <rack>-<app> (app/app.yml.tmpl)",
-        reason: "created with the app (`convox apps create`), not by a deploy; its params and owner come from the rack",
-        fields: &[],
-    },
-    LeftOut {
-        what: "ConfigMap ca (app/ca.yml.tmpl)",
-        reason: "only on racks with a custom CA; its content is the rack's certificate",
-        fields: &[],
-    },
-    LeftOut {
-        what: "Certificate and cert Secrets (app/certificate.yml.tmpl, certificate.id)",
-        reason: "cert-manager objects made from the rack's issuer settings and ACM",
-        fields: &[],
-    },
-    LeftOut {
-        what: "PersistentVolumeClaim azurefiles-<service>-<id> (app/azurefiles.yml.tmpl)",
-        reason: "only on Azure racks; the pod's azureFiles volume and mount are rendered",
-        fields: &[],
-    },
-    LeftOut {
-        what: "image pull Secrets, imagePullSecrets and docker-hub-authentication",
-        reason: "come from rack parameters and `convox env` values",
-        fields: &[],
-    },
-    LeftOut {
-        what: "KEDA ScaledObject, VPA, autoscale HPA (scale.autoscale, scale.keda)",
-        reason: "built in Go by the rack when KEDA/VPA are enabled, not from a template",
-        fields: &[],
-    },
-    LeftOut {
-        what: "on a contour router, the nginx `ingressAnnotations` Convox translates (rate limits, timeouts), and the rack's proxy protocol",
-        reason: "translated by the rack (`translateNginxAnnotations`); the HTTPProxy is rendered without them",
-        fields: &[],
-    },
-    LeftOut {
-        what: "values written `${VAR}`",
-        reason: "Convox interpolates them from the app's environment when it loads the manifest; shown as written",
-        fields: &[],
-    },
-    LeftOut {
-        what: "dnsConfig nameservers and searches",
-        reason: "only with the rack's `resolver` parameter",
-        fields: &[],
-    },
-    LeftOut {
-        what: "rds-* and elasticache-* ConfigMap values (URL, USER, PASS, HOST, PORT, NAME)",
-        reason: "read from the AWS provisioner's connection info after the database exists",
-        fields: &[],
-    },
-    LeftOut {
-        what: "the env Secret's values for names without a default, and the rack's system keys when `systemEnvDisable` is on",
-        reason: "set with `convox env set`; shown as keys with `<value>`",
-        fields: &[],
-    },
-    LeftOut {
-        what: "PodDisruptionBudgets, ReplicaSets, Jobs, Pods",
-        reason: "made by the rack's controllers or by Kubernetes from these objects",
-        fields: &[],
-    },
-];

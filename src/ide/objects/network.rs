@@ -2,8 +2,8 @@
 //! (`app/ingress.yml.tmpl`, `app/ingress-internal.yml.tmpl`, parameters from
 //! `provider/k8s/release.go:505-640`), or its HTTPProxy on contour.
 
-use super::service::{Svc, absent, labels, object, with_hole};
-use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s};
+use super::svc::{Svc, absent, labels, object};
+use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s, with_hole};
 use super::workload::extra_ports;
 use super::{App, AppObjects, Object, Owner, Router};
 use crate::schema::When;

@@ -4,22 +4,10 @@
 
 use sha2::{Digest, Sha256};
 
+use super::App;
 use super::read::Key;
+use super::svc::Svc;
 use super::value::{Field, Part, Placeholder, Value, f, int, list, lit, map, s, text};
-use super::{App, Svc};
-
-/// `{{ range keyValue .Service.Labels }}`: the app's `labels` merged under the service's
-/// (`pkg/manifest/manifest.go:453` CombineLabels), sorted by key.
-pub fn custom_labels(app: &App, svc: &Svc) -> Vec<Field> {
-    let mut all: Vec<(String, Field)> = Vec::new();
-    for (k, v) in app.labels.iter().chain(svc.key.get("labels").entries().iter()) {
-        let field = f(k.clone(), s(v.str().unwrap_or_default())).from(v.path.clone());
-        all.retain(|(x, _)| x != k);
-        all.push((k.clone(), field));
-    }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    all.into_iter().map(|(_, x)| x).collect()
-}
 
 /// The image Convox runs for a service: `<repo>:<service>.<build>` (`helpers.go` image).
 pub fn image(svc: &str) -> Value {
@@ -128,9 +116,9 @@ pub fn resource_env(svc: &Svc) -> Vec<Value> {
     let mut out = Vec::new();
     for item in key.items() {
         let Some(raw) = item.str() else { continue };
-        let (name, vars) = match raw.split_once(':') {
-            Some((n, alias)) => (n.to_string(), vec![alias.trim().to_string()]),
-            None => (raw.clone(), crate::model::resource_vars(&raw)),
+        let (name, vars) = match crate::model::resource_ref_parts(&raw) {
+            (n, Some(alias)) => (n.to_string(), vec![alias.trim().to_string()]),
+            (_, None) => (raw.clone(), crate::model::resource_vars(&raw)),
         };
         for var in vars {
             let suffix = var.rsplit('_').next().unwrap_or_default();

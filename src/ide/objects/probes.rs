@@ -2,7 +2,7 @@
 //! after Convox's defaults (`pkg/manifest/manifest.go` ApplyDefaults).
 
 use super::read::Key;
-use super::service::Svc;
+use super::svc::Svc;
 use super::value::{Field, f, int, map, s};
 
 /// A probe's port: `health.port` / `liveness.port` when set, else the service's port.

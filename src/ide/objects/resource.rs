@@ -4,9 +4,9 @@
 //! in the release environment only the `masked` ConfigMap; rds-*/elasticache-* a ConfigMap of the
 //! provisioner's connection info.
 
+use super::fill::Placeholders;
 use super::read::Key;
-use super::service::with_hole;
-use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s};
+use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s, with_hole};
 use super::{App, AppObjects, NotCreated, Object, Owner};
 use crate::schema::{self, ResourceCategory, ResourceContainer, ResourceType, When};
 
@@ -20,7 +20,7 @@ pub fn overlay(app: &App, name: &str) -> bool {
     if let Some(env) = app.ctx.names.environment.as_deref() {
         return env.get(&var).is_some_and(|v| !v.value.trim().is_empty());
     }
-    let m = app.a.model();
+    let m = app.model;
     m.environment
         .iter()
         .chain(m.services.iter().flat_map(|s| s.environment.iter()))
@@ -117,7 +117,8 @@ fn config(app: &App, r: &Res) -> Object {
     let mut o = object(app, r, "ConfigMap", "v1", "resource/<type>.yml.tmpl:1");
     o.labels = base_labels(app, r, true);
     let c = r.container();
-    let url = r.rt.url.replace("{k8sname}", &crate::model::k8s_name(r.name)).replace("{ns}", &app.ns());
+    let url =
+        Placeholders { ns: app.ns(), resource: Some(r.name.to_string()), ..Placeholders::default() }.fill(&r.rt.url);
     let url = match url.split_once("<password>") {
         Some((before, after)) => password_text(before, after),
         None => s(url),
@@ -225,14 +226,12 @@ fn deployment(app: &App, r: &Res) -> Object {
 }
 
 fn container(r: &Res, e: &ResourceContainer) -> Vec<Field> {
-    let image = r.rt.image.as_deref().unwrap_or_default();
     let default_version = r.rt.default_version.clone().unwrap_or_default();
     let version = option(r, "version");
     let img = r.key.get("image");
     let image_value = match img.str() {
         Some(i) => f("image", s(i)).from(img.path.clone()),
-        None => f("image", s(image.replace("{version}", &version.str().unwrap_or(default_version))))
-            .from(version.path.clone()),
+        None => f("image", s(r.rt.image_at(&version.str().unwrap_or(default_version)))).from(version.path.clone()),
     };
     let mut c = vec![f("name", s(r.ty)), image_value, f("imagePullPolicy", s("IfNotPresent"))];
     c.push(f("ports", list(vec![map(vec![f("containerPort", int(r.port()))])])));

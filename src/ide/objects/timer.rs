@@ -2,7 +2,7 @@
 //! `timer-<timer>` and CronJob `timer-<timer>`, its pod built from the service it runs.
 
 use super::read::Key;
-use super::service::{Svc, annotations, labels};
+use super::svc::{Svc, annotations, labels};
 use super::value::{Field, Placeholder, Value, f, int, list, map, s};
 use super::{App, AppObjects, NotCreated, Object, Owner, pod};
 use crate::schema::When;

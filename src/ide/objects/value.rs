@@ -185,3 +185,8 @@ pub fn parts_text(parts: &[Part]) -> String {
         })
         .collect()
 }
+
+/// A text value `prefix<hole>suffix`.
+pub fn with_hole(prefix: &str, hole: Placeholder, suffix: &str) -> Value {
+    text(vec![Part::Lit(prefix.into()), Part::Hole(hole), Part::Lit(suffix.into())])
+}

@@ -2,10 +2,10 @@
 //! `efs-<service>-<id>` per `volumeOptions[].awsEfs`, and a PersistentVolume
 //! `efs-pv-<app>-<service>-<id>` when it names a `volumeHandle`.
 
-use super::service::{Svc, labels, object};
+use super::read::Key;
+use super::svc::{Svc, labels, object};
 use super::value::{Field, Part, Placeholder, Value, f, list, lit, map, s, text};
 use super::{App, AppObjects, Object};
-use crate::ide::objects::read::Key;
 
 pub fn build(app: &App, svc: &Svc, out: &mut AppObjects) {
     for item in svc.key.get("volumeOptions").items() {

@@ -1,7 +1,7 @@
 //! A service's Deployment (or DaemonSet for an agent): `provider/k8s/template/app/service.yml.tmpl:33-514`.
 
 use super::read::Key;
-use super::service::{Svc, labels, object};
+use super::svc::{Svc, annotations, labels, object};
 use super::value::{Field, Value, f, int, list, map, pairs, s};
 use super::{App, Object, pod};
 
@@ -43,7 +43,7 @@ fn pod_metadata(app: &App, svc: &Svc) -> Field {
     if svc.agent {
         ann.push(f("scheduler.alpha.kubernetes.io/critical-pod", s("")));
     }
-    ann.extend(super::service::annotations(&svc.key.get("annotations")));
+    ann.extend(annotations(&svc.key.get("annotations")));
     let (rack, app_name, name) = (app.ctx.rack(), app.ctx.app(), svc.name.as_str());
     let mut l =
         labels(app, svc, &[("system", "convox"), ("rack", rack), ("app", app_name), ("name", name), ("service", name)]);

@@ -23,8 +23,8 @@ mod warn;
 
 use std::collections::HashMap;
 
-use super::Analysis;
 use super::objects::{Object, Owner, RenderContext};
+use crate::ide::analysis::Analysis;
 
 pub use diff::{Scalar, leaves};
 pub use rename::Rename;

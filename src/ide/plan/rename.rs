@@ -3,7 +3,7 @@
 //! and the old name's are pruned, so names, volumes and data do not follow.
 
 use super::{Action, Entry};
-use crate::ide::Analysis;
+use crate::ide::analysis::Analysis;
 use crate::ide::objects::Owner;
 use crate::text::TextRange;
 

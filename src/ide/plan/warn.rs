@@ -2,9 +2,9 @@
 //! server uses the committed one), deletes or recreates a volume claim at the next deploy.
 
 use super::{Action, Entry, effects, plan_of};
-use crate::ide::Analysis;
-use crate::ide::codes::Code;
-use crate::ide::diagnostics::{Diagnostic, Severity};
+use crate::ide::analysis::Analysis;
+use crate::ide::codes::{Code, Severity};
+use crate::ide::diagnostic::Diagnostic;
 use crate::ide::objects::RenderContext;
 use crate::syntax::yaml::Node;
 use crate::text::TextRange;

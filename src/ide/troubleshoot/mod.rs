@@ -2,20 +2,23 @@
 //! `schema/data/troubleshoot.yml` that apply to it (decided from the objects Convox renders, see
 //! `facts`), in order, with every name filled in, each bad answer pointing at the manifest keys to
 //! look at; then the "works locally but not in Kubernetes" checklist. `convox-lsp troubleshoot`,
-//! the `convox.troubleshoot` command, the code lens and the service hover read it from here.
-
-mod facts;
+//! the `convox.troubleshoot` command and the code lens read it from here; which steps apply to a
+//! subject, and the values they are filled with, are `ladder`'s (the service hover reads its
+//! short form from there).
 
 use std::fmt::Write as _;
 
-use super::Analysis;
-use super::objects::AppObjects;
+use super::ladder::facts::{self, Facts};
+use super::ladder::{applies, fill};
 use crate::context::Context;
-use crate::schema::ladder::{self, Check, Need, Sign, Step, Subject};
+use crate::ide::analysis::Analysis;
+use crate::schema::ladder::{self, Check, Sign, Step, Subject};
 use crate::schema::{self};
 use crate::syntax::yaml::Node;
 use crate::text::TextRange;
-use facts::Facts;
+
+pub use super::ladder::facts::app_objects;
+pub use super::ladder::{namespaces, short};
 
 /// A service, timer or resource the ladder can be asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,38 +89,6 @@ pub fn ladder(a: &Analysis, ctx: &Context, name: &str) -> Result<String, Vec<Str
         }
     }
     Ok(out.trim_end().to_string() + "\n")
-}
-
-/// The "if it does not run" part of a service hover: the first command of each `short` step,
-/// from the objects the hover already computed.
-pub fn short(a: &Analysis, ctx: &Context, app: &AppObjects, service: &str) -> Option<String> {
-    let f = facts::facts(a, app, ctx, Subject::Service, service)?;
-    let lines: Vec<String> = ladder::ladder()
-        .steps
-        .iter()
-        .filter(|s| s.short && applies(&s.subjects, &s.needs, Subject::Service, &f))
-        .filter_map(|s| s.run.first().map(|c| fill(c, &f)))
-        .collect();
-    if lines.is_empty() {
-        return None;
-    }
-    // A list of commands, not a second fenced block: the hover's one kubectl block stays at its top.
-    let mut out = format!("{}\n\n", ladder::ladder().short);
-    for l in lines {
-        let _ = writeln!(out, "- `{l}`");
-    }
-    Some(out)
-}
-
-pub use facts::app_objects;
-
-/// The app's and the rack's namespaces, and the command that lists both (`explain`'s header).
-pub fn namespaces(ctx: &Context) -> String {
-    fill(&ladder::ladder().namespaces, &facts::Facts::context(ctx))
-}
-
-fn applies(subjects: &[Subject], needs: &[Need], subject: Subject, f: &Facts) -> bool {
-    subjects.contains(&subject) && needs.iter().all(|n| f.needs.contains(n))
 }
 
 fn header(out: &mut String, t: &Target, f: &Facts) {
@@ -208,33 +179,6 @@ fn is_set(root: &Node, key: &str) -> bool {
         rest = tail;
     }
     true
-}
-
-/// Replaces `{placeholder}` with the fact's value; anything else in braces (a jsonpath) stays.
-fn fill(template: &str, f: &Facts) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        match after.find('}').map(|j| (&after[..j], j)) {
-            Some((key, j)) if key.chars().all(|c| c.is_ascii_lowercase() || c == '_') && !key.is_empty() => {
-                match f.value(key) {
-                    Some(v) => out.push_str(v),
-                    None => {
-                        let _ = write!(out, "<{key}>");
-                    }
-                }
-                rest = &after[j + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A code lens "troubleshoot" above each service, timer and resource.

@@ -4,8 +4,10 @@
 
 use super::{Sink, code};
 use crate::env::{Expansion, expand};
+use crate::ide::analysis::Analysis;
 use crate::ide::codes::Code;
-use crate::ide::{Analysis, Diagnostic, Severity};
+use crate::ide::codes::Severity;
+use crate::ide::diagnostic::Diagnostic;
 use crate::model::Interpolation;
 use crate::text::TextRange;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{Sink, UnknownKey, code, decoders};
 use crate::ide::codes::Code;
-use crate::ide::diagnostics::Fix;
+use crate::ide::diagnostic::Fix;
 use crate::schema::{self, KeyDoc, Shape, Status};
 use crate::syntax::yaml::{Kind, Node, ScalarType, Style};
 use crate::syntax::{KeyPath, Segment};

@@ -25,9 +25,9 @@ mod volumes;
 
 use std::collections::HashMap;
 
-use super::Analysis;
-use super::codes::Code;
-use super::diagnostics::{Diagnostic, Fix, Severity};
+use super::analysis::Analysis;
+use super::codes::{Code, Severity};
+use super::diagnostic::{Diagnostic, Fix};
 use crate::schema;
 use crate::syntax::KeyPath;
 use crate::syntax::yaml::Kind;

@@ -2,7 +2,7 @@
 
 use super::{Sink, code};
 use crate::ide::codes::Code;
-use crate::ide::diagnostics::Fix;
+use crate::ide::diagnostic::Fix;
 use crate::model::Manifest;
 use crate::text::TextRange;
 
@@ -53,7 +53,7 @@ pub(super) fn names(m: &Manifest, sink: &mut Sink) {
         // validate.go: "%s name %s invalid, %s" with ValidNameDescription.
         let message = format!("{what} name {} invalid, must contain only lowercase alphanumeric and dashes", n.value);
         let fixed = fixed_name(&n.value);
-        let written = crate::ide::navigation::plain_name(&fixed);
+        let written = crate::ide::names::plain_name(&fixed);
         // Never onto a name a service already has: both would then collide.
         let free = m.service(&fixed).is_none();
         let fix = (what == "service" && !fixed.is_empty() && fixed != n.value && free).then(|| {

@@ -2,8 +2,8 @@
 //! a balancer's service, `budget.neverAutoShutdown` (`pkg/manifest/validate.go`).
 
 use super::Sink;
-use crate::ide::codes::Code;
-use crate::ide::diagnostics::{Fix, Severity};
+use crate::ide::codes::{Code, Severity};
+use crate::ide::diagnostic::Fix;
 use crate::model::{Manifest, Spanned};
 use crate::syntax::yaml::Node;
 use crate::text::TextRange;
@@ -71,7 +71,7 @@ fn add_resource_stub(root: &Node, name: &str, text: &str) -> Option<Fix> {
     // The key as YAML reads it back: a valid name plain (quoted if YAML 1.1 reads it as a
     // boolean or null), anything else double-quoted.
     let key = if super::names::valid_name(name) {
-        crate::ide::navigation::plain_name(name)
+        crate::ide::names::plain_name(name)
     } else {
         serde_json::to_string(name).unwrap_or_default()
     };

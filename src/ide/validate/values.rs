@@ -3,7 +3,7 @@
 
 use super::{Sink, code};
 use crate::ide::codes::{Code, Stage};
-use crate::ide::diagnostics::Fix;
+use crate::ide::diagnostic::Fix;
 use crate::model;
 use crate::schema::KeyDoc;
 use crate::syntax::yaml::Node;

@@ -5,19 +5,9 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use super::invalid;
+use crate::lsp::capabilities::{KUBECTL_COMMAND, RENDER_COMMAND, TROUBLESHOOT_COMMAND};
 use crate::lsp::documents::Snapshot;
 use crate::lsp::server::Server;
-
-/// `convox/render` and the `convox.render` command: the Kubernetes objects of a manifest as YAML.
-pub const RENDER_COMMAND: &str = "convox.render";
-
-/// The code lens command: shows (and returns) a kubectl command. The VS Code extension copies it
-/// to the clipboard or runs it in a terminal instead; other editors get a message with it.
-pub const KUBECTL_COMMAND: &str = "convox.kubectl";
-
-/// The troubleshooting ladder of a service, timer or resource, as Markdown (arguments: the
-/// document's URI and the name). Every client can call it; the code lens "troubleshoot" does.
-pub const TROUBLESHOOT_COMMAND: &str = "convox.troubleshoot";
 
 #[derive(Debug, serde::Deserialize)]
 pub struct RenderParams {
@@ -77,4 +67,11 @@ async fn troubleshoot(server: &Server, uri: Option<&str>, name: Option<&str>) ->
     snap.analysis.troubleshoot(&snap.context, name).map_err(|names| {
         invalid(format!("no service, timer or resource named {name} (there are: {})", names.join(", ")))
     })
+}
+
+impl Server {
+    /// `convox/render` (a custom request, registered in `lsp::service`).
+    pub async fn render(&self, params: RenderParams) -> Result<RenderResult> {
+        render(self, params).await
+    }
 }

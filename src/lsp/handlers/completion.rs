@@ -8,9 +8,15 @@ use crate::lsp::server::Server;
 
 pub async fn completion(server: &Server, params: CompletionParams) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
+    let snippets = server.state().snippets;
     let Some(snap) = server.snapshot(&pos.text_document.uri).await else { return Ok(None) };
     let offset = convert::offset(&snap.text, pos.position, snap.encoding);
-    let items: Vec<CompletionItem> =
-        snap.analysis.completions(offset).iter().map(|c| convert::completion(&snap.text, c, snap.encoding)).collect();
+    let items: Vec<CompletionItem> = snap
+        .analysis
+        .completions(offset)
+        .into_iter()
+        .map(|c| if snippets { c } else { c.without_snippet() })
+        .map(|c| convert::completion(&snap.text, &c, snap.encoding))
+        .collect();
     Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
 }

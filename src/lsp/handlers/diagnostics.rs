@@ -32,7 +32,9 @@ pub async fn document(server: &Server, params: DocumentDiagnosticParams) -> Resu
         }
         // Not open: read from disk and parsed.
         None => {
-            let Some(path) = workspace::file_path(&uri) else { return Ok(workspace::report(vec![], None).into()) };
+            let Some(path) = crate::lsp::convert::file_path(&uri) else {
+                return Ok(workspace::report(vec![], None).into());
+            };
             let (folders, env) = {
                 let state = server.state();
                 (state.folders.clone(), state.context_for(&uri).environment)
@@ -104,7 +106,7 @@ pub async fn code_action(server: &Server, params: CodeActionParams) -> Result<Op
     let start = convert::offset(&snap.text, params.range.start, snap.encoding);
     let end = convert::offset(&snap.text, params.range.end, snap.encoding);
     let checks = server.state().checks();
-    let path = workspace::file_path(&uri);
+    let path = crate::lsp::convert::file_path(&uri);
     let actions = blocking(move || {
         let diags = checks.diagnostics(path.as_deref(), &snap.analysis, snap.context.environment.as_deref());
         let here: Vec<_> = diags.into_iter().filter(|d| d.range.start <= end && start <= d.range.end).collect();

@@ -3,8 +3,8 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use super::commands::{KUBECTL_COMMAND, TROUBLESHOOT_COMMAND};
 use crate::ide::HintConfig;
+use crate::lsp::capabilities::{KUBECTL_COMMAND, TROUBLESHOOT_COMMAND};
 use crate::lsp::convert;
 use crate::lsp::server::Server;
 use crate::text::TextRange;

@@ -14,7 +14,7 @@ use crate::lsp::workspace;
 
 pub fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
     // The committed version the `data-loss` warnings compare with is looked up again.
-    super::plan::forget();
+    crate::lsp::committed::forget();
     let doc = params.text_document;
     {
         let mut state = server.state();

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 
 use yaml_serde::Value;
 
-use super::super::Analysis;
-use super::super::objects::{AppObjects, Owner, RenderContext};
 use crate::context::Context;
+use crate::ide::analysis::Analysis;
+use crate::ide::objects::{AppObjects, Owner, RenderContext};
+use crate::model::Manifest;
 use crate::schema::ladder::{Need, Subject};
 use crate::schema::{self, ResourceCategory, When};
 
@@ -111,87 +112,92 @@ pub fn app_objects(a: &Analysis, ctx: &Context) -> std::sync::Arc<AppObjects> {
     a.objects(&RenderContext::new(ctx))
 }
 
+/// What the ladder needs to know about one subject, read from the objects Convox renders.
 pub fn facts(a: &Analysis, app: &AppObjects, ctx: &Context, subject: Subject, name: &str) -> Option<Facts> {
-    let m = a.model();
     let mut f = Facts::context(ctx);
     f.set("name", name);
     match subject {
-        Subject::Service => {
-            let s = m.service(name)?;
-            f.base = format!("services.{name}");
-            f.set("subject", format!("service {}", code(name)));
-            let objects = rendered(app, Owner::Service(name.to_string()));
-            workload(&mut f, &objects, &["service", "type"]);
-            if f.value("scheme").is_none()
-                && let Some(p) = &s.port
-            {
-                f.set("scheme", p.value.scheme.clone());
-            }
-            pod_facts(&mut f, &objects, ctx);
-            image_facts(&mut f, s.build.as_ref().map(|b| b.value.as_str()), s.image.as_ref().map(|i| i.value.as_str()));
-            f.set("service_account", name);
-            let pod_identity = app.holds(&Owner::Service(name.to_string()), When::AccessControl) == Some(true);
-            f.set("iam", if pod_identity { " with the AWS IAM role of `accessControl` (pod identity)" } else { "" });
-            f.need(Need::Access, pod_identity || role_annotation(&objects));
-        }
-        Subject::Timer => {
-            let t = m.timer(name)?;
-            f.base = format!("timers.{name}");
-            f.set("subject", format!("timer {}", code(name)));
-            let objects = rendered(app, Owner::Timer(name.to_string()));
-            let cronjob = of_kind(&objects, "CronJob")?;
-            f.needs.insert(Need::Cronjob);
-            f.needs.insert(Need::Pods);
-            f.set("cronjob", self::name(cronjob));
-            f.set("workload", format!("cronjob/{}", self::name(cronjob)));
-            f.set("workload_kind", "CronJob");
-            let pod = at(cronjob, "spec.jobTemplate.spec.template");
-            if let Some(sel) = selector(pod.and_then(|p| at(p, "metadata.labels")), &["type", "name"]) {
-                f.set("pods", sel);
-            }
-            f.set("service_account", pod.and_then(|p| text(p, "spec.serviceAccountName")).unwrap_or_default());
-            f.set("iam", "");
-            f.need(Need::Access, role_annotation(&objects));
-            if let Some(c) = pod.and_then(|p| at(p, "spec.containers[0]")) {
-                limits(&mut f, c);
-            }
-            let svc = t.service.as_ref().and_then(|s| m.service(&s.value));
-            if let Some(s) = svc {
-                f.service_base = Some(format!("services.{}", s.name.value));
-                let svc_objects = rendered(app, Owner::Service(s.name.value.clone()));
-                env_facts(&mut f, &svc_objects);
-                image_facts(
-                    &mut f,
-                    s.build.as_ref().map(|b| b.value.as_str()),
-                    s.image.as_ref().map(|i| i.value.as_str()),
-                );
-            }
-            f.need(Need::NoService, true);
-        }
-        Subject::Resource => {
-            let r = m.resource(name)?;
-            f.base = format!("resources.{name}");
-            f.set("subject", format!("resource {}", code(name)));
-            let ty = r.type_name().unwrap_or("");
-            f.resource_type = Some(ty.to_string());
-            f.set("type", ty);
-            let objects = rendered(app, Owner::Resource(name.to_string()));
-            if let Some(cm) = of_kind(&objects, "ConfigMap") {
-                f.set("config_map", self::name(cm));
-            }
-            let category = schema::schema().resource_type(ty).map(|t| t.category);
-            f.need(Need::Managed, category == Some(ResourceCategory::Managed));
-            let container = of_kind(&objects, "Deployment").is_some();
-            f.need(Need::Overlay, category == Some(ResourceCategory::Containerized) && !container);
-            f.need(Need::Pvc, of_kind(&objects, "PersistentVolumeClaim").is_some());
-            if let Some(var) = m.overlay_vars(r).next() {
-                f.set("url_var", var.name.value.clone());
-            }
-            workload(&mut f, &objects, &["type", "resource"]);
-            pod_facts(&mut f, &objects, ctx);
-        }
+        Subject::Service => service_facts(&mut f, a.model(), app, ctx, name)?,
+        Subject::Timer => timer_facts(&mut f, a.model(), app, name)?,
+        Subject::Resource => resource_facts(&mut f, a.model(), app, ctx, name)?,
     }
     Some(f)
+}
+
+fn service_facts(f: &mut Facts, m: &Manifest, app: &AppObjects, ctx: &Context, name: &str) -> Option<()> {
+    let s = m.service(name)?;
+    f.base = format!("services.{name}");
+    f.set("subject", format!("service {}", code(name)));
+    let objects = rendered(app, Owner::Service(name.to_string()));
+    workload(f, &objects, &["service", "type"]);
+    if f.value("scheme").is_none()
+        && let Some(p) = &s.port
+    {
+        f.set("scheme", p.value.scheme.clone());
+    }
+    pod_facts(f, &objects, ctx);
+    image_facts(f, s.build.as_ref().map(|b| b.value.as_str()), s.image.as_ref().map(|i| i.value.as_str()));
+    f.set("service_account", name);
+    let pod_identity = app.holds(&Owner::Service(name.to_string()), When::AccessControl) == Some(true);
+    f.set("iam", if pod_identity { " with the AWS IAM role of `accessControl` (pod identity)" } else { "" });
+    f.need(Need::Access, pod_identity || role_annotation(&objects));
+    Some(())
+}
+
+fn timer_facts(f: &mut Facts, m: &Manifest, app: &AppObjects, name: &str) -> Option<()> {
+    let t = m.timer(name)?;
+    f.base = format!("timers.{name}");
+    f.set("subject", format!("timer {}", code(name)));
+    let objects = rendered(app, Owner::Timer(name.to_string()));
+    let cronjob = of_kind(&objects, "CronJob")?;
+    f.needs.insert(Need::Cronjob);
+    f.needs.insert(Need::Pods);
+    f.set("cronjob", self::name(cronjob));
+    f.set("workload", format!("cronjob/{}", self::name(cronjob)));
+    f.set("workload_kind", "CronJob");
+    let pod = at(cronjob, "spec.jobTemplate.spec.template");
+    if let Some(sel) = selector(pod.and_then(|p| at(p, "metadata.labels")), &["type", "name"]) {
+        f.set("pods", sel);
+    }
+    f.set("service_account", pod.and_then(|p| text(p, "spec.serviceAccountName")).unwrap_or_default());
+    f.set("iam", "");
+    f.need(Need::Access, role_annotation(&objects));
+    if let Some(c) = pod.and_then(|p| at(p, "spec.containers[0]")) {
+        limits(f, c);
+    }
+    let svc = t.service.as_ref().and_then(|s| m.service(&s.value));
+    if let Some(s) = svc {
+        f.service_base = Some(format!("services.{}", s.name.value));
+        let svc_objects = rendered(app, Owner::Service(s.name.value.clone()));
+        env_facts(f, &svc_objects);
+        image_facts(f, s.build.as_ref().map(|b| b.value.as_str()), s.image.as_ref().map(|i| i.value.as_str()));
+    }
+    f.need(Need::NoService, true);
+    Some(())
+}
+
+fn resource_facts(f: &mut Facts, m: &Manifest, app: &AppObjects, ctx: &Context, name: &str) -> Option<()> {
+    let r = m.resource(name)?;
+    f.base = format!("resources.{name}");
+    f.set("subject", format!("resource {}", code(name)));
+    let ty = r.type_name().unwrap_or("");
+    f.resource_type = Some(ty.to_string());
+    f.set("type", ty);
+    let objects = rendered(app, Owner::Resource(name.to_string()));
+    if let Some(cm) = of_kind(&objects, "ConfigMap") {
+        f.set("config_map", self::name(cm));
+    }
+    let category = schema::schema().resource_type(ty).map(|t| t.category);
+    f.need(Need::Managed, category == Some(ResourceCategory::Managed));
+    let container = of_kind(&objects, "Deployment").is_some();
+    f.need(Need::Overlay, category == Some(ResourceCategory::Containerized) && !container);
+    f.need(Need::Pvc, of_kind(&objects, "PersistentVolumeClaim").is_some());
+    if let Some(var) = m.overlay_vars(r).next() {
+        f.set("url_var", var.name.value.clone());
+    }
+    workload(f, &objects, &["type", "resource"]);
+    pod_facts(f, &objects, ctx);
+    Some(())
 }
 
 /// The Deployment, DaemonSet or its pods: workload name, pod selector, replicas.

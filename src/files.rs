@@ -1,0 +1,81 @@
+//! Every file anything reads goes through here: the build checks' Dockerfiles and
+//! `.dockerignore`s (`repo`), `.convox/rack` and `.convox/app` (`context`), manifests that are not
+//! open (the server's workspace diagnostics and deploy plan). Regular files only, resolved first,
+//! nothing under `/proc`, `/sys` or `/dev`, opened non-blocking, capped at [`MAX_FILE`] bytes.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files read for the checks (Dockerfiles, `.dockerignore`, manifests) are cut at this size.
+const MAX_FILE: u64 = 1 << 20;
+
+/// A text file, at most `MAX_FILE` bytes of it; `None` when it is refused or cannot be read as
+/// UTF-8 (the reason is logged).
+pub fn read_capped(path: &Path) -> Option<String> {
+    read_regular(path)
+        .map_err(|why| {
+            if path.symlink_metadata().is_ok() {
+                tracing::warn!("not read: {}: {why}", path.display());
+            }
+        })
+        .ok()
+}
+
+/// A regular file's text, at most `MAX_FILE` bytes of it, or why it was not read. Nothing that
+/// could block or is not a file is opened: the path is resolved first, and anything under
+/// `/proc`, `/sys` or `/dev` is refused, as is anything that is not a regular file (a FIFO, a
+/// socket, a device, a directory); the file is opened non-blocking and checked again once open (it
+/// may have been replaced in between).
+pub fn read_regular(path: &Path) -> Result<String, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    if SYSTEM_DIRS.iter().any(|d| real.starts_with(d)) {
+        return Err(format!("{} is a system path", real.display()));
+    }
+    let kind =
+        |m: &std::fs::Metadata| if m.is_file() { Ok(()) } else { Err(format!("not a regular file ({})", describe(m))) };
+    kind(&std::fs::metadata(&real).map_err(|e| e.to_string())?)?;
+    let file = open_nonblocking(&real).map_err(|e| e.to_string())?;
+    kind(&file.metadata().map_err(|e| e.to_string())?)?;
+    let mut buf = Vec::new();
+    file.take(MAX_FILE).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    String::from_utf8(buf).map_err(|_| "not UTF-8 text".to_string())
+}
+
+/// Never read, whatever a link or a path says.
+const SYSTEM_DIRS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+fn describe(m: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if m.is_dir() { "a directory" } else { "not a file" }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// `path` resolved (links followed), if it stays inside one of `roots`; else why not. The server
+/// reads a manifest that is not open only through this: inside the workspace folders, or the
+/// manifest's own directory when there is no workspace.
+pub fn within(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    let inside = roots.iter().filter_map(|r| std::fs::canonicalize(r).ok()).any(|r| real.starts_with(&r));
+    if inside { Ok(real) } else { Err(format!("{} is outside the workspace", real.display())) }
+}
