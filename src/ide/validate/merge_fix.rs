@@ -2,7 +2,7 @@
 //! place of the `<<` line, those the map already writes left out (they win over a merge), so the
 //! manifest says what its author meant where Convox reads it.
 
-use crate::ide::diagnostics::Fix;
+use crate::ide::diagnostic::Fix;
 use crate::model::merge::resolve;
 use crate::syntax::yaml::{Entry, Kind, Node};
 use crate::text::TextRange;
