@@ -349,7 +349,8 @@ fn generated() -> Vec<String> {
         "    volumeOptions:\n      - awsEfs:\n          id: efs-1\n          accessMode: ReadWriteMany\n          mountPath: /data\n",
     ];
     let types = schema_types();
-    // Merge keys: the port and scale come from an anchored map (yaml.v2 merges it).
+    // Aliases and merge keys: `worker` is the anchored map (its port and scale); `web`'s merge key
+    // is lost (Convox decodes services through yaml.v2's MapSlice), so it has neither.
     let mut out = vec![unindent(
         r#"
         x-base: &base

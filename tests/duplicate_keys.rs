@@ -24,8 +24,15 @@ use convox_lsp::ide::Analysis;
 use render_support::compare::{Tally, documents, ours_with, required_names};
 use yaml_serde::Value;
 
-fn cases_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/duplicate_keys")
+/// The cases of a key written twice, and of merge keys (`<<`) at every level: applied where yaml.v2
+/// applies them, lost where Convox decodes through a `MapSlice` (`src/model/decode.rs`
+/// `merges_apply`), each with the diagnostic its `# expect:` lines name.
+/// `merge_fix` holds the merge cases with the dropped-merge quick fix applied.
+const CASES: [(&str, &str); 3] =
+    [("duplicate_keys", "duplicate-key"), ("merge_keys", "dropped-merge"), ("merge_fix", "dropped-merge")];
+
+fn cases_dir(set: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(set)
 }
 
 fn ours(text: &str) -> Vec<Value> {
@@ -40,8 +47,8 @@ fn clean(tally: &Tally) -> bool {
     tally.missing_objects.is_empty() && tally.wrong.is_empty() && tally.extra_fields.is_empty()
 }
 
-fn cases() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = std::fs::read_dir(cases_dir())
+fn cases(set: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(cases_dir(set))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "yml"))
@@ -54,10 +61,21 @@ fn cases() -> Vec<(String, String)> {
 #[test]
 fn every_level_reads_as_convox_decodes() {
     let mut failures = Vec::new();
-    let cases = cases();
-    assert!(cases.len() >= 10, "{} cases", cases.len());
-    for (name, text) in &cases {
-        let dir = cases_dir();
+    for (set, code) in CASES {
+        let cases = cases(set);
+        assert!(cases.len() >= 3, "{set}: {} cases", cases.len());
+        for (name, text) in &cases {
+            failures.extend(disagreements(set, code, name, text));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Where `check` and `render` of case `name` differ from Convox's committed verdict and render.
+fn disagreements(set: &str, code: &str, name: &str, text: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    {
+        let dir = cases_dir(set);
         let verdict: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.check.json"))).unwrap()).unwrap();
         let diags = Analysis::from_text(text).diagnostics();
@@ -65,12 +83,16 @@ fn every_level_reads_as_convox_decodes() {
         if verdict["ok"] == true && !errors.is_empty() {
             failures.push(format!("{name}: Convox accepts it, check says {errors:?}"));
         }
-        let dups: Vec<&str> =
-            diags.iter().filter(|d| d.code.as_str() == "duplicate-key").map(|d| d.message.as_str()).collect();
-        for want in text.lines().filter_map(|l| l.strip_prefix("# expect: ")) {
-            if !dups.iter().any(|m| m.starts_with(want)) {
-                failures.push(format!("{name}: no duplicate-key warning `{want}...`; got {dups:?}"));
+        let said: Vec<&str> = diags.iter().filter(|d| d.code.as_str() == code).map(|d| d.message.as_str()).collect();
+        let wants: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# expect: ")).collect();
+        for want in &wants {
+            if !said.iter().any(|m| m.starts_with(want)) {
+                failures.push(format!("{name}: no {code} warning `{want}...`; got {said:?}"));
             }
+        }
+        // Every dropped merge key is named; a duplicate key's lines name only what they assert.
+        if code == "dropped-merge" && said.len() != wants.len() {
+            failures.push(format!("{name}: {} {code} warnings, {} expected: {said:?}", said.len(), wants.len()));
         }
         let oracle = documents(&std::fs::read_to_string(dir.join(format!("{name}.render.yaml"))).unwrap());
         let mut tally = Tally::default();
@@ -79,7 +101,40 @@ fn every_level_reads_as_convox_decodes() {
             failures.push(format!("{name}: {}", tally.report()));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures
+}
+
+/// The dropped-merge quick fix, applied to each merge case until none is left, gives the text of
+/// `tests/data/merge_fix/NAME.yml` (its `# expect:` lines aside): a case of its own, which Convox
+/// accepts and renders with the keys the merge meant (its committed render, checked above, and
+/// current with the oracle below), and which has no lost merge key left.
+#[test]
+fn dropped_merge_fix_writes_what_was_meant() {
+    for (name, text) in cases("merge_keys") {
+        let mut text = text.lines().filter(|l| !l.starts_with("# expect: ")).collect::<Vec<_>>().join("\n") + "\n";
+        let mut fixed = 0;
+        while let Some(fix) = Analysis::from_text(&text)
+            .diagnostics()
+            .into_iter()
+            .find(|d| d.code.as_str() == "dropped-merge")
+            .and_then(|d| d.fix)
+        {
+            text = fix.apply(&text);
+            fixed += 1;
+            assert!(fixed < 10, "{name}: the fix does not remove the warning:\n{text}");
+        }
+        let path = cases_dir("merge_fix").join(format!("{name}.yml"));
+        let text = format!(
+            "# merge_keys/{name}.yml with the dropped-merge quick fix applied (below: the original's words).\n{text}"
+        );
+        if fixed == 0 {
+            assert!(!path.exists(), "{name}: no fix, yet {path:?} exists");
+        } else if std::env::var("UPDATE_EXPECT").is_ok() {
+            std::fs::write(&path, &text).unwrap();
+        } else {
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "{name}");
+        }
+    }
 }
 
 /// The committed verdicts and renders are what Convox says now.
@@ -90,8 +145,14 @@ fn committed_oracle_data_is_current() {
         skip::skipped("duplicate_keys", "no ../shared/tools/convox-oracle beside the project");
         return;
     };
-    let dir = cases_dir();
-    for (name, _) in cases() {
+    for (set, _) in CASES {
+        current(&shared, set);
+    }
+}
+
+fn current(shared: &std::path::Path, set: &str) {
+    let dir = cases_dir(set);
+    for (name, _) in cases(set) {
         let file = dir.join(format!("{name}.yml"));
         let check = Command::new(shared.join("tools/convox-oracle/convox-check"))
             .current_dir(&dir)

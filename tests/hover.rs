@@ -1137,3 +1137,29 @@ fn existing_objects(md: &str) -> Vec<(String, String)> {
         .map(|(k, n)| (k.to_string(), n.to_string()))
         .collect()
 }
+
+/// A merge key says what Convox does with it where it stands: lost in a service (and below), applied
+/// at the top level.
+#[test]
+fn merge_keys() {
+    check(
+        "x-base: &base\n  port: 3000\nservices:\n  web:\n    $0<<: *base\n    image: nginx\n",
+        expect![[r#"
+            [<<]
+            **`<<`** (merge key)
+
+            Convox drops this merge key: services are decoded through yaml.v2's MapSlice,
+            which loses `<<` (write the keys here instead).
+        "#]],
+    );
+    check(
+        "x-top: &top\n  labels:\n    team: one\n$0<<: *top\nservices:\n  web:\n    image: nginx\n",
+        expect![[r#"
+        [<<]
+        **`<<`** (merge key)
+
+        yaml.v2 merges the anchored map's keys into this map where `<<` stands (a key
+        written after it wins).
+    "#]],
+    );
+}

@@ -343,3 +343,30 @@ fn convox_renders_the_same_app_after_a_misspelt_line_is_removed() {
     assert!(a.contains("bin/web"), "{a}");
     assert_eq!(a, b);
 }
+
+/// A lost merge key (`dropped-merge`): its fix writes the anchored keys the map does not write,
+/// and is not offered where copying text could change what it means or lose some.
+#[test]
+fn a_lost_merge_key_is_inlined_only_where_safe() {
+    let base = "x-base: &base\n  port: 3000\n  command: bin/base\n";
+    let text = format!("{base}services:\n  web:\n    command: bin/web\n    <<: *base\n    image: nginx\n");
+    let (title, fixed) = only_fix(&text).unwrap();
+    assert_eq!(title, "Write the merged keys here");
+    assert_eq!(fixed, format!("{base}services:\n  web:\n    command: bin/web\n    port: 3000\n    image: nginx\n"));
+    // Every key already written: the `<<` line goes.
+    let text = format!("{base}services:\n  web:\n    <<: *base\n    port: 4000\n    command: x\n");
+    assert_eq!(only_fix(&text).unwrap().1, format!("{base}services:\n  web:\n    port: 4000\n    command: x\n"));
+    for refused in [
+        // a comment beside it, a list of sources, a flow map, a source with an alias of its own
+        format!("{base}services:\n  web:\n    <<: *base # shared\n    image: nginx\n"),
+        format!("{base}services:\n  web:\n    <<: [*base]\n    image: nginx\n"),
+        format!("{base}services:\n  web: {{<<: *base, image: nginx}}\n"),
+        "x-env: &env [A=1]\nx-base: &base\n  environment: *env\nservices:\n  web:\n    <<: *base\n    image: nginx\n"
+            .to_string(),
+    ] {
+        let d = Analysis::from_text(&refused).diagnostics();
+        let lost: Vec<_> = d.iter().filter(|d| d.code == Code::DroppedMerge).collect();
+        assert_eq!(lost.len(), 1, "{refused}: {d:?}");
+        assert!(lost[0].fix.is_none(), "{refused}: {:?}", lost[0].fix);
+    }
+}

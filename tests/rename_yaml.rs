@@ -215,6 +215,7 @@ async fn a_reference_read_through_an_alias_is_renamed_at_its_anchor() {
         r#"
         x-res: &res [db]
         x-base: &base
+          image: nginx
           resources:
             - db:OTHER_URL
         resources:
@@ -224,14 +225,13 @@ async fn a_reference_read_through_an_alias_is_renamed_at_its_anchor() {
           web:
             image: nginx
             resources: *res
-          worker:
-            <<: *base
-            image: nginx
+          worker: *base
         "#,
         "data",
         r#"
         x-res: &res [data]
         x-base: &base
+          image: nginx
           resources:
             - data:OTHER_URL
         resources:
@@ -241,9 +241,7 @@ async fn a_reference_read_through_an_alias_is_renamed_at_its_anchor() {
           web:
             image: nginx
             resources: *res
-          worker:
-            <<: *base
-            image: nginx
+          worker: *base
         "#,
     )
     .await;
@@ -251,12 +249,16 @@ async fn a_reference_read_through_an_alias_is_renamed_at_its_anchor() {
 
 #[tokio::test]
 async fn aliases_too_many_to_follow_refuse_the_rename_and_say_so() {
-    // Each level merges the one below twice: following every alias costs 100 * 2^12 steps.
-    let mut fixture = format!("x0: &a0\n  resources: [{}]\n", vec!["db"; 100].join(", "));
+    // Each level merges the one below twice, and the top level merges the last (yaml.v2 reads a
+    // merge key there): following every alias costs 100 * 2^12 steps.
+    let mut fixture = format!(
+        "x0: &a0\n  services:\n    web:\n      image: nginx\n      resources: [{}]\n",
+        vec!["db"; 100].join(", ")
+    );
     for i in 1..12 {
         fixture += &format!("x{i}: &a{i}\n  <<: [*a{p}, *a{p}]\n", p = i - 1);
     }
-    fixture += "resources:\n  d$0b:\n    type: postgres\nservices:\n  web:\n    <<: *a11\n    image: nginx\n";
+    fixture += "<<: *a11\nresources:\n  d$0b:\n    type: postgres\n";
     let (_, r) = rename(&fixture, "data").await;
     let message = r["error"]["message"].as_str().unwrap_or_else(|| panic!("not refused: {r}"));
     assert!(message.contains("aliases"), "{message}");

@@ -130,8 +130,12 @@ impl<'a> Walker<'a> {
             Kind::Map(entries) => {
                 for e in entries {
                     if e.key.as_str() == Some("<<") {
-                        // A merge key: its maps are read as part of this one.
-                        self.walk_merge(&e.value, path, via);
+                        // A merge key: its maps are read as part of this one at the top level;
+                        // the names live in the sections, where Convox loses a merge key
+                        // (`model::decode::merges_apply`).
+                        if path.is_empty() {
+                            self.walk_merge(&e.value, path, via);
+                        }
                         continue;
                     }
                     path.push(Seg::KeyOf);

@@ -66,6 +66,7 @@ codes! {
     YamlSyntax "yaml-syntax" Error Load "The file is not valid YAML; the deploy fails with `yaml: line N: ...`.";
     WrongType "wrong-type" Error Load "A value of a YAML shape Convox's decoder rejects (a `command` list, `labels` as a list, `environment` as a map, `health: 5`); the build fails.";
     IgnoredValue "ignored-value" Warning Never "A value of a type Convox's decoder silently drops (`health.grace: \"10\"`, `scale.cpu: \"256\"`): the default is used.";
+    DroppedMerge "dropped-merge" Warning Never "A merge key (`<<: *base`) in `services`, `resources`, `timers` or `balancers`: Convox decodes them through yaml.v2's MapSlice, which loses `<<`, so the anchored keys are not applied.";
     AgentPorts "agent-ports" Error Load "`agent` as a map (Convox v2): `agent ports are now specified at the service level`.";
     InvalidValue "invalid-value" Error Validate "A value outside the set Convox accepts (`vpa.updateMode`, budget enums, `accessMode` ...).";
     InvalidConcurrency "invalid-concurrency" Error Apply "A timer `concurrency` that becomes a `concurrencyPolicy` Kubernetes rejects.";

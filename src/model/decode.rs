@@ -123,12 +123,111 @@ pub fn explain(parent: &str, key: &str, maps: bool) -> &'static str {
 /// The document as Convox reads it, when a key is written twice somewhere (else `None`: the
 /// document is read as written).
 pub fn document(root: &Node) -> Option<Node> {
-    if !has_duplicates(root, 0) {
+    if !has_applied_merge(root, "", 0) && !has_duplicates(root, 0) {
         return None;
     }
     let mut doc = normalize(root, root, "");
     forget_earlier_sections(root, &mut doc);
     Some(doc)
+}
+
+/// Whether yaml.v2 applies a merge key (`<<`) in the map at key path or schema pattern `path`.
+/// Not below `services`, `resources`, `timers` and `balancers`: Convox decodes them into a
+/// `yaml.MapSlice` (`unmarshalMapSlice`, `pkg/manifest/yaml.go:698-740`), and yaml.v2's
+/// `mappingSlice` decodes a merge into its output and then replaces that output with the slice it
+/// built (`vendor/gopkg.in/yaml.v2/decode.go:706-709, 719`), the merge lost; every map below is
+/// decoded as a `MapSlice` too (`d.mapType`, decode.go:701), losing its merges the same way. Each
+/// entry is then re-marshalled from that slice into Convox's struct (`remarshal`, yaml.go:657-664).
+pub(crate) fn merges_apply(path: &str) -> bool {
+    let first = path.split(['.', '[']).next().unwrap_or_default();
+    !NAMED_SECTIONS.contains(&first)
+}
+
+/// What Convox does with a merge key in the map at schema pattern `pattern`: the words of the
+/// dropped-merge diagnostic and of the hover on `<<`.
+pub fn merge_note(pattern: &str) -> String {
+    let first = pattern.split(['.', '[']).next().unwrap_or_default();
+    if merges_apply(pattern) {
+        "yaml.v2 merges the anchored map's keys into this map where `<<` stands (a key written after it wins)"
+            .to_string()
+    } else {
+        format!(
+            "Convox drops this merge key: {first} are decoded through yaml.v2's MapSlice, which loses `<<` \
+             (write the keys here instead)"
+        )
+    }
+}
+
+/// The value of `key` as written in map `n` (an alias resolved), merge keys not read: how Convox
+/// reads a map where [`merges_apply`] is false.
+pub(crate) fn written<'a>(doc: &'a Node, n: &'a Node, key: &str) -> Option<&'a Node> {
+    let entries = resolve(doc, n, 0).as_map()?;
+    (key != "<<").then(|| entries.iter().find(|e| e.key.as_str() == Some(key)).map(|e| &e.value))?
+}
+
+/// A map's entries, each `<<` replaced by its sources' entries where it stands: yaml.v2 decodes a
+/// merge source into the map or struct being filled at the place of the `<<` (`mapping`,
+/// decode.go:662-664; `mappingStruct`, decode.go:746-749; `merge`, decode.go:786-810, a list of
+/// sources from the last to the first), so a key merged in combines with one written beside it by
+/// that key's [`rule`]: written after the `<<`, it wins; before it, the merged value replaces it
+/// (the top level's `labels: {team: mine, <<: *l}` takes `l`'s `team`). A source merged twice is
+/// read once (linear in the sources).
+fn merged_in_place(doc: &Node, n: &Node, pattern: &str) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut read = std::collections::HashSet::new();
+    expand(doc, n, pattern, &mut read, &mut out, 0);
+    out
+}
+
+/// Whether some map holds a merge key yaml.v2 applies ([`applied_merge`]).
+fn has_applied_merge(n: &Node, pattern: &str, depth: usize) -> bool {
+    if depth > 128 {
+        return false;
+    }
+    match &n.kind {
+        Kind::Map(entries) => entries.iter().any(|e| {
+            applied_merge(&e.key, pattern)
+                || e.key.as_str().is_some_and(|k| has_applied_merge(&e.value, &child(pattern, k), depth + 1))
+        }),
+        Kind::Seq(items) => items.iter().any(|i| has_applied_merge(i, &format!("{pattern}[]"), depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether `key` is a merge key yaml.v2 applies in the map at schema pattern `pattern`: a plain
+/// `<<` where [`merges_apply`]; in the sections, a quoted `"<<"` inside an entry (the `MapSlice`
+/// keeps it as a key, `remarshal` writes it out plain, yaml.go:657-664, and it merges when the
+/// entry is decoded into Convox's struct; `isMerge` takes only an implicit `<<`, decode.go:813-815).
+/// In the section map itself a quoted `"<<"` is an entry of that name.
+pub(crate) fn applied_merge(key: &Node, pattern: &str) -> bool {
+    let Some(s) = key.as_scalar().filter(|s| s.value == "<<") else { return false };
+    let plain = s.style == Style::Plain;
+    if merges_apply(pattern) { plain } else { !plain && !NAMED_SECTIONS.contains(&pattern) }
+}
+
+fn expand(
+    doc: &Node,
+    n: &Node,
+    pattern: &str,
+    read: &mut std::collections::HashSet<*const Node>,
+    out: &mut Vec<Entry>,
+    depth: usize,
+) {
+    let n = resolve(doc, n, 0);
+    if depth > 16 || !read.insert(std::ptr::from_ref(n)) {
+        return;
+    }
+    for e in n.as_map().unwrap_or_default() {
+        if !applied_merge(&e.key, pattern) {
+            out.push(e.clone());
+            continue;
+        }
+        let source = resolve(doc, &e.value, 0);
+        match &source.kind {
+            Kind::Seq(items) => items.iter().rev().for_each(|i| expand(doc, i, pattern, read, out, depth + 1)),
+            _ => expand(doc, source, pattern, read, out, depth + 1),
+        }
+    }
 }
 
 /// Whether some map holds a key twice (nothing else changes the reading).
@@ -156,7 +255,11 @@ fn has_duplicates(n: &Node, depth: usize) -> bool {
 
 fn normalize(doc: &Node, n: &Node, pattern: &str) -> Node {
     match &n.kind {
-        Kind::Map(entries) => Node { kind: Kind::Map(fold(doc, entries.iter().cloned(), pattern)), ..n.clone() },
+        Kind::Map(entries) => {
+            let merges = entries.iter().any(|e| applied_merge(&e.key, pattern));
+            let entries = if merges { merged_in_place(doc, n, pattern) } else { entries.clone() };
+            Node { kind: Kind::Map(fold(doc, entries.into_iter(), pattern)), ..n.clone() }
+        }
         Kind::Seq(items) => {
             let p = format!("{pattern}[]");
             Node { kind: Kind::Seq(items.iter().map(|i| normalize(doc, i, &p)).collect()), ..n.clone() }

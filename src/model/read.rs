@@ -1,9 +1,10 @@
 //! Reading the named parts of a manifest (services, resources, timers, balancers, configs) into the
 //! model, through aliases and merge keys as Convox reads them.
 
+use super::decode::written;
 use super::merge::{lookup, resolve};
 use super::*;
-use crate::syntax::yaml::{Entry, Kind, Node};
+use crate::syntax::yaml::{Entry, Kind, Node, Style};
 
 /// A service's `resources:` item: `name` or `name:ENV_VAR`.
 fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
@@ -23,20 +24,35 @@ fn resource_ref(item: &Node, text: &str) -> Option<ResourceRef> {
     })
 }
 
-/// The entries of a `name: body` map (services, resources, timers, balancers).
+/// The entries of a `name: body` map (services, resources, timers, balancers); a merge key there
+/// is no entry (Convox loses it, [`super::decode::merges_apply`]).
 pub(super) fn named<'a, T>(r: &Reader<'a>, node: &'a Node, f: fn(&Reader<'a>, Name, &'a Entry) -> T) -> Vec<T> {
-    node.as_map().unwrap_or_default().iter().filter_map(|e| Some(f(r, key_name(e)?, e))).collect()
+    let entries = node.as_map().unwrap_or_default().iter().filter(|e| !lost_merge(e));
+    entries.filter_map(|e| Some(f(r, key_name(e)?, e))).collect()
 }
 
-/// The document the parts are read from: aliases and merge keys resolved in it.
+/// A plain `<<` in a map of names (services, balancer ports ...), which Convox's `MapSlice` loses (a
+/// quoted `"<<"` there is an entry of that name).
+fn lost_merge(e: &&Entry) -> bool {
+    e.key.as_scalar().is_some_and(|s| s.value == "<<" && s.style == Style::Plain)
+}
+
+/// The document the parts are read from: aliases resolved in it, and merge keys where Convox
+/// reads them (not in the named sections, [`super::decode::merges_apply`]).
 pub(super) struct Reader<'a> {
     pub root: &'a Node,
     pub text: &'a str,
 }
 
 impl<'a> Reader<'a> {
-    /// The value of `key` in a map, through merge keys, an alias resolved (as the objects reader).
+    /// The value of `key` in a map of a named section (a service, resource, timer, balancer or a
+    /// map in one), an alias resolved, a merge key not read: Convox loses it there.
     pub fn get(&self, body: &'a Node, key: &str) -> Option<&'a Node> {
+        written(self.root, body, key).map(|n| resolve(self.root, n, 0))
+    }
+
+    /// The value of `key` in a map outside the named sections, through merge keys.
+    pub fn get_merged(&self, body: &'a Node, key: &str) -> Option<&'a Node> {
         lookup(self.root, body, key, 0).map(|n| resolve(self.root, n, 0))
     }
 }
@@ -172,6 +188,7 @@ pub(super) fn balancer<'a>(r: &Reader<'a>, name: Name, e: &'a Entry) -> Balancer
         .and_then(Node::as_map)
         .unwrap_or_default()
         .iter()
+        .filter(|p| !lost_merge(p))
         .filter_map(|p| {
             let listen = key_name(p)?;
             let (target, protocol) = match &p.value.kind {
@@ -198,8 +215,8 @@ pub(super) fn configs<'a>(r: &Reader<'a>, node: &'a Node) -> Vec<Config> {
         .unwrap_or_default()
         .iter()
         .map(|c| Config {
-            id: r.get(c, "id").and_then(string),
-            name: r.get(c, "name").and_then(string),
+            id: r.get_merged(c, "id").and_then(string),
+            name: r.get_merged(c, "name").and_then(string),
             range: c.range,
         })
         .collect()

@@ -81,6 +81,11 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
         _ => return None,
     };
     let keys: Vec<&str> = at.path.keys().collect();
+    if on_key && keys.last() == Some(&"<<") {
+        let parent = schema::schema().lookup(&KeyPath(at.path.0[..at.path.len() - 1].to_vec())).pattern;
+        let note = crate::model::decode::merge_note(&parent);
+        return Some(finish(range, &format!("**`<<`** (merge key)\n\n{note}."), ctx));
+    }
     let app = a.objects(&RenderContext::new(ctx));
     // Declared names: a whole service, resource, timer or balancer.
     if on_key && keys.len() == 2 && schema::NAMED_SECTIONS.contains(&keys[0]) && at.path.len() == 2 {

@@ -1,6 +1,7 @@
 //! Reading a manifest part with its key path, so every value a builder takes carries the key it
 //! was read from (`services.web.health.grace`).
 
+use crate::model::decode::{merges_apply, written};
 use crate::model::merge::{lookup, merged_entries, resolve};
 use crate::syntax::yaml::{Kind, Node, ScalarType};
 
@@ -37,17 +38,23 @@ impl<'a> Key<'a> {
         path
     }
 
-    /// The child `key` (written or not), through merge keys.
+    /// The child `key` (written or not), through merge keys where Convox reads them.
     pub fn get(&self, key: &str) -> Key<'a> {
         let path = self.child_path(key);
-        let found = self.node.and_then(|n| lookup(self.doc, n, key, 0));
-        self.at(found, path)
+        self.at(self.child(key), path)
     }
 
     /// Whether the child `key` is written, even with no value or `null` (which [`Key::get`] reads
     /// as absent).
     pub fn has(&self, key: &str) -> bool {
-        self.node.and_then(|n| lookup(self.doc, n, key, 0)).is_some()
+        self.child(key).is_some()
+    }
+
+    /// The node of child `key`: through merge keys where yaml.v2 applies them, as written in the
+    /// sections where Convox loses them ([`merges_apply`]).
+    fn child(&self, key: &str) -> Option<&'a Node> {
+        let n = self.node?;
+        if merges_apply(&self.path) { lookup(self.doc, n, key, 0) } else { written(self.doc, n, key) }
     }
 
     pub fn exists(&self) -> bool {
@@ -106,12 +113,17 @@ impl<'a> Key<'a> {
     pub fn entries(&self) -> Vec<(String, Key<'a>)> {
         let Some(node) = self.node else { return Vec::new() };
         let mut out: Vec<(String, Key<'a>)> = Vec::new();
-        let merged = merged_entries(self.doc, node, 0);
+        let entries = if merges_apply(&self.path) {
+            merged_entries(self.doc, node, 0)
+        } else {
+            let written = resolve(self.doc, node, 0).as_map().unwrap_or_default().iter();
+            written.filter_map(|e| Some((e.key.as_str().filter(|k| *k != "<<")?.to_string(), &e.value))).collect()
+        };
         // A key written twice: the first is read.
         let mut seen: std::collections::HashSet<&str, crate::schema::FxBuild> = Default::default();
-        let first: Vec<bool> = merged.iter().map(|(k, _)| seen.insert(k.as_str())).collect();
+        let first: Vec<bool> = entries.iter().map(|(k, _)| seen.insert(k.as_str())).collect();
         drop(seen);
-        for ((k, v), first) in merged.into_iter().zip(first) {
+        for ((k, v), first) in entries.into_iter().zip(first) {
             if first {
                 let path = self.child_path(&k);
                 out.push((k, self.at(Some(v), path)));

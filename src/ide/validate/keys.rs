@@ -89,6 +89,12 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                             "yaml: map merge requires map or sequence of maps as the value",
                         );
                         sink.add(e.value.range, Code::WrongType, message);
+                    } else if !crate::model::decode::merges_apply(parent_pattern)
+                        && e.key.as_scalar().is_some_and(|s| s.style == crate::syntax::yaml::Style::Plain)
+                    {
+                        let message = crate::model::decode::merge_note(parent_pattern);
+                        let fix = super::merge_fix::inline(sink.text, sink.root, node, e);
+                        sink.add_maybe_fix(e.key.range, Code::DroppedMerge, message, fix);
                     }
                     continue;
                 }

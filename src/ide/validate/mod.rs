@@ -12,6 +12,7 @@ mod fixes;
 pub(super) mod interpolation;
 mod keys;
 mod legacy;
+mod merge_fix;
 mod names;
 mod references;
 mod registries;
