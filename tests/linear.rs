@@ -82,14 +82,18 @@ fn many_aliases_of_one_anchor() {
 /// readings (minutes); a source read once at a depth is not read again.
 #[test]
 fn nested_merge_keys() {
-    let mut text = String::from("x-a0: &a0\n  build: .\n  port: 3000\n");
+    // At the top level, where yaml.v2 applies merge keys (a struct, `mappingStruct`): Convox's
+    // render of this shape at depth 3 labels every object `team: core` (checked with its
+    // templates). Inside `services:` Convox drops merge keys, so the chain sits in `labels`.
+    let mut text = String::from("x-a0: &a0\n  labels:\n    team: core\n");
     for i in 1..=12 {
         let p = i - 1;
         text.push_str(&format!("x-a{i}: &a{i}\n  <<: [*a{p}, *a{p}, *a{p}, *a{p}]\n  k{i}: {i}\n"));
     }
-    text.push_str("services:\n  web:\n    <<: *a12\n    command: run\n");
+    text.push_str("<<: *a12\nservices:\n  web:\n    build: .\n    port: 3000\n");
     let a = Analysis::from_text(&text);
     let yaml = a.render(&ctx(), Some("web")).unwrap();
+    assert!(yaml.contains("team: core"), "{yaml}");
     assert!(yaml.contains("containerPort: 3000"), "{yaml}");
     let web = &a.model().services[0];
     assert_eq!(web.port.as_ref().map(|p| p.value.port), Some(3000));
