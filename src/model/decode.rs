@@ -123,7 +123,7 @@ pub fn explain(parent: &str, key: &str, maps: bool) -> &'static str {
 /// The document as Convox reads it, when a key is written twice somewhere (else `None`: the
 /// document is read as written).
 pub fn document(root: &Node) -> Option<Node> {
-    if !has_applied_merge(root, "", 0) && !has_duplicates(root, 0) {
+    if !(any_merge_key(root, 0) && has_applied_merge(root, "", 0)) && !has_duplicates(root, 0) {
         return None;
     }
     let mut doc = normalize(root, root, "");
@@ -180,6 +180,19 @@ fn merged_in_place(doc: &Node, n: &Node, pattern: &str) -> Vec<Entry> {
 }
 
 /// Whether some map holds a merge key yaml.v2 applies ([`applied_merge`]).
+/// Whether any map holds a `<<` key: a walk that allocates nothing, run on every version before
+/// [`has_applied_merge`] builds the schema pattern of each map.
+fn any_merge_key(n: &Node, depth: usize) -> bool {
+    if depth > 128 {
+        return false;
+    }
+    match &n.kind {
+        Kind::Map(entries) => entries.iter().any(|e| e.key.as_str() == Some("<<") || any_merge_key(&e.value, depth + 1)),
+        Kind::Seq(items) => items.iter().any(|i| any_merge_key(i, depth + 1)),
+        _ => false,
+    }
+}
+
 fn has_applied_merge(n: &Node, pattern: &str, depth: usize) -> bool {
     if depth > 128 {
         return false;
