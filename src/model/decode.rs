@@ -187,7 +187,9 @@ fn any_merge_key(n: &Node, depth: usize) -> bool {
         return false;
     }
     match &n.kind {
-        Kind::Map(entries) => entries.iter().any(|e| e.key.as_str() == Some("<<") || any_merge_key(&e.value, depth + 1)),
+        Kind::Map(entries) => {
+            entries.iter().any(|e| e.key.as_str() == Some("<<") || any_merge_key(&e.value, depth + 1))
+        }
         Kind::Seq(items) => items.iter().any(|i| any_merge_key(i, depth + 1)),
         _ => false,
     }
