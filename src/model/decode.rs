@@ -123,7 +123,8 @@ pub fn explain(parent: &str, key: &str, maps: bool) -> &'static str {
 /// The document as Convox reads it, when a key is written twice somewhere (else `None`: the
 /// document is read as written).
 pub fn document(root: &Node) -> Option<Node> {
-    if !(any_merge_key(root, 0) && has_applied_merge(root, "", 0)) && !has_duplicates(root, 0) {
+    let merged = any_merge_key(root, 0) && has_applied_merge(root, "", 0);
+    if !(merged || has_duplicates(root, 0)) {
         return None;
     }
     let mut doc = normalize(root, root, "");
