@@ -120,11 +120,13 @@ pub fn explain(parent: &str, key: &str, maps: bool) -> &'static str {
     }
 }
 
-/// The document as Convox reads it, when a key is written twice somewhere (else `None`: the
-/// document is read as written).
+/// The document as Convox reads it, when a key is written twice somewhere or a merge key is
+/// applied (else `None`: the document is read as written). Runs on every version: one walk that
+/// allocates nothing decides whether anything needs decoding.
 pub fn document(root: &Node) -> Option<Node> {
-    let merged = any_merge_key(root, 0) && has_applied_merge(root, "", 0);
-    if !(merged || has_duplicates(root, 0)) {
+    let mut seen = Seen::default();
+    seen.walk(root, 0);
+    if !(seen.twice || seen.merge && has_applied_merge(root, "", 0)) {
         return None;
     }
     let mut doc = normalize(root, root, "");
@@ -181,21 +183,6 @@ fn merged_in_place(doc: &Node, n: &Node, pattern: &str) -> Vec<Entry> {
 }
 
 /// Whether some map holds a merge key yaml.v2 applies ([`applied_merge`]).
-/// Whether any map holds a `<<` key: a walk that allocates nothing, run on every version before
-/// [`has_applied_merge`] builds the schema pattern of each map.
-fn any_merge_key(n: &Node, depth: usize) -> bool {
-    if depth > 128 {
-        return false;
-    }
-    match &n.kind {
-        Kind::Map(entries) => {
-            entries.iter().any(|e| e.key.as_str() == Some("<<") || any_merge_key(&e.value, depth + 1))
-        }
-        Kind::Seq(items) => items.iter().any(|i| any_merge_key(i, depth + 1)),
-        _ => false,
-    }
-}
-
 fn has_applied_merge(n: &Node, pattern: &str, depth: usize) -> bool {
     if depth > 128 {
         return false;
@@ -246,26 +233,39 @@ fn expand(
     }
 }
 
-/// Whether some map holds a key twice (nothing else changes the reading).
-fn has_duplicates(n: &Node, depth: usize) -> bool {
-    if depth > 128 {
-        return false;
-    }
-    match &n.kind {
-        Kind::Map(entries) => {
-            let keys = entries.iter().filter_map(|e| e.key.as_str()).filter(|k| *k != "<<");
-            // Most maps are small: compared pairwise, without a set per map on every keystroke.
-            let twice = if entries.len() <= 16 {
-                let keys: Vec<&str> = keys.collect();
-                keys.iter().enumerate().any(|(i, k)| keys[..i].contains(k))
-            } else {
-                let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-                keys.into_iter().any(|k| !seen.insert(k))
-            };
-            twice || entries.iter().any(|e| has_duplicates(&e.value, depth + 1))
+/// What [`document`] looks for in one walk: a key written twice in some map, a `<<` key.
+#[derive(Default)]
+struct Seen {
+    twice: bool,
+    merge: bool,
+}
+
+impl Seen {
+    fn walk(&mut self, n: &Node, depth: usize) {
+        if depth > 128 || self.twice {
+            return;
         }
-        Kind::Seq(items) => items.iter().any(|i| has_duplicates(i, depth + 1)),
-        _ => false,
+        match &n.kind {
+            Kind::Map(entries) => {
+                self.merge |= entries.iter().any(|e| e.key.as_str() == Some("<<"));
+                self.twice |= written_twice(entries);
+                entries.iter().for_each(|e| self.walk(&e.value, depth + 1));
+            }
+            Kind::Seq(items) => items.iter().for_each(|i| self.walk(i, depth + 1)),
+            _ => {}
+        }
+    }
+}
+
+/// Whether a map holds a key (other than `<<`) twice: small maps (most) compared pairwise in
+/// place, larger ones through a set.
+fn written_twice(entries: &[Entry]) -> bool {
+    let keys = || entries.iter().filter_map(|e| e.key.as_str()).filter(|k| *k != "<<");
+    if entries.len() <= 16 {
+        keys().enumerate().any(|(i, k)| keys().take(i).any(|p| p == k))
+    } else {
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        keys().any(|k| !seen.insert(k))
     }
 }
 
