@@ -12,8 +12,16 @@ const MAX_FILE: u64 = 1 << 20;
 /// A text file, at most `MAX_FILE` bytes of it; `None` when it is refused or cannot be read as
 /// UTF-8 (the reason is logged).
 pub fn read_capped(path: &Path) -> Option<String> {
-    read_regular(path)
-        .map_err(|why| {
+    logged(path, read_regular(path))
+}
+
+/// [`read_capped`] for a path already resolved ([`read_resolved`]).
+pub fn read_capped_resolved(real: &Path) -> Option<String> {
+    logged(real, read_resolved(real))
+}
+
+fn logged(path: &Path, read: Result<String, String>) -> Option<String> {
+    read.map_err(|why| {
             if path.symlink_metadata().is_ok() {
                 tracing::warn!("not read: {}: {why}", path.display());
             }
@@ -28,17 +36,29 @@ pub fn read_capped(path: &Path) -> Option<String> {
 /// may have been replaced in between).
 pub fn read_regular(path: &Path) -> Result<String, String> {
     let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    kind(&std::fs::metadata(&real).map_err(|e| e.to_string())?)?;
+    read_resolved(&real)
+}
+
+/// The same for a path already resolved, with no link in it (`repo` resolves build paths from
+/// the directory listings it reads, and follows a link only to a target inside the workspace): no
+/// second resolution, and the file is opened without following a link (one put there since is
+/// refused), non-blocking, and checked once open.
+pub fn read_resolved(real: &Path) -> Result<String, String> {
     if SYSTEM_DIRS.iter().any(|d| real.starts_with(d)) {
         return Err(format!("{} is a system path", real.display()));
     }
-    let kind =
-        |m: &std::fs::Metadata| if m.is_file() { Ok(()) } else { Err(format!("not a regular file ({})", describe(m))) };
-    kind(&std::fs::metadata(&real).map_err(|e| e.to_string())?)?;
-    let file = open_nonblocking(&real).map_err(|e| e.to_string())?;
-    kind(&file.metadata().map_err(|e| e.to_string())?)?;
-    let mut buf = Vec::new();
+    let file = open_nonblocking(real).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    kind(&meta)?;
+    // Sized from the metadata: one read for the text, one for its end.
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len().min(MAX_FILE)).unwrap_or(0) + 1);
     file.take(MAX_FILE).read_to_end(&mut buf).map_err(|e| e.to_string())?;
     String::from_utf8(buf).map_err(|_| "not UTF-8 text".to_string())
+}
+
+fn kind(m: &std::fs::Metadata) -> Result<(), String> {
+    if m.is_file() { Ok(()) } else { Err(format!("not a regular file ({})", describe(m))) }
 }
 
 /// Never read, whatever a link or a path says.
@@ -63,7 +83,7 @@ fn describe(m: &std::fs::Metadata) -> &'static str {
 #[cfg(unix)]
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW).open(path)
 }
 
 #[cfg(not(unix))]

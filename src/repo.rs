@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::files::read_capped;
+use crate::files::{read_capped, read_capped_resolved};
 use crate::ide::Analysis;
 use crate::ide::build::{self, BuildFacts, Ignore, PathKind};
 
@@ -50,6 +50,13 @@ impl Repo {
 
     /// The facts for the manifest at `manifest` (a file path). Empty when its folder does not
     /// exist (an unsaved buffer, a test's made-up path): no build check then.
+    /// The facts last answered, if they hold for this analysis (no build path changed): what a
+    /// keystroke gets, without reading anything.
+    pub fn cached(&self, manifest: &Path, a: &Analysis) -> Option<Arc<BuildFacts>> {
+        let (at, asked, facts) = self.last.as_ref()?;
+        (at == manifest && *asked == build::paths_to_read(a)).then(|| facts.clone())
+    }
+
     pub fn facts(&mut self, manifest: &Path, a: &Analysis) -> Arc<BuildFacts> {
         let wanted = build::paths_to_read(a);
         if let Some((at, asked, facts)) = &self.last
@@ -70,9 +77,9 @@ impl Repo {
         }
         let Some(root) = manifest.parent().and_then(|d| self.root(d)) else { return facts };
         for rel in wanted {
-            let kind = self.resolve(&root, rel);
-            if kind == PathKind::File {
-                facts.args.insert(rel.clone(), self.dockerfile_args(&root.join(rel)));
+            let (kind, real) = self.resolve(&root, rel);
+            if let (PathKind::File, Some(real)) = (kind, real) {
+                facts.args.insert(rel.clone(), self.dockerfile_args(&real));
             }
             facts.paths.insert(rel.clone(), kind);
         }
@@ -129,44 +136,46 @@ impl Repo {
         t
     }
 
-    /// `rel` (cleaned, `/`-separated) under `root` (canonical), one listing per directory.
-    fn resolve(&mut self, root: &Path, rel: &str) -> PathKind {
+    /// `rel` (cleaned, `/`-separated) under `root` (canonical), one listing per directory; for a
+    /// file, its path with every link resolved (what [`read_capped_resolved`] reads).
+    fn resolve(&mut self, root: &Path, rel: &str) -> (PathKind, Option<PathBuf>) {
         if rel == "." {
-            return PathKind::Dir;
+            return (PathKind::Dir, None);
         }
         let parts: Vec<&str> = rel.split('/').collect();
         let mut cur = root.to_path_buf();
+        let missing = (PathKind::Missing, None);
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
-            let Some(listing) = self.listing(&cur) else { return PathKind::Missing };
+            let Some(listing) = self.listing(&cur) else { return missing };
             let is_dir = match listing.get(*part) {
-                None => return PathKind::Missing,
+                None => return missing,
                 Some(Entry::Dir) => true,
                 Some(Entry::File) => false,
                 Some(Entry::Link) => match self.link(&cur.join(part)) {
-                    None => return PathKind::Missing,
-                    Some((target, _)) if !target.starts_with(root) => return PathKind::Outside,
+                    None => return missing,
+                    Some((target, _)) if !target.starts_with(root) => return (PathKind::Outside, None),
                     Some((target, dir)) => {
-                        cur = target;
                         if last {
-                            return if dir { PathKind::Dir } else { PathKind::File };
+                            return if dir { (PathKind::Dir, None) } else { (PathKind::File, Some(target)) };
                         }
                         if !dir {
-                            return PathKind::Missing;
+                            return missing;
                         }
+                        cur = target;
                         continue;
                     }
                 },
             };
+            cur.push(part);
             if last {
-                return if is_dir { PathKind::Dir } else { PathKind::File };
+                return if is_dir { (PathKind::Dir, None) } else { (PathKind::File, Some(cur)) };
             }
             if !is_dir {
-                return PathKind::Missing;
+                return missing;
             }
-            cur.push(part);
         }
-        PathKind::Dir
+        (PathKind::Dir, None)
     }
 
     fn dockerfile_args(&mut self, path: &Path) -> Arc<Vec<String>> {
@@ -174,7 +183,7 @@ impl Repo {
             return a.clone();
         }
         self.reads += 1;
-        let a = Arc::new(read_capped(path).map(|t| build::dockerfile_args(&t)).unwrap_or_default());
+        let a = Arc::new(read_capped_resolved(path).map(|t| build::dockerfile_args(&t)).unwrap_or_default());
         self.args.insert(path.to_path_buf(), a.clone());
         a
     }

@@ -89,7 +89,7 @@ impl Checks {
     ) -> Vec<ide::Diagnostic> {
         let mut diags = match env {
             None => {
-                let facts = path.map(|p| lock_repo(&self.repo).facts(p, analysis));
+                let facts = path.and_then(|p| self.facts_meanwhile(p, analysis));
                 analysis.diagnostics_in(facts.as_deref(), self.settings.rack_version)
             }
             Some(env) => {
@@ -104,6 +104,21 @@ impl Checks {
         };
         ide::apply_severities(&mut diags, &self.settings.severities);
         diags
+    }
+
+    /// The build facts of `analysis`; when they must be read from disk (the document was just
+    /// opened, a build path or a watched file changed), read on a thread of their own while this
+    /// one computes the analysis' own diagnostics (kept in the analysis): reading a repository's
+    /// Dockerfiles costs about as much as the checks. `None` only if the reading panicked.
+    fn facts_meanwhile(&self, path: &Path, analysis: &Analysis) -> Option<Arc<crate::ide::build::BuildFacts>> {
+        if let Some(facts) = lock_repo(&self.repo).cached(path, analysis) {
+            return Some(facts);
+        }
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| lock_repo(&self.repo).facts(path, analysis));
+            analysis.diagnostics();
+            reader.join().ok()
+        })
     }
 
     /// An open document's diagnostics as the protocol's values, with its `data-loss` warnings
