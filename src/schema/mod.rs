@@ -264,6 +264,8 @@ pub struct Schema {
     resource_types: IndexMap<String, ResourceType>,
     /// Every pattern and every prefix of one, at segment boundaries.
     prefixes: HashSet<String, FxBuild>,
+    /// The lists whose items have a pattern: `x` for each `x[]`.
+    lists: HashSet<String, FxBuild>,
 }
 
 /// The multiply-rotate hash of rustc (FxHash): the schema's keys are short, trusted strings,
@@ -323,7 +325,8 @@ impl Schema {
             }
             prefixes.insert(pattern[..end].to_string());
         }
-        Schema { keys, resource_types, prefixes }
+        let lists = keys.keys().filter_map(|k| k.strip_suffix("[]")).map(str::to_string).collect();
+        Schema { keys, resource_types, prefixes, lists }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = (&str, &KeyDoc)> {
@@ -371,6 +374,25 @@ impl Schema {
         }
         let doc = self.keys.get(&pattern);
         Match { pattern, doc, name }
+    }
+
+    /// Whether the knowledge base describes the items of the list at `pattern` (`pattern[]`).
+    pub fn has_items(&self, pattern: &str) -> bool {
+        self.lists.contains(pattern)
+    }
+
+    /// [`Schema::step`] by a key, in place: `pattern` becomes the pattern below it, without a
+    /// new string (the validation's walk steps once per key of the document).
+    pub fn step_key(&self, pattern: &mut String, key: &str) {
+        let len = pattern.len();
+        if len > 0 {
+            pattern.push('.');
+        }
+        pattern.push_str(key);
+        if !self.prefixes.contains(pattern.as_str()) {
+            pattern.truncate(len + usize::from(len > 0));
+            pattern.push('*');
+        }
     }
 
     /// The pattern one segment below `pattern`: the key itself when the data names it, else `*`

@@ -8,7 +8,9 @@
 //! - a **type assertion** on a map entry (`t["grace"].(int)`) keeps the value when it has the
 //!   type and drops it silently otherwise (`health.grace: "10"` is ignored, the default is used).
 
-use crate::schema::Shape;
+use std::collections::HashMap;
+
+use crate::schema::{FxBuild, Shape};
 use crate::syntax::yaml::Node;
 
 /// A type switch: the shapes it has a case for, and its message for the others.
@@ -172,11 +174,28 @@ pub(super) fn switch(pattern: &str) -> Option<&'static Switch> {
     if bound == Some("services.*.scale.count") {
         return Some(&COUNT_BOUND);
     }
-    SWITCHES.iter().find(|(p, _)| *p == pattern).map(|(_, s)| s)
+    by_pattern().get(pattern).and_then(|&(s, _)| s)
+}
+
+type ByPattern = HashMap<&'static str, (Option<&'static Switch>, Option<(&'static [Shape], &'static str)>), FxBuild>;
+
+/// [`SWITCHES`] and [`ASSERTIONS`] by pattern: asked for every key and item of the document.
+fn by_pattern() -> &'static ByPattern {
+    static BY: std::sync::OnceLock<ByPattern> = std::sync::OnceLock::new();
+    BY.get_or_init(|| {
+        let mut by = ByPattern::default();
+        for (p, s) in SWITCHES {
+            by.entry(*p).or_default().0.get_or_insert(s);
+        }
+        for (p, shapes, line) in ASSERTIONS {
+            by.entry(*p).or_default().1.get_or_insert((*shapes, *line));
+        }
+        by
+    })
 }
 
 pub(super) fn assertion(pattern: &str) -> Option<(&'static [Shape], &'static str)> {
-    ASSERTIONS.iter().find(|(p, _, _)| *p == pattern).map(|(_, s, l)| (*s, *l))
+    by_pattern().get(pattern).and_then(|&(_, a)| a)
 }
 
 /// Go's `%T` of a decoded YAML value (`interface{}` from yaml.v2).

@@ -34,11 +34,11 @@ fn shape(node: &Node) -> Option<Shape> {
 /// take no float for an integer.
 fn accepted(doc: &KeyDoc, got: Shape, pattern: &str) -> bool {
     let a = &doc.accepts;
-    let json = pattern.contains(".scale.autoscale") || pattern.contains(".scale.keda");
+    let json = || pattern.contains(".scale.autoscale") || pattern.contains(".scale.keda");
     a.contains(&got)
         || (a.contains(&Shape::String) && matches!(got, Shape::Integer | Shape::Number | Shape::Boolean))
         || (a.contains(&Shape::Number) && got == Shape::Integer)
-        || (a.contains(&Shape::Integer) && got == Shape::Number && !json)
+        || (a.contains(&Shape::Integer) && got == Shape::Number && !json())
 }
 
 fn shape_name(s: Shape) -> &'static str {
@@ -53,18 +53,55 @@ fn shape_name(s: Shape) -> &'static str {
     }
 }
 
-fn last_key(path: &KeyPath) -> &str {
-    path.keys().last().unwrap_or_default()
+/// Where the walk is: the keys and indices from the root, borrowed from the tree (a [`KeyPath`]
+/// is built only for a message that names the path).
+#[derive(Clone, Copy)]
+pub(super) enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-/// Checks `node` at `path`, whose schema pattern is `pattern`.
-pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Sink) {
+fn last_key<'a>(path: &[Step<'a>]) -> &'a str {
+    path.iter()
+        .rev()
+        .find_map(|s| match s {
+            Step::Key(k) => Some(*k),
+            Step::Index(_) => None,
+        })
+        .unwrap_or_default()
+}
+
+fn key_path(path: &[Step]) -> KeyPath {
+    KeyPath(
+        path.iter()
+            .map(|s| match s {
+                Step::Key(k) => Segment::Key((*k).to_string()),
+                Step::Index(i) => Segment::Index(*i),
+            })
+            .collect(),
+    )
+}
+
+/// Maps with more entries than this find their duplicates with a hash map; smaller ones (nearly
+/// all of them) compare with the entries before.
+const SMALL_MAP: usize = 16;
+
+/// The nearest entry before `entries[i]` with the same key, if any (what a hash map of the
+/// entries so far answers).
+fn earlier<'a>(entries: &'a [crate::syntax::yaml::Entry], i: usize, key: &str) -> Option<&'a crate::syntax::yaml::Entry> {
+    entries[..i].iter().rev().find(|e| e.key.as_str() == Some(key))
+}
+
+/// Checks `node` at `path`, whose schema pattern is `pattern` (a buffer the walk extends and cuts
+/// back, so that stepping down allocates nothing).
+pub(super) fn walk<'a>(node: &'a Node, path: &mut Vec<Step<'a>>, pattern: &mut String, sink: &mut Sink) {
     let sch = schema::schema();
     match &node.kind {
         Kind::Map(entries) => {
             let mut seen: HashMap<&str, (TextRange, &Node), schema::FxBuild> = HashMap::default();
-            let parent_pattern = pattern;
-            for e in entries {
+            let small = entries.len() <= SMALL_MAP;
+            for (i, e) in entries.iter().enumerate() {
+                // Here `pattern` is the map's own pattern.
                 let Some(key) = e.key.as_str() else {
                     if !e.key.is_empty() {
                         sink.add(
@@ -76,63 +113,79 @@ pub(super) fn walk(node: &Node, path: &mut KeyPath, pattern: &str, sink: &mut Si
                     continue;
                 };
                 if key == "<<" {
-                    // A merge key: its contents are checked where the anchor is; yaml.v2 takes
-                    // only a map (or an alias to one) or a list of them.
-                    let mergeable = |n: &Node| matches!(n.kind, Kind::Map(_) | Kind::Alias(_));
-                    let ok = match &e.value.kind {
-                        Kind::Seq(items) => items.iter().all(mergeable),
-                        _ => mergeable(&e.value) || e.value.is_empty(),
-                    };
-                    if !ok {
-                        let message = decoders::go_words(
-                            "`<<` merges a map (an alias to one) or a list of them",
-                            "yaml: map merge requires map or sequence of maps as the value",
-                        );
-                        sink.add(e.value.range, Code::WrongType, message);
-                    } else if !crate::model::decode::merges_apply(parent_pattern)
-                        && e.key.as_scalar().is_some_and(|s| s.style == crate::syntax::yaml::Style::Plain)
-                    {
-                        let message = crate::model::decode::merge_note(parent_pattern);
-                        let fix = super::merge_fix::inline(sink.text, sink.root, node, e);
-                        sink.add_maybe_fix(e.key.range, Code::DroppedMerge, message, fix);
-                    }
+                    merge_key(node, e, pattern, sink);
                     continue;
                 }
-                if let Some((first, earlier)) = seen.insert(key, (e.key.range, &e.value)) {
+                let first = if small {
+                    earlier(entries, i, key).map(|f| (f.key.range, &f.value))
+                } else {
+                    seen.insert(key, (e.key.range, &e.value))
+                };
+                if let Some((first, earlier)) = first {
                     let maps = earlier.as_map().is_some() && e.value.as_map().is_some();
-                    duplicate(key, first, e.key.range, parent_pattern, maps, sink);
+                    duplicate(key, first, e.key.range, pattern, maps, sink);
                 }
                 // Said on the key; the body is still checked as the service Convox decodes it
                 // (a wrong value in it fails the deploy), its section-like entries excepted.
-                if parent_pattern == "services" && super::services::misplaced_section(key, &e.value) {
+                if pattern == "services" && super::services::misplaced_section(key, &e.value) {
                     misplaced(key, e.key.range, sink);
                 }
-                let seg = Segment::Key(key.to_string());
-                let child = sch.step(parent_pattern, &seg);
-                path.0.push(seg);
-                match sch.get(&child) {
+                let len = pattern.len();
+                sch.step_key(pattern, key);
+                path.push(Step::Key(key));
+                match sch.get(pattern) {
                     Some(doc) => {
-                        check_value(&e.value, doc, path, &child, e.key.range, sink);
-                        walk(&e.value, path, &child, sink);
+                        check_value(&e.value, doc, key, pattern, e.key.range, sink);
+                        walk(&e.value, path, pattern, sink);
+                        pattern.truncate(len);
                     }
-                    None => unknown_key(key, e, node, parent_pattern, path, sink),
+                    None => {
+                        pattern.truncate(len);
+                        unknown_key(key, e, node, pattern, path, sink);
+                    }
                 }
-                path.0.pop();
+                path.pop();
             }
         }
         Kind::Seq(items) => {
-            let child = sch.step(pattern, &Segment::Index(0));
-            let doc = sch.get(&child);
+            let len = pattern.len();
+            pattern.push_str("[]");
+            let doc = sch.get(pattern);
+            let key = last_key(path);
             for (i, item) in items.iter().enumerate() {
-                path.0.push(Segment::Index(i));
+                path.push(Step::Index(i));
                 if let Some(doc) = doc {
-                    check_value(item, doc, path, &child, item.range, sink);
+                    check_value(item, doc, key, pattern, item.range, sink);
                 }
-                walk(item, path, &child, sink);
-                path.0.pop();
+                walk(item, path, pattern, sink);
+                path.pop();
             }
+            pattern.truncate(len);
         }
         _ => {}
+    }
+}
+
+/// A merge key: its contents are checked where the anchor is; yaml.v2 takes only a map (or an
+/// alias to one) or a list of them.
+fn merge_key(map: &Node, e: &crate::syntax::yaml::Entry, parent_pattern: &str, sink: &mut Sink) {
+    let mergeable = |n: &Node| matches!(n.kind, Kind::Map(_) | Kind::Alias(_));
+    let ok = match &e.value.kind {
+        Kind::Seq(items) => items.iter().all(mergeable),
+        _ => mergeable(&e.value) || e.value.is_empty(),
+    };
+    if !ok {
+        let message = decoders::go_words(
+            "`<<` merges a map (an alias to one) or a list of them",
+            "yaml: map merge requires map or sequence of maps as the value",
+        );
+        sink.add(e.value.range, Code::WrongType, message);
+    } else if !crate::model::decode::merges_apply(parent_pattern)
+        && e.key.as_scalar().is_some_and(|s| s.style == crate::syntax::yaml::Style::Plain)
+    {
+        let message = crate::model::decode::merge_note(parent_pattern);
+        let fix = super::merge_fix::inline(sink.text, sink.root, map, e);
+        sink.add_maybe_fix(e.key.range, Code::DroppedMerge, message, fix);
     }
 }
 
@@ -161,13 +214,13 @@ fn unknown_key(
     e: &crate::syntax::yaml::Entry,
     map: &Node,
     parent_pattern: &str,
-    path: &KeyPath,
+    path: &[Step],
     sink: &mut Sink,
 ) {
     let boolean = e.value.as_scalar().is_some_and(|s| s.yaml11_type() == ScalarType::Bool);
     // The entries of a section indented under `services:` (`misplaced-section` says so).
     if parent_pattern == "services.*"
-        && path.0.get(1).is_some_and(|s| matches!(s, Segment::Key(n) if super::services::misplaced_section(n, map)))
+        && path.get(1).is_some_and(|s| matches!(s, Step::Key(n) if super::services::misplaced_section(n, map)))
     {
         return;
     }
@@ -189,7 +242,7 @@ fn unknown_key(
     if found.free_form {
         return;
     }
-    let mut parent = path.clone();
+    let mut parent = key_path(path);
     parent.0.pop();
     let where_ =
         if parent.is_empty() { "at the top level".to_string() } else { format!("under {}", code(&parent.to_string())) };
@@ -244,8 +297,7 @@ fn known_elsewhere(key: &str, parent: &str) -> Option<String> {
     }
 }
 
-fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_range: TextRange, sink: &mut Sink) {
-    let key = last_key(path);
+fn check_value(value: &Node, doc: &KeyDoc, key: &str, pattern: &str, key_range: TextRange, sink: &mut Sink) {
     match doc.status {
         Some(Status::Removed) => {
             if !sink.legacy {
@@ -267,11 +319,12 @@ fn check_value(value: &Node, doc: &KeyDoc, path: &KeyPath, pattern: &str, key_ra
     if sink.interpolated && sink.text[value.range.start..value.range.end].contains("${") {
         return;
     }
-    if decoded(value, None, pattern, key_range, sink) {
+    let got = shape(value);
+    if decoded(value, got, None, pattern, key_range, sink) {
         return;
     }
     string_members(value, doc, pattern, sink);
-    let Some(got) = shape(value) else { return };
+    let Some(got) = got else { return };
     // Convox flattens nested lists of environment entries and drops, without a word, an entry
     // that is not a string (a map, a number, a boolean).
     if pattern.ends_with("environment[]") && got != Shape::String {
@@ -317,7 +370,7 @@ fn string_members(value: &Node, doc: &KeyDoc, pattern: &str, sink: &mut Sink) {
     let members: Vec<&Node> = match &value.kind {
         // A service's annotations take maps too (`invalid-annotation`, yaml.go:163).
         _ if pattern.ends_with("nnotations") && pattern.starts_with("services.") => return,
-        Kind::Seq(items) if string_list(&doc.ty) && sch.get(&format!("{pattern}[]")).is_none() => {
+        Kind::Seq(items) if string_list(&doc.ty) && !sch.has_items(pattern) => {
             items.iter().collect()
         }
         Kind::Map(entries) if doc.ty.starts_with("map of string") => entries.iter().map(|e| &e.value).collect(),
@@ -348,8 +401,14 @@ fn string_list(ty: &str) -> bool {
 
 /// Convox's own decoders (`decoders.rs`): `true` when they decided (an error, a warning, or the
 /// value is fine and the schema's shapes must not be asked).
-fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRange, sink: &mut Sink) -> bool {
-    let got = shape(value);
+fn decoded(
+    value: &Node,
+    got: Option<Shape>,
+    parent: Option<&Node>,
+    pattern: &str,
+    key_range: TextRange,
+    sink: &mut Sink,
+) -> bool {
     if let Some(sw) = decoders::switch(pattern) {
         // A null value is never decoded, except as an item of a list whose decoder reads the
         // items itself (`domain`, `whitelist`: yaml.go:276, 93); a `ports` item's own decoder is
@@ -393,21 +452,26 @@ fn decoded(value: &Node, parent: Option<&Node>, pattern: &str, key_range: TextRa
 /// (`domain` items, `whitelist` items, `scale.count.min`).
 fn inner_switches(value: &Node, pattern: &str, key_range: TextRange, sink: &mut Sink) {
     let sch = schema::schema();
+    let mut child = String::with_capacity(pattern.len() + 16);
+    child.push_str(pattern);
     match &value.kind {
         Kind::Seq(items) => {
-            let child = format!("{pattern}[]");
+            child.push_str("[]");
             if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
                 for item in items {
-                    decoded(item, Some(value), &child, key_range, sink);
+                    decoded(item, shape(item), Some(value), &child, key_range, sink);
                 }
             }
         }
         Kind::Map(entries) => {
+            child.push('.');
+            let base = child.len();
             for e in entries {
                 let Some(k) = e.key.as_str() else { continue };
-                let child = format!("{pattern}.{k}");
+                child.truncate(base);
+                child.push_str(k);
                 if sch.get(&child).is_none() && decoders::switch(&child).is_some() {
-                    decoded(&e.value, Some(value), &child, e.key.range, sink);
+                    decoded(&e.value, shape(&e.value), Some(value), &child, e.key.range, sink);
                 }
             }
         }

@@ -29,7 +29,6 @@ use super::analysis::Analysis;
 use super::codes::{Code, Severity};
 use super::diagnostic::{Diagnostic, Fix};
 use crate::schema;
-use crate::syntax::KeyPath;
 use crate::syntax::yaml::Kind;
 use crate::text::TextRange;
 
@@ -100,7 +99,7 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
         Sink { text: a.text(), root, out: Vec::new(), unknown: HashMap::default(), legacy: false, interpolated };
     sink.legacy = legacy::legacy(root, &mut sink);
     match &root.kind {
-        Kind::Map(_) => keys::walk(root, &mut KeyPath::default(), "", &mut sink),
+        Kind::Map(_) => keys::walk(root, &mut Vec::new(), &mut String::new(), &mut sink),
         Kind::Empty | Kind::Error | Kind::Alias(_) => {}
         _ if root.is_null() => {}
         _ => sink.add(
