@@ -22,11 +22,11 @@ pub fn read_capped_resolved(real: &Path) -> Option<String> {
 
 fn logged(path: &Path, read: Result<String, String>) -> Option<String> {
     read.map_err(|why| {
-            if path.symlink_metadata().is_ok() {
-                tracing::warn!("not read: {}: {why}", path.display());
-            }
-        })
-        .ok()
+        if path.symlink_metadata().is_ok() {
+            tracing::warn!("not read: {}: {why}", path.display());
+        }
+    })
+    .ok()
 }
 
 /// A regular file's text, at most `MAX_FILE` bytes of it, or why it was not read. Nothing that

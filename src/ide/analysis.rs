@@ -29,6 +29,8 @@ pub struct Analysis {
     interpolations: std::sync::OnceLock<Vec<crate::model::Interpolation>>,
     /// The text is a manifest with its `${VAR}`s already substituted ([`crate::env::expand`]).
     evaluated: bool,
+    /// What validating the previous versions of the document found, by service.
+    memo: Option<Arc<super::validate::ValidationMemo>>,
 }
 
 /// How many rack settings' objects one version keeps.
@@ -36,6 +38,16 @@ const OBJECT_CONTEXTS: usize = 3;
 
 impl Analysis {
     pub fn new(text: Arc<str>, parse: Parse) -> Self {
+        Self::analysed(text, parse, None)
+    }
+
+    /// A version of a document whose earlier versions were validated with `memo`: the services
+    /// an edit did not touch are not walked again.
+    pub fn with_memo(text: Arc<str>, parse: Parse, memo: Arc<super::validate::ValidationMemo>) -> Self {
+        Self::analysed(text, parse, Some(memo))
+    }
+
+    fn analysed(text: Arc<str>, parse: Parse, memo: Option<Arc<super::validate::ValidationMemo>>) -> Self {
         let model = Manifest::from_yaml(parse.root(), &text);
         Self {
             text,
@@ -45,7 +57,13 @@ impl Analysis {
             objects: std::sync::Mutex::default(),
             interpolations: std::sync::OnceLock::new(),
             evaluated: false,
+            memo,
         }
+    }
+
+    /// The memo of the document's validations, when it has versions (an open document).
+    pub(super) fn memo(&self) -> Option<&super::validate::ValidationMemo> {
+        self.memo.as_deref()
     }
 
     /// Analyses a text whose `${VAR}`s Convox has already substituted: what Convox parses.

@@ -42,3 +42,4 @@ pub use hover::Hover;
 pub use links::DocLink;
 pub use rack_version::RackVersion;
 pub use symbols::{Symbol, SymbolKind};
+pub use validate::ValidationMemo;

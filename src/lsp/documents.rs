@@ -37,6 +37,9 @@ struct Shared {
     parser: Mutex<ParserAt>,
     /// Edits by sequence number (one per change event).
     pending: Mutex<Vec<(u64, Change)>>,
+    /// What validating the document's versions found, by service: a version reuses the walks of
+    /// the services an edit did not touch.
+    memo: Arc<crate::ide::ValidationMemo>,
 }
 
 #[derive(Default)]
@@ -161,7 +164,8 @@ impl Pending {
         let content: Arc<str> = Arc::from(self.text.to_string());
         if at.seq > self.seq {
             // The parser has moved on to a newer version: read this older one from scratch.
-            return Analysis::new(content.clone(), parse_guarded(&mut Parser::new(), &content));
+            let parse = parse_guarded(&mut Parser::new(), &content);
+            return Analysis::with_memo(content, parse, self.shared.memo.clone());
         }
         {
             let mut pending = locked(&self.shared.pending);
@@ -175,7 +179,7 @@ impl Pending {
         }
         at.seq = self.seq;
         let parse = parse_guarded(&mut at.parser, &content);
-        Analysis::new(content, parse)
+        Analysis::with_memo(content, parse, self.shared.memo.clone())
     }
 
     fn snapshot(&self, analysis: Arc<Analysis>) -> Snapshot {

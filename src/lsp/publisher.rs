@@ -13,7 +13,6 @@ use tokio::sync::mpsc;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
-use super::documents;
 use super::state::{State, lock};
 use crate::ide::Analysis;
 
@@ -83,20 +82,24 @@ async fn document_task(client: Client, state: Arc<Mutex<State>>, mut rx: mpsc::U
             }
             (st.pending(&uri), st.checks())
         };
-        let Some(snap) = (match pending {
-            Some(p) => documents::analysed(p).await,
-            None => None,
-        }) else {
-            continue;
-        };
-        if !refresh && published.as_ref().is_some_and(|w| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&snap.analysis))) {
-            continue;
-        }
-        let (for_uri, for_snap) = (uri.clone(), snap.clone());
-        let computed = tokio::task::spawn_blocking(move || checks.open_document(&for_uri, &for_snap)).await;
-        let Ok(diags) = computed else {
-            tracing::error!("diagnostics of {} failed (a panic, logged above)", uri.as_str());
-            continue;
+        let Some(pending) = pending else { continue };
+        // The analysis and the checks in one task on the blocking pool: one hand-off each way.
+        let already = published.as_ref().filter(|_| !refresh).map(|w| w.as_ptr() as usize);
+        let for_uri = uri.clone();
+        let computed = tokio::task::spawn_blocking(move || {
+            let snap = pending.analyse();
+            let fresh = already != Some(Arc::as_ptr(&snap.analysis) as usize);
+            let diags = fresh.then(|| checks.open_document(&for_uri, &snap));
+            (snap, diags)
+        })
+        .await;
+        let (snap, diags) = match computed {
+            Ok((snap, Some(diags))) => (snap, diags),
+            Ok((_, None)) => continue,
+            Err(_) => {
+                tracing::error!("diagnostics of {} failed (a panic, logged above)", uri.as_str());
+                continue;
+            }
         };
         // An edit came while they were computed: its own message publishes the newer version.
         if !lock(&state).documents.is_current(&uri, &snap.analysis) {

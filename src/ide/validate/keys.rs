@@ -88,7 +88,11 @@ const SMALL_MAP: usize = 16;
 
 /// The nearest entry before `entries[i]` with the same key, if any (what a hash map of the
 /// entries so far answers).
-fn earlier<'a>(entries: &'a [crate::syntax::yaml::Entry], i: usize, key: &str) -> Option<&'a crate::syntax::yaml::Entry> {
+fn earlier<'a>(
+    entries: &'a [crate::syntax::yaml::Entry],
+    i: usize,
+    key: &str,
+) -> Option<&'a crate::syntax::yaml::Entry> {
     entries[..i].iter().rev().find(|e| e.key.as_str() == Some(key))
 }
 
@@ -135,8 +139,20 @@ pub(super) fn walk<'a>(node: &'a Node, path: &mut Vec<Step<'a>>, pattern: &mut S
                 path.push(Step::Key(key));
                 match sch.get(pattern) {
                     Some(doc) => {
-                        check_value(&e.value, doc, key, pattern, e.key.range, sink);
-                        walk(&e.value, path, pattern, sink);
+                        // A service's walk may be the previous version's (`memo.rs`).
+                        let service = path.len() == 2 && &pattern[..len] == "services";
+                        let body = sink.memo.as_ref().filter(|_| service).and_then(|m| m.key(e.range));
+                        let kept = body.is_some_and(|b| {
+                            sink.memo.as_mut().is_some_and(|m| m.take(sink.text, b, e.range.start, &mut sink.out))
+                        });
+                        if !kept {
+                            let before = sink.out.len();
+                            check_value(&e.value, doc, key, pattern, e.key.range, sink);
+                            walk(&e.value, path, pattern, sink);
+                            if let (Some(b), Some(m)) = (body, sink.memo.as_mut()) {
+                                m.keep(sink.text, b, e.range.start, &sink.out[before..]);
+                            }
+                        }
                         pattern.truncate(len);
                     }
                     None => {
@@ -370,9 +386,7 @@ fn string_members(value: &Node, doc: &KeyDoc, pattern: &str, sink: &mut Sink) {
     let members: Vec<&Node> = match &value.kind {
         // A service's annotations take maps too (`invalid-annotation`, yaml.go:163).
         _ if pattern.ends_with("nnotations") && pattern.starts_with("services.") => return,
-        Kind::Seq(items) if string_list(&doc.ty) && !sch.has_items(pattern) => {
-            items.iter().collect()
-        }
+        Kind::Seq(items) if string_list(&doc.ty) && !sch.has_items(pattern) => items.iter().collect(),
         Kind::Map(entries) if doc.ty.starts_with("map of string") => entries.iter().map(|e| &e.value).collect(),
         _ => return,
     };

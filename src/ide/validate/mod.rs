@@ -10,8 +10,10 @@ mod cron;
 mod decoders;
 mod fixes;
 pub(super) mod interpolation;
+pub use memo::ValidationMemo;
 mod keys;
 mod legacy;
+mod memo;
 mod merge_fix;
 mod names;
 mod references;
@@ -45,6 +47,8 @@ struct Sink<'a> {
     /// The text holds a `${`: only then is each value's text searched for one (a map's value
     /// spans all its entries, so searching every value read the text once per nesting level).
     interpolated: bool,
+    /// The walks of the services kept from the previous version (`memo.rs`).
+    memo: Option<memo::Session<'a>>,
 }
 
 /// The words for an unknown key: none when its map takes any key, else a close sibling and where
@@ -95,9 +99,20 @@ fn code(s: &str) -> String {
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     let root = a.parse().root();
     let interpolated = a.text().contains("${");
-    let mut sink =
-        Sink { text: a.text(), root, out: Vec::new(), unknown: HashMap::default(), legacy: false, interpolated };
+    let mut sink = Sink {
+        text: a.text(),
+        root,
+        out: Vec::new(),
+        unknown: HashMap::default(),
+        legacy: false,
+        interpolated,
+        memo: None,
+    };
     sink.legacy = legacy::legacy(root, &mut sink);
+    sink.memo = a.memo().map(|m| {
+        let errors = a.parse().errors.iter().map(|e| e.range).collect();
+        memo::Session::new(m, a.text(), errors, sink.legacy, interpolated)
+    });
     match &root.kind {
         Kind::Map(_) => keys::walk(root, &mut Vec::new(), &mut String::new(), &mut sink),
         Kind::Empty | Kind::Error | Kind::Alias(_) => {}
@@ -107,6 +122,9 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
             Code::WrongType,
             format!("convox.yml must be a map of sections (`services:`, `resources:` ...), not {}", root.kind_name()),
         ),
+    }
+    if let Some(m) = sink.memo.take() {
+        m.finish();
     }
     for doc in a.parse().documents.iter().skip(1).filter(|d| !d.is_empty()) {
         sink.add(
