@@ -141,19 +141,19 @@ struct Probe<'a> {
 
 /// The deepest nesting of arrays and objects in a JSON text (strings skipped), in one pass.
 fn depth(json: &[u8]) -> usize {
-    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in json {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while let Some(&b) = json.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            // A string: skipped to its closing quote (most of a document's text is one string).
+            b'"' => loop {
+                let Some(at) = json.get(i..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) else { return max };
+                i += at + 1;
+                if json[i - 1] == b'"' {
+                    break;
+                }
+                i += 1; // the escaped character
+            },
             b'[' | b'{' => {
                 depth += 1;
                 max = max.max(depth);
@@ -203,6 +203,8 @@ mod tests {
     fn depth_skips_strings_and_escapes() {
         assert_eq!(depth(br#"{"a": "[[[{{\"[", "b": [[1]]}"#), 3);
         assert_eq!(depth(b"1"), 0);
+        assert_eq!(depth(br#"["a\"#), 1, "a text ending in an escape");
+        assert_eq!(depth(br#"[["\\", {"\"": [1]}]]"#), 4);
     }
 
     #[test]
