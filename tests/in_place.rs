@@ -1,12 +1,15 @@
-//! The object model read in place gives what the copies gave: over every manifest of
-//! `../shared/corpus` (and the example), each object's `to_yaml`, `set_by` and `has_field` equal
-//! the same questions asked of `Object::value()`.
+//! The object model and the indentation scan read in place give what the copies gave: over every
+//! manifest of `../shared/corpus` (and the example), each object's `to_yaml`, `set_by` and
+//! `has_field` equal the same questions asked of `Object::value()`, and the indentation scan
+//! with the text's shallow lines equals the scan of every line, at every line of every file
+//! (and with CRLF line ends).
 
 mod skip;
 use std::path::PathBuf;
 
 use convox_lsp::ide::Analysis;
 use convox_lsp::ide::objects::{Field, Object, RenderContext};
+use convox_lsp::syntax::{indentation_scan, indentation_scan_with, shallow_lines};
 
 fn manifests() -> Vec<(String, String)> {
     let mut out = vec![("example".to_string(), include_str!("../examples/convox.yml").to_string())];
@@ -88,4 +91,44 @@ fn objects_read_in_place_answer_as_their_copies() {
         }
     }
     assert!(objects > 0);
+}
+
+#[test]
+fn indentation_scan_with_shallow_lines_finds_what_the_full_scan_finds() {
+    let mut checked = 0;
+    for (name, text) in manifests() {
+        for text in [text.clone(), text.replace('\n', "\r\n")] {
+            let shallow = shallow_lines(&text);
+            let mut offsets: Vec<usize> = vec![0, text.len()];
+            for (i, c) in text.char_indices() {
+                if c == '\n' || c == '\r' {
+                    offsets.extend([i, i + 1]);
+                }
+                if c == ':' || c == '-' {
+                    offsets.push(i + 1);
+                }
+            }
+            for line_start in text.split_inclusive('\n').scan(0, |at, l| {
+                let s = *at;
+                *at += l.len();
+                Some((s, l))
+            }) {
+                let (s, l) = line_start;
+                let indent = l.len() - l.trim_start_matches(' ').len();
+                offsets.extend([s + indent, s + indent / 2]);
+            }
+            offsets.retain(|&o| o <= text.len() && text.is_char_boundary(o));
+            offsets.sort();
+            offsets.dedup();
+            for o in offsets {
+                assert_eq!(
+                    indentation_scan_with(&text, o, Some(&shallow)),
+                    indentation_scan(&text, o),
+                    "{name} at {o}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
 }
