@@ -301,7 +301,7 @@ impl Object {
     /// object first.
     pub fn to_yaml(&self) -> yaml_serde::Value {
         use yaml_serde::Value as Yaml;
-        let mut meta = yaml_serde::Mapping::new();
+        let mut meta = yaml_serde::Mapping::with_capacity(4);
         meta.insert(Yaml::String("name".into()), Yaml::String(self.name.clone()));
         if let Some(ns) = &self.namespace {
             meta.insert(Yaml::String("namespace".into()), Yaml::String(ns.clone()));
@@ -312,7 +312,7 @@ impl Object {
         if !self.labels.is_empty() {
             meta.insert(Yaml::String("labels".into()), value::map_yaml(&self.labels));
         }
-        let mut m = yaml_serde::Mapping::new();
+        let mut m = yaml_serde::Mapping::with_capacity(3 + self.body.len());
         m.insert(Yaml::String("apiVersion".into()), Yaml::String(self.api_version.clone()));
         m.insert(Yaml::String("kind".into()), Yaml::String(self.kind.clone()));
         m.insert(Yaml::String("metadata".into()), Yaml::Mapping(meta));

@@ -151,13 +151,7 @@ impl Value {
             Value::Bool(b) => Yaml::Bool(*b),
             Value::Placeholder(p) => Yaml::String(p.text().to_string()),
             Value::Text(parts) => Yaml::String(parts_text(parts)),
-            Value::Map(fields) => {
-                let mut m = Mapping::new();
-                for x in fields {
-                    m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
-                }
-                Yaml::Mapping(m)
-            }
+            Value::Map(fields) => map_yaml(fields),
             Value::List(items) => Yaml::Sequence(items.iter().map(Value::to_yaml).collect()),
         }
     }
@@ -262,7 +256,7 @@ fn value_any_path(v: &Value, prefix: &mut String, pred: &impl Fn(&str) -> bool) 
 
 /// A map's fields as YAML, as [`Value::to_yaml`] gives a `Value::Map`.
 pub(super) fn map_yaml(fields: &[Field]) -> Yaml {
-    let mut m = Mapping::new();
+    let mut m = Mapping::with_capacity(fields.len());
     for x in fields {
         m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
     }
