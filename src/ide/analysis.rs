@@ -27,6 +27,9 @@ pub struct Analysis {
     objects: std::sync::Mutex<Vec<(objects::RenderContext, Arc<objects::AppObjects>)>>,
     /// Every `${...}` of the text, found once per version (each hover asks).
     interpolations: std::sync::OnceLock<Vec<crate::model::Interpolation>>,
+    /// The lines an indentation scan can stop at when it looks for a section
+    /// ([`syntax::shallow_lines`]), found once per version (each completion on a blank line asks).
+    shallow: std::sync::OnceLock<Vec<usize>>,
     /// The text is a manifest with its `${VAR}`s already substituted ([`crate::env::expand`]).
     evaluated: bool,
     /// What validating the previous versions of the document found, by service.
@@ -56,6 +59,7 @@ impl Analysis {
             diagnostics: std::sync::OnceLock::new(),
             objects: std::sync::Mutex::default(),
             interpolations: std::sync::OnceLock::new(),
+            shallow: std::sync::OnceLock::new(),
             evaluated: false,
             memo,
         }
@@ -117,7 +121,16 @@ impl Analysis {
     }
 
     pub fn key_path_at(&self, offset: usize) -> PathAt {
-        syntax::key_path_at(&self.text, &self.parse, offset)
+        syntax::key_path_at_with(&self.text, &self.parse, offset, Some(self.shallow()))
+    }
+
+    /// The key path at `offset` read from the indentation alone ([`syntax::indentation_scan`]).
+    pub fn indentation_scan(&self, offset: usize) -> PathAt {
+        syntax::indentation_scan_with(&self.text, offset, Some(self.shallow()))
+    }
+
+    fn shallow(&self) -> &[usize] {
+        self.shallow.get_or_init(|| syntax::shallow_lines(&self.text))
     }
 
     /// The diagnostics of this version, computed once by `compute` (the first caller's).

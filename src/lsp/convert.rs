@@ -113,7 +113,8 @@ pub fn code_action(
     }
 }
 
-pub fn completion(text: &Text, c: &ide::CompletionItem, enc: PositionEncoding) -> lsp::CompletionItem {
+/// A completion item, its `replace` range already converted (the items of one list share it).
+pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range) -> lsp::CompletionItem {
     lsp::CompletionItem {
         label: c.label.clone(),
         kind: Some(match c.kind {
@@ -129,10 +130,7 @@ pub fn completion(text: &Text, c: &ide::CompletionItem, enc: PositionEncoding) -
         }),
         sort_text: Some(c.sort.clone()),
         filter_text: Some(c.label.clone()),
-        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: range(text, c.replace, enc),
-            new_text: c.insert.clone(),
-        })),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: replace, new_text: c.insert.clone() })),
         insert_text_format: Some(if c.snippet {
             lsp::InsertTextFormat::SNIPPET
         } else {

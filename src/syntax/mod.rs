@@ -20,7 +20,10 @@ pub mod yaml;
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-pub use path::{KeyPath, PathAt, Segment, Target, indentation_scan, key_path_at};
+pub use path::{
+    KeyPath, PathAt, Segment, Target, indentation_scan, indentation_scan_with, key_path_at, key_path_at_with,
+    shallow_lines,
+};
 
 use crate::text::{AppliedEdit, TextRange};
 use guard::{MAX_INDENT, MAX_LINES, guard};

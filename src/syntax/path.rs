@@ -67,6 +67,11 @@ pub struct PathAt {
 
 /// The key path at `offset` in the first document.
 pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
+    key_path_at_with(text, parse, offset, None)
+}
+
+/// [`key_path_at`], with the text's [`shallow_lines`] when the caller keeps them.
+pub fn key_path_at_with(text: &str, parse: &Parse, offset: usize, shallow: Option<&[usize]>) -> PathAt {
     let offset = offset.min(text.len());
     let line = line_bounds(text, offset);
     let broken = parse.is_broken_at(offset);
@@ -79,7 +84,17 @@ pub fn key_path_at(text: &str, parse: &Parse, offset: usize) -> PathAt {
         }
     }
     // Blank or broken line, or a position the tree does not cover: read the indentation.
-    indentation_scan(text, offset)
+    indentation_scan_with(text, offset, shallow)
+}
+
+/// The start of every line of `text` indented less than two columns and not empty, in order: the
+/// only lines an upward scan for a key at column 0 or 1 can stop at ([`indentation_scan_with`]).
+/// A manifest has few (its sections); the scan from a line deep in `services` jumps to them
+/// instead of reading every line of the services above.
+pub fn shallow_lines(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let shallow = |p: usize| !matches!(bytes.get(p), None | Some(b'\n' | b'\r')) && !bytes[p..].starts_with(b"  ");
+    std::iter::once(0).chain(memchr::memchr2_iter(b'\n', b'\r', bytes).map(|i| i + 1)).filter(|&p| shallow(p)).collect()
 }
 
 /// A cursor on a line blank up to it, at or left of the indentation of the line a multi-line
@@ -182,6 +197,12 @@ fn line_key(line: &str) -> Option<(usize, bool, &str)> {
 /// Reads the path from indentation alone: walks up from the cursor's line to each line with
 /// less indentation that holds a `key:` or a `- ` item.
 pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
+    indentation_scan_with(text, offset, None)
+}
+
+/// [`indentation_scan`], with the text's [`shallow_lines`] (the same path, found without reading
+/// the lines that cannot hold it).
+pub fn indentation_scan_with(text: &str, offset: usize, shallow: Option<&[usize]>) -> PathAt {
     let line = line_bounds(text, offset);
     let line_text = &text[line.start..line.end];
     let before = &text[line.start..offset];
@@ -199,7 +220,7 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             Some((col, item, key)) if !key.is_empty() && offset > line.start + col + key.len() => {
                 // After `key:` on the value side.
                 let own = if item { indent_of(line_text) } else { col };
-                let mut p = scan_up(text, line.start, own, item.then_some(own));
+                let mut p = scan_up(text, line.start, own, item.then_some(own), shallow);
                 if item {
                     p.push(Segment::Index(count_items_before(text, line.start, indent_of(line_text))));
                 }
@@ -216,7 +237,7 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
             }
             Some((_, true, _)) => {
                 let indent = indent_of(line_text);
-                let mut p = scan_up(text, line.start, indent, Some(indent));
+                let mut p = scan_up(text, line.start, indent, Some(indent), shallow);
                 p.push(Segment::Index(count_items_before(text, line.start, indent)));
                 return PathAt { path: KeyPath(p), target: Target::NewKey(word), from_indentation: true };
             }
@@ -231,14 +252,21 @@ pub fn indentation_scan(text: &str, offset: usize) -> PathAt {
         }
     };
     let list_at = matches!(target, Target::NewItem(_)).then_some(threshold);
-    let path = scan_up(text, line.start, threshold, list_at);
+    let path = scan_up(text, line.start, threshold, list_at, shallow);
     PathAt { path: KeyPath(path), target, from_indentation: true }
 }
 
 /// Collects the keys of the enclosing lines above `line_start` whose key column is below `col`.
 /// `list_at`: the cursor's line is an item of a list at that column (whose key may sit at the same
-/// column).
-fn scan_up(text: &str, line_start: usize, col: usize, list_at: Option<usize>) -> Vec<Segment> {
+/// column). `shallow`: the text's [`shallow_lines`], to jump over the lines indented two columns
+/// or more when only a line at column 0 or 1 can end the scan.
+fn scan_up(
+    text: &str,
+    line_start: usize,
+    col: usize,
+    list_at: Option<usize>,
+    shallow: Option<&[usize]>,
+) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut threshold = col;
     // The column of the list whose item was just pushed: its key may sit at the same column
@@ -246,11 +274,21 @@ fn scan_up(text: &str, line_start: usize, col: usize, list_at: Option<usize>) ->
     let mut list_at = list_at;
     let mut end = line_start;
     while end > 0 && (threshold > 0 || list_at.is_some()) {
-        let before = &text[..end];
-        let trimmed = before.strip_suffix('\n').unwrap_or(before);
-        let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
-        let start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let l = &trimmed[start..];
+        let (start, l) = match shallow {
+            // Every line between is indented at or past the threshold: each would be skipped.
+            Some(lines) if list_at.is_none() && threshold <= 2 => {
+                let Some(&start) = lines[..lines.partition_point(|&s| s < end)].last() else { break };
+                let stop = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i);
+                (start, &text[start..stop])
+            }
+            _ => {
+                let before = &text[..end];
+                let trimmed = before.strip_suffix('\n').unwrap_or(before);
+                let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
+                let start = trimmed.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                (start, &trimmed[start..])
+            }
+        };
         end = start;
         // A line indented at or past the threshold can neither be a parent nor end the scan
         // (everything below needs `indent < threshold`, or a list's key): skipped without reading

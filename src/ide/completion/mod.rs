@@ -9,7 +9,7 @@ mod plain;
 mod values;
 
 use crate::ide::analysis::Analysis;
-use crate::syntax::{Segment, Target, indentation_scan};
+use crate::syntax::{Segment, Target};
 use crate::text::TextRange;
 use keys::keys;
 use names::interpolation;
@@ -74,7 +74,7 @@ pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<CompletionItem> {
         // as whatever the repaired tree makes of it), but it is a key being typed
         // (`worker:\n    sc`): complete the keys of the map its indentation puts it in.
         Target::Value(range) if lone_word(text, line_start, offset) || at_own_line_start(before, range, line_start) => {
-            let path = indentation_scan(text, offset).path;
+            let path = a.indentation_scan(offset).path;
             let start = line_start + (before.len() - before.trim_start().len());
             keys(a, &path, TextRange::new(start, offset), line_start, offset)
         }
@@ -142,7 +142,7 @@ fn flow_item(a: &Analysis, before: &str, offset: usize) -> Option<Vec<Completion
         return None;
     }
     let line_start = offset - before.len();
-    let mut item = indentation_scan(a.text(), line_start + open).path;
+    let mut item = a.indentation_scan(line_start + open).path;
     item.0.push(Segment::Index(0));
     let word_start = before.rfind(['[', ',', ' ']).map_or(0, |i| i + 1);
     Some(values(a, &item, TextRange::new(line_start + word_start, offset)))

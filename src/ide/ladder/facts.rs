@@ -17,7 +17,7 @@ use crate::schema::{self, ResourceCategory, When};
 /// The objects one service, timer or resource renders to (the one object model,
 /// `ide::objects`), as values: the only place the ladder learns what exists.
 fn rendered(app: &AppObjects, owner: Owner) -> Vec<Value> {
-    app.owned_by(&owner).map(|o| o.value().to_yaml()).collect()
+    app.owned_by(&owner).map(|o| o.to_yaml()).collect()
 }
 
 /// Facts about one subject: the tokens that hold and the values placeholders stand for.

@@ -176,9 +176,5 @@ fn has_path(o: &Object, jsonpath: &str) -> bool {
     if path.starts_with("status.") || path.starts_with("metadata.") {
         return true;
     }
-    let (below, item) = (format!("{path}."), format!("{path}["));
-    let value = o.value();
-    let mut fields = Vec::new();
-    value.walk("", &mut fields);
-    fields.iter().any(|(p, _)| *p == path || p.starts_with(&below) || p.starts_with(&item))
+    o.has_field(&path)
 }

@@ -251,17 +251,26 @@ impl Object {
         let below = format!("{key}.");
         let under_list = format!("{key}[]");
         let from_key = |k: &String| k == key || k.starts_with(&below) || k.starts_with(&under_list);
-        // Most objects of an app have nothing from this key: found without building the value
-        // (a hover asks every object of the app).
-        let fields = [&self.labels, &self.annotations, &self.body];
-        if !self.from.first().is_some_and(from_key) && !fields.iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)))
-        {
-            return Vec::new();
+        let metadata = self.from.first().is_some_and(from_key)
+            || [&self.labels, &self.annotations].iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)));
+        if metadata {
+            // The object's key or a label's: the metadata [`Object::value`] puts together is read.
+            let v = self.value();
+            let mut out = Vec::new();
+            v.walk("", &mut out);
+            return out
+                .into_iter()
+                .filter(|(_, field)| field.from.iter().any(from_key))
+                .map(|(p, f)| (p, f.clone()))
+                .collect();
         }
-        let v = self.value();
+        // Nothing from the key in `apiVersion`, `kind` or `metadata`: only the body is read, in
+        // place (most objects of an app have nothing from the key; a hover asks several).
         let mut out = Vec::new();
-        v.walk("", &mut out);
-        out.into_iter().filter(|(_, field)| field.from.iter().any(from_key)).map(|(p, f)| (p, f.clone())).collect()
+        if self.body.iter().any(|f| f.any_from(&from_key)) {
+            value::walk_matching(&self.body, &mut String::new(), &|f: &Field| f.from.iter().any(from_key), &mut out);
+        }
+        out
     }
 
     /// Every field with its dotted path (`spec.template.spec.containers[].image`).
@@ -270,6 +279,64 @@ impl Object {
         let mut out = Vec::new();
         v.walk("", &mut out);
         out.into_iter().map(|(p, x)| (p, x.clone())).collect()
+    }
+
+    /// Whether the object has a field at a dotted path (`spec.template.spec.containers[].image`)
+    /// or below it, read in place.
+    pub fn has_field(&self, path: &str) -> bool {
+        let below =
+            |p: &str| p.len() > path.len() && p.starts_with(path) && matches!(p.as_bytes()[path.len()], b'.' | b'[');
+        let top = |p: &str| p == path || below(p);
+        if ["apiVersion", "kind", "metadata"].iter().any(|k| top(k)) || path.starts_with("metadata.") {
+            // Read as the whole value does (the metadata is put together there).
+            let v = self.value();
+            let mut fields = Vec::new();
+            v.walk("", &mut fields);
+            return fields.iter().any(|(p, _)| top(p));
+        }
+        value::any_path(&self.body, &mut String::new(), &top)
+    }
+
+    /// The whole object as YAML, as [`Object::value`]`.to_yaml()` gives it, without copying the
+    /// object first.
+    pub fn to_yaml(&self) -> yaml_serde::Value {
+        use yaml_serde::Value as Yaml;
+        let mut meta = yaml_serde::Mapping::with_capacity(4);
+        meta.insert(Yaml::String("name".into()), Yaml::String(self.name.clone()));
+        if let Some(ns) = &self.namespace {
+            meta.insert(Yaml::String("namespace".into()), Yaml::String(ns.clone()));
+        }
+        if !self.annotations.is_empty() {
+            meta.insert(Yaml::String("annotations".into()), value::map_yaml(&self.annotations));
+        }
+        if !self.labels.is_empty() {
+            meta.insert(Yaml::String("labels".into()), value::map_yaml(&self.labels));
+        }
+        let mut m = yaml_serde::Mapping::with_capacity(3 + self.body.len());
+        m.insert(Yaml::String("apiVersion".into()), Yaml::String(self.api_version.clone()));
+        m.insert(Yaml::String("kind".into()), Yaml::String(self.kind.clone()));
+        m.insert(Yaml::String("metadata".into()), Yaml::Mapping(meta));
+        for x in &self.body {
+            m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
+        }
+        Yaml::Mapping(m)
+    }
+
+    /// The pod template's labels (`spec.template`, or `spec.jobTemplate.spec.template` of a
+    /// CronJob), read in place.
+    pub(crate) fn template_labels(&self) -> Option<&[Field]> {
+        let spec = self.body.iter().find(|x| x.key == "spec").map(|x| &x.value)?;
+        let template = spec.get("template").or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"))?;
+        template.get("metadata")?.get("labels")?.as_map()
+    }
+
+    /// Gives back the spare capacity of every list the builders grew (the model is kept for the
+    /// life of a version).
+    fn shrink(&mut self) {
+        for fs in [&mut self.labels, &mut self.annotations, &mut self.body] {
+            value::shrink_fields(fs);
+        }
+        self.from.shrink_to_fit();
     }
 }
 
@@ -384,6 +451,18 @@ impl AppObjects {
         self.scales.iter().find(|(n, _)| n == service).map(|(_, c)| *c)
     }
 
+    /// Gives back the spare capacity the builders left (see [`Object::shrink`]).
+    fn shrink(&mut self) {
+        for o in self.objects.iter_mut().chain(self.outside.iter_mut()) {
+            o.shrink();
+        }
+        self.objects.shrink_to_fit();
+        self.outside.shrink_to_fit();
+        self.not_created.shrink_to_fit();
+        self.conditions.shrink_to_fit();
+        self.scales.shrink_to_fit();
+    }
+
     /// The fields set from `key` or a key below it: (object, field path, field).
     pub fn set_by<'a>(&'a self, key: &str) -> Vec<(&'a Object, String, Field)> {
         self.objects.iter().flat_map(|o| o.set_by(key).into_iter().map(move |(p, f)| (o, p, f))).collect()
@@ -432,6 +511,7 @@ pub fn objects(root: &crate::syntax::yaml::Node, model: &crate::model::Manifest,
     for (name, key) in section("resources").entries() {
         resource::build(&app, &name, &key, &mut out);
     }
+    out.shrink();
     out
 }
 

@@ -94,9 +94,6 @@ fn template_labels(o: &Object) -> Option<Vec<(String, String)>> {
     if !matches!(o.kind.as_str(), "Deployment" | "DaemonSet" | "CronJob" | "StatefulSet" | "Job") {
         return None;
     }
-    let v = o.value();
-    let spec = v.get("spec")?;
-    let template = spec.get("template").or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"))?;
-    let labels = template.get("metadata")?.get("labels")?.as_map()?;
+    let labels = o.template_labels()?;
     Some(labels.iter().filter_map(|l| Some((l.key.clone(), l.value.as_str()?.to_string()))).collect())
 }

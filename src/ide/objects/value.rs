@@ -151,13 +151,7 @@ impl Value {
             Value::Bool(b) => Yaml::Bool(*b),
             Value::Placeholder(p) => Yaml::String(p.text().to_string()),
             Value::Text(parts) => Yaml::String(parts_text(parts)),
-            Value::Map(fields) => {
-                let mut m = Mapping::new();
-                for x in fields {
-                    m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
-                }
-                Yaml::Mapping(m)
-            }
+            Value::Map(fields) => map_yaml(fields),
             Value::List(items) => Yaml::Sequence(items.iter().map(Value::to_yaml).collect()),
         }
     }
@@ -188,6 +182,105 @@ impl Value {
             }
             _ => {}
         }
+    }
+}
+
+/// The fields below `fields` (paths from `prefix`, which is left as it was) that `pred`
+/// accepts, with their paths, in the order of [`Value::walk`]; nothing else is copied.
+pub(super) fn walk_matching(
+    fields: &[Field],
+    prefix: &mut String,
+    pred: &impl Fn(&Field) -> bool,
+    out: &mut Vec<(String, Field)>,
+) {
+    let len = prefix.len();
+    for x in fields {
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(&x.key);
+        if pred(x) {
+            out.push((prefix.clone(), x.clone()));
+        }
+        walk_value_matching(&x.value, prefix, pred, out);
+        prefix.truncate(len);
+    }
+}
+
+fn walk_value_matching(v: &Value, prefix: &mut String, pred: &impl Fn(&Field) -> bool, out: &mut Vec<(String, Field)>) {
+    match v {
+        Value::Map(fields) => walk_matching(fields, prefix, pred, out),
+        Value::List(items) => {
+            let len = prefix.len();
+            prefix.push_str("[]");
+            for item in items {
+                walk_value_matching(item, prefix, pred, out);
+            }
+            prefix.truncate(len);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a field below `fields` has a path (from `prefix`) that `pred` accepts, as
+/// [`Value::walk`] names them.
+pub(super) fn any_path(fields: &[Field], prefix: &mut String, pred: &impl Fn(&str) -> bool) -> bool {
+    let len = prefix.len();
+    for x in fields {
+        if !prefix.is_empty() {
+            prefix.push('.');
+        }
+        prefix.push_str(&x.key);
+        let found = pred(prefix) || value_any_path(&x.value, prefix, pred);
+        prefix.truncate(len);
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+fn value_any_path(v: &Value, prefix: &mut String, pred: &impl Fn(&str) -> bool) -> bool {
+    match v {
+        Value::Map(fields) => any_path(fields, prefix, pred),
+        Value::List(items) => {
+            let len = prefix.len();
+            prefix.push_str("[]");
+            let found = items.iter().any(|item| value_any_path(item, prefix, pred));
+            prefix.truncate(len);
+            found
+        }
+        _ => false,
+    }
+}
+
+/// A map's fields as YAML, as [`Value::to_yaml`] gives a `Value::Map`.
+pub(super) fn map_yaml(fields: &[Field]) -> Yaml {
+    let mut m = Mapping::with_capacity(fields.len());
+    for x in fields {
+        m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
+    }
+    Yaml::Mapping(m)
+}
+
+/// Gives back the spare capacity of the lists below `fields`.
+pub(super) fn shrink_fields(fields: &mut Vec<Field>) {
+    fields.shrink_to_fit();
+    for x in fields.iter_mut() {
+        x.from.shrink_to_fit();
+        shrink_value(&mut x.value);
+    }
+}
+
+fn shrink_value(v: &mut Value) {
+    match v {
+        Value::Map(fields) => shrink_fields(fields),
+        Value::List(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(shrink_value);
+        }
+        Value::Text(parts) => parts.shrink_to_fit(),
+        _ => {}
     }
 }
 

@@ -11,12 +11,24 @@ pub async fn completion(server: &Server, params: CompletionParams) -> Result<Opt
     let snippets = server.state().snippets;
     let Some(snap) = server.snapshot(&pos.text_document.uri).await else { return Ok(None) };
     let offset = convert::offset(&snap.text, pos.position, snap.encoding);
+    // The items of a list replace the same range: converted once, not once per item.
+    let mut last = None;
     let items: Vec<CompletionItem> = snap
         .analysis
         .completions(offset)
         .into_iter()
         .map(|c| if snippets { c } else { c.without_snippet() })
-        .map(|c| convert::completion(&snap.text, &c, snap.encoding))
+        .map(|c| {
+            let replace = match last {
+                Some((r, converted)) if r == c.replace => converted,
+                _ => {
+                    let converted = convert::range(&snap.text, c.replace, snap.encoding);
+                    last = Some((c.replace, converted));
+                    converted
+                }
+            };
+            convert::completion_at(&c, replace)
+        })
         .collect();
     Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
 }
