@@ -22,12 +22,20 @@ enum Entry {
 
 type Listing = Option<Arc<HashMap<String, Entry>>>;
 
+/// Whether the file system matches a name exactly as the build will (Linux, case-sensitive): the
+/// last component of a path may then be looked up by name. Elsewhere (macOS, Windows: names
+/// match whatever their case) it is found in its directory's listing, so that `dockerfile` does
+/// not pass for the `Dockerfile` a Linux build looks for.
+const EXACT_NAMES: bool = cfg!(target_os = "linux");
+
 /// What was read from disk, by absolute path. Every read adds one to `reads`.
 #[derive(Default)]
 pub struct Repo {
     roots: HashMap<PathBuf, Option<PathBuf>>,
     listings: HashMap<PathBuf, Listing>,
     links: HashMap<PathBuf, Option<(PathBuf, bool)>>,
+    /// Last components looked up by name ([`Repo::last_component`]).
+    names: HashMap<PathBuf, (PathKind, Option<PathBuf>)>,
     args: HashMap<PathBuf, Arc<Vec<String>>>,
     ignores: HashMap<PathBuf, Option<Arc<Ignore>>>,
     /// The last facts answered, with the manifest and the paths they were asked for: most
@@ -147,6 +155,9 @@ impl Repo {
         let missing = (PathKind::Missing, None);
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
+            if last && EXACT_NAMES && !self.listings.contains_key(&cur) {
+                return self.last_component(root, &cur, part);
+            }
             let Some(listing) = self.listing(&cur) else { return missing };
             let is_dir = match listing.get(*part) {
                 None => return missing,
@@ -176,6 +187,30 @@ impl Repo {
             }
         }
         (PathKind::Dir, None)
+    }
+
+    /// The last component of a path whose directory `dir` is resolved (reached through listings
+    /// or a link kept inside `root`) and not listed: one call that does not follow a link, where
+    /// listing the directory costs five (each service's own build folder is listed for one name).
+    fn last_component(&mut self, root: &Path, dir: &Path, name: &str) -> (PathKind, Option<PathBuf>) {
+        let path = dir.join(name);
+        if let Some(known) = self.names.get(&path) {
+            return known.clone();
+        }
+        self.reads += 1;
+        let found = match std::fs::symlink_metadata(&path) {
+            Err(_) => (PathKind::Missing, None),
+            Ok(m) if m.file_type().is_symlink() => match self.link(&path) {
+                None => (PathKind::Missing, None),
+                Some((target, _)) if !target.starts_with(root) => (PathKind::Outside, None),
+                Some((_, true)) => (PathKind::Dir, None),
+                Some((target, false)) => (PathKind::File, Some(target)),
+            },
+            Ok(m) if m.is_dir() => (PathKind::Dir, None),
+            Ok(_) => (PathKind::File, Some(path.clone())),
+        };
+        self.names.insert(path, found.clone());
+        found
     }
 
     fn dockerfile_args(&mut self, path: &Path) -> Arc<Vec<String>> {

@@ -168,6 +168,33 @@ fn symbolic_links_stay_inside() {
     );
 }
 
+/// A Dockerfile that is a link, in a build folder that is not listed (its name is looked up
+/// alone, `Repo::last_component`): inside the workspace it is read, outside it is refused.
+#[cfg(unix)]
+#[test]
+fn a_linked_dockerfile_stays_inside() {
+    let outside = TempRepo::new("outside-dockerfile");
+    outside.file("Dockerfile", "FROM alpine\nARG SECRET\n");
+    let repo = TempRepo::new("linked-dockerfile");
+    repo.file("real/Dockerfile.base", "FROM alpine\nARG TOKEN\n").file("in/x", "").file("out/x", "");
+    std::os::unix::fs::symlink(repo.0.join("real/Dockerfile.base"), repo.0.join("in/Dockerfile")).unwrap();
+    std::os::unix::fs::symlink(outside.0.join("Dockerfile"), repo.0.join("out/Dockerfile")).unwrap();
+    check(
+        &repo,
+        r#"
+        services:
+          a:
+            build: in
+            environment:
+              - TOKEN
+          b:
+            build: out
+        "#,
+        expect![[r#"
+            7: error[dockerfile-missing] Dockerfile `out/Dockerfile`: a symbolic link that leads outside the manifest's folder"#]],
+    );
+}
+
 #[test]
 fn a_keystroke_costs_no_file_system_call() {
     let repo = TempRepo::new("cache");
