@@ -2,8 +2,10 @@
 //! (`ide::build::BuildFacts`) and the manifests of a workspace. The server keeps one `Repo` and
 //! clears it when a watched file changes; `convox-lsp check` uses a fresh one per run. Nothing is
 //! executed and nothing outside the manifest's folder is read: paths are resolved component by
-//! component from directory listings, and a symbolic link counts only when its target stays inside.
-//! Every file is read through `files::read_regular`: regular files only, opened non-blocking, capped.
+//! component from directory listings (on Linux, a last component by name: [`EXACT_NAMES`]), and a
+//! symbolic link counts only when its target stays inside.
+//! Every file is read through `files::read_regular` or, once resolved here, `files::read_resolved`:
+//! regular files only, opened non-blocking, capped.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
