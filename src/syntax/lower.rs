@@ -1,6 +1,7 @@
 //! Lowering: tree-sitter CST -> [`yaml::Node`]. Tolerant: an `ERROR` inside a map or list is
 //! skipped (the syntax error is reported separately), everything around it is kept.
 
+use compact_str::CompactString;
 use tree_sitter::{Node as TsNode, TreeCursor};
 
 use super::block::block_scalar;
@@ -236,14 +237,14 @@ impl<'a, 't> Lowerer<'a, 't> {
     }
 }
 
-fn scalar(style: Style, value: String) -> Kind {
-    Kind::Scalar(Scalar { value, style })
+fn scalar(style: Style, value: impl Into<CompactString>) -> Kind {
+    Kind::Scalar(Scalar { value: value.into(), style })
 }
 
 /// Folds a multi-line flow scalar: line breaks become a space, empty lines become `\n`.
-fn fold_lines(raw: &str) -> String {
+fn fold_lines(raw: &str) -> CompactString {
     if !raw.contains(['\n', '\r']) {
-        return raw.to_string();
+        return CompactString::from(raw);
     }
     let mut out = String::with_capacity(raw.len());
     let mut pending_breaks = 0usize;
@@ -263,17 +264,18 @@ fn fold_lines(raw: &str) -> String {
         pending_breaks = 0;
         out.push_str(line);
     }
-    out
+    out.into()
 }
 
-pub(super) fn fold_plain(raw: &str) -> String {
+pub(super) fn fold_plain(raw: &str) -> CompactString {
     fold_lines(raw.trim())
 }
 
-pub(super) fn single_quoted(raw: &str) -> String {
+pub(super) fn single_quoted(raw: &str) -> CompactString {
     let inner = raw.strip_prefix('\'').unwrap_or(raw);
     let inner = inner.strip_suffix('\'').unwrap_or(inner);
-    fold_lines(inner).replace("''", "'")
+    let folded = fold_lines(inner);
+    if folded.contains("''") { folded.replace("''", "'").into() } else { folded }
 }
 
 pub(super) fn double_quoted(raw: &str) -> String {

@@ -49,7 +49,7 @@ pub enum Style {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scalar {
     /// The value after unquoting, unescaping and line folding.
-    pub value: String,
+    pub value: compact_str::CompactString,
     pub style: Style,
 }
 

@@ -108,6 +108,6 @@ impl Reader<'_> {
         if e == at {
             return Err(Bail);
         }
-        Ok((scalar(Style::Plain, self.text[at..e].to_string(), TextRange::new(at, e)), e))
+        Ok((scalar(Style::Plain, &self.text[at..e], TextRange::new(at, e)), e))
     }
 }

@@ -164,8 +164,8 @@ fn node(kind: Kind, range: TextRange) -> Node {
     Node { kind, range, anchor: None, tag: None, flow: false }
 }
 
-fn scalar(style: Style, value: String, range: TextRange) -> Node {
-    node(Kind::Scalar(Scalar { value, style }), range)
+fn scalar(style: Style, value: impl Into<compact_str::CompactString>, range: TextRange) -> Node {
+    node(Kind::Scalar(Scalar { value: value.into(), style }), range)
 }
 
 impl Reader<'_> {
@@ -382,7 +382,7 @@ impl Reader<'_> {
                             return Err(Bail);
                         }
                         let raw = &self.text[at..raw_end];
-                        let key = scalar(Style::Plain, raw.to_string(), TextRange::new(at, raw_end));
+                        let key = scalar(Style::Plain, raw, TextRange::new(at, raw_end));
                         return Ok(Some((key, p + 1)));
                     }
                     if c == b'#' && self.b[p - 1] == b' ' {
