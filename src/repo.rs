@@ -64,11 +64,11 @@ impl Repo {
     /// keystroke gets, without reading anything.
     pub fn cached(&self, manifest: &Path, a: &Analysis) -> Option<Arc<BuildFacts>> {
         let (at, asked, facts) = self.last.as_ref()?;
-        (at == manifest && *asked == build::paths_to_read(a)).then(|| facts.clone())
+        (at == manifest && asked == a.build_paths()).then(|| facts.clone())
     }
 
     pub fn facts(&mut self, manifest: &Path, a: &Analysis) -> Arc<BuildFacts> {
-        let wanted = build::paths_to_read(a);
+        let wanted = a.build_paths().to_vec();
         if let Some((at, asked, facts)) = &self.last
             && at == manifest
             && *asked == wanted

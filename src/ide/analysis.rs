@@ -27,6 +27,9 @@ pub struct Analysis {
     objects: std::sync::Mutex<Vec<(objects::RenderContext, Arc<objects::AppObjects>)>>,
     /// Every `${...}` of the text, found once per version (each hover asks).
     interpolations: std::sync::OnceLock<Vec<crate::model::Interpolation>>,
+    /// The build contexts and Dockerfiles named ([`super::build::paths_to_read`]), found once per
+    /// version: the repository cache compares them on every keystroke, and reads them on open.
+    build_paths: std::sync::OnceLock<Vec<String>>,
     /// The lines an indentation scan can stop at when it looks for a section
     /// ([`syntax::shallow_lines`]), found once per version (each completion on a blank line asks).
     shallow: std::sync::OnceLock<Vec<usize>>,
@@ -60,6 +63,7 @@ impl Analysis {
             objects: std::sync::Mutex::default(),
             interpolations: std::sync::OnceLock::new(),
             shallow: std::sync::OnceLock::new(),
+            build_paths: std::sync::OnceLock::new(),
             evaluated: false,
             memo,
         }
@@ -101,6 +105,11 @@ impl Analysis {
     /// version.
     pub fn interpolations(&self) -> &[crate::model::Interpolation] {
         self.interpolations.get_or_init(|| crate::model::interpolations(&self.text))
+    }
+
+    /// The paths the build checks read: every context and Dockerfile, found once per version.
+    pub fn build_paths(&self) -> &[String] {
+        self.build_paths.get_or_init(|| super::build::paths_to_read(self))
     }
 
     /// The one model of what Convox renders for this manifest ([`objects`]), built once per
