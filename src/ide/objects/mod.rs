@@ -50,7 +50,7 @@ mod workload;
 pub use fill::{Placeholders, fill_with};
 pub use kinds::{abbreviation, kubectl_name, of_kubectl, selects};
 pub use left_out::{LEFT_OUT, LeftOut};
-pub use value::{Field, Part, Placeholder, Value};
+pub use value::{Field, Part, Placeholder, Value, parts_text};
 
 use std::collections::HashMap;
 
