@@ -101,9 +101,17 @@ impl<'a> Node<'a> {
 
     /// A map's entries in its YAML's order: each key once, where it is first, with its last value.
     fn entries(self) -> Option<Vec<(&'a str, Node<'a>)>> {
-        let fields = match self {
-            Node::Map(fields) => fields,
-            Node::Value(Value::Map(fields)) => fields.as_slice(),
+        let (mut out, fields) = match self {
+            Node::Map(fields) => (Vec::with_capacity(fields.len()), fields),
+            Node::Value(Value::Map(fields)) => (Vec::with_capacity(fields.len()), fields.as_slice()),
+            Node::Object(o) => {
+                let top = [
+                    ("apiVersion", Node::Str(&o.api_version)),
+                    ("kind", Node::Str(&o.kind)),
+                    ("metadata", Node::Metadata(o)),
+                ];
+                (top.to_vec(), o.body.as_slice())
+            }
             Node::Metadata(o) => {
                 let mut out = vec![("name", Node::Str(o.name.as_str()))];
                 if let Some(ns) = &o.namespace {
@@ -119,12 +127,11 @@ impl<'a> Node<'a> {
             }
             _ => return None,
         };
-        let mut out = Vec::with_capacity(fields.len());
-        for (i, x) in fields.iter().enumerate() {
-            if fields[..i].iter().any(|y| y.key == x.key) {
-                continue;
+        for x in fields {
+            match out.iter_mut().find(|(k, _)| *k == x.key) {
+                Some(entry) => entry.1 = Node::Value(&x.value),
+                None => out.push((x.key.as_str(), Node::Value(&x.value))),
             }
-            out.push((x.key.as_str(), Node::Value(last(&fields[i..], &x.key).unwrap_or(&x.value))));
         }
         Some(out)
     }
@@ -504,5 +511,74 @@ fn image_facts(f: &mut Facts, build: Option<&str>, image: Option<&str>) {
             f.needs.insert(Need::Built);
             f.set("build", build.unwrap_or("."));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yaml_serde::Value as Yaml;
+
+    /// The node reads as the YAML of the object: the same keys in the same order, the same lists
+    /// and the same scalars.
+    fn same(node: Node, yaml: &Yaml, path: &str) {
+        match yaml {
+            Yaml::Mapping(m) => {
+                let entries = node.entries().unwrap_or_else(|| panic!("{path}: not a map"));
+                let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+                let yaml_keys: Vec<&str> = m.keys().map(|k| k.as_str().unwrap()).collect();
+                assert_eq!(keys, yaml_keys, "{path}");
+                for (k, v) in &entries {
+                    same(*v, &m[*k], &format!("{path}.{k}"));
+                    same(node.get(k).unwrap(), &m[*k], &format!("{path}.{k}"));
+                }
+            }
+            Yaml::Sequence(items) => {
+                let mine = node.items().unwrap_or_else(|| panic!("{path}: not a list"));
+                assert_eq!(mine.len(), items.len(), "{path}");
+                for (a, b) in mine.iter().zip(items) {
+                    same(Node::Value(a), b, &format!("{path}[]"));
+                }
+            }
+            Yaml::String(s) => assert_eq!(node.as_str().as_deref(), Some(s.as_str()), "{path}"),
+            Yaml::Number(n) => assert_eq!(node.as_i64(), n.as_i64(), "{path}"),
+            Yaml::Bool(b) => assert!(matches!(node, Node::Value(Value::Bool(x)) if x == b), "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+
+    fn field(key: &str, value: Value) -> Field {
+        Field { key: key.into(), value, from: Vec::new() }
+    }
+
+    #[test]
+    fn objects_read_in_place_as_their_yaml() {
+        let manifests =
+            [include_str!("../../../examples/convox.yml"), include_str!("../../../tests/fixtures/troubleshoot.yml")];
+        let mut count = 0;
+        for text in manifests {
+            let a = Analysis::from_text(text);
+            for router in [None, Some("contour".to_string())] {
+                let ctx = Context { router: router.clone(), ..Context::default() };
+                let app = app_objects(&a, &ctx);
+                for o in app.objects.iter().chain(&app.outside) {
+                    same(Node::Object(o), &o.to_yaml(), &o.title());
+                    count += 1;
+                }
+            }
+        }
+        assert!(count > 50, "{count}");
+        // A key written twice reads as the last, where the first is; a body `kind` replaces it.
+        let mut o = Object::new(Owner::Service("web".into()), "Deployment", "apps/v1", "web", "ns".into(), "t");
+        o.labels =
+            vec![field("a", Value::Str("1".into())), field("b", Value::Int(2)), field("a", Value::Str("3".into()))];
+        o.body = vec![
+            field("spec", Value::Map(vec![field("replicas", Value::Int(1)), field("replicas", Value::Int(0))])),
+            field("kind", Value::Str("DaemonSet".into())),
+        ];
+        same(Node::Object(&o), &o.to_yaml(), "dup");
+        assert_eq!(kind(Node::Object(&o)), "DaemonSet");
+        assert_eq!(at(Node::Object(&o), "spec.replicas").and_then(Node::as_i64), Some(0));
+        assert_eq!(selector(at(Node::Object(&o), "metadata.labels"), &["a"]).as_deref(), Some("a=3"));
     }
 }
