@@ -130,7 +130,7 @@ impl<'a> Node<'a> {
         for x in fields {
             match out.iter_mut().find(|(k, _)| *k == x.key) {
                 Some(entry) => entry.1 = Node::Value(&x.value),
-                None => out.push((x.key.as_str(), Node::Value(&x.value))),
+                None => out.push((&*x.key, Node::Value(&x.value))),
             }
         }
         Some(out)
@@ -151,7 +151,7 @@ impl<'a> Node<'a> {
     fn as_str(self) -> Option<Cow<'a, str>> {
         match self {
             Node::Str(s) => Some(Cow::Borrowed(s)),
-            Node::Value(Value::Str(s)) => Some(Cow::Borrowed(s.as_str())),
+            Node::Value(Value::Str(s)) => Some(Cow::Borrowed(s)),
             Node::Value(Value::Placeholder(p)) => Some(Cow::Borrowed(p.text())),
             Node::Value(Value::Text(parts)) => Some(Cow::Owned(crate::ide::objects::parts_text(parts))),
             _ => None,
@@ -547,7 +547,7 @@ mod tests {
         }
     }
 
-    fn field(key: &str, value: Value) -> Field {
+    fn field(key: &'static str, value: Value) -> Field {
         Field { key: key.into(), value, from: Vec::new() }
     }
 

@@ -317,7 +317,7 @@ impl Object {
         m.insert(Yaml::String("kind".into()), Yaml::String(self.kind.clone()));
         m.insert(Yaml::String("metadata".into()), Yaml::Mapping(meta));
         for x in &self.body {
-            m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
+            m.insert(Yaml::String(x.key.to_string()), x.value.to_yaml());
         }
         Yaml::Mapping(m)
     }
