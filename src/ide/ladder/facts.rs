@@ -197,7 +197,7 @@ impl<'a> At<'a> for &'a Value {
 
 impl<'a> At<'a> for &&'a Value {
     fn node(self) -> Node<'a> {
-        Node::Value(*self)
+        Node::Value(self)
     }
 }
 
