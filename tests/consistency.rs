@@ -40,7 +40,7 @@ fn templated(word: &str) -> bool {
 
 fn text(v: &Value) -> String {
     match v {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         Value::Int(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         other => format!("{:?}", other.to_yaml()),
@@ -48,7 +48,7 @@ fn text(v: &Value) -> String {
 }
 
 fn labels(o: &Object) -> Vec<(String, String)> {
-    o.labels.iter().map(|f| (f.key.clone(), text(&f.value))).collect()
+    o.labels.iter().map(|f| (f.key.to_string(), text(&f.value))).collect()
 }
 
 /// The labels of the pods a workload or CronJob makes.
@@ -57,7 +57,7 @@ fn pod_labels(o: &Object) -> Option<Vec<(String, String)>> {
     let spec = v.get("spec")?;
     let template = spec.get("template").or_else(|| spec.get("jobTemplate")?.get("spec")?.get("template"))?;
     let l = template.get("metadata")?.get("labels")?.as_map()?;
-    Some(l.iter().map(|f| (f.key.clone(), text(&f.value))).collect())
+    Some(l.iter().map(|f| (f.key.to_string(), text(&f.value))).collect())
 }
 
 fn matches(selector: &str, labels: &[(String, String)]) -> bool {

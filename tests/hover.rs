@@ -995,7 +995,7 @@ mod true_to_convox {
         let a = Analysis::from_text("resources:\n  db:\n    type: postgres\n");
         let app = a.objects(&objects::RenderContext::new(&ctx()));
         let pvc = app.find("PersistentVolumeClaim", "resource-db").expect("a PVC");
-        let labels: Vec<&str> = pvc.labels.iter().map(|f| f.key.as_str()).collect();
+        let labels: Vec<&str> = pvc.labels.iter().map(|f| &*f.key).collect();
         assert_eq!(labels, ["system", "rack", "app", "resource"]);
     }
 

@@ -170,7 +170,7 @@ pub(super) fn range(min: i64, max: i64) -> String {
 
 fn scalar(v: &objects::Value) -> Option<String> {
     match v {
-        objects::Value::Str(s) => Some(s.clone()),
+        objects::Value::Str(s) => Some(s.to_string()),
         objects::Value::Int(n) => Some(n.to_string()),
         _ => None,
     }

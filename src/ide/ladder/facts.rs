@@ -3,21 +3,20 @@
 //! ConfigMap, probes, requests and limits, the env Secret. Nothing here decides on its own whether
 //! an object exists: [`rendered`] is the one boundary to the object model.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
-
-use yaml_serde::Value;
 
 use crate::context::Context;
 use crate::ide::analysis::Analysis;
-use crate::ide::objects::{AppObjects, Owner, RenderContext};
+use crate::ide::objects::{AppObjects, Field, Object, Owner, RenderContext, Value};
 use crate::model::Manifest;
 use crate::schema::ladder::{Need, Subject};
 use crate::schema::{self, ResourceCategory, When};
 
 /// The objects one service, timer or resource renders to (the one object model,
-/// `ide::objects`), as values: the only place the ladder learns what exists.
-fn rendered(app: &AppObjects, owner: Owner) -> Vec<Value> {
-    app.owned_by(&owner).map(|o| o.to_yaml()).collect()
+/// `ide::objects`): the only place the ladder learns what exists.
+fn rendered(app: &AppObjects, owner: Owner) -> Vec<Node<'_>> {
+    app.owned_by(&owner).map(Node::Object).collect()
 }
 
 /// Facts about one subject: the tokens that hold and the values placeholders stand for.
@@ -58,48 +57,195 @@ impl Facts {
     }
 }
 
+/// A place in an object, read in place as its YAML ([`Object::to_yaml`]) reads: a key written
+/// twice in a map reads as the last one, listed where the first one is (a YAML mapping replaces a
+/// key's value in place); the body's fields come after `apiVersion`, `kind` and `metadata`.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Object(&'a Object),
+    Metadata(&'a Object),
+    Map(&'a [Field]),
+    Value(&'a Value),
+    Str(&'a str),
+}
+
+/// The last field `key` of a map (the one its YAML keeps).
+fn last<'a>(fields: &'a [Field], key: &str) -> Option<&'a Value> {
+    fields.iter().rev().find(|x| x.key == key).map(|x| &x.value)
+}
+
+impl<'a> Node<'a> {
+    fn get(self, key: &str) -> Option<Node<'a>> {
+        match self {
+            Node::Object(o) => match last(&o.body, key) {
+                Some(v) => Some(Node::Value(v)),
+                None => match key {
+                    "apiVersion" => Some(Node::Str(&o.api_version)),
+                    "kind" => Some(Node::Str(&o.kind)),
+                    "metadata" => Some(Node::Metadata(o)),
+                    _ => None,
+                },
+            },
+            Node::Metadata(o) => match key {
+                "name" => Some(Node::Str(&o.name)),
+                "namespace" => o.namespace.as_deref().map(Node::Str),
+                "annotations" if !o.annotations.is_empty() => Some(Node::Map(&o.annotations)),
+                "labels" if !o.labels.is_empty() => Some(Node::Map(&o.labels)),
+                _ => None,
+            },
+            Node::Map(fields) => last(fields, key).map(Node::Value),
+            Node::Value(Value::Map(fields)) => last(fields, key).map(Node::Value),
+            _ => None,
+        }
+    }
+
+    /// A map's entries in its YAML's order: each key once, where it is first, with its last value.
+    fn entries(self) -> Option<Vec<(&'a str, Node<'a>)>> {
+        let (mut out, fields) = match self {
+            Node::Map(fields) => (Vec::with_capacity(fields.len()), fields),
+            Node::Value(Value::Map(fields)) => (Vec::with_capacity(fields.len()), fields.as_slice()),
+            Node::Object(o) => {
+                let top = [
+                    ("apiVersion", Node::Str(&o.api_version)),
+                    ("kind", Node::Str(&o.kind)),
+                    ("metadata", Node::Metadata(o)),
+                ];
+                (top.to_vec(), o.body.as_slice())
+            }
+            Node::Metadata(o) => {
+                let mut out = vec![("name", Node::Str(o.name.as_str()))];
+                if let Some(ns) = &o.namespace {
+                    out.push(("namespace", Node::Str(ns)));
+                }
+                if !o.annotations.is_empty() {
+                    out.push(("annotations", Node::Map(&o.annotations)));
+                }
+                if !o.labels.is_empty() {
+                    out.push(("labels", Node::Map(&o.labels)));
+                }
+                return Some(out);
+            }
+            _ => return None,
+        };
+        for x in fields {
+            match out.iter_mut().find(|(k, _)| *k == x.key) {
+                Some(entry) => entry.1 = Node::Value(&x.value),
+                None => out.push((&*x.key, Node::Value(&x.value))),
+            }
+        }
+        Some(out)
+    }
+
+    fn is_map(self) -> bool {
+        matches!(self, Node::Map(_) | Node::Metadata(_) | Node::Object(_) | Node::Value(Value::Map(_)))
+    }
+
+    fn items(self) -> Option<&'a [Value]> {
+        match self {
+            Node::Value(Value::List(items)) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// A string, as YAML has it (placeholders printed).
+    fn as_str(self) -> Option<Cow<'a, str>> {
+        match self {
+            Node::Str(s) => Some(Cow::Borrowed(s)),
+            Node::Value(Value::Str(s)) => Some(Cow::Borrowed(s)),
+            Node::Value(Value::Placeholder(p)) => Some(Cow::Borrowed(p.text())),
+            Node::Value(Value::Text(parts)) => Some(Cow::Owned(crate::ide::objects::parts_text(parts))),
+            _ => None,
+        }
+    }
+
+    fn as_i64(self) -> Option<i64> {
+        match self {
+            Node::Value(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// What [`at`] starts from: a node, or a value of an object.
+trait At<'a> {
+    fn node(self) -> Node<'a>;
+}
+
+impl<'a> At<'a> for Node<'a> {
+    fn node(self) -> Node<'a> {
+        self
+    }
+}
+
+impl<'a> At<'a> for &Node<'a> {
+    fn node(self) -> Node<'a> {
+        *self
+    }
+}
+
+impl<'a> At<'a> for &&Node<'a> {
+    fn node(self) -> Node<'a> {
+        **self
+    }
+}
+
+impl<'a> At<'a> for &'a Value {
+    fn node(self) -> Node<'a> {
+        Node::Value(self)
+    }
+}
+
+impl<'a> At<'a> for &&'a Value {
+    fn node(self) -> Node<'a> {
+        Node::Value(self)
+    }
+}
+
 /// The value at a dotted path of mappings (`spec.template.spec`); `[0]` takes a list's first item.
-fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
-    let mut cur = v;
+fn at<'v>(v: impl At<'v>, path: &str) -> Option<Node<'v>> {
+    let mut cur = v.node();
     for part in path.split('.') {
         let (key, first) = match part.strip_suffix("[0]") {
             Some(k) => (k, true),
             None => (part, false),
         };
-        cur = cur.as_mapping()?.get(key)?;
+        cur = cur.get(key)?;
         if first {
-            cur = cur.as_sequence()?.first()?;
+            cur = Node::Value(cur.items()?.first()?);
         }
     }
     Some(cur)
 }
 
-fn text(v: &Value, path: &str) -> Option<String> {
-    match at(v, path)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+fn text<'v>(v: impl At<'v>, path: &str) -> Option<String> {
+    let v = at(v, path)?;
+    match v {
+        Node::Value(Value::Int(n)) => Some(n.to_string()),
+        Node::Value(Value::Bool(b)) => Some(b.to_string()),
+        _ => v.as_str().map(Cow::into_owned),
     }
 }
 
-fn kind(v: &Value) -> &str {
-    at(v, "kind").and_then(Value::as_str).unwrap_or("")
+fn kind<'v>(v: impl At<'v>) -> Cow<'v, str> {
+    at(v, "kind").and_then(Node::as_str).unwrap_or_default()
 }
 
-fn of_kind<'v>(objects: &'v [Value], k: &str) -> Option<&'v Value> {
-    objects.iter().find(|o| kind(o) == k)
+fn of_kind<'v>(objects: &[Node<'v>], k: &str) -> Option<Node<'v>> {
+    objects.iter().copied().find(|o| kind(o) == k)
 }
 
-fn name(v: &Value) -> String {
+fn name<'v>(v: impl At<'v>) -> String {
     text(v, "metadata.name").unwrap_or_default()
 }
 
 /// `key=value,...` of the given label keys, in that order, from a label map.
-fn selector(labels: Option<&Value>, keys: &[&str]) -> Option<String> {
-    let m = labels?.as_mapping()?;
+fn selector(labels: Option<Node>, keys: &[&str]) -> Option<String> {
+    let m = labels?;
+    if !m.is_map() {
+        return None;
+    }
     let parts: Vec<String> =
-        keys.iter().filter_map(|k| m.get(*k).and_then(Value::as_str).map(|v| format!("{k}={v}"))).collect();
+        keys.iter().filter_map(|k| m.get(k).and_then(Node::as_str).map(|v| format!("{k}={v}"))).collect();
     (!parts.is_empty()).then(|| parts.join(","))
 }
 
@@ -201,15 +347,15 @@ fn resource_facts(f: &mut Facts, m: &Manifest, app: &AppObjects, ctx: &Context, 
 }
 
 /// The Deployment, DaemonSet or its pods: workload name, pod selector, replicas.
-fn workload(f: &mut Facts, objects: &[Value], pod_keys: &[&str]) {
-    let Some(w) = objects.iter().find(|o| matches!(kind(o), "Deployment" | "DaemonSet")) else { return };
+fn workload(f: &mut Facts, objects: &[Node], pod_keys: &[&str]) {
+    let Some(w) = objects.iter().find(|o| matches!(&*kind(o), "Deployment" | "DaemonSet")) else { return };
     let short = if kind(w) == "DaemonSet" { "ds" } else { "deploy" };
     f.set("workload", format!("{short}/{}", name(w)));
     f.set("workload_kind", kind(w).to_string());
     if let Some(sel) = selector(at(w, "spec.template.metadata.labels"), pod_keys) {
         f.set("pods", sel);
     }
-    let replicas = at(w, "spec.replicas").and_then(Value::as_i64);
+    let replicas = at(w, "spec.replicas").and_then(Node::as_i64);
     f.need(Need::Zero, replicas == Some(0));
     f.need(Need::Pods, replicas != Some(0));
     f.need(Need::Init, at(w, "spec.template.spec.initContainers").is_some());
@@ -223,7 +369,7 @@ fn workload(f: &mut Facts, objects: &[Value], pod_keys: &[&str]) {
 }
 
 /// Service, Ingress, HPA, env Secret, and the in-cluster address.
-fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
+fn pod_facts(f: &mut Facts, objects: &[Node], ctx: &Context) {
     let svc = of_kind(objects, "Service");
     f.need(Need::Service, svc.is_some());
     f.need(Need::NoService, svc.is_none());
@@ -242,9 +388,8 @@ fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
             _ => format!("nc -zv -w 5 {host} {number}"),
         };
         f.set("probe", probe);
-        if let Some(sel) = at(svc, "spec.selector").and_then(Value::as_mapping) {
-            let parts: Vec<String> =
-                sel.iter().filter_map(|(k, v)| Some(format!("{}={}", k.as_str()?, v.as_str()?))).collect();
+        if let Some(sel) = at(svc, "spec.selector").and_then(Node::entries) {
+            let parts: Vec<String> = sel.iter().filter_map(|(k, v)| Some(format!("{k}={}", v.as_str()?))).collect();
             f.set("svc_selector", parts.join(","));
         }
         f.set("svc", n);
@@ -254,12 +399,12 @@ fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
         f.need(if internal { Need::InternalIngress } else { Need::Ingress }, true);
         f.set("ingress", name(ing));
         let hosts: Vec<String> = at(ing, "spec.rules")
-            .and_then(Value::as_sequence)
+            .and_then(Node::items)
             .map(|rules| rules.iter().filter_map(|r| text(r, "host")).map(|h| code(&h)).collect())
             .unwrap_or_default();
         f.set("hosts", hosts.join(", "));
     }
-    let proxies: Vec<&Value> = objects.iter().filter(|o| kind(o) == "HTTPProxy").collect();
+    let proxies: Vec<&Node> = objects.iter().filter(|o| kind(o) == "HTTPProxy").collect();
     if let Some(first) = proxies.first() {
         f.needs.insert(Need::Httpproxy);
         f.set("proxies", proxies.iter().map(|p| code(&name(p))).collect::<Vec<_>>().join(", "));
@@ -275,27 +420,27 @@ fn pod_facts(f: &mut Facts, objects: &[Value], ctx: &Context) {
 
 /// Whether the ServiceAccount carries an IAM role (`eks.amazonaws.com/role-arn`, IRSA), from the
 /// `annotations` Convox copies onto it (service.yml.tmpl:18-32, timer.yml.tmpl:2-15).
-fn role_annotation(objects: &[Value]) -> bool {
+fn role_annotation(objects: &[Node]) -> bool {
     objects.iter().filter(|o| kind(o) == "ServiceAccount").any(|sa| {
         at(sa, "metadata.annotations")
-            .and_then(Value::as_mapping)
-            .is_some_and(|m| m.keys().any(|k| k.as_str().is_some_and(|k| k.ends_with("/role-arn"))))
+            .and_then(Node::entries)
+            .is_some_and(|m| m.iter().any(|(k, _)| k.ends_with("/role-arn")))
     })
 }
 
 /// The env Secret and the variables read from resources' ConfigMaps.
-fn env_facts(f: &mut Facts, objects: &[Value]) {
+fn env_facts(f: &mut Facts, objects: &[Node]) {
     if let Some(secret) = objects.iter().find(|o| kind(o) == "Secret" && name(o).starts_with("env-")) {
         f.set("env_secret", name(secret));
         f.need(Need::Env, true);
         let keys: Vec<String> = at(secret, "data")
-            .and_then(Value::as_mapping)
-            .map(|m| m.keys().filter_map(|k| k.as_str().map(code)).collect())
+            .and_then(Node::entries)
+            .map(|m| m.iter().map(|(k, _)| code(k)).collect())
             .unwrap_or_default();
         f.set("env_keys", keys.join(", "));
     }
-    let w = objects.iter().find(|o| matches!(kind(o), "Deployment" | "DaemonSet"));
-    let env = w.and_then(|w| at(w, "spec.template.spec.containers[0].env")).and_then(Value::as_sequence);
+    let w = objects.iter().find(|o| matches!(&*kind(o), "Deployment" | "DaemonSet"));
+    let env = w.and_then(|w| at(w, "spec.template.spec.containers[0].env")).and_then(Node::items);
     let mut config_maps: Vec<String> = Vec::new();
     for e in env.into_iter().flatten() {
         if let Some(cm) = text(e, "valueFrom.configMapKeyRef.name").map(|c| code(&c))
@@ -309,11 +454,10 @@ fn env_facts(f: &mut Facts, objects: &[Value]) {
 }
 
 /// Requests and limits of the first container, as one line.
-fn limits(f: &mut Facts, c: &Value) {
+fn limits(f: &mut Facts, c: Node) {
     let part = |which: &str| -> Option<String> {
-        let m = at(c, &format!("resources.{which}"))?.as_mapping()?;
-        let items: Vec<String> =
-            m.iter().filter_map(|(k, v)| Some(format!("{} {}", k.as_str()?, v.as_str()?))).collect();
+        let m = at(c, &format!("resources.{which}"))?.entries()?;
+        let items: Vec<String> = m.iter().filter_map(|(k, v)| Some(format!("{k} {}", v.as_str()?))).collect();
         (!items.is_empty()).then(|| format!("{which} {}", items.join(", ")))
     };
     let parts: Vec<String> = ["requests", "limits"].iter().filter_map(|w| part(w)).collect();
@@ -322,10 +466,9 @@ fn limits(f: &mut Facts, c: &Value) {
 }
 
 /// Port, scheme and readiness probe of the first container.
-fn probe(f: &mut Facts, c: &Value) {
-    let ports: Vec<&Value> =
-        at(c, "ports").and_then(Value::as_sequence).map(|s| s.iter().collect()).unwrap_or_default();
-    if let Some(main) = ports.iter().find(|p| text(p, "name").as_deref() == Some("main")) {
+fn probe(f: &mut Facts, c: Node) {
+    let ports: Vec<&Value> = at(c, "ports").and_then(Node::items).map(|s| s.iter().collect()).unwrap_or_default();
+    if let Some(main) = ports.iter().find(|p| text(**p, "name").as_deref() == Some("main")) {
         f.needs.insert(Need::Port);
         f.set("port", text(main, "containerPort").unwrap_or_default());
     } else if !ports.is_empty() {
@@ -368,5 +511,74 @@ fn image_facts(f: &mut Facts, build: Option<&str>, image: Option<&str>) {
             f.needs.insert(Need::Built);
             f.set("build", build.unwrap_or("."));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yaml_serde::Value as Yaml;
+
+    /// The node reads as the YAML of the object: the same keys in the same order, the same lists
+    /// and the same scalars.
+    fn same(node: Node, yaml: &Yaml, path: &str) {
+        match yaml {
+            Yaml::Mapping(m) => {
+                let entries = node.entries().unwrap_or_else(|| panic!("{path}: not a map"));
+                let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+                let yaml_keys: Vec<&str> = m.keys().map(|k| k.as_str().unwrap()).collect();
+                assert_eq!(keys, yaml_keys, "{path}");
+                for (k, v) in &entries {
+                    same(*v, &m[*k], &format!("{path}.{k}"));
+                    same(node.get(k).unwrap(), &m[*k], &format!("{path}.{k}"));
+                }
+            }
+            Yaml::Sequence(items) => {
+                let mine = node.items().unwrap_or_else(|| panic!("{path}: not a list"));
+                assert_eq!(mine.len(), items.len(), "{path}");
+                for (a, b) in mine.iter().zip(items) {
+                    same(Node::Value(a), b, &format!("{path}[]"));
+                }
+            }
+            Yaml::String(s) => assert_eq!(node.as_str().as_deref(), Some(s.as_str()), "{path}"),
+            Yaml::Number(n) => assert_eq!(node.as_i64(), n.as_i64(), "{path}"),
+            Yaml::Bool(b) => assert!(matches!(node, Node::Value(Value::Bool(x)) if x == b), "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+
+    fn field(key: &'static str, value: Value) -> Field {
+        Field { key: key.into(), value, from: Vec::new() }
+    }
+
+    #[test]
+    fn objects_read_in_place_as_their_yaml() {
+        let manifests =
+            [include_str!("../../../examples/convox.yml"), include_str!("../../../tests/fixtures/troubleshoot.yml")];
+        let mut count = 0;
+        for text in manifests {
+            let a = Analysis::from_text(text);
+            for router in [None, Some("contour".to_string())] {
+                let ctx = Context { router: router.clone(), ..Context::default() };
+                let app = app_objects(&a, &ctx);
+                for o in app.objects.iter().chain(&app.outside) {
+                    same(Node::Object(o), &o.to_yaml(), &o.title());
+                    count += 1;
+                }
+            }
+        }
+        assert!(count > 50, "{count}");
+        // A key written twice reads as the last, where the first is; a body `kind` replaces it.
+        let mut o = Object::new(Owner::Service("web".into()), "Deployment", "apps/v1", "web", "ns".into(), "t");
+        o.labels =
+            vec![field("a", Value::Str("1".into())), field("b", Value::Int(2)), field("a", Value::Str("3".into()))];
+        o.body = vec![
+            field("spec", Value::Map(vec![field("replicas", Value::Int(1)), field("replicas", Value::Int(0))])),
+            field("kind", Value::Str("DaemonSet".into())),
+        ];
+        same(Node::Object(&o), &o.to_yaml(), "dup");
+        assert_eq!(kind(Node::Object(&o)), "DaemonSet");
+        assert_eq!(at(Node::Object(&o), "spec.replicas").and_then(Node::as_i64), Some(0));
+        assert_eq!(selector(at(Node::Object(&o), "metadata.labels"), &["a"]).as_deref(), Some("a=3"));
     }
 }

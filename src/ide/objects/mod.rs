@@ -50,7 +50,7 @@ mod workload;
 pub use fill::{Placeholders, fill_with};
 pub use kinds::{abbreviation, kubectl_name, of_kubectl, selects};
 pub use left_out::{LEFT_OUT, LeftOut};
-pub use value::{Field, Part, Placeholder, Value};
+pub use value::{Field, Part, Placeholder, Value, parts_text};
 
 use std::collections::HashMap;
 
@@ -317,7 +317,7 @@ impl Object {
         m.insert(Yaml::String("kind".into()), Yaml::String(self.kind.clone()));
         m.insert(Yaml::String("metadata".into()), Yaml::Mapping(meta));
         for x in &self.body {
-            m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
+            m.insert(Yaml::String(x.key.to_string()), x.value.to_yaml());
         }
         Yaml::Mapping(m)
     }

@@ -95,5 +95,5 @@ fn template_labels(o: &Object) -> Option<Vec<(String, String)>> {
         return None;
     }
     let labels = o.template_labels()?;
-    Some(labels.iter().filter_map(|l| Some((l.key.clone(), l.value.as_str()?.to_string()))).collect())
+    Some(labels.iter().filter_map(|l| Some((l.key.to_string(), l.value.as_str()?.to_string()))).collect())
 }

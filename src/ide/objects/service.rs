@@ -43,7 +43,7 @@ fn env_secret(app: &App, svc: &Svc) -> Object {
                 Some(plain) => s(base64::engine::general_purpose::STANDARD.encode(plain)),
                 None => Value::Placeholder(Placeholder::EnvValue),
             };
-            Field { key: k, value, from }
+            Field { key: k.into(), value, from }
         })
         .collect();
     o.body = vec![f("type", s("Opaque")), f("data", map(data))];

@@ -149,7 +149,7 @@ pub fn object(app: &App, svc: &Svc, kind: &str, api: &str, name: &str, template:
 }
 
 /// Base labels then the custom ones (`{{ range keyValue .Service.Labels }}`).
-pub fn labels(app: &App, svc: &Svc, base: &[(&str, &str)]) -> Vec<Field> {
+pub fn labels(app: &App, svc: &Svc, base: &[(&'static str, &str)]) -> Vec<Field> {
     let mut out = pairs(base);
     for l in custom_labels(app, svc) {
         out.retain(|x| x.key != l.key);

@@ -1,6 +1,8 @@
 //! The value tree of an object: maps of fields (each naming the manifest keys it comes from),
 //! lists, scalars and explicit placeholders. Small constructors keep the builders readable.
 
+use std::borrow::Cow;
+
 use yaml_serde::{Mapping, Value as Yaml};
 
 /// A value Convox knows only on the rack (or at deploy time): never guessed, always marked.
@@ -50,7 +52,8 @@ impl Placeholder {
 /// `<app-repo>:web.<build>`: each part is kept so consumers can tell them apart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
-    Str(String),
+    /// Mostly a constant of the template (no copy of it is made).
+    Str(Cow<'static, str>),
     Int(i64),
     Bool(bool),
     /// A whole value unknown offline.
@@ -71,7 +74,8 @@ pub enum Part {
 /// paths such as `services.web.scale.count`; empty when the template writes a constant).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Field {
-    pub key: String,
+    /// Mostly a name the template writes (no copy of it is made).
+    pub key: Cow<'static, str>,
     pub value: Value,
     pub from: Vec<String>,
 }
@@ -90,13 +94,87 @@ impl Field {
     }
 }
 
-pub fn f(key: impl Into<String>, value: Value) -> Field {
+pub fn f(key: impl Into<Cow<'static, str>>, value: Value) -> Field {
     Field { key: key.into(), value, from: Vec::new() }
 }
 
-pub fn s(v: impl Into<String>) -> Value {
-    Value::Str(v.into())
+pub fn s(v: impl AsRef<str> + Into<String>) -> Value {
+    Value::Str(shared(v))
 }
+
+/// A string value, without a copy when it is one the templates write for every object (the
+/// labels' `system`, a port's protocol ...): the model of a large app holds tens of thousands.
+fn shared(v: impl AsRef<str> + Into<String>) -> Cow<'static, str> {
+    match COMMON.binary_search(&v.as_ref()) {
+        Ok(i) => Cow::Borrowed(COMMON[i]),
+        Err(_) => Cow::Owned(v.into()),
+    }
+}
+
+/// The constants of [`shared`], sorted.
+const COMMON: &[&str] = &[
+    "/etc/convox",
+    "100%",
+    "256m",
+    "50%",
+    "512Mi",
+    "60",
+    "<app>",
+    "<rack>",
+    "Always",
+    "Available=True,Progressing=True/NewReplicaSetAvailable",
+    "ClusterIP",
+    "Deployment",
+    "HOST",
+    "HTTP",
+    "HTTPS",
+    "INSTANCE_IP",
+    "IfNotPresent",
+    "ImplementationSpecific",
+    "NAME",
+    "Opaque",
+    "PASS",
+    "PORT",
+    "Prefix",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "Recreate",
+    "Resource",
+    "RollingUpdate",
+    "TCP",
+    "UDP",
+    "URL",
+    "USER",
+    "Utilization",
+    "app",
+    "apps/v1",
+    "balancer",
+    "ca",
+    "convox",
+    "cpu",
+    "env",
+    "false",
+    "http",
+    "https",
+    "internal",
+    "internet-facing",
+    "keepalive_timeout 60s;\nclient_body_timeout 60s;\n",
+    "letsencrypt",
+    "main",
+    "memory",
+    "name",
+    "nginx",
+    "resource",
+    "self-signed",
+    "service",
+    "serviceaccount",
+    "status.hostIP",
+    "system",
+    "timer",
+    "true",
+    "type",
+    "v1",
+];
 
 pub fn int(n: i64) -> Value {
     Value::Int(n)
@@ -119,7 +197,7 @@ pub fn lit(v: impl Into<String>) -> Part {
 }
 
 /// `{key: value}` string pairs as a map of constant fields.
-pub fn pairs(items: &[(&str, &str)]) -> Vec<Field> {
+pub fn pairs(items: &[(&'static str, &str)]) -> Vec<Field> {
     items.iter().map(|(k, v)| f(*k, s(*v))).collect()
 }
 
@@ -146,7 +224,7 @@ impl Value {
     /// The value as YAML, placeholders printed as `<release>` and so on.
     pub fn to_yaml(&self) -> Yaml {
         match self {
-            Value::Str(v) => Yaml::String(v.clone()),
+            Value::Str(v) => Yaml::String(v.to_string()),
             Value::Int(n) => Yaml::Number((*n).into()),
             Value::Bool(b) => Yaml::Bool(*b),
             Value::Placeholder(p) => Yaml::String(p.text().to_string()),
@@ -170,7 +248,7 @@ impl Value {
         match self {
             Value::Map(fields) => {
                 for x in fields {
-                    let path = if prefix.is_empty() { x.key.clone() } else { format!("{prefix}.{}", x.key) };
+                    let path = if prefix.is_empty() { x.key.to_string() } else { format!("{prefix}.{}", x.key) };
                     out.push((path.clone(), x));
                     x.value.walk(&path, out);
                 }
@@ -258,7 +336,7 @@ fn value_any_path(v: &Value, prefix: &mut String, pred: &impl Fn(&str) -> bool) 
 pub(super) fn map_yaml(fields: &[Field]) -> Yaml {
     let mut m = Mapping::with_capacity(fields.len());
     for x in fields {
-        m.insert(Yaml::String(x.key.clone()), x.value.to_yaml());
+        m.insert(Yaml::String(x.key.to_string()), x.value.to_yaml());
     }
     Yaml::Mapping(m)
 }
@@ -297,4 +375,14 @@ pub fn parts_text(parts: &[Part]) -> String {
 /// A text value `prefix<hole>suffix`.
 pub fn with_hole(prefix: &str, hole: Placeholder, suffix: &str) -> Value {
     text(vec![Part::Lit(prefix.into()), Part::Hole(hole), Part::Lit(suffix.into())])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_strings_are_sorted_and_shared() {
+        assert!(super::COMMON.windows(2).all(|w| w[0] < w[1]));
+        assert!(matches!(super::shared("convox"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(super::shared(String::from("web")), std::borrow::Cow::Owned(_)));
+    }
 }

@@ -39,7 +39,7 @@ fn walk(v: &Value, path: &str, from: &[String], out: &mut BTreeMap<String, (Scal
     match v {
         Value::Map(fields) => {
             for x in fields {
-                let p = if path.is_empty() { x.key.clone() } else { format!("{path}.{}", x.key) };
+                let p = if path.is_empty() { x.key.to_string() } else { format!("{path}.{}", x.key) };
                 let from = if x.from.is_empty() { from } else { &x.from };
                 walk(&x.value, &p, from, out);
             }
@@ -49,7 +49,7 @@ fn walk(v: &Value, path: &str, from: &[String], out: &mut BTreeMap<String, (Scal
                 walk(x, &format!("{path}[{i}]"), from, out);
             }
         }
-        Value::Str(s) => leaf(Scalar::Str(s.clone()), out),
+        Value::Str(s) => leaf(Scalar::Str(s.to_string()), out),
         Value::Int(n) => leaf(Scalar::Int(*n), out),
         Value::Bool(b) => leaf(Scalar::Bool(*b), out),
         Value::Placeholder(p) => leaf(Scalar::Str(p.text().to_string()), out),
