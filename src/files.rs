@@ -51,9 +51,17 @@ pub fn read_resolved(real: &Path) -> Result<String, String> {
     let file = open_nonblocking(real).map_err(|e| e.to_string())?;
     let meta = file.metadata().map_err(|e| e.to_string())?;
     kind(&meta)?;
-    // Sized from the metadata: one read for the text, one for its end.
-    let mut buf = Vec::with_capacity(usize::try_from(meta.len().min(MAX_FILE)).unwrap_or(0) + 1);
-    file.take(MAX_FILE).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    // Read in one call when it holds the size its metadata says (a file larger than the cap, its
+    // first `MAX_FILE` bytes); after a short read, on to its end.
+    let cap = usize::try_from(MAX_FILE).unwrap_or(usize::MAX);
+    let size = usize::try_from(meta.len()).unwrap_or(usize::MAX).min(cap);
+    let mut file = file;
+    let mut buf = vec![0; size];
+    let n = if size > 0 { file.read(&mut buf).map_err(|e| e.to_string())? } else { 0 };
+    buf.truncate(n);
+    if n < size || size == 0 {
+        file.take((cap - n) as u64).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    }
     String::from_utf8(buf).map_err(|_| "not UTF-8 text".to_string())
 }
 
