@@ -2,7 +2,8 @@
 //! a keystroke is in one service, and walking the others again (the largest part of validating a
 //! manifest of many services) would find what it found before. Like rust-analyzer's per-item
 //! queries, but keyed by the service's text: the walk of a service reads nothing outside it
-//! except the document's two flags (`legacy`, `interpolated`), which are part of the key.
+//! except the document's two flags (`legacy`, `interpolated`); the walks kept were made with the
+//! flags kept beside them, and a version with other flags starts afresh.
 //!
 //! What is not kept: a service whose text holds `&`, `*`, `<<` or `!` (an anchor, alias, merge
 //! key or tag can bring or send meaning across services), a service with a syntax error in it
@@ -28,8 +29,8 @@ struct Kept {
     walks: HashMap<Box<str>, Walk, FxBuild>,
 }
 
-/// Shared by the versions of one document (the server keeps one per open document; a one-off
-/// analysis has its own, empty).
+/// Shared by the versions of one document: the server keeps one per open document
+/// (`Analysis::with_memo`); a one-off analysis (the CLI, a fix checked) has none.
 #[derive(Default)]
 pub struct ValidationMemo {
     /// The walks of the last version validated: each version keeps only what it used, so the memo
