@@ -18,8 +18,25 @@ use crate::ide::build::{self, BuildFacts, Ignore, PathKind};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Entry {
     Dir,
+    /// A regular file: the only kind that is ever opened.
     File,
+    /// A FIFO, a socket, a device: there, but never opened.
+    Other,
     Link,
+}
+
+impl Entry {
+    fn of(t: std::fs::FileType) -> Entry {
+        if t.is_symlink() {
+            Entry::Link
+        } else if t.is_dir() {
+            Entry::Dir
+        } else if t.is_file() {
+            Entry::File
+        } else {
+            Entry::Other
+        }
+    }
 }
 
 type Listing = Option<Arc<HashMap<String, Entry>>>;
@@ -39,9 +56,9 @@ const EXACT_NAMES: bool = cfg!(target_os = "linux");
 pub struct Repo {
     roots: ByPath<Option<PathBuf>>,
     listings: ByPath<Listing>,
-    links: ByPath<Option<(PathBuf, bool)>>,
-    /// Last components looked up by name ([`Repo::last_component`]).
-    names: ByPath<(PathKind, Option<PathBuf>)>,
+    links: ByPath<Option<(PathBuf, Entry)>>,
+    /// Last components looked up by name ([`Repo::named`]), `None` where nothing is.
+    names: ByPath<Option<Entry>>,
     args: ByPath<Arc<Vec<String>>>,
     ignores: ByPath<Option<Arc<Ignore>>>,
     /// The last facts answered, with the manifest and the paths they were asked for: most
@@ -72,13 +89,10 @@ impl Repo {
     }
 
     pub fn facts(&mut self, manifest: &Path, a: &Analysis) -> Arc<BuildFacts> {
-        let wanted = a.build_paths().to_vec();
-        if let Some((at, asked, facts)) = &self.last
-            && at == manifest
-            && *asked == wanted
-        {
-            return facts.clone();
+        if let Some(facts) = self.cached(manifest, a) {
+            return facts;
         }
+        let wanted = a.build_paths().to_vec();
         let facts = Arc::new(self.read_facts(manifest, &wanted));
         self.last = Some((manifest.to_path_buf(), wanted, facts.clone()));
         facts
@@ -121,14 +135,7 @@ impl Repo {
             let mut map = HashMap::new();
             for e in entries.flatten() {
                 let (Ok(t), Some(name)) = (e.file_type(), e.file_name().to_str().map(str::to_string)) else { continue };
-                let kind = if t.is_symlink() {
-                    Entry::Link
-                } else if t.is_dir() {
-                    Entry::Dir
-                } else {
-                    Entry::File
-                };
-                map.insert(name, kind);
+                map.insert(name, Entry::of(t));
             }
             Arc::new(map)
         });
@@ -136,22 +143,22 @@ impl Repo {
         l
     }
 
-    /// A link's target and whether it is a directory, `None` when it leads nowhere.
-    fn link(&mut self, path: &Path) -> Option<(PathBuf, bool)> {
+    /// A link's target and what it is, `None` when it leads nowhere.
+    fn link(&mut self, path: &Path) -> Option<(PathBuf, Entry)> {
         if let Some(t) = self.links.get(path) {
             return t.clone();
         }
         self.reads += 1;
-        let t = std::fs::canonicalize(path).ok().map(|p| {
-            let dir = p.is_dir();
-            (p, dir)
-        });
+        let t = std::fs::canonicalize(path)
+            .ok()
+            .and_then(|p| std::fs::metadata(&p).ok().map(|m| (p, Entry::of(m.file_type()))));
         self.links.insert(path.to_path_buf(), t.clone());
         t
     }
 
     /// `rel` (cleaned, `/`-separated) under `root` (canonical), one listing per directory; for a
-    /// file, its path with every link resolved (what [`read_capped_resolved`] reads).
+    /// regular file, its path with every link resolved (what [`read_capped_resolved`] reads: its
+    /// type is known before it is opened).
     fn resolve(&mut self, root: &Path, rel: &str) -> (PathKind, Option<PathBuf>) {
         if rel == "." {
             return (PathKind::Dir, None);
@@ -161,61 +168,44 @@ impl Repo {
         let missing = (PathKind::Missing, None);
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
-            if last && EXACT_NAMES && !self.listings.contains_key(&cur) {
-                return self.last_component(root, &cur, part);
-            }
-            let Some(listing) = self.listing(&cur) else { return missing };
-            let is_dir = match listing.get(*part) {
+            let entry = if last && EXACT_NAMES && !self.listings.contains_key(&cur) {
+                self.named(&cur.join(part))
+            } else {
+                let Some(listing) = self.listing(&cur) else { return missing };
+                listing.get(*part).copied()
+            };
+            let path = cur.join(part);
+            let (entry, real) = match entry {
                 None => return missing,
-                Some(Entry::Dir) => true,
-                Some(Entry::File) => false,
-                Some(Entry::Link) => match self.link(&cur.join(part)) {
+                Some(Entry::Link) => match self.link(&path) {
                     None => return missing,
                     Some((target, _)) if !target.starts_with(root) => return (PathKind::Outside, None),
-                    Some((target, dir)) => {
-                        if last {
-                            return if dir { (PathKind::Dir, None) } else { (PathKind::File, Some(target)) };
-                        }
-                        if !dir {
-                            return missing;
-                        }
-                        cur = target;
-                        continue;
-                    }
+                    Some((target, entry)) => (entry, target),
                 },
+                Some(entry) => (entry, path),
             };
-            cur.push(part);
-            if last {
-                return if is_dir { (PathKind::Dir, None) } else { (PathKind::File, Some(cur)) };
-            }
-            if !is_dir {
-                return missing;
+            match entry {
+                Entry::Dir if !last => cur = real,
+                Entry::Dir => return (PathKind::Dir, None),
+                Entry::File if last => return (PathKind::File, Some(real)),
+                Entry::Other if last => return (PathKind::File, None),
+                _ => return missing,
             }
         }
         (PathKind::Dir, None)
     }
 
-    /// The last component of a path whose directory `dir` is resolved (reached through listings
-    /// or a link kept inside `root`) and not listed: one call that does not follow a link, where
-    /// listing the directory costs five (each service's own build folder is listed for one name).
-    fn last_component(&mut self, root: &Path, dir: &Path, name: &str) -> (PathKind, Option<PathBuf>) {
-        let path = dir.join(name);
-        if let Some(known) = self.names.get(&path) {
-            return known.clone();
+    /// What the last component of a path is, when its directory (resolved: reached through
+    /// listings or a link kept inside the root) is not listed: one call that does not follow a
+    /// link, where listing the directory costs five (each service's own build folder is listed
+    /// for one name).
+    fn named(&mut self, path: &Path) -> Option<Entry> {
+        if let Some(known) = self.names.get(path) {
+            return *known;
         }
         self.reads += 1;
-        let found = match std::fs::symlink_metadata(&path) {
-            Err(_) => (PathKind::Missing, None),
-            Ok(m) if m.file_type().is_symlink() => match self.link(&path) {
-                None => (PathKind::Missing, None),
-                Some((target, _)) if !target.starts_with(root) => (PathKind::Outside, None),
-                Some((_, true)) => (PathKind::Dir, None),
-                Some((target, false)) => (PathKind::File, Some(target)),
-            },
-            Ok(m) if m.is_dir() => (PathKind::Dir, None),
-            Ok(_) => (PathKind::File, Some(path.clone())),
-        };
-        self.names.insert(path, found.clone());
+        let found = std::fs::symlink_metadata(path).ok().map(|m| Entry::of(m.file_type()));
+        self.names.insert(path.to_path_buf(), found);
         found
     }
 

@@ -195,6 +195,25 @@ fn a_linked_dockerfile_stays_inside() {
     );
 }
 
+/// A FIFO named `Dockerfile`, found in its folder's listing or by name alone: known to be there,
+/// never opened (its type is known before anything is opened), its ARGs empty.
+#[cfg(unix)]
+#[test]
+fn a_fifo_dockerfile_is_never_opened() {
+    let repo = TempRepo::new("fifo-dockerfile");
+    repo.file("api/x", "").file("Dockerfile.real", "FROM alpine\n");
+    for at in ["api/Dockerfile", "Dockerfile"] {
+        let c = std::ffi::CString::new(repo.0.join(at).to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    }
+    let text = "services:\n  api:\n    build: ./api\n  web:\n    build: .\n";
+    let facts = Repo::default().facts(&repo.0.join("convox.yml"), &Analysis::from_text(text));
+    for at in ["api/Dockerfile", "Dockerfile"] {
+        assert_eq!(facts.paths.get(at), Some(&PathKind::File), "{at}");
+        assert!(!facts.args.contains_key(at), "{at} was read");
+    }
+}
+
 #[test]
 fn a_keystroke_costs_no_file_system_call() {
     let repo = TempRepo::new("cache");

@@ -401,16 +401,7 @@ impl Schema {
         let mut next = String::with_capacity(pattern.len() + 16);
         next.push_str(pattern);
         match seg {
-            Segment::Key(k) => {
-                if !pattern.is_empty() {
-                    next.push('.');
-                }
-                next.push_str(k);
-                if !self.prefixes.contains(&next) {
-                    next.truncate(pattern.len() + usize::from(!pattern.is_empty()));
-                    next.push('*');
-                }
-            }
+            Segment::Key(k) => self.step_key(&mut next, k),
             Segment::Index(_) => next.push_str("[]"),
         }
         next
