@@ -86,7 +86,10 @@ fn objects_read_in_place_answer_as_their_copies() {
             keys.sort();
             keys.dedup();
             for k in &keys {
-                assert_eq!(o.set_by(k), set_by_copied(o, k), "{name}: {} {} set by {k}", o.kind, o.name);
+                let copied = set_by_copied(o, k);
+                assert_eq!(o.set_by(k), copied, "{name}: {} {} set by {k}", o.kind, o.name);
+                let paths: Vec<String> = copied.into_iter().map(|(p, _)| p).collect();
+                assert_eq!(o.paths_set_by(k), paths, "{name}: {} {} paths set by {k}", o.kind, o.name);
             }
         }
     }

@@ -89,7 +89,8 @@ pub fn wrap(md: &str, width: usize) -> String {
         if body.trim_start().starts_with("```") {
             fenced = !fenced;
         }
-        if fenced || body.starts_with("```") || body.chars().count() <= width {
+        // A line of no more bytes than the width has no more characters either: not counted.
+        if fenced || body.starts_with("```") || body.len() <= width || body.chars().count() <= width {
             out.push_str(line);
             continue;
         }
@@ -139,15 +140,18 @@ fn wrap_line(out: &mut String, line: &str, width: usize, indent: &str) {
     let mut start = 0;
     let mut first = true;
     let candidates = breaks(line);
+    // Characters, counted only when a line has more than ASCII (almost never).
+    let ascii = line.is_ascii();
+    let chars = |s: &str| if ascii { s.len() } else { s.chars().count() };
     loop {
         let room = if first { width } else { width - indent.len() };
         let rest = &line[start..];
-        if rest.chars().count() <= room {
+        if chars(rest) <= room {
             out.push_str(rest);
             return;
         }
         // The last break that fits, else the first one after (a long code span stays whole).
-        let fits = candidates.iter().filter(|&&b| b > start).take_while(|&&b| line[start..b].chars().count() <= room);
+        let fits = candidates.iter().filter(|&&b| b > start).take_while(|&&b| chars(&line[start..b]) <= room);
         let Some(&at) = fits.last().or_else(|| candidates.iter().find(|&&b| b > start)) else {
             out.push_str(rest);
             return;

@@ -184,7 +184,7 @@ fn created_elsewhere(b: &Bind, owner: &Owner, kind: &str) -> bool {
 /// The fields of object `kind name` the model sets from `key` (or a key below it).
 pub(in crate::ide) fn fields_set(b: &Bind, key: &str, kind: &str, name: &str) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for (path, _) in b.app.find(kind, name).map(|o| o.set_by(key)).unwrap_or_default() {
+    for path in b.app.find(kind, name).map(|o| o.paths_set_by(key)).unwrap_or_default() {
         if !v.contains(&path) {
             v.push(path);
         }

@@ -129,15 +129,14 @@ pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range) -> lsp::Compl
             lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() })
         }),
         sort_text: Some(c.sort.clone()),
-        filter_text: Some(c.label.clone()),
+        // What the protocol assumes when a field is absent is not written: the label is the
+        // filter text, plain text the format (a list of 35 items was a third defaults, each a
+        // JSON value built, written and freed per request).
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: replace, new_text: c.insert.clone() })),
-        insert_text_format: Some(if c.snippet {
-            lsp::InsertTextFormat::SNIPPET
-        } else {
-            lsp::InsertTextFormat::PLAIN_TEXT
-        }),
-        // Lines after the first carry their full indentation already.
-        insert_text_mode: Some(lsp::InsertTextMode::AS_IS),
+        insert_text_format: c.snippet.then_some(lsp::InsertTextFormat::SNIPPET),
+        // Lines after the first carry their full indentation already (a client's default may
+        // indent them again).
+        insert_text_mode: c.insert.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
         ..Default::default()
     }
 }

@@ -29,9 +29,8 @@ fn objects_block(out: &mut String, doc: &KeyDoc, b: &Bind) {
     }
     let not_here: Vec<String> = b
         .app
-        .not_created
-        .iter()
-        .filter(|n| &n.owner == owner && !matches!(n.when, Some(When::Agent | When::NotAgent)))
+        .not_created_by(owner)
+        .filter(|n| !matches!(n.when, Some(When::Agent | When::NotAgent)))
         .map(|n| format!("{} ({})", code(&format!("{} {}", n.kind, n.name)), prose(&n.reason)))
         .collect();
     if !not_here.is_empty() {

@@ -219,6 +219,14 @@ impl Object {
 
     /// The whole object as one value: `apiVersion`, `kind`, `metadata`, then the body.
     pub fn value(&self) -> Value {
+        let Value::Map(mut fields) = self.head() else { unreachable!("head is a map") };
+        fields.extend(self.body.iter().cloned());
+        Value::Map(fields)
+    }
+
+    /// `apiVersion`, `kind` and `metadata` as [`Object::value`] puts them together, without the
+    /// body (which is read in place where only the head has to be made).
+    fn head(&self) -> Value {
         let mut meta = vec![value::f("name", value::s(&self.name))];
         if let Some(ns) = &self.namespace {
             meta.push(value::f("namespace", value::s(ns)));
@@ -229,15 +237,13 @@ impl Object {
         if !self.labels.is_empty() {
             meta.push(value::f("labels", Value::Map(self.labels.clone())));
         }
-        let mut fields = vec![
-            value::f("apiVersion", value::s(&self.api_version)),
-            value::f("kind", value::s(&self.kind)),
-            value::f("metadata", Value::Map(meta)).from(self.from.first().cloned().unwrap_or_default()),
-        ];
+        let mut fields = Vec::with_capacity(3 + self.body.len());
+        fields.push(value::f("apiVersion", value::s(&self.api_version)));
+        fields.push(value::f("kind", value::s(&self.kind)));
+        fields.push(value::f("metadata", Value::Map(meta)).from(self.from.first().cloned().unwrap_or_default()));
         if self.from.is_empty() {
             fields[2].from.clear();
         }
-        fields.extend(self.body.iter().cloned());
         Value::Map(fields)
     }
 
@@ -248,29 +254,40 @@ impl Object {
 
     /// The fields of this object set from `key` or a key below it: (field path, field).
     pub fn set_by(&self, key: &str) -> Vec<(String, Field)> {
+        let mut out = Vec::new();
+        self.each_set_by(key, &mut |p, f| out.push((p.to_string(), f.clone())));
+        out
+    }
+
+    /// The paths of the fields [`Object::set_by`] finds, without copying the fields.
+    pub fn paths_set_by(&self, key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.each_set_by(key, &mut |p, _| out.push(p.to_string()));
+        out
+    }
+
+    fn each_set_by(&self, key: &str, emit: &mut impl FnMut(&str, &Field)) {
         let below = format!("{key}.");
         let under_list = format!("{key}[]");
         let from_key = |k: &String| k == key || k.starts_with(&below) || k.starts_with(&under_list);
         let metadata = self.from.first().is_some_and(from_key)
             || [&self.labels, &self.annotations].iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)));
+        let matching = |f: &Field| f.from.iter().any(from_key);
         if metadata {
-            // The object's key or a label's: the metadata [`Object::value`] puts together is read.
-            let v = self.value();
-            let mut out = Vec::new();
-            v.walk("", &mut out);
-            return out
-                .into_iter()
-                .filter(|(_, field)| field.from.iter().any(from_key))
-                .map(|(p, f)| (p, f.clone()))
-                .collect();
+            // The object's key or a label's: the metadata [`Object::head`] puts together is read,
+            // then the body in place (a copy of the whole object per query was most of a hover).
+            let head = self.head();
+            let mut fields = Vec::new();
+            head.walk("", &mut fields);
+            for (p, f) in fields.into_iter().filter(|(_, f)| matching(f)) {
+                emit(&p, f);
+            }
+        } else if !self.body.iter().any(|f| f.any_from(&from_key)) {
+            // Nothing from the key in `apiVersion`, `kind`, `metadata` or the body (most objects
+            // of an app have nothing from the key; a hover asks several).
+            return;
         }
-        // Nothing from the key in `apiVersion`, `kind` or `metadata`: only the body is read, in
-        // place (most objects of an app have nothing from the key; a hover asks several).
-        let mut out = Vec::new();
-        if self.body.iter().any(|f| f.any_from(&from_key)) {
-            value::walk_matching(&self.body, &mut String::new(), &|f: &Field| f.from.iter().any(from_key), &mut out);
-        }
-        out
+        value::walk_matching(&self.body, &mut String::new(), &matching, &mut |p, f| emit(p, f));
     }
 
     /// Every field with its dotted path (`spec.template.spec.containers[].image`).
@@ -289,7 +306,7 @@ impl Object {
         let top = |p: &str| p == path || below(p);
         if ["apiVersion", "kind", "metadata"].iter().any(|k| top(k)) || path.starts_with("metadata.") {
             // Read as the whole value does (the metadata is put together there).
-            let v = self.value();
+            let v = self.head();
             let mut fields = Vec::new();
             v.walk("", &mut fields);
             return fields.iter().any(|(p, _)| top(p));
@@ -384,15 +401,17 @@ struct OwnerIndex(std::sync::OnceLock<Index>);
 #[derive(Clone, Debug, Default)]
 struct Index {
     owners: std::collections::HashMap<Owner, Positions>,
-    objects: std::collections::HashMap<(String, String), usize>,
-    not_created: std::collections::HashMap<(String, String), usize>,
+    /// By kind, then name (looked up without making a key).
+    objects: HashMap<String, HashMap<String, usize>>,
+    not_created: HashMap<String, HashMap<String, usize>>,
 }
 
-/// One owner's positions in `objects` and `conditions`.
+/// One owner's positions in `objects`, `conditions` and `not_created`.
 #[derive(Clone, Debug, Default)]
 struct Positions {
     objects: Vec<usize>,
     conditions: Vec<usize>,
+    not_created: Vec<usize>,
 }
 
 /// Derived from the rest: two models with the same objects are equal whether queried or not.
@@ -410,13 +429,14 @@ impl AppObjects {
             let mut index = Index::default();
             for (i, o) in self.objects.iter().enumerate() {
                 index.owners.entry(o.owner.clone()).or_default().objects.push(i);
-                index.objects.entry((o.kind.clone(), o.name.clone())).or_insert(i);
+                index.objects.entry(o.kind.clone()).or_default().entry(o.name.clone()).or_insert(i);
             }
             for (i, c) in self.conditions.iter().enumerate() {
                 index.owners.entry(c.0.clone()).or_default().conditions.push(i);
             }
             for (i, n) in self.not_created.iter().enumerate() {
-                index.not_created.entry((n.kind.clone(), n.name.clone())).or_insert(i);
+                index.not_created.entry(n.kind.clone()).or_default().entry(n.name.clone()).or_insert(i);
+                index.owners.entry(n.owner.clone()).or_default().not_created.push(i);
             }
             index
         })
@@ -430,13 +450,18 @@ impl AppObjects {
         self.positions(owner).into_iter().flat_map(|p| p.objects.iter().map(|&i| &self.objects[i]))
     }
 
+    /// The objects an owner's conditions leave out ([`AppObjects::not_created`]), in order.
+    pub fn not_created_by<'a>(&'a self, owner: &Owner) -> impl Iterator<Item = &'a NotCreated> + 'a {
+        self.positions(owner).into_iter().flat_map(|p| p.not_created.iter().map(|&i| &self.not_created[i]))
+    }
+
     pub fn find(&self, kind: &str, name: &str) -> Option<&Object> {
-        self.index().objects.get(&(kind.to_string(), name.to_string())).map(|&i| &self.objects[i])
+        self.index().objects.get(kind)?.get(name).map(|&i| &self.objects[i])
     }
 
     /// Why object `kind name` is not rendered here, when it would be under another condition.
     pub fn not_created(&self, kind: &str, name: &str) -> Option<&NotCreated> {
-        self.index().not_created.get(&(kind.to_string(), name.to_string())).map(|&i| &self.not_created[i])
+        self.index().not_created.get(kind)?.get(name).map(|&i| &self.not_created[i])
     }
 
     /// Whether a knowledge-base condition holds for an owner (`None`: it does not apply).

@@ -264,12 +264,13 @@ impl Value {
 }
 
 /// The fields below `fields` (paths from `prefix`, which is left as it was) that `pred`
-/// accepts, with their paths, in the order of [`Value::walk`]; nothing else is copied.
-pub(super) fn walk_matching(
-    fields: &[Field],
+/// accepts, each given to `emit` with its path, in the order of [`Value::walk`]; nothing is
+/// copied.
+pub(super) fn walk_matching<'a>(
+    fields: &'a [Field],
     prefix: &mut String,
     pred: &impl Fn(&Field) -> bool,
-    out: &mut Vec<(String, Field)>,
+    emit: &mut impl FnMut(&str, &'a Field),
 ) {
     let len = prefix.len();
     for x in fields {
@@ -278,21 +279,26 @@ pub(super) fn walk_matching(
         }
         prefix.push_str(&x.key);
         if pred(x) {
-            out.push((prefix.clone(), x.clone()));
+            emit(prefix, x);
         }
-        walk_value_matching(&x.value, prefix, pred, out);
+        walk_value_matching(&x.value, prefix, pred, emit);
         prefix.truncate(len);
     }
 }
 
-fn walk_value_matching(v: &Value, prefix: &mut String, pred: &impl Fn(&Field) -> bool, out: &mut Vec<(String, Field)>) {
+fn walk_value_matching<'a>(
+    v: &'a Value,
+    prefix: &mut String,
+    pred: &impl Fn(&Field) -> bool,
+    emit: &mut impl FnMut(&str, &'a Field),
+) {
     match v {
-        Value::Map(fields) => walk_matching(fields, prefix, pred, out),
+        Value::Map(fields) => walk_matching(fields, prefix, pred, emit),
         Value::List(items) => {
             let len = prefix.len();
             prefix.push_str("[]");
             for item in items {
-                walk_value_matching(item, prefix, pred, out);
+                walk_value_matching(item, prefix, pred, emit);
             }
             prefix.truncate(len);
         }
