@@ -25,8 +25,12 @@ pub(in crate::ide) struct Bind<'a> {
     pub(in crate::ide) balancer: Option<&'a Balancer>,
     /// The name under `services.*` / `resources.*` / `timers.*` / `balancers.*`.
     pub(in crate::ide) name: Option<String>,
+    /// The value under the cursor and an item's `id`: set with [`Bind::set_value`] (which forgets
+    /// the placeholders made from the old ones).
     pub(in crate::ide) value: Option<String>,
     pub(in crate::ide) id: Option<String>,
+    /// [`Bind::placeholders`], made on the first fill (a hover fills hundreds of templates).
+    filled: std::cell::OnceCell<Placeholders>,
 }
 
 impl<'a> Bind<'a> {
@@ -43,6 +47,7 @@ impl<'a> Bind<'a> {
             name: None,
             value: None,
             id: None,
+            filled: std::cell::OnceCell::new(),
         };
         let keys: Vec<&str> = path.keys().collect();
         if let [section, name, ..] = keys.as_slice() {
@@ -93,9 +98,16 @@ impl<'a> Bind<'a> {
         }
     }
 
+    /// Sets the value under the cursor and the item's `id` that `{value}` and `{id}` fill in.
+    pub(in crate::ide) fn set_value(&mut self, value: Option<String>, id: Option<String>) {
+        self.value = value;
+        self.id = id;
+        self.filled.take();
+    }
+
     /// Replaces the placeholders of `FORMAT.md`. One that has no value here stays as `<name>`.
     pub(in crate::ide) fn fill(&self, template: &str) -> String {
-        self.placeholders().fill(template)
+        self.filled.get_or_init(|| self.placeholders()).fill(template)
     }
 
     /// A piece of the knowledge base's prose, filled in and made safe Markdown.

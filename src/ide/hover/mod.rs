@@ -93,12 +93,12 @@ pub(super) fn hover(a: &Analysis, offset: usize, ctx: &Context) -> Option<Hover>
     }
     let text = &a.text()[range.start..range.end];
     let mut b = Bind::new(a, ctx, &app, &at.path);
-    b.value = if on_key {
+    let value = if on_key {
         node_at_path(a, &at.path).and_then(|n| n.as_str()).map(str::to_string)
     } else {
         Some(text.trim_matches(['"', '\'']).to_string())
     };
-    b.id = id_next_to(a, &at.path);
+    b.set_value(value, id_next_to(a, &at.path));
     let m = schema::schema().lookup(&at.path);
     if !on_key && let Some(h) = reference_hover(a, &b, &at.path, &m.pattern, range, text) {
         return Some(h);

@@ -33,12 +33,15 @@ pub fn abbreviation(kind: &str) -> &str {
 /// The kind a kubectl resource word stands for (`deploy`, `deployments`, `Deployment`); `None`
 /// for kinds the release does not render (pods, jobs, nodes ...).
 pub fn of_kubectl(word: &str) -> Option<&'static str> {
-    let w = word.to_ascii_lowercase();
-    let singular = w.strip_suffix("es").filter(|s| s.ends_with('s') || s.ends_with('x')).or(w.strip_suffix('s'));
-    KINDS
-        .iter()
-        .find(|k| [w.as_str(), singular.unwrap_or(&w)].iter().any(|x| *x == k.1 || *x == k.0.to_ascii_lowercase()))
-        .map(|k| k.0)
+    // Compared without regard to case, nothing lower-cased into a copy (a hover asks ~10 times).
+    let strip = |suffix: &str| {
+        let n = word.len().checked_sub(suffix.len())?;
+        (word.is_char_boundary(n) && word[n..].eq_ignore_ascii_case(suffix)).then(|| &word[..n])
+    };
+    let ends = |s: &str, c: u8| s.as_bytes().last().is_some_and(|b| b.eq_ignore_ascii_case(&c));
+    let singular = strip("es").filter(|s| ends(s, b's') || ends(s, b'x')).or_else(|| strip("s"));
+    let same = |x: &str, k: &(&str, &str, &str)| x.eq_ignore_ascii_case(k.1) || x.eq_ignore_ascii_case(k.0);
+    KINDS.iter().find(|k| [word, singular.unwrap_or(word)].iter().any(|x| same(x, k))).map(|k| k.0)
 }
 
 /// The parts of a `kubectl get|describe` line that name objects.
@@ -177,4 +180,33 @@ fn has_path(o: &Object, jsonpath: &str) -> bool {
         return true;
     }
     o.has_field(&path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::of_kubectl;
+
+    #[test]
+    fn kubectl_words_name_their_kind_in_any_case_and_number() {
+        let cases = [
+            ("deploy", Some("Deployment")),
+            ("Deployments", Some("Deployment")),
+            ("DEPLOYMENT", Some("Deployment")),
+            ("ingresses", Some("Ingress")),
+            ("ing", Some("Ingress")),
+            ("svc", Some("Service")),
+            ("services", Some("Service")),
+            ("hpa", Some("HorizontalPodAutoscaler")),
+            ("pvc", Some("PersistentVolumeClaim")),
+            ("configmaps", Some("ConfigMap")),
+            ("pods", None),
+            ("jobs", None),
+            ("", None),
+            ("é", None),
+            ("seés", None),
+        ];
+        for (word, kind) in cases {
+            assert_eq!(of_kubectl(word), kind, "{word}");
+        }
+    }
 }
