@@ -44,6 +44,16 @@ pub fn of_kubectl(word: &str) -> Option<&'static str> {
     KINDS.iter().find(|k| [word, singular.unwrap_or(word)].iter().any(|x| same(x, k))).map(|k| k.0)
 }
 
+/// The words of a command line as a shell splits them; a line with no quote, escape, comment or
+/// whitespace but spaces is split on its spaces (most of the knowledge base's commands, several
+/// per hover).
+fn words(line: &str) -> Option<Vec<String>> {
+    if line.bytes().any(|b| matches!(b, b'\'' | b'"' | b'\\' | b'#' | b'\t' | b'\n' | b'\r' | b'\x0c')) {
+        return shell_words::split(line).ok();
+    }
+    Some(line.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect())
+}
+
 /// The parts of a `kubectl get|describe` line that name objects.
 struct Query {
     /// The resource word as written (`deploy,svc,pvc,cm`, `ing`).
@@ -100,7 +110,7 @@ impl AppObjects {
     /// names is rendered, or when its `jsonpath` names a field the object does not have (`status`
     /// aside: Kubernetes fills it). Other commands, and other namespaces, are kept as they are.
     pub fn fit(&self, line: &str) -> Option<String> {
-        let words = shell_words::split(line).ok()?;
+        let words = words(line)?;
         let Some(q) = query(&words) else { return self.fit_slashed(line, &words) };
         if q.namespace.as_ref().is_some_and(|n| *n != self.namespace)
             || q.name.as_ref().is_some_and(|n| n.contains('<'))
@@ -207,6 +217,21 @@ mod tests {
         ];
         for (word, kind) in cases {
             assert_eq!(of_kubectl(word), kind, "{word}");
+        }
+    }
+
+    #[test]
+    fn command_lines_split_as_a_shell_splits_them() {
+        for line in [
+            "kubectl get deploy,svc -n r-a -l service=web",
+            "  kubectl   logs  -n r-a deploy/web --tail=100 ",
+            "kubectl get pods -n r-a -o jsonpath='{.items[*].status.phase}'",
+            "kubectl get svc web -o \"jsonpath={.spec}\" # a comment",
+            "kubectl get\tpods",
+            "echo a\\ b",
+            "",
+        ] {
+            assert_eq!(super::words(line), shell_words::split(line).ok(), "{line}");
         }
     }
 }
