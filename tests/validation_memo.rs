@@ -135,3 +135,28 @@ fn kept_walks_move_with_their_services() {
         assert_eq!(diags, fresh.diagnostics(), "{text}");
     }
 }
+
+/// A service's port condition and replica range (two rules read them for every service) are kept
+/// by the text of its body: a body that changes is read again, one under a new name or in a new
+/// place is the same body.
+#[test]
+fn kept_ports_and_ranges_follow_the_body() {
+    let memo = Arc::new(ValidationMemo::default());
+    // `health` has no effect without a port; `targets` none with a fixed count.
+    let body = "    image: nginx\n    health: /up\n    scale:\n      count: 1-3\n      targets:\n        cpu: 50\n";
+    let versions = [
+        format!("services:\n  web:\n{body}  api:\n{body}"),
+        format!("services:\n  web:\n    port: 3000\n{body}  api:\n{body}"),
+        format!("services:\n  renamed:\n{body}  api:\n    port: 80\n{body}"),
+        format!("services:\n  api:\n{}  web:\n{body}", body.replace("1-3", "2")),
+        format!("services:\n  web:\n{body}  api:\n{body}"),
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for text in versions.iter().chain(versions.iter().rev()) {
+        let with = Analysis::with_memo(Arc::from(text.as_str()), Parser::new().parse(text), memo.clone());
+        let diags = with.diagnostics();
+        assert_eq!(diags, Analysis::from_text(text).diagnostics(), "{text}");
+        seen.insert(diags.iter().filter(|d| d.message.contains("port") || d.message.contains("count")).count());
+    }
+    assert!(seen.len() >= 2, "the versions differ in what the port and the range decide: {seen:?}");
+}

@@ -499,9 +499,27 @@ impl AppObjects {
 /// only the keys they come from are read (a whole service's read, twice per service on every
 /// keystroke, was the largest part of validating).
 pub fn services_port_and_scale(root: &crate::syntax::yaml::Node) -> HashMap<String, (bool, crate::model::Count)> {
+    services_port_and_scale_with(root, |_, read| read())
+}
+
+/// [`services_port_and_scale`], each service's pair asked of `kept` with the range of the body it
+/// is read from (a node without aliases or merge keys reads the same wherever its text is) and
+/// the reading itself, which `kept` runs or not.
+pub fn services_port_and_scale_with(
+    root: &crate::syntax::yaml::Node,
+    mut kept: impl FnMut(crate::text::TextRange, &dyn Fn() -> (bool, crate::model::Count)) -> (bool, crate::model::Count),
+) -> HashMap<String, (bool, crate::model::Count)> {
     let mut out = HashMap::new();
     for (name, key) in Key::document(root).get("services").entries() {
-        out.entry(name).or_insert_with(|| (svc::has_port(&key), scale::count_of(&key)));
+        if out.contains_key(&name) {
+            continue;
+        }
+        let read = || (svc::has_port(&key), scale::count_of(&key));
+        let pair = match key.node {
+            Some(n) => kept(n.range, &read),
+            None => read(),
+        };
+        out.insert(name, pair);
     }
     out
 }

@@ -5,6 +5,10 @@
 //! except the document's two flags (`legacy`, `interpolated`); the walks kept were made with the
 //! flags kept beside them, and a version with other flags starts afresh.
 //!
+//! Beside the walks, each service's port condition and replica range
+//! (`objects::services_port_and_scale`, read on every keystroke for two rules) is kept by the
+//! text of the service's body, on the same terms.
+//!
 //! What is not kept: a service whose text holds `&`, `*`, `<<` or `!` (an anchor, alias, merge
 //! key or tag can bring or send meaning across services), a service with a syntax error in it
 //! (how a parser reads around an error depends on what is around it), and a walk that reported a
@@ -22,11 +26,16 @@ use crate::text::TextRange;
 /// diagnostics, relative to the entry's start.
 type Walk = (usize, Vec<Diagnostic>);
 
-/// The walks by the service entry's text, with the document's flags they were made with.
+/// A service's port condition and replica range.
+type PortScale = (bool, crate::model::Count);
+
+/// The walks by the service entry's text, the port conditions and ranges by the service body's
+/// text, with the document's flags they were made with.
 #[derive(Default)]
 struct Kept {
     flags: (bool, bool),
     walks: HashMap<Box<str>, Walk, FxBuild>,
+    port_scale: HashMap<Box<str>, PortScale, FxBuild>,
 }
 
 /// Shared by the versions of one document: the server keeps one per open document
@@ -54,6 +63,8 @@ pub(super) struct Session<'a> {
     flags: (bool, bool),
     old: HashMap<Box<str>, Walk, FxBuild>,
     new: HashMap<Box<str>, Walk, FxBuild>,
+    old_port_scale: HashMap<Box<str>, PortScale, FxBuild>,
+    new_port_scale: HashMap<Box<str>, PortScale, FxBuild>,
 }
 
 impl<'a> Session<'a> {
@@ -66,7 +77,8 @@ impl<'a> Session<'a> {
     ) -> Self {
         let flags = (legacy, interpolated);
         let kept = std::mem::take(&mut *memo.kept.lock().unwrap_or_else(PoisonError::into_inner));
-        let old = if kept.flags == flags { kept.walks } else { HashMap::default() };
+        let (old, old_port_scale) =
+            if kept.flags == flags { (kept.walks, kept.port_scale) } else { Default::default() };
         let mut errors: Vec<(TextRange, usize)> = errors.into_iter().map(|r| (r, r.start)).collect();
         errors.sort_by_key(|(r, _)| (r.end, r.start));
         let mut least = usize::MAX;
@@ -74,7 +86,16 @@ impl<'a> Session<'a> {
             least = least.min(r.start);
             *min = least;
         }
-        Session { memo, text, errors, flags, old, new: HashMap::default() }
+        Session {
+            memo,
+            text,
+            errors,
+            flags,
+            old,
+            new: HashMap::default(),
+            old_port_scale,
+            new_port_scale: HashMap::default(),
+        }
     }
 
     /// The text of the service entry at `range`, if its walk may be kept.
@@ -112,9 +133,25 @@ impl<'a> Session<'a> {
         self.new.insert(body.into(), walk);
     }
 
+    /// The port condition and replica range of the service whose body is at `range`: kept from
+    /// the previous version when the body's text is the same, else `read`.
+    pub(super) fn port_and_scale(&mut self, range: TextRange, read: &dyn Fn() -> PortScale) -> PortScale {
+        let Some(body) = self.key(range) else { return read() };
+        if let Some(&v) = self.new_port_scale.get(body) {
+            return v;
+        }
+        let v = match self.old_port_scale.remove(body) {
+            Some(v) => v,
+            None => read(),
+        };
+        self.new_port_scale.insert(body.into(), v);
+        v
+    }
+
     /// Puts back what this validation used.
     pub(super) fn finish(self) {
-        *self.memo.kept.lock().unwrap_or_else(PoisonError::into_inner) = Kept { flags: self.flags, walks: self.new };
+        *self.memo.kept.lock().unwrap_or_else(PoisonError::into_inner) =
+            Kept { flags: self.flags, walks: self.new, port_scale: self.new_port_scale };
     }
 }
 

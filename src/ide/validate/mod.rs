@@ -123,9 +123,6 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
             format!("convox.yml must be a map of sections (`services:`, `resources:` ...), not {}", root.kind_name()),
         ),
     }
-    if let Some(m) = sink.memo.take() {
-        m.finish();
-    }
     for doc in a.parse().documents.iter().skip(1).filter(|d| !d.is_empty()) {
         sink.add(
             doc.range,
@@ -141,8 +138,15 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
     names::names(m, &mut sink);
     resources::resources(m, doc, &mut sink);
     references::references(m, doc, &mut sink);
-    // Each service's port condition and replica range, read once for both rules below.
-    let port_and_scale = crate::ide::objects::services_port_and_scale(doc);
+    // Each service's port condition and replica range, read once for both rules below (and kept
+    // from the previous version for a service whose body did not change).
+    let port_and_scale = match sink.memo.as_mut() {
+        Some(m) => crate::ide::objects::services_port_and_scale_with(doc, |range, read| m.port_and_scale(range, read)),
+        None => crate::ide::objects::services_port_and_scale(doc),
+    };
+    if let Some(m) = sink.memo.take() {
+        m.finish();
+    }
     services::services(m, doc, &port_and_scale, &mut sink);
     scale::scale(doc, &mut sink);
     autoscale::autoscale(doc, &port_and_scale, &mut sink);
