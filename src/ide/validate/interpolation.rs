@@ -15,6 +15,13 @@ use crate::text::TextRange;
 /// that fail when a variable is empty or not a number.
 pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
     let text = a.text();
+    // Every `${...}` of the version, found once (Analysis::interpolations), outside comments.
+    let used: Vec<Interpolation> =
+        a.interpolations().iter().filter(|i| !in_comment(text, i.range.start)).copied().collect();
+    if used.is_empty() {
+        // Most manifests: nothing to look up (the names were gathered on every keystroke).
+        return;
+    }
     let m = a.model();
     // Every declared name once (not a scan of them per `${...}`).
     let names: std::collections::HashSet<&str> = m
@@ -24,10 +31,7 @@ pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
         .map(|e| e.name.value.as_str())
         .collect();
     let declared = |v: &str| names.contains(v) || names.contains("*");
-    // Every `${...}` of the version, found once (Analysis::interpolations), outside comments.
-    let used: Vec<Interpolation> =
-        a.interpolations().iter().filter(|i| !in_comment(text, i.range.start)).copied().collect();
-    let failing = if a.is_evaluated() || used.is_empty() { Vec::new() } else { failing(a, &used) };
+    let failing = if a.is_evaluated() { Vec::new() } else { failing(a, &used) };
     for i in &used {
         let var = &text[i.name.start..i.name.end];
         if var.contains('\n') || failing.iter().any(|(r, _)| r.contains_range(i.range)) {

@@ -101,7 +101,10 @@ impl<'a> Session<'a> {
     /// The text of the service entry at `range`, if its walk may be kept.
     pub(super) fn key(&self, range: TextRange) -> Option<&'a str> {
         let body = self.text.get(range.start..range.end)?;
-        if body.bytes().any(|b| matches!(b, b'&' | b'*' | b'!')) || body.contains("<<") {
+        // Vectorised scans: every service's text is looked at on every keystroke.
+        if memchr::memchr3(b'&', b'*', b'!', body.as_bytes()).is_some()
+            || memchr::memmem::find(body.as_bytes(), b"<<").is_some()
+        {
             return None;
         }
         // Of the errors ending at or after the entry's start, one starts before its end.
