@@ -387,9 +387,11 @@ pub struct Interpolation {
 pub fn interpolations(text: &str) -> Vec<Interpolation> {
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(i) = text[at..].find("${") {
+    // memchr's searches: the text is scanned once per version, on every keystroke.
+    let opening = memchr::memmem::Finder::new(b"${");
+    while let Some(i) = opening.find(&text.as_bytes()[at..]) {
         let start = at + i;
-        let Some(len) = text[start + 2..].find('}') else { break };
+        let Some(len) = memchr::memchr(b'}', &text.as_bytes()[start + 2..]) else { break };
         let end = start + 2 + len + 1;
         out.push(Interpolation { range: TextRange::new(start, end), name: TextRange::new(start + 2, end - 1) });
         at = end;

@@ -140,13 +140,15 @@ impl<'a> Session<'a> {
     /// the previous version when the body's text is the same, else `read`.
     pub(super) fn port_and_scale(&mut self, range: TextRange, read: &dyn Fn() -> PortScale) -> PortScale {
         let Some(body) = self.key(range) else { return read() };
+        // The previous version's entry moves over with its key (no copy of the text).
+        if let Some((key, v)) = self.old_port_scale.remove_entry(body) {
+            self.new_port_scale.insert(key, v);
+            return v;
+        }
         if let Some(&v) = self.new_port_scale.get(body) {
             return v;
         }
-        let v = match self.old_port_scale.remove(body) {
-            Some(v) => v,
-            None => read(),
-        };
+        let v = read();
         self.new_port_scale.insert(body.into(), v);
         v
     }
