@@ -348,7 +348,36 @@ fn resource_facts(f: &mut Facts, m: &Manifest, app: &AppObjects, ctx: &Context, 
 
 /// The Deployment, DaemonSet or its pods: workload name, pod selector, replicas.
 fn workload(f: &mut Facts, objects: &[Node], pod_keys: &[&str]) {
-    let Some(w) = objects.iter().find(|o| matches!(&*kind(o), "Deployment" | "DaemonSet")) else { return };
+    let Some(w) = workload_core(f, objects, pod_keys) else { return };
+    if let Some(c) = at(w, "spec.template.spec.containers[0]") {
+        limits(f, c);
+        probe(f, c);
+        if let Some(image) = text(c, "image").filter(|i| !i.starts_with('<')) {
+            f.set("image", image);
+        }
+    }
+}
+
+/// The facts [`short_service_facts`] reads: beside the context and the name, those of
+/// [`workload_core`].
+pub(super) const SHORT_VALUES: &[&str] =
+    &["ns", "rack", "app", "system_ns", "name", "workload", "workload_kind", "pods"];
+pub(super) const SHORT_NEEDS: &[Need] = &[Need::Zero, Need::Pods, Need::Init];
+
+/// A service's facts as far as its workload names them (what the hover's short ladder reads,
+/// `ladder::short`): the context, the name, [`SHORT_VALUES`] and [`SHORT_NEEDS`].
+pub(super) fn short_service_facts(a: &Analysis, app: &AppObjects, ctx: &Context, name: &str) -> Option<Facts> {
+    a.model().service(name)?;
+    let mut f = Facts::context(ctx);
+    f.set("name", name);
+    let objects = rendered(app, Owner::Service(name.to_string()));
+    workload_core(&mut f, &objects, &["service", "type"]);
+    Some(f)
+}
+
+/// The workload's name, kind and pod selector, and whether it runs pods or init containers.
+fn workload_core<'o>(f: &mut Facts, objects: &'o [Node<'o>], pod_keys: &[&str]) -> Option<&'o Node<'o>> {
+    let w = objects.iter().find(|o| matches!(&*kind(o), "Deployment" | "DaemonSet"))?;
     let short = if kind(w) == "DaemonSet" { "ds" } else { "deploy" };
     f.set("workload", format!("{short}/{}", name(w)));
     f.set("workload_kind", kind(w).to_string());
@@ -359,13 +388,7 @@ fn workload(f: &mut Facts, objects: &[Node], pod_keys: &[&str]) {
     f.need(Need::Zero, replicas == Some(0));
     f.need(Need::Pods, replicas != Some(0));
     f.need(Need::Init, at(w, "spec.template.spec.initContainers").is_some());
-    if let Some(c) = at(w, "spec.template.spec.containers[0]") {
-        limits(f, c);
-        probe(f, c);
-        if let Some(image) = text(c, "image").filter(|i| !i.starts_with('<')) {
-            f.set("image", image);
-        }
-    }
+    Some(w)
 }
 
 /// Service, Ingress, HPA, env Secret, and the in-cluster address.
