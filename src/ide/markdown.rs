@@ -185,24 +185,29 @@ mod tests {
     #[test]
     fn breaks_are_those_of_a_byte_by_byte_read() {
         fn byte_by_byte(line: &str) -> Vec<usize> {
-            let (bytes, mut v, mut in_code, mut i) = (line.as_bytes(), Vec::new(), None::<usize>, 0);
+            // Each byte marked inside a code span or not, then the spaces outside them.
+            let bytes = line.as_bytes();
+            let mut inside = vec![false; bytes.len()];
+            let (mut open, mut i) = (None::<usize>, 0);
             while i < bytes.len() {
-                if bytes[i] == b'`' {
-                    let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
-                    in_code = match in_code {
-                        Some(r) if r == run => None,
-                        None => Some(run),
-                        keep => keep,
-                    };
-                    i += run;
-                    continue;
+                match bytes[i..].iter().take_while(|b| **b == b'`').count() {
+                    0 => {
+                        inside[i] = open.is_some();
+                        i += 1;
+                    }
+                    run => {
+                        open = if open.is_none() {
+                            Some(run)
+                        } else if open == Some(run) {
+                            None
+                        } else {
+                            open
+                        };
+                        i += run;
+                    }
                 }
-                if bytes[i] == b' ' && in_code.is_none() && i > 0 && !starts_block(&line[i + 1..]) {
-                    v.push(i);
-                }
-                i += 1;
             }
-            v
+            (1..bytes.len()).filter(|&i| bytes[i] == b' ' && !inside[i] && !starts_block(&line[i + 1..])).collect()
         }
         let tokens = [" ", "  ", "`", "``", "word", "- x", "1.", "2)", "#", "é", "a_b", "> q", "``a b``"];
         let mut seed: u64 = 7;
