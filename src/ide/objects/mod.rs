@@ -220,6 +220,7 @@ impl Object {
     /// The whole object as one value: `apiVersion`, `kind`, `metadata`, then the body.
     pub fn value(&self) -> Value {
         let Value::Map(mut fields) = self.head() else { unreachable!("head is a map") };
+        fields.reserve_exact(self.body.len());
         fields.extend(self.body.iter().cloned());
         Value::Map(fields)
     }
@@ -237,10 +238,11 @@ impl Object {
         if !self.labels.is_empty() {
             meta.push(value::f("labels", Value::Map(self.labels.clone())));
         }
-        let mut fields = Vec::with_capacity(3 + self.body.len());
-        fields.push(value::f("apiVersion", value::s(&self.api_version)));
-        fields.push(value::f("kind", value::s(&self.kind)));
-        fields.push(value::f("metadata", Value::Map(meta)).from(self.from.first().cloned().unwrap_or_default()));
+        let mut fields = vec![
+            value::f("apiVersion", value::s(&self.api_version)),
+            value::f("kind", value::s(&self.kind)),
+            value::f("metadata", Value::Map(meta)).from(self.from.first().cloned().unwrap_or_default()),
+        ];
         if self.from.is_empty() {
             fields[2].from.clear();
         }
