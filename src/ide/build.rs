@@ -44,9 +44,9 @@ pub enum PathKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BuildFacts {
     /// Every path of `paths_to_read`, relative to the manifest's folder (`.` for the folder).
-    pub paths: HashMap<String, PathKind>,
+    pub paths: HashMap<String, PathKind, crate::schema::FxBuild>,
     /// The `ARG` names of each Dockerfile that exists (same keys).
-    pub args: HashMap<String, Arc<Vec<String>>>,
+    pub args: HashMap<String, Arc<Vec<String>>, crate::schema::FxBuild>,
     /// The `.dockerignore` beside the manifest, when there is one.
     pub ignore: Option<Arc<Ignore>>,
 }
@@ -86,7 +86,7 @@ pub fn builds(a: &Analysis) -> Vec<Build<'_>> {
 
 /// The paths the edge must look at for `a`: every context and Dockerfile.
 pub fn paths_to_read(a: &Analysis) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<String, crate::schema::FxBuild> = Default::default();
     let mut out: Vec<String> = Vec::new();
     for b in builds(a) {
         for p in [b.context, b.dockerfile].into_iter().flatten() {
@@ -101,6 +101,18 @@ pub fn paths_to_read(a: &Analysis) -> Vec<String> {
 /// `base` joined with `rel` the way Go's `filepath.Join` cleans it, relative to the manifest's
 /// folder (`.`); `None` when `..` climbs above it.
 pub fn join(base: &str, rel: &str) -> Option<String> {
+    // Most builds are a plain relative path (`./api`, `svc/web`) joined to the folder or to a
+    // context this function cleaned: put together without splitting.
+    let clean = |p: &str| !p.is_empty() && p.split('/').all(|s| !matches!(s, "" | "." | ".."));
+    let rel_clean = rel.strip_prefix("./").unwrap_or(rel);
+    if clean(rel_clean) && (base == "." || clean(base)) {
+        return Some(if base == "." { rel_clean.to_string() } else { format!("{base}/{rel_clean}") });
+    }
+    join_segments(base, rel)
+}
+
+/// [`join`] segment by segment.
+fn join_segments(base: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for seg in base.split('/').chain(rel.split('/')) {
         match seg {

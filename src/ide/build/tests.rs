@@ -17,6 +17,28 @@ fn join_cleans_like_go() {
 }
 
 #[test]
+fn join_without_splitting_agrees_with_the_segments() {
+    // The quick path for a clean relative path gives what the segment-by-segment join gives, on
+    // every combination of these segments (a context, then a Dockerfile under it).
+    let segs = ["", ".", "..", "api", "a b", "./x", "x/", "/y", "docker/Dockerfile"];
+    let mut paths = vec![String::new()];
+    for a in segs {
+        for b in segs {
+            paths.push(format!("{a}/{b}"));
+            paths.push(format!("{a}{b}"));
+        }
+    }
+    for base in ["."]
+        .into_iter()
+        .chain(paths.iter().filter_map(|p| join(".", p)).collect::<Vec<_>>().iter().map(String::as_str))
+    {
+        for rel in &paths {
+            assert_eq!(join(base, rel), join_segments(base, rel), "join({base:?}, {rel:?})");
+        }
+    }
+}
+
+#[test]
 fn dockerfile_args_as_convox_reads_them() {
     // pkg/build/buildkit.go:157-175: fields of each line, instruction `ARG` in capitals, the first
     // name only, the part before `=`.

@@ -496,11 +496,14 @@ impl AppObjects {
     }
 }
 
+/// Each service's port condition and replica range, by service name.
+pub type PortAndScale = HashMap<String, (bool, crate::model::Count), crate::schema::FxBuild>;
+
 /// Each service's `Port` condition (whether it has a port: the Service, Ingress and probes depend
 /// on it) and its replica range (see [`AppObjects::scale`]), without rendering, for validation:
 /// only the keys they come from are read (a whole service's read, twice per service on every
 /// keystroke, was the largest part of validating).
-pub fn services_port_and_scale(root: &crate::syntax::yaml::Node) -> HashMap<String, (bool, crate::model::Count)> {
+pub fn services_port_and_scale(root: &crate::syntax::yaml::Node) -> PortAndScale {
     services_port_and_scale_with(root, |_, read| read())
 }
 
@@ -510,8 +513,8 @@ pub fn services_port_and_scale(root: &crate::syntax::yaml::Node) -> HashMap<Stri
 pub fn services_port_and_scale_with(
     root: &crate::syntax::yaml::Node,
     mut kept: impl FnMut(crate::text::TextRange, &dyn Fn() -> (bool, crate::model::Count)) -> (bool, crate::model::Count),
-) -> HashMap<String, (bool, crate::model::Count)> {
-    let mut out = HashMap::new();
+) -> PortAndScale {
+    let mut out = PortAndScale::default();
     for (name, key) in Key::document(root).get("services").entries() {
         if out.contains_key(&name) {
             continue;

@@ -1,8 +1,6 @@
 //! Service rules: `internal`, keys that need a port, labels, ports, deployment bounds,
 //! securityContext, annotations; balancer ports and whitelists.
 
-use std::collections::HashMap;
-
 use super::{Sink, code, decoders};
 use crate::ide::codes::Code;
 use crate::model::{Manifest, Service, Spanned};
@@ -10,7 +8,7 @@ use crate::syntax::yaml::{Kind, Node, ScalarType};
 use crate::text::TextRange;
 
 /// Each service's port condition and replica range, by name (`objects::services_port_and_scale`).
-pub(super) type PortAndScale = HashMap<String, (bool, crate::model::Count)>;
+pub(super) use crate::ide::objects::PortAndScale;
 
 pub(super) fn services(m: &Manifest, root: &Node, port_and_scale: &PortAndScale, sink: &mut Sink) {
     for s in &m.services {
