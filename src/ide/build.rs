@@ -103,12 +103,35 @@ pub fn paths_to_read(a: &Analysis) -> Vec<String> {
 pub fn join(base: &str, rel: &str) -> Option<String> {
     // Most builds are a plain relative path (`./api`, `svc/web`) joined to the folder or to a
     // context this function cleaned: put together without splitting.
-    let clean = |p: &str| !p.is_empty() && p.split('/').all(|s| !matches!(s, "" | "." | ".."));
     let rel_clean = rel.strip_prefix("./").unwrap_or(rel);
     if clean(rel_clean) && (base == "." || clean(base)) {
-        return Some(if base == "." { rel_clean.to_string() } else { format!("{base}/{rel_clean}") });
+        if base == "." {
+            return Some(rel_clean.to_string());
+        }
+        let mut out = String::with_capacity(base.len() + 1 + rel_clean.len());
+        out.push_str(base);
+        out.push('/');
+        out.push_str(rel_clean);
+        return Some(out);
     }
     join_segments(base, rel)
+}
+
+/// Whether a path is relative, without empty, `.` or `..` segments: what [`join`] leaves as it is.
+fn clean(p: &str) -> bool {
+    let (mut len, mut dots) = (0, 0);
+    for &b in p.as_bytes().iter().chain([b'/'].iter()) {
+        if b == b'/' {
+            if len == 0 || (len == dots && dots <= 2) {
+                return false;
+            }
+            (len, dots) = (0, 0);
+        } else {
+            len += 1;
+            dots += usize::from(b == b'.');
+        }
+    }
+    true
 }
 
 /// [`join`] segment by segment.

@@ -20,7 +20,7 @@ fn join_cleans_like_go() {
 fn join_without_splitting_agrees_with_the_segments() {
     // The quick path for a clean relative path gives what the segment-by-segment join gives, on
     // every combination of these segments (a context, then a Dockerfile under it).
-    let segs = ["", ".", "..", "api", "a b", "./x", "x/", "/y", "docker/Dockerfile"];
+    let segs = ["", ".", "..", "...", ".a", "a.", "api", "a b", "./x", "x/", "/y", "docker/Dockerfile"];
     let mut paths = vec![String::new()];
     for a in segs {
         for b in segs {
