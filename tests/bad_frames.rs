@@ -40,13 +40,25 @@ async fn each_bad_frame_is_answered_and_the_session_goes_on() {
     client.initialize(json!({})).await;
     client.did_open(EXAMPLE_URI, 1, EXAMPLE).await;
 
-    let cases: [(&str, Vec<u8>, i64); 7] = [
+    let cases: [(&str, Vec<u8>, i64); 10] = [
         ("invalid JSON", br#"{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{"#.to_vec(), -32700),
         ("not UTF-8", b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}".to_vec(), -32700),
         ("nested 10,000 deep", deep(10_000), -32700),
         ("nested 200 deep", deep(200), -32700),
         ("an empty body", Vec::new(), -32700),
         ("JSON that is not a message", b"[1, 2, 3]".to_vec(), -32600),
+        // Numbers and strings serde_json cannot build a value of, anywhere in the message (a lone
+        // surrogate is what JavaScript's JSON.stringify writes for half an emoji).
+        ("a number out of range", br#"{"jsonrpc":"2.0","id":5,"method":"foo/bar","params":[1e400]}"#.to_vec(), -32700),
+        ("a lone surrogate", br#"{"jsonrpc":"2.0","method":"foo/bar","params":{"a":"\ud800"}}"#.to_vec(), -32700),
+        (
+            "a lone surrogate in the text of a change",
+            format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{EXAMPLE_URI}","version":2}},"contentChanges":[{{"text":"a: \ud83d"}}]}}}}"#
+            )
+            .into_bytes(),
+            -32700,
+        ),
         (
             "a request id that is not an integer or a string",
             br#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#.to_vec(),

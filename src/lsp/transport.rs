@@ -113,6 +113,10 @@ pub fn check(body: &[u8]) -> Result<(), (i64, String)> {
         let code = if e.is_data() { INVALID_REQUEST } else { PARSE_ERROR };
         (code, format!("{} ({e})", if e.is_data() { "not a JSON-RPC message" } else { "not JSON" }))
     })?;
+    // Every number and string as the codec reads them: one out of range (`1e400`) or a lone
+    // surrogate (`"\ud800"`, which JavaScript's `JSON.stringify` writes) anywhere in the message
+    // would end its input.
+    serde_json::from_str::<Valid>(text).map_err(|e| (PARSE_ERROR, format!("not JSON the server can read ({e})")))?;
     if probe.jsonrpc != "2.0" {
         return Err((INVALID_REQUEST, format!("jsonrpc is {:?}, not \"2.0\"", probe.jsonrpc)));
     }
@@ -137,6 +141,53 @@ struct Probe<'a> {
     #[serde(default)]
     #[allow(dead_code)]
     params: Option<IgnoredAny>,
+}
+
+/// Any JSON value, read the way building a `serde_json::Value` reads it (numbers in range,
+/// escapes decoded) without building it.
+struct Valid;
+
+impl<'de> Deserialize<'de> for Valid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Valid, D::Error> {
+        d.deserialize_any(ValidVisitor)
+    }
+}
+
+struct ValidVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ValidVisitor {
+    type Value = Valid;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_unit<E>(self) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Valid, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(Valid)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Valid, A::Error> {
+        while map.next_entry::<Valid, Valid>()?.is_some() {}
+        Ok(Valid)
+    }
 }
 
 /// The deepest nesting of arrays and objects in a JSON text (strings skipped), in one pass.
@@ -217,5 +268,10 @@ mod tests {
         assert_eq!(check(b"[]").unwrap_err().0, INVALID_REQUEST);
         assert_eq!(check(br#"{"jsonrpc":"1.0","method":"x"}"#).unwrap_err().0, INVALID_REQUEST);
         assert_eq!(check(br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#).unwrap_err().0, INVALID_REQUEST);
+        // What serde_json refuses to build a `Value` of, anywhere in the message.
+        assert_eq!(check(br#"{"jsonrpc":"2.0","id":5,"method":"x","params":[1e400]}"#).unwrap_err().0, PARSE_ERROR);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","method":"x","params":{"a":"\ud800"}}"#).unwrap_err().0, PARSE_ERROR);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","method":"x","extra":-1e999}"#).unwrap_err().0, PARSE_ERROR);
+        assert!(check(br#"{"jsonrpc":"2.0","method":"x","params":{"a":"\ud83d\ude00","n":1e300}}"#).is_ok());
     }
 }
