@@ -80,6 +80,12 @@ fn read(path: &Path) -> Option<String> {
     clean(crate::files::read_capped(path))
 }
 
+/// `rel` under the manifest's folder, if it stays inside it once resolved (`.convox/app ->
+/// /etc/passwd` is not read).
+fn read_inside(dir: &Path, rel: &str) -> Option<String> {
+    clean(crate::files::read_capped_inside(&dir.join(rel), dir))
+}
+
 /// `org/name` (a Console rack) deploys to `name-<app>`.
 fn rack_name(rack: String) -> String {
     match rack.rsplit_once('/') {
@@ -97,11 +103,11 @@ pub fn discover(manifest: Option<&Path>, sources: &Sources) -> Context {
     let dir = manifest.as_deref().and_then(Path::parent);
     let rack = clean(sources.rack_setting.clone())
         .or_else(|| clean(sources.env_rack.clone()))
-        .or_else(|| dir.and_then(|d| read(&d.join(".convox/rack"))))
+        .or_else(|| dir.and_then(|d| read_inside(d, ".convox/rack")))
         .or_else(|| sources.config_dirs.iter().find_map(|d| read(&d.join("rack"))))
         .map(rack_name);
     let app =
-        clean(sources.app_setting.clone()).or_else(|| dir.and_then(|d| read(&d.join(".convox/app")))).or_else(|| {
+        clean(sources.app_setting.clone()).or_else(|| dir.and_then(|d| read_inside(d, ".convox/app"))).or_else(|| {
             let d = std::fs::canonicalize(dir?).ok()?;
             d.file_name().map(|n| n.to_string_lossy().into_owned())
         });

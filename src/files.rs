@@ -29,6 +29,38 @@ fn logged(path: &Path, read: Result<String, String>) -> Option<String> {
     .ok()
 }
 
+/// A manifest that is not open, whole: refused (not cut) when it is larger than `MAX_FILE`
+/// bytes, since a cut manifest would be checked as if it ended there.
+pub fn read_manifest(path: &Path) -> Result<String, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    let meta = std::fs::metadata(&real).map_err(|e| e.to_string())?;
+    kind(&meta)?;
+    too_large(meta.len())?;
+    let text = read_resolved(&real)?;
+    too_large(text.len() as u64)?;
+    Ok(text)
+}
+
+/// The error for a manifest larger than `MAX_FILE` bytes (one of exactly that size may have been
+/// cut: it is refused too).
+pub fn too_large(len: u64) -> Result<(), String> {
+    if len >= MAX_FILE {
+        return Err(format!("{len} bytes or more: larger than the {} MiB read for a manifest", MAX_FILE >> 20));
+    }
+    Ok(())
+}
+
+/// [`read_capped`] for a file that must stay inside `dir` once resolved (`.convox/app`, a
+/// `.dockerignore`): a link that leads out of it is not followed (logged).
+pub fn read_capped_inside(path: &Path, dir: &Path) -> Option<String> {
+    if path.symlink_metadata().is_err() {
+        return None;
+    }
+    let real =
+        within(path, &[dir.to_path_buf()]).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
+    read_capped(&real)
+}
+
 /// A regular file's text, at most `MAX_FILE` bytes of it, or why it was not read. Nothing that
 /// could block or is not a file is opened: the path is resolved first, and anything under
 /// `/proc`, `/sys` or `/dev` is refused, as is anything that is not a regular file (a FIFO, a

@@ -66,6 +66,11 @@ fn commit<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Commit<'r>, G
 /// The commit `rev` names for the repository of `file` (hex): cheap, so a caller can keep the
 /// file's text per commit and read it again only when the commit moves.
 pub fn commit_id(file: &Path, rev: &str) -> Result<String, GitError> {
+    let (file, rev) = (file.to_path_buf(), rev.to_string());
+    limited(move || commit_id_now(&file, &rev))
+}
+
+fn commit_id_now(file: &Path, rev: &str) -> Result<String, GitError> {
     let l = locate(file)?;
     Ok(commit(&l.repo, rev)?.id.to_string())
 }
@@ -73,6 +78,11 @@ pub fn commit_id(file: &Path, rev: &str) -> Result<String, GitError> {
 /// The text of `file` (a path in a git work tree) at revision `rev` (`HEAD`, `main`, `origin/main`,
 /// a commit id, `HEAD~1` ...).
 pub fn file_at_revision(file: &Path, rev: &str) -> Result<String, GitError> {
+    let (file, rev) = (file.to_path_buf(), rev.to_string());
+    limited(move || file_at_revision_now(&file, &rev))
+}
+
+fn file_at_revision_now(file: &Path, rev: &str) -> Result<String, GitError> {
     let l = locate(file)?;
     let rel = &l.rel;
     let tree = commit(&l.repo, rev)?.tree().map_err(|e| GitError::Other(format!("{rev}: {e}")))?;
@@ -83,10 +93,35 @@ pub fn file_at_revision(file: &Path, rev: &str) -> Result<String, GitError> {
     if !entry.mode().is_blob() {
         return Err(GitError::NotInRevision(format!("{}: not a file in {rev}", rel.display())));
     }
-    let blob = entry.object().map_err(|e| GitError::Other(format!("{rev}: {e}")))?;
-    if blob.data.len() > MAX_BLOB {
+    // The size from the object's header, before anything is inflated: a blob of hundreds of MB
+    // compresses to a few in `.git`.
+    let header = l.repo.find_header(entry.object_id()).map_err(|e| GitError::Other(format!("{rev}: {e}")))?;
+    if header.size() > MAX_BLOB as u64 {
         return Err(GitError::Other(format!("{}: larger than 1 MiB in {rev}", rel.display())));
     }
+    let blob = entry.object().map_err(|e| GitError::Other(format!("{rev}: {e}")))?;
     String::from_utf8(blob.data.clone())
         .map_err(|_| GitError::Other(format!("{}: not UTF-8 text in {rev}", rel.display())))
+}
+
+/// How long a git read may take before it is given up.
+const GIT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs a git read on a thread of its own and gives up after [`GIT_TIME_LIMIT`]: git reads go
+/// through `gix`, not `files::read_regular`, and a FIFO in `.git` (a `HEAD`, a ref, a pack) would
+/// block it forever. The thread is left to its read; nothing waits for it.
+fn limited(read: impl FnOnce() -> Result<String, GitError> + Send + 'static) -> Result<String, GitError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("git read".into()).spawn(move || {
+        let _ = tx.send(read());
+    });
+    if let Err(e) = spawned {
+        return Err(GitError::Other(format!("cannot start a git read: {e}")));
+    }
+    rx.recv_timeout(GIT_TIME_LIMIT).unwrap_or_else(|_| {
+        Err(GitError::Other(format!(
+            "the git repository was not read within {} s (a FIFO or a device in .git?)",
+            GIT_TIME_LIMIT.as_secs()
+        )))
+    })
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::files::{read_capped, read_capped_resolved};
+use crate::files::read_capped_resolved;
 use crate::ide::Analysis;
 use crate::ide::build::{self, BuildFacts, Ignore, PathKind};
 
@@ -227,7 +227,7 @@ impl Repo {
         let i = present
             .then(|| {
                 self.reads += 1;
-                read_capped(&root.join(".dockerignore"))
+                crate::files::read_capped_inside(&root.join(".dockerignore"), root)
             })
             .flatten()
             .map(|t| Arc::new(Ignore::parse(&t)));

@@ -148,8 +148,12 @@ async fn a_link_inside_the_workspace_is_still_read() {
 
 /// `convox-lsp check ARGS` in `dir`, which must finish (a hang fails the test, it is not waited on).
 fn check(dir: &Path, args: &[&str]) -> std::process::Output {
+    run(dir, &[&["check"], args].concat())
+}
+
+/// `convox-lsp ARGS` in `dir`, which must finish within 10 s.
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     let mut child = std::process::Command::new(BIN)
-        .arg("check")
         .args(args)
         .current_dir(dir)
         .stdout(std::process::Stdio::piped())
@@ -163,7 +167,7 @@ fn check(dir: &Path, args: &[&str]) -> std::process::Output {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = child.kill();
-    panic!("convox-lsp check {args:?} did not finish");
+    panic!("convox-lsp {args:?} did not finish");
 }
 
 #[test]
@@ -175,4 +179,73 @@ fn check_does_not_hang_on_fifos_beside_the_manifest() {
     let out = check(&tree.ws(), &["."]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("convox.staging.yml"), "{stdout}");
+}
+
+#[test]
+fn the_command_line_follows_no_link_out_of_the_folder() {
+    let tree = Tree::new("links-cli");
+    std::fs::create_dir_all(tree.ws().join(".convox")).unwrap();
+    std::fs::write(tree.0.join("outside/name"), format!("{SECRET}\n")).unwrap();
+    std::fs::write(tree.0.join("outside/ignore"), "Dockerfile\n").unwrap();
+    std::fs::write(tree.ws().join("Dockerfile"), "FROM scratch\n").unwrap();
+    tree.link(".convox/app", "../../outside/name").link(".convox/rack", "/etc/hostname");
+    tree.link(".dockerignore", "../outside/ignore");
+    tree.link("convox.creds.yml", "../outside/secret.yml");
+    // `.convox/app` and `.convox/rack` lead out of the folder: the app is the folder's name.
+    let out = run(&tree.ws(), &["render", "convox.yml"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains(SECRET), "{stdout}");
+    assert!(stdout.contains("namespace: <rack>-ws"), "{stdout}");
+    // The `.dockerignore` outside is not read: its `Dockerfile` pattern would exclude the Dockerfile.
+    let out = check(&tree.ws(), &["convox.yml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // A manifest link out of the folder is neither checked nor rewritten, and is reported.
+    let out = check(&tree.ws(), &["."]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET), "{stdout}{stderr}");
+    assert!(stderr.contains("convox.creds.yml: not read"), "{stderr}");
+    let before = std::fs::read(tree.0.join("outside/secret.yml")).unwrap();
+    std::fs::write(tree.0.join("outside/secret.yml"), "services:\n    web:   {}\n").unwrap();
+    let _ = run(&tree.ws(), &["fmt", "."]);
+    assert_eq!(std::fs::read_to_string(tree.0.join("outside/secret.yml")).unwrap(), "services:\n    web:   {}\n");
+    drop(before);
+}
+
+#[test]
+fn a_manifest_found_in_a_folder_is_read_whole_or_not_at_all() {
+    let tree = Tree::new("large-cli");
+    // 1.2 MB of valid YAML: cut at 1 MiB it would end inside a service.
+    let mut big = String::from("services:\n");
+    for i in 0..40_000 {
+        big.push_str(&format!("  s{i}:\n    image: nginx\n"));
+    }
+    assert!(big.len() > 1 << 20);
+    std::fs::write(tree.ws().join("convox.big.yml"), &big).unwrap();
+    let out = check(&tree.ws(), &["."]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stderr.contains("convox.big.yml: not read") && stderr.contains("MiB"), "{stderr}");
+    assert!(!stdout.contains("convox.big.yml"), "{stdout}");
+    // Named on the command line, it is read as given (and checked: its length is reported).
+    let out = check(&tree.ws(), &["convox.big.yml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("not read"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("convox.big.yml"));
+}
+
+#[test]
+fn a_fifo_in_the_git_directory_does_not_hang_a_plan() {
+    let tree = Tree::new("git-fifo");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).current_dir(tree.ws()).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "convox.yml"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
+    std::fs::remove_file(tree.ws().join(".git/HEAD")).unwrap();
+    tree.fifo(".git/HEAD");
+    let out = run(&tree.ws(), &["plan", "--base", "HEAD", "convox.yml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("not read within"), "{stderr}");
 }

@@ -82,12 +82,16 @@ pub fn is_manifest_name(name: &str) -> bool {
 /// links to files are. Directories that cannot be listed are reported in `errors`.
 pub fn find_manifests(dir: &Path, errors: &mut Vec<String>) -> Vec<PathBuf> {
     let mut found = Vec::new();
-    walk(dir, &mut found, errors);
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    walk(dir, &root, &mut found, errors);
     found.sort();
     found
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+/// A link to a file outside `root` (the directory argument, resolved) is skipped and reported:
+/// `check` would print its lines and `fmt` would rewrite it. A file of 1 MiB or more is reported,
+/// not read (a manifest is far smaller; a named file is read whatever its size).
+fn walk(dir: &Path, root: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -109,9 +113,19 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
         let path = entry.path();
         if kind.is_dir() {
             if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name) {
-                walk(&path, found, errors);
+                walk(&path, root, found, errors);
             }
         } else if is_manifest_name(name) && (kind.is_file() || (kind.is_symlink() && path.is_file())) {
+            if kind.is_symlink()
+                && let Err(why) = crate::files::within(&path, std::slice::from_ref(&root.to_path_buf()))
+            {
+                errors.push(format!("{}: not read: a link to {why}", path.display()));
+                continue;
+            }
+            if let Ok(Err(why)) = std::fs::metadata(&path).map(|m| crate::files::too_large(m.len())) {
+                errors.push(format!("{}: not read: {why}", path.display()));
+                continue;
+            }
             found.push(path);
         }
     }

@@ -64,9 +64,9 @@ pub fn data_loss(uri: &Uri, analysis: &Analysis, context: &Context) -> Vec<Diagn
 /// The base of a `convox/plan` request and how to name it.
 pub fn base(path: &Path, rev: Option<&str>) -> std::result::Result<(Arc<Analysis>, String), String> {
     let saved = || {
-        crate::files::read_capped(path)
+        crate::files::read_manifest(path)
             .map(|t| (Arc::new(Analysis::from_text(&t)), "the saved file".to_string()))
-            .ok_or_else(|| format!("{}: cannot read the saved file", path.display()))
+            .map_err(|why| format!("{}: cannot read the saved file: {why}", path.display()))
     };
     match rev {
         Some("saved") => saved(),

@@ -198,7 +198,8 @@ pub fn read_closed(path: &Path, folders: &[PathBuf]) -> Option<(Text, Analysis)>
     let roots = if folders.is_empty() { &own[..] } else { folders };
     let real =
         crate::files::within(path, roots).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
-    let content = crate::files::read_capped(&real)?;
+    let content =
+        crate::files::read_manifest(&real).map_err(|why| tracing::warn!("not read: {}: {why}", path.display())).ok()?;
     let analysis = Analysis::from_text(&content);
     Some((Text::new(&content), analysis))
 }
