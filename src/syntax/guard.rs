@@ -24,7 +24,8 @@ pub(super) fn guard(text: &str) -> Option<(String, Vec<(TextRange, String)>)> {
             break;
         }
         let prefix = line.bytes().take_while(|b| matches!(b, b' ' | b'-' | b'?' | b':' | b'\t')).count();
-        if prefix >= MAX_INDENT && line.bytes().skip(prefix).any(|b| !b.is_ascii_whitespace()) {
+        // A line of indicators alone (`-` deep in a list of lists) opens a level too.
+        if prefix >= MAX_INDENT && line.bytes().any(|b| !b.is_ascii_whitespace()) {
             let content = line.trim_end_matches(['\n', '\r']);
             blanked.push((
                 TextRange::new(start, start + content.len()),

@@ -196,6 +196,19 @@ fn tabs_and_bom() {
 }
 
 #[test]
+fn a_deep_list_of_lists_of_dashes_alone_does_not_abort_the_parser() {
+    // Each line a lone `-` two columns deeper: tree-sitter-yaml's scanner opened a level per line
+    // and aborted the process (its 1 KiB state) past about 250 of them.
+    let mut text = String::from("services:\n  svc1:\n    x-deep:\n");
+    for d in 0..300 {
+        text.push_str(&format!("{}-\n", "  ".repeat(d + 3)));
+    }
+    text.push_str(&format!("{}v\n", "  ".repeat(303)));
+    let p = parse(&text);
+    assert!(p.errors.iter().any(|e| e.message.contains("indentation of 200 columns")), "{:?}", p.errors.first());
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     let mut text = String::new();
     for i in 0..1_000 {
