@@ -114,12 +114,13 @@ pub fn semantic_tokens(a: &Analysis) -> Vec<Token> {
         tokens.push(Token { range: o.range, token_type, modifiers: u32::from(o.declaration) });
     }
     // Plain keys: top-level sections as namespaces, the rest as properties.
+    let named: std::collections::HashSet<TextRange, crate::schema::FxBuild> = tokens.iter().map(|t| t.range).collect();
     let mut stack: Vec<(&Node, usize)> = vec![(a.parse().root(), 0)];
     while let Some((n, depth)) = stack.pop() {
         match &n.kind {
             Kind::Map(entries) => {
                 for e in entries {
-                    if !e.key.range.is_empty() && !tokens.iter().any(|t| t.range == e.key.range) {
+                    if !e.key.range.is_empty() && !named.contains(&e.key.range) {
                         tokens.push(Token {
                             range: e.key.range,
                             token_type: if depth == 0 { 0 } else { 6 },

@@ -16,8 +16,9 @@ use crate::text::TextRange;
 pub(super) fn interpolation(a: &Analysis, sink: &mut Sink) {
     let text = a.text();
     // Every `${...}` of the version, found once (Analysis::interpolations), outside comments.
+    let mut comments = Comments::default();
     let used: Vec<Interpolation> =
-        a.interpolations().iter().filter(|i| !in_comment(text, i.range.start)).copied().collect();
+        a.interpolations().iter().filter(|i| !comments.holds(text, i.range.start)).copied().collect();
     if used.is_empty() {
         // Most manifests: nothing to look up (the names were gathered on every keystroke).
         return;
@@ -56,10 +57,34 @@ pub(crate) fn unsupported(var: &str) -> String {
     )
 }
 
-/// Comments are interpolated too, but nobody reads them.
-fn in_comment(text: &str, start: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..start].contains(" #") || text[line_start..start].trim_start().starts_with('#')
+/// Comments are interpolated too, but nobody reads them. Where the comment of a line starts,
+/// found once per line (thousands of `${...}` on one line cost one scan of it, not one each).
+#[derive(Default)]
+struct Comments {
+    /// The line last asked about: its start, its end, and where its comment starts (`text.len()`
+    /// for none).
+    line: Option<(usize, usize, usize)>,
+}
+
+impl Comments {
+    /// Whether `start` is inside a comment: after ` #` on its line, or on a line whose first
+    /// non-blank character is `#`.
+    fn holds(&mut self, text: &str, start: usize) -> bool {
+        let (line_start, _, comment) = match self.line {
+            Some(l @ (s, e, _)) if s <= start && start < e => l,
+            _ => {
+                let s = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let e = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                let line = &text[s..e];
+                let hash = line.find(" #").map_or(text.len(), |i| s + i + 2);
+                let first = line.len() - line.trim_start().len();
+                let comment = if line[first..].starts_with('#') { hash.min(s + first + 1) } else { hash };
+                self.line = Some((s, e.max(start + 1), comment));
+                (s, e, comment)
+            }
+        };
+        line_start <= start && comment <= start
+    }
 }
 
 /// The names a release must set (`- NAME` without a default): the release refuses without them
@@ -153,4 +178,32 @@ fn blamed(text: &str, r: TextRange, used: &[Interpolation], e: &Expansion, empti
         end += line.len();
     }
     between(line_start, end).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Comments;
+
+    /// The reading the line's scan replaces: the text from the line's start to `start`.
+    fn in_comment(text: &str, start: usize) -> bool {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        text[line_start..start].contains(" #") || text[line_start..start].trim_start().starts_with('#')
+    }
+
+    #[test]
+    fn comments_are_found_once_per_line_as_the_prefix_reads_them() {
+        let parts = ["${A}", " ", "#", " #", "x", "\t", "  ", "\n", "- ", "k: ", "${B}#"];
+        let mut seed = 7u64;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let mut comments = Comments::default();
+            for (start, _) in text.match_indices("${") {
+                assert_eq!(comments.holds(&text, start), in_comment(&text, start), "{text:?} at {start}");
+            }
+        }
+    }
 }
