@@ -54,7 +54,7 @@ impl Analysis {
     }
 
     fn analysed(text: Arc<str>, parse: Parse, memo: Option<Arc<super::validate::ValidationMemo>>) -> Self {
-        let model = Manifest::from_yaml(parse.root(), &text);
+        let model = Manifest::from_yaml(parse.decoded_root(), &text);
         Self {
             text,
             parse,
@@ -123,7 +123,7 @@ impl Analysis {
             kept.insert(0, hit);
             return app;
         }
-        let app = Arc::new(objects::objects(self.parse.root(), &self.model, ctx));
+        let app = Arc::new(objects::objects(self.parse.decoded_root(), &self.model, ctx));
         kept.insert(0, (ctx.clone(), app.clone()));
         kept.truncate(OBJECT_CONTEXTS);
         app

@@ -10,6 +10,8 @@
 
 use super::SyntaxError;
 use super::yaml::{Kind, Node, Style};
+use std::collections::HashMap;
+
 use crate::text::TextRange;
 
 /// [`adjust`] for a text the fast path read: it reads no directive, no `...`, no empty key and
@@ -54,6 +56,121 @@ pub(super) fn adjust(text: &str, documents: &[Node], errors: &mut Vec<SyntaxErro
         errors.retain(|f| is_limit(&f.message) || f.range.start > e.range.end);
         errors.push(e);
         errors.sort_by_key(|e| e.range.start);
+    }
+    // The decoder runs only on a document that parsed.
+    if !errors.iter().any(|e| is_v2(&e.message))
+        && let Some(at) = excessive_aliasing(doc)
+    {
+        errors.push(SyntaxError { range: at, message: EXCESSIVE_ALIASING.to_string() });
+        errors.sort_by_key(|e| e.range.start);
+    }
+}
+
+/// yaml.v2's refusal of a document that is mostly alias expansion (`decode.go`, `unmarshal`).
+pub const EXCESSIVE_ALIASING: &str = "yaml: document contains excessive aliasing";
+
+/// Where yaml.v2's decoder gives up on alias expansion, if it does: it counts every node it
+/// decodes (`decodeCount`) and those it decodes through an alias (`aliasCount`), and fails once
+/// `aliasCount > 100`, `decodeCount > 1000` and their ratio passes `allowedAliasRatio` (0.99 up to
+/// 400,000 nodes, down to 0.10 at 4,000,000; `decode.go:229-250, 315-324` in v2.4.0). Counted here
+/// as its generic decode (`yamlAttributes`, `pkg/manifest/yaml.go:742-786`) goes, in one walk
+/// that expands nothing: an alias adds the size its anchored node has once expanded, computed
+/// when that node was read. Within one alias's expansion the ratio only grows, so the check at
+/// its end finds what the decoder's check at each node finds.
+fn excessive_aliasing(doc: &Node) -> Option<TextRange> {
+    struct Count<'a> {
+        decoded: u64,
+        aliased: u64,
+        anchors: HashMap<&'a str, u64>,
+        at: Option<TextRange>,
+    }
+    impl<'a> Count<'a> {
+        fn check(&mut self, range: TextRange) {
+            if self.at.is_none()
+                && self.aliased > 100
+                && self.decoded > 1000
+                && self.aliased as f64 / self.decoded as f64 > allowed_alias_ratio(self.decoded)
+            {
+                self.at = Some(range);
+            }
+        }
+        /// The node's size once expanded (itself, its keys and values or items, and what its
+        /// aliases stand for).
+        fn node(&mut self, n: &'a Node) -> u64 {
+            self.decoded += 1;
+            self.check(n.range);
+            let mut size = 1u64;
+            match &n.kind {
+                Kind::Map(entries) => {
+                    for e in entries {
+                        let merge = e.key.as_scalar().is_some_and(|k| k.value == "<<" && k.style == Style::Plain);
+                        match (&e.value.kind, merge) {
+                            // A list of merge sources is decoded item by item, not as a list.
+                            (Kind::Seq(items), true) => {
+                                for i in items {
+                                    size = size.saturating_add(self.node(i));
+                                }
+                            }
+                            (_, true) => size = size.saturating_add(self.node(&e.value)),
+                            _ => {
+                                size = size.saturating_add(self.node(&e.key));
+                                size = size.saturating_add(self.node(&e.value));
+                            }
+                        }
+                    }
+                }
+                Kind::Seq(items) => {
+                    for i in items {
+                        size = size.saturating_add(self.node(i));
+                    }
+                }
+                Kind::Alias(name) => {
+                    let expanded = self.anchors.get(name.as_str()).copied().unwrap_or(0);
+                    self.decoded = self.decoded.saturating_add(expanded);
+                    self.aliased = self.aliased.saturating_add(expanded);
+                    self.check(n.range);
+                    size = size.saturating_add(expanded);
+                }
+                _ => {}
+            }
+            if let Some(anchor) = &n.anchor {
+                self.anchors.insert(anchor.0.as_str(), size);
+            }
+            size
+        }
+    }
+    if !has_alias(doc, 0) {
+        return None;
+    }
+    // The document node is decoded first.
+    let mut count = Count { decoded: 1, aliased: 0, anchors: HashMap::new(), at: None };
+    count.node(doc);
+    count.at
+}
+
+/// Whether a node holds an alias (most documents have none: nothing is counted then).
+fn has_alias(n: &Node, depth: usize) -> bool {
+    match &n.kind {
+        Kind::Alias(_) => true,
+        Kind::Map(entries) if depth < 200 => {
+            entries.iter().any(|e| has_alias(&e.key, depth + 1) || has_alias(&e.value, depth + 1))
+        }
+        Kind::Seq(items) if depth < 200 => items.iter().any(|i| has_alias(i, depth + 1)),
+        _ => false,
+    }
+}
+
+/// `allowedAliasRatio` of yaml.v2 (`decode.go:229-250`).
+fn allowed_alias_ratio(decoded: u64) -> f64 {
+    const LOW: f64 = 400_000.0;
+    const HIGH: f64 = 4_000_000.0;
+    let d = decoded as f64;
+    if d <= LOW {
+        0.99
+    } else if d >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((d - LOW) / (HIGH - LOW))
     }
 }
 

@@ -59,6 +59,20 @@ impl Parse {
         &self.documents[0]
     }
 
+    /// The document Convox decodes into its manifest: the first one, or nothing when yaml.v2's
+    /// decoder refuses it for its alias expansion (an alias bomb below the parser's limits: read
+    /// through its aliases, it would cost what expanding it costs).
+    pub fn decoded_root(&self) -> &yaml::Node {
+        static NOTHING: yaml::Node = yaml::Node {
+            kind: yaml::Kind::Empty,
+            range: TextRange { start: 0, end: 0 },
+            anchor: None,
+            tag: None,
+            flow: false,
+        };
+        if self.errors.iter().any(|e| e.message == convox::EXCESSIVE_ALIASING) { &NOTHING } else { self.root() }
+    }
+
     /// True when `offset` is on a line the parser could not read.
     pub fn is_broken_at(&self, offset: usize) -> bool {
         self.broken.iter().any(|r| r.contains_inclusive(offset))
