@@ -62,7 +62,7 @@ fn document(rng: &mut Rng) -> String {
         lines.push(list.clone());
     }
     lines.push("services:".to_string());
-    lines.extend((0..uses).map(|i| body(i)));
+    lines.extend((0..uses).map(&body));
     if !before {
         lines.push(list);
     }
