@@ -119,3 +119,18 @@ fn check_refuses_what_yaml_v2_refuses() {
     assert!(refusals >= 8, "too few refusals to compare: {refusals}");
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+#[test]
+fn the_formatter_does_not_expand_aliases() {
+    use convox_lsp::ide::format::{FormatOptions, format};
+    let list = |n: usize, item: &str| vec![item; n].join(",");
+    // 300,000 nodes once expanded, which yaml.v2 reads: formatted, its tree compared with aliases
+    // kept (libyaml's expanded values are not built).
+    let text = format!("a0: &a0 [{}]\nb:   [{}]\nc: [{}]\n", list(3000, "x"), list(100, "*a0"), list(3000, "y"));
+    let formatted = format(&text, &FormatOptions::default()).expect("formatted");
+    assert!(formatted.contains("b: [*a0"), "{}", &formatted[..200.min(formatted.len())]);
+    // 100 uses of a list of 50,000: yaml.v2 refuses it, and so does the formatter, saying why.
+    let text = format!("a0: &a0 [{}]\nb: [{}]\n", list(50_000, "x"), list(100, "*a0"));
+    let refused = format(&text, &FormatOptions::default()).expect_err("refused");
+    assert!(refused.message.contains(MESSAGE), "{}", refused.message);
+}

@@ -78,67 +78,6 @@ pub const EXCESSIVE_ALIASING: &str = "yaml: document contains excessive aliasing
 /// when that node was read. Within one alias's expansion the ratio only grows, so the check at
 /// its end finds what the decoder's check at each node finds.
 fn excessive_aliasing(doc: &Node) -> Option<TextRange> {
-    struct Count<'a> {
-        decoded: u64,
-        aliased: u64,
-        anchors: HashMap<&'a str, u64>,
-        at: Option<TextRange>,
-    }
-    impl<'a> Count<'a> {
-        fn check(&mut self, range: TextRange) {
-            if self.at.is_none()
-                && self.aliased > 100
-                && self.decoded > 1000
-                && self.aliased as f64 / self.decoded as f64 > allowed_alias_ratio(self.decoded)
-            {
-                self.at = Some(range);
-            }
-        }
-        /// The node's size once expanded (itself, its keys and values or items, and what its
-        /// aliases stand for).
-        fn node(&mut self, n: &'a Node) -> u64 {
-            self.decoded += 1;
-            self.check(n.range);
-            let mut size = 1u64;
-            match &n.kind {
-                Kind::Map(entries) => {
-                    for e in entries {
-                        let merge = e.key.as_scalar().is_some_and(|k| k.value == "<<" && k.style == Style::Plain);
-                        match (&e.value.kind, merge) {
-                            // A list of merge sources is decoded item by item, not as a list.
-                            (Kind::Seq(items), true) => {
-                                for i in items {
-                                    size = size.saturating_add(self.node(i));
-                                }
-                            }
-                            (_, true) => size = size.saturating_add(self.node(&e.value)),
-                            _ => {
-                                size = size.saturating_add(self.node(&e.key));
-                                size = size.saturating_add(self.node(&e.value));
-                            }
-                        }
-                    }
-                }
-                Kind::Seq(items) => {
-                    for i in items {
-                        size = size.saturating_add(self.node(i));
-                    }
-                }
-                Kind::Alias(name) => {
-                    let expanded = self.anchors.get(name.as_str()).copied().unwrap_or(0);
-                    self.decoded = self.decoded.saturating_add(expanded);
-                    self.aliased = self.aliased.saturating_add(expanded);
-                    self.check(n.range);
-                    size = size.saturating_add(expanded);
-                }
-                _ => {}
-            }
-            if let Some(anchor) = &n.anchor {
-                self.anchors.insert(anchor.0.as_str(), size);
-            }
-            size
-        }
-    }
     if !has_alias(doc, 0) {
         return None;
     }
@@ -146,6 +85,76 @@ fn excessive_aliasing(doc: &Node) -> Option<TextRange> {
     let mut count = Count { decoded: 1, aliased: 0, anchors: HashMap::new(), at: None };
     count.node(doc);
     count.at
+}
+
+/// How many nodes decoding `doc` visits, its aliases expanded (counted without expanding them).
+pub(crate) fn decoded_nodes(doc: &Node) -> u64 {
+    let mut count = Count { decoded: 1, aliased: 0, anchors: HashMap::new(), at: None };
+    count.node(doc);
+    count.decoded
+}
+
+/// The counts of yaml.v2's decoder ([`excessive_aliasing`]).
+struct Count<'a> {
+    decoded: u64,
+    aliased: u64,
+    anchors: HashMap<&'a str, u64>,
+    at: Option<TextRange>,
+}
+impl<'a> Count<'a> {
+    fn check(&mut self, range: TextRange) {
+        if self.at.is_none()
+            && self.aliased > 100
+            && self.decoded > 1000
+            && self.aliased as f64 / self.decoded as f64 > allowed_alias_ratio(self.decoded)
+        {
+            self.at = Some(range);
+        }
+    }
+    /// The node's size once expanded (itself, its keys and values or items, and what its
+    /// aliases stand for).
+    fn node(&mut self, n: &'a Node) -> u64 {
+        self.decoded += 1;
+        self.check(n.range);
+        let mut size = 1u64;
+        match &n.kind {
+            Kind::Map(entries) => {
+                for e in entries {
+                    let merge = e.key.as_scalar().is_some_and(|k| k.value == "<<" && k.style == Style::Plain);
+                    match (&e.value.kind, merge) {
+                        // A list of merge sources is decoded item by item, not as a list.
+                        (Kind::Seq(items), true) => {
+                            for i in items {
+                                size = size.saturating_add(self.node(i));
+                            }
+                        }
+                        (_, true) => size = size.saturating_add(self.node(&e.value)),
+                        _ => {
+                            size = size.saturating_add(self.node(&e.key));
+                            size = size.saturating_add(self.node(&e.value));
+                        }
+                    }
+                }
+            }
+            Kind::Seq(items) => {
+                for i in items {
+                    size = size.saturating_add(self.node(i));
+                }
+            }
+            Kind::Alias(name) => {
+                let expanded = self.anchors.get(name.as_str()).copied().unwrap_or(0);
+                self.decoded = self.decoded.saturating_add(expanded);
+                self.aliased = self.aliased.saturating_add(expanded);
+                self.check(n.range);
+                size = size.saturating_add(expanded);
+            }
+            _ => {}
+        }
+        if let Some(anchor) = &n.anchor {
+            self.anchors.insert(anchor.0.as_str(), size);
+        }
+        size
+    }
 }
 
 /// Whether a node holds an alias (most documents have none: nothing is counted then).

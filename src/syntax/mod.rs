@@ -6,7 +6,7 @@
 //! YAML library prints; ranges come from tree-sitter and the repair pass.
 
 mod block;
-mod convox;
+pub(crate) mod convox;
 mod depth;
 mod fast;
 mod guard;

@@ -10,7 +10,8 @@ use crate::syntax::{self};
 
 /// A document that parsed cleanly, with what it loads to.
 pub(super) struct Loaded {
-    values: Vec<String>,
+    /// `None` when the aliases expand to far more than the text holds ([`expands`]).
+    values: Option<Vec<String>>,
     documents: Vec<Node>,
 }
 
@@ -27,8 +28,16 @@ impl Loaded {
             let message = "not formatted: convox-lsp's parser does not read this line (Convox's YAML library does)";
             return Err(FormatError { offset: r.start, message: message.to_string() });
         }
-        let values =
-            values(text).map_err(|message| FormatError { offset: 0, message: format!("not formatted: {message}") })?;
+        // libyaml's values expand every alias: for a document that is mostly expansion (an
+        // anchored list used thousands of times), only the tree (aliases kept) is compared.
+        let values = if expands(&parse.documents) {
+            None
+        } else {
+            Some(
+                values(text)
+                    .map_err(|message| FormatError { offset: 0, message: format!("not formatted: {message}") })?,
+            )
+        };
         Ok(Loaded { values, documents: parse.documents })
     }
 
@@ -49,7 +58,9 @@ impl Loaded {
         if !parse.errors.is_empty() {
             return Err(refuse("not parse"));
         }
-        if values(after).ok().as_ref() != Some(&self.values) {
+        if let Some(before) = &self.values
+            && values(after).ok().as_ref() != Some(before)
+        {
             return Err(refuse("load to different data"));
         }
         let same_tree = parse.documents.len() == self.documents.len()
@@ -59,6 +70,24 @@ impl Loaded {
         }
         Ok(())
     }
+}
+
+/// Whether reading the documents with their aliases expanded visits over four times the nodes
+/// written (and more than 10,000): the same tree with the same anchors and aliases loads to the
+/// same data, so the tree alone is compared then.
+fn expands(documents: &[Node]) -> bool {
+    fn written(n: &Node) -> u64 {
+        1 + match &n.kind {
+            Kind::Map(entries) => entries.iter().map(|e| written(&e.key) + written(&e.value)).sum(),
+            Kind::Seq(items) => items.iter().map(written).sum(),
+            _ => 0,
+        }
+    }
+    let (written, decoded): (u64, u64) = documents
+        .iter()
+        .map(|d| (written(d), syntax::convox::decoded_nodes(d)))
+        .fold((0, 0), |(w, x), (a, b)| (w + a, x.saturating_add(b)));
+    decoded > 10_000 && decoded / 4 > written
 }
 
 /// Every document's value, as text (`.nan` is not equal to itself as a value).
