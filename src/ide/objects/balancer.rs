@@ -2,7 +2,7 @@
 //! (`provider/k8s/template/app/balancer.yml.tmpl`).
 
 use super::read::Key;
-use super::value::{Field, f, int, list, map, pairs, s};
+use super::value::{Field, f, int, list, map, overridden, pairs, s};
 use super::{App, AppObjects, Object, Owner};
 
 pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
@@ -38,7 +38,7 @@ pub fn build(app: &App, name: &str, key: &Key, out: &mut AppObjects) {
 
 /// balancer.yml.tmpl:5-10: the fixed NLB annotations, then the balancer's, sorted.
 fn annotations(key: &Key) -> Vec<Field> {
-    let mut a = pairs(&[
+    let a = pairs(&[
         ("service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout", "3600"),
         ("service.beta.kubernetes.io/aws-load-balancer-type", "nlb"),
     ]);
@@ -49,11 +49,7 @@ fn annotations(key: &Key) -> Vec<Field> {
         .filter_map(|x| x.split_once('=').map(|(a, b)| (a.to_string(), b.to_string())))
         .collect();
     custom.sort();
-    for (name, v) in custom {
-        a.retain(|x| x.key != name);
-        a.push(f(name, s(v)).from(k.path.clone()));
-    }
-    a
+    overridden(a, custom.into_iter().map(|(name, v)| f(name, s(v)).from(k.path.clone())).collect())
 }
 
 /// `ports`: `<listen>: <target>` (TCP) or `<listen>: {port, protocol}`

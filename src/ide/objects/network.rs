@@ -3,7 +3,7 @@
 //! `provider/k8s/release.go:505-640`), or its HTTPProxy on contour.
 
 use super::svc::{Svc, absent, labels, object};
-use super::value::{Field, Placeholder, Value, f, int, list, map, pairs, s, with_hole};
+use super::value::{Field, Placeholder, Value, f, int, list, map, overridden, pairs, s, with_hole};
 use super::workload::extra_ports;
 use super::{App, AppObjects, Object, Owner, Router};
 use crate::schema::When;
@@ -150,13 +150,13 @@ fn ingress_annotations(app: &App, svc: &Svc, internal: bool) -> Vec<Field> {
         }
     }
     let custom = k.get("ingressAnnotations");
-    for (key, v) in custom.annotations() {
-        if !RESERVED.contains(&key.as_str()) {
-            a.retain(|x| x.key != key);
-            a.push(f(key, s(v)).from(custom.path.clone()));
-        }
-    }
-    a
+    let later = custom
+        .annotations()
+        .into_iter()
+        .filter(|(key, _)| !RESERVED.contains(&key.as_str()))
+        .map(|(key, v)| f(key, s(v)).from(custom.path.clone()))
+        .collect();
+    overridden(a, later)
 }
 
 /// `reservedNginxAnnotations` (`provider/k8s/release.go:1467`).

@@ -3,7 +3,7 @@
 //! every builder of a service's objects shares (the object, its labels, its annotations).
 
 use super::read::Key;
-use super::value::{Field, f, pairs, s};
+use super::value::{Field, f, overridden, pairs, s};
 use super::{App, NotCreated, Object, Owner, scale};
 use crate::model::Count;
 use crate::schema::When;
@@ -150,25 +150,18 @@ pub fn object(app: &App, svc: &Svc, kind: &str, api: &str, name: &str, template:
 
 /// Base labels then the custom ones (`{{ range keyValue .Service.Labels }}`).
 pub fn labels(app: &App, svc: &Svc, base: &[(&'static str, &str)]) -> Vec<Field> {
-    let mut out = pairs(base);
-    for l in custom_labels(app, svc) {
-        out.retain(|x| x.key != l.key);
-        out.push(l);
-    }
-    out
+    overridden(pairs(base), custom_labels(app, svc))
 }
 
 /// `{{ range keyValue .Service.Labels }}`: the app's `labels` merged under the service's
 /// (`pkg/manifest/manifest.go:453` CombineLabels), sorted by key.
 fn custom_labels(app: &App, svc: &Svc) -> Vec<Field> {
-    let mut all: Vec<(String, Field)> = Vec::new();
+    // The later of a key wins; sorted by key.
+    let mut all: std::collections::BTreeMap<String, Field> = std::collections::BTreeMap::new();
     for (k, v) in app.labels.iter().chain(svc.key.get("labels").entries().iter()) {
-        let field = f(k.clone(), s(v.str().unwrap_or_default())).from(v.path.clone());
-        all.retain(|(x, _)| x != k);
-        all.push((k.clone(), field));
+        all.insert(k.clone(), f(k.clone(), s(v.str().unwrap_or_default())).from(v.path.clone()));
     }
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    all.into_iter().map(|(_, x)| x).collect()
+    all.into_values().collect()
 }
 
 /// `yamlMarshal .Annotations`: the map, sorted by key.

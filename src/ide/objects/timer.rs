@@ -3,7 +3,7 @@
 
 use super::read::Key;
 use super::svc::{Svc, annotations, labels};
-use super::value::{Field, Placeholder, Value, f, int, list, map, s};
+use super::value::{Field, Placeholder, Value, f, int, list, map, overridden, s};
 use super::{App, AppObjects, NotCreated, Object, Owner, pod};
 use crate::schema::When;
 
@@ -46,12 +46,7 @@ fn object(app: &App, t: &Timer, kind: &str, api: &str, template: &'static str) -
 
 /// The annotations on the ServiceAccount and the pod: `convox.com/type: timer`, then the timer's.
 fn timer_annotations(t: &Timer) -> Vec<Field> {
-    let mut a = vec![f("convox.com/type", s("timer"))];
-    for x in annotations(&t.key.get("annotations")) {
-        a.retain(|y| y.key != x.key);
-        a.push(x);
-    }
-    a
+    overridden(vec![f("convox.com/type", s("timer"))], annotations(&t.key.get("annotations")))
 }
 
 /// timer.yml.tmpl:2-13.

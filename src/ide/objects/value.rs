@@ -94,6 +94,19 @@ impl Field {
     }
 }
 
+/// `base`, then each of `later` replacing any field of its key written before it (a template's
+/// `{{ range }}` over custom labels or annotations after its own): what removing the earlier one
+/// and appending each gives, in one pass over both.
+pub fn overridden(base: Vec<Field>, later: Vec<Field>) -> Vec<Field> {
+    let mut last: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(later.len());
+    for (i, x) in later.iter().enumerate() {
+        last.insert(x.key.to_string(), i);
+    }
+    let mut out: Vec<Field> = base.into_iter().filter(|x| !last.contains_key(x.key.as_ref())).collect();
+    out.extend(later.into_iter().enumerate().filter(|(i, x)| last[x.key.as_ref()] == *i).map(|(_, x)| x));
+    out
+}
+
 pub fn f(key: impl Into<Cow<'static, str>>, value: Value) -> Field {
     Field { key: key.into(), value, from: Vec::new() }
 }
@@ -390,5 +403,26 @@ mod tests {
         assert!(super::COMMON.windows(2).all(|w| w[0] < w[1]));
         assert!(matches!(super::shared("convox"), std::borrow::Cow::Borrowed(_)));
         assert!(matches!(super::shared(String::from("web")), std::borrow::Cow::Owned(_)));
+    }
+
+    #[test]
+    fn overridden_is_removing_the_earlier_and_appending_each() {
+        use super::{f, int, overridden};
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..2_000 {
+            let (nb, nl) = (next(5), next(6));
+            let mut make = |n: u64| (0..n).map(|i| f(format!("k{}", next(5)), int(i as i64))).collect::<Vec<_>>();
+            let (base, later) = (make(nb), make(nl));
+            let mut reference = base.clone();
+            for x in later.clone() {
+                reference.retain(|y| y.key != x.key);
+                reference.push(x);
+            }
+            assert_eq!(overridden(base, later), reference);
+        }
     }
 }
