@@ -127,10 +127,23 @@ impl<'a> Node<'a> {
             }
             _ => return None,
         };
+        // Where each key is in `out`, looked up in a map once there are many (the env Secret of a
+        // service with thousands of variables): a search per field was quadratic.
+        let mut at: std::collections::HashMap<&'a str, usize, crate::schema::FxBuild> = Default::default();
+        if fields.len() > 16 {
+            at.extend(out.iter().enumerate().map(|(i, (k, _))| (*k, i)));
+        }
         for x in fields {
-            match out.iter_mut().find(|(k, _)| *k == x.key) {
-                Some(entry) => entry.1 = Node::Value(&x.value),
-                None => out.push((&*x.key, Node::Value(&x.value))),
+            let found =
+                if fields.len() > 16 { at.get(&*x.key).copied() } else { out.iter().position(|(k, _)| *k == x.key) };
+            match found {
+                Some(i) => out[i].1 = Node::Value(&x.value),
+                None => {
+                    if fields.len() > 16 {
+                        at.insert(&x.key, out.len());
+                    }
+                    out.push((&*x.key, Node::Value(&x.value)));
+                }
             }
         }
         Some(out)

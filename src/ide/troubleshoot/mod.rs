@@ -191,9 +191,14 @@ pub struct TroubleshootLens {
 
 pub fn lenses(a: &Analysis) -> Vec<TroubleshootLens> {
     let all = targets(a);
+    // The first target of each name (a name used by two sections is qualified on the others).
+    let mut firsts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, t) in all.iter().enumerate() {
+        firsts.entry(t.name.as_str()).or_insert(i);
+    }
     all.iter()
         .map(|t| {
-            let first = all.iter().find(|o| o.name == t.name).is_some_and(|o| o == t);
+            let first = all[firsts[t.name.as_str()]] == *t;
             TroubleshootLens { range: t.range, name: if first { t.name.clone() } else { t.qualified() } }
         })
         .collect()
