@@ -206,7 +206,7 @@ fn merge_key(map: &Node, e: &crate::syntax::yaml::Entry, parent_pattern: &str, s
 }
 
 fn duplicate(key: &str, first: TextRange, at: TextRange, parent_pattern: &str, maps: bool, sink: &mut Sink) {
-    let line = sink.text[..first.start].matches('\n').count() + 1;
+    let line = sink.line_of(first.start);
     let what = crate::model::decode::explain(parent_pattern, key, maps);
     let message = if schema::NAMED_SECTIONS.contains(&parent_pattern) {
         format!("{} is declared twice (first on line {line}): {what}", code(key))

@@ -49,6 +49,9 @@ struct Sink<'a> {
     interpolated: bool,
     /// The walks of the services kept from the previous version (`memo.rs`).
     memo: Option<memo::Session<'a>>,
+    /// Where each line starts, made on the first message that names a line (thousands of
+    /// duplicate keys each counted the lines before them).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// The words for an unknown key: none when its map takes any key, else a close sibling and where
@@ -61,6 +64,12 @@ struct UnknownKey {
 }
 
 impl Sink<'_> {
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        let starts = self.line_starts.get_or_init(|| memchr::memchr_iter(b'\n', self.text.as_bytes()).collect());
+        starts.partition_point(|&nl| nl < offset) + 1
+    }
+
     /// A diagnostic at the code's default severity.
     fn add(&mut self, range: TextRange, code: Code, message: String) {
         self.push(range, code.default_severity(), code, message);
@@ -107,6 +116,7 @@ pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
         legacy: false,
         interpolated,
         memo: None,
+        line_starts: std::cell::OnceCell::new(),
     };
     sink.legacy = legacy::legacy(root, &mut sink);
     sink.memo = a.memo().map(|m| {
