@@ -266,3 +266,29 @@ async fn aliases_too_many_to_follow_refuse_the_rename_and_say_so() {
     let message = r["error"]["message"].as_str().unwrap_or_else(|| panic!("not refused: {r}"));
     assert!(message.contains("aliases"), "{message}");
 }
+
+#[tokio::test]
+async fn an_anchored_scalar_read_as_something_else_is_not_renamed() {
+    // The timer's `service: *w` reads the service's command: renaming `web` through it would
+    // rewrite the command.
+    let (_, r) = rename(
+        "services:\n  w$0eb:\n    image: nginx\n    command: &w web\ntimers:\n  t:\n    schedule: \"* * * * *\"\n    command: x\n    service: *w\n",
+        "api",
+    )
+    .await;
+    let message = r["error"]["message"].as_str().unwrap_or_else(|| panic!("not refused: {r}"));
+    assert!(message.contains("services.web.command") && message.contains("*w"), "{message}");
+    // A name anchored where it is a name, and aliased where Convox reads a command: the same.
+    let (_, r) = rename(
+        "services:\n  w$0eb:\n    image: nginx\ntimers:\n  t:\n    schedule: \"* * * * *\"\n    command: x\n    service: &s web\n  u:\n    schedule: \"* * * * *\"\n    command: *s\n    service: web\n",
+        "api",
+    )
+    .await;
+    let message = r["error"]["message"].as_str().unwrap_or_else(|| panic!("not refused: {r}"));
+    assert!(message.contains("*s") && message.contains("timers.u.command"), "{message}");
+    // Anchored under an `x-` key Convox ignores: renamed there, as before.
+    let (text, r) = rename("x-res: &res [db]\nresources:\n  d$0b:\n    type: postgres\nservices:\n  web:\n    image: nginx\n    resources: *res\n", "data").await;
+    assert!(r.get("error").is_none(), "{r}");
+    let text = apply(&text, &r["result"]);
+    assert!(text.contains("x-res: &res [data]"), "{text}");
+}

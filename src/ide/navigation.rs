@@ -62,7 +62,9 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
     let old = o.name.as_str();
     // One edit per place: the model reads an aliased list once per alias (`resources: *res` in two
     // services), so the same anchored scalar can be related twice; sorted, an overlap is dropped.
-    let mut ranges: Vec<TextRange> = related.iter().map(|x| x.range).chain(through_aliases(a, o.kind, old)?).collect();
+    let (aliased, as_names) = through_aliases(a, o.kind, old)?;
+    let mut ranges: Vec<TextRange> = related.iter().map(|x| x.range).chain(aliased).collect();
+    anchors_read_otherwise(a, o.kind, old, &ranges, &as_names)?;
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut edits: Vec<(TextRange, String)> = Vec::new();
     for range in ranges {
@@ -87,23 +89,106 @@ pub fn rename(a: &Analysis, offset: usize, new_name: &str) -> Result<Rename, Str
 }
 
 /// The ranges of the name `old` of `kind` that Convox reads only through an alias (`x-res: &res
-/// [db]` with `resources: *res`): the anchored scalars, renamed with the rest.
-fn through_aliases(a: &Analysis, kind: NameKind, old: &str) -> Result<Vec<TextRange>, String> {
+/// [db]` with `resources: *res`): the anchored scalars, renamed with the rest. With them, the
+/// ranges of the aliases they are read through.
+fn through_aliases(a: &Analysis, kind: NameKind, old: &str) -> Result<(Vec<TextRange>, Vec<TextRange>), String> {
     let walk = super::aliases::reached(a.parse().root(), kind)
         .ok_or_else(|| "the aliases of this file expand to too much to follow: rename by hand".to_string())?;
     let text = a.text();
-    Ok(walk
-        .reached
-        .iter()
-        .filter_map(|r| {
-            let value = r.node.as_str()?;
-            let name = match kind {
-                NameKind::Resource => crate::model::resource_ref_parts(value).0,
-                _ => value,
-            };
-            (name == old).then(|| crate::model::value_range(text, r.node, 0, name.len()))
-        })
-        .collect())
+    let mut out = (Vec::new(), Vec::new());
+    for r in &walk.reached {
+        out.1.push(r.alias.1);
+        let Some(value) = r.node.as_str() else { continue };
+        let name = match kind {
+            NameKind::Resource => crate::model::resource_ref_parts(value).0,
+            _ => value,
+        };
+        if name == old {
+            out.0.push(crate::model::value_range(text, r.node, 0, name.len()));
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses a rename that would change more than the name: an anchored node holding a renamed
+/// place that is also read as something else, where it is written (`command: &w web` with a
+/// timer's `service: *w`) or through another alias (`service: &s web` with `command: *s`). A place
+/// Convox does not read (an `x-` key) does not count; nor does an alias the walk reads as a name.
+fn anchors_read_otherwise(
+    a: &Analysis,
+    kind: NameKind,
+    old: &str,
+    renamed: &[TextRange],
+    as_names: &[TextRange],
+) -> Result<(), String> {
+    use crate::syntax::yaml::Kind;
+    let text = a.text();
+    // Where Convox reads the node at `at` as something other than a name of the kind.
+    let otherwise = |at: usize| {
+        let m = crate::schema::schema().lookup(&a.key_path_at(at).path);
+        let names: &[&str] = match kind {
+            NameKind::Service => {
+                &["services.*", "timers.*.service", "balancers.*.service", "budget.neverAutoShutdown[]"]
+            }
+            NameKind::Resource => &["resources.*", "services.*.resources[]"],
+            NameKind::Timer => &["timers.*"],
+            NameKind::Balancer => &["balancers.*"],
+            _ => &[],
+        };
+        m.doc.is_some() && !names.contains(&m.pattern.as_str())
+    };
+    let line = |at: usize| text[..at].matches('\n').count() + 1;
+    let mut stack = vec![a.parse().root()];
+    while let Some(n) = stack.pop() {
+        if let Some(anchor) = &n.anchor
+            && renamed.iter().any(|r| n.range.start <= r.start && r.end <= n.range.end)
+        {
+            if n.as_str().is_some() && otherwise(n.range.start) {
+                return Err(format!(
+                    "`{old}` on line {} is also {}, anchored `&{}` and read through `*{}` as a {} name: renaming it would change {} too; rename by hand",
+                    line(n.range.start),
+                    a.key_path_at(n.range.start).path,
+                    anchor.0,
+                    anchor.0,
+                    kind.as_str(),
+                    a.key_path_at(n.range.start).path,
+                ));
+            }
+            if let Some(other) = aliases_named(a.parse().root(), &anchor.0)
+                .into_iter()
+                .find(|x| !as_names.contains(x) && otherwise(x.start))
+            {
+                return Err(format!(
+                    "`*{}` on line {} reads `{old}` as {}: renaming it would change that too; rename by hand",
+                    anchor.0,
+                    line(other.start),
+                    a.key_path_at(other.start).path
+                ));
+            }
+        }
+        match &n.kind {
+            Kind::Map(entries) => stack.extend(entries.iter().flat_map(|e| [&e.key, &e.value])),
+            Kind::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The ranges of every alias `*name` of the document.
+fn aliases_named(root: &crate::syntax::yaml::Node, name: &str) -> Vec<TextRange> {
+    use crate::syntax::yaml::Kind;
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            Kind::Alias(x) if x == name => out.push(n.range),
+            Kind::Map(entries) => stack.extend(entries.iter().flat_map(|e| [&e.key, &e.value])),
+            Kind::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The objects that get new names, from the model of what Convox renders before and after the
