@@ -248,8 +248,20 @@ fn fold_lines(raw: &str) -> CompactString {
     }
     let mut out = String::with_capacity(raw.len());
     let mut pending_breaks = 0usize;
-    for (i, line) in raw.lines().enumerate() {
+    let lines: Vec<&str> = raw.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let last = lines.len() - 1;
+    for (i, line) in lines.into_iter().enumerate() {
         let line = if i == 0 { line.trim_end() } else { line.trim() };
+        if i > 0 && i == last && line.is_empty() {
+            // The line of a closing quote with nothing before it: the break before it folds as
+            // any other (a space, or the empty lines between), as yaml.v2 reads `'web\n  '`.
+            if pending_breaks > 0 {
+                out.extend(std::iter::repeat_n('\n', pending_breaks));
+            } else {
+                out.push(' ');
+            }
+            break;
+        }
         if i > 0 && line.is_empty() {
             pending_breaks += 1;
             continue;

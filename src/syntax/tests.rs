@@ -209,6 +209,26 @@ fn a_deep_list_of_lists_of_dashes_alone_does_not_abort_the_parser() {
 }
 
 #[test]
+fn a_quoted_scalar_ending_on_a_blank_line_folds_its_last_break() {
+    // yaml.v2 and PyYAML: the break before the closing quote's line folds like any other (a
+    // space, or one line break per empty line between).
+    for (q, body, want) in [
+        ("'", "web\n      ", "web "),
+        ("'", "eb  \n      \n      ", "eb\n"),
+        ("'", "a\n\n  b\n   ", "a\nb "),
+        ("\"", "x\n\n\n   ", "x\n\n"),
+        ("\"", "a\n  b\n\n  ", "a b\n"),
+        ("'", "a\n  b", "a b"),
+    ] {
+        let text = format!("k: {q}{body}{q}\n");
+        let p = parse(&text);
+        assert!(p.errors.is_empty(), "{text:?}: {:?}", p.errors);
+        let v = p.root().as_map().unwrap()[0].value.as_str().unwrap().to_string();
+        assert_eq!(v, want, "{text:?}");
+    }
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     let mut text = String::new();
     for i in 0..1_000 {
