@@ -134,3 +134,20 @@ fn generated_manifests_and_their_mutations_format_well() {
     eprintln!("generated: {formatted} formatted, {refused} refused; {mutated} mutations formatted");
     assert!(formatted > docs, "only {formatted} of {} formatted", 2 * docs);
 }
+
+#[test]
+fn a_file_ending_inside_a_block_scalar_without_a_line_break_is_refused_and_says_why() {
+    // Clip (`|`) and keep (`|+`) chomping: the final line break the formatter adds would become
+    // part of the value (`x` would read `x\n`).
+    for text in ["a: |\n  x", "a: >\n  x", "k:\n  - |+\n    x", "a: | # a-b\n  x"] {
+        let e = format(text, &FormatOptions::default()).expect_err(text);
+        assert!(e.message.contains("ends inside a block scalar"), "{text:?}: {}", e.message);
+        assert!(!e.message.contains("bug"), "{}", e.message);
+    }
+    // Strip chomping keeps the value; a line break or a comment after the scalar changes nothing.
+    for (text, want) in
+        [("a: |-\n  x", "a: |-\n  x\n"), ("a: |2-\n    x", "a: |2-\n    x\n"), ("a: |\n  x\n", "a: |\n  x\n")]
+    {
+        assert_eq!(format(text, &FormatOptions::default()).unwrap(), want, "{text:?}");
+    }
+}

@@ -91,6 +91,13 @@ pub fn format_edits(
         let message = "not formatted: explicit keys (`? key`) are not supported by the formatter".to_string();
         return Err(FormatError { offset, message });
     }
+    if let Some(offset) = block_scalar_at_the_end(text, before.documents()) {
+        let message = "not formatted: the file ends inside a block scalar without a line break; the final line \
+                       break the formatter adds would be part of its value (end the file with a line break, or \
+                       use `|-`/`>-` to keep the value without one)"
+            .to_string();
+        return Err(FormatError { offset, message });
+    }
     let lines = index::split(text)?;
     let plan = layout::plan(text, &lines, before.documents(), options.indent);
     let formatted = lines::rewrite(text, &lines, &plan, &options);
@@ -108,6 +115,31 @@ pub fn format_edits(
     }
     before.check(text, &apply(text, &whole))?;
     Ok(whole)
+}
+
+/// Where the block scalar is that the text ends in without a final line break (`a: |\n  x`),
+/// if it does: its value changes when the line break is added (clip or keep chomping).
+fn block_scalar_at_the_end(text: &str, documents: &[crate::syntax::yaml::Node]) -> Option<usize> {
+    use crate::syntax::yaml::{Kind, Style};
+    if text.ends_with(['\n', '\r']) {
+        return None;
+    }
+    let mut n = documents.last()?;
+    loop {
+        n = match &n.kind {
+            Kind::Map(entries) => &entries.last()?.value,
+            Kind::Seq(items) => items.last()?,
+            Kind::Scalar(s)
+                if matches!(s.style, Style::Literal | Style::Folded) && n.range.end >= text.trim_end().len() =>
+            {
+                // `|-` and `>-` (`|2-` ...) strip the final break: adding one changes nothing.
+                let header = text[n.range.start..].split([' ', '\t', '\n', '\r']).next().unwrap_or("");
+                let strip = header.contains('-');
+                return (!strip).then_some(n.range.start);
+            }
+            _ => return None,
+        };
+    }
 }
 
 /// `text` with non-overlapping, ordered edits applied.
