@@ -121,7 +121,10 @@ pub fn format_edits(
 /// if it does: its value changes when the line break is added (clip or keep chomping).
 fn block_scalar_at_the_end(text: &str, documents: &[crate::syntax::yaml::Node]) -> Option<usize> {
     use crate::syntax::yaml::{Kind, Style};
-    if text.ends_with(['\n', '\r']) {
+    // The last line must be a line of the scalar's content: after a blank last line, or with the
+    // header alone on it, the value already ends as it will.
+    let last_break = text.rfind(['\n', '\r'])?;
+    if text[last_break..].trim().is_empty() {
         return None;
     }
     let mut n = documents.last()?;
@@ -130,7 +133,9 @@ fn block_scalar_at_the_end(text: &str, documents: &[crate::syntax::yaml::Node]) 
             Kind::Map(entries) => &entries.last()?.value,
             Kind::Seq(items) => items.last()?,
             Kind::Scalar(s)
-                if matches!(s.style, Style::Literal | Style::Folded) && n.range.end >= text.trim_end().len() =>
+                if matches!(s.style, Style::Literal | Style::Folded)
+                    && n.range.start < last_break
+                    && n.range.end >= text.trim_end().len() =>
             {
                 // `|-` and `>-` (`|2-` ...) strip the final break: adding one changes nothing.
                 let header = text[n.range.start..].split([' ', '\t', '\n', '\r']).next().unwrap_or("");
