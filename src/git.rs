@@ -47,6 +47,17 @@ fn locate(file: &Path) -> Result<Located, GitError> {
         .workdir()
         .and_then(|w| std::fs::canonicalize(w).ok())
         .ok_or_else(|| GitError::NoRepository(format!("{}: the repository has no work tree", file.display())))?;
+    // A `.git` that is a link out of the work tree (`.git -> ../other/.git`) would show another
+    // repository's history as this one's: not followed.
+    let dot_git = root.join(".git");
+    if std::fs::symlink_metadata(&dot_git).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::canonicalize(&dot_git).map_or(true, |real| !real.starts_with(&root))
+    {
+        return Err(GitError::NoRepository(format!(
+            "{}: the repository's .git is a link out of its work tree: not read",
+            file.display()
+        )));
+    }
     let rel = abs
         .strip_prefix(&root)
         .map_err(|_| GitError::NoRepository(format!("{}: outside the repository's work tree", file.display())))?

@@ -249,3 +249,39 @@ fn a_fifo_in_the_git_directory_does_not_hang_a_plan() {
     assert_ne!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("not read within"), "{stderr}");
 }
+
+#[test]
+fn git_history_is_read_only_from_the_work_trees_own_repository_and_bounded() {
+    let tree = Tree::new("git-bounds");
+    let git = |dir: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git").args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let commit = |dir: &Path| {
+        git(dir, &["init", "-q"]);
+        git(dir, &["add", "convox.yml"]);
+        git(dir, &["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"]);
+    };
+    // `.git` a link to another repository: its history is not this one's.
+    let other = tree.0.join("outside/repo");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("convox.yml"), format!("services:\n  {}:\n    image: x\n", SECRET.to_lowercase()))
+        .unwrap();
+    commit(&other);
+    tree.link(".git", "../outside/repo/.git");
+    let out = run(&tree.ws(), &["plan", "--base", "HEAD", "convox.yml"]);
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.to_lowercase().contains(&SECRET.to_lowercase()), "{all}");
+    assert!(all.contains("link out of its work tree"), "{all}");
+    // A committed manifest of 30 MB (30 KB in .git): refused from its object's header, before it
+    // is inflated.
+    let bomb = tree.0.join("outside/bomb");
+    std::fs::create_dir_all(&bomb).unwrap();
+    std::fs::write(bomb.join("convox.yml"), format!("services:\n  web:\n    image: x\n{}", "\n".repeat(30 << 20)))
+        .unwrap();
+    commit(&bomb);
+    std::fs::write(bomb.join("convox.yml"), "services:\n  web:\n    image: x\n").unwrap();
+    let out = run(&bomb, &["plan", "--base", "HEAD", "convox.yml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("larger than 1 MiB in HEAD"), "{stderr}");
+}
