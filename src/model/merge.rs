@@ -22,6 +22,16 @@ pub(crate) fn resolve<'a>(doc: &'a Node, n: &'a Node, depth: usize) -> &'a Node 
 
 /// The last node anchored `&name` that starts before `before`.
 fn anchored<'a>(n: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
+    if let Some(found) =
+        INDEX.with(|i| i.borrow().as_ref().filter(|x| std::ptr::eq(x.root, n)).map(|x| x.find(n, name, before)))
+    {
+        return found;
+    }
+    anchored_by_walking(n, name, before)
+}
+
+/// [`anchored`] without an index: a walk of the whole document.
+fn anchored_by_walking<'a>(n: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
     let mut best: Option<&'a Node> = None;
     let mut stack = vec![n];
     while let Some(x) = stack.pop() {
@@ -38,6 +48,84 @@ fn anchored<'a>(n: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
         }
     }
     best
+}
+
+/// Where each anchor of one document is, by name, in text order: the nodes [`anchored`] walks
+/// (the root, map values, list items), each as the path of child positions from the root.
+struct Anchors {
+    /// The document's root: compared by address only, while [`with_anchors`] borrows it.
+    root: *const Node,
+    by_name: HashMap<String, Vec<(usize, Vec<u32>)>, crate::schema::FxBuild>,
+}
+
+impl Anchors {
+    fn new(root: &Node) -> Anchors {
+        let mut by_name: HashMap<String, Vec<(usize, Vec<u32>)>, crate::schema::FxBuild> = HashMap::default();
+        let mut stack: Vec<(&Node, Vec<u32>)> = vec![(root, Vec::new())];
+        while let Some((x, path)) = stack.pop() {
+            if let Some(a) = &x.anchor {
+                by_name.entry(a.0.clone()).or_default().push((x.range.start, path.clone()));
+            }
+            let child = |i: usize| {
+                let mut p = path.clone();
+                p.push(i as u32);
+                p
+            };
+            match &x.kind {
+                Kind::Map(entries) => stack.extend(entries.iter().enumerate().map(|(i, e)| (&e.value, child(i)))),
+                Kind::Seq(items) => stack.extend(items.iter().enumerate().map(|(i, n)| (n, child(i)))),
+                _ => {}
+            }
+        }
+        for v in by_name.values_mut() {
+            v.sort_by_key(|(start, _)| *start);
+        }
+        Anchors { root: std::ptr::from_ref(root), by_name }
+    }
+
+    /// What [`anchored_by_walking`] finds: the anchor of that name starting last before `before`.
+    fn find<'a>(&self, root: &'a Node, name: &str, before: usize) -> Option<&'a Node> {
+        let list = self.by_name.get(name)?;
+        let i = list.partition_point(|(start, _)| *start < before).checked_sub(1)?;
+        let mut n = root;
+        for &step in &list[i].1 {
+            n = match &n.kind {
+                Kind::Map(entries) => &entries.get(step as usize)?.value,
+                Kind::Seq(items) => items.get(step as usize)?,
+                _ => return None,
+            };
+        }
+        Some(n)
+    }
+}
+
+thread_local! {
+    /// The anchors of the document a whole-document reader is reading ([`with_anchors`]).
+    static INDEX: std::cell::RefCell<Option<std::rc::Rc<Anchors>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read` with the anchors of `root` indexed: every alias [`resolve`]s by a lookup instead
+/// of a walk of the document (thousands of aliases each walked it: quadratic). The index lives
+/// only while `root` is borrowed, so its address names this document alone; a document without
+/// anchors is not indexed.
+pub(crate) fn with_anchors<R>(root: &Node, read: impl FnOnce() -> R) -> R {
+    let current = INDEX.with(|i| i.borrow().as_ref().is_some_and(|x| std::ptr::eq(x.root, root)));
+    if current {
+        return read();
+    }
+    let index = std::rc::Rc::new(Anchors::new(root));
+    if index.by_name.is_empty() {
+        return read();
+    }
+    struct Restore(Option<std::rc::Rc<Anchors>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            INDEX.with(|i| *i.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(INDEX.with(|i| i.borrow_mut().replace(index)));
+    read()
 }
 
 /// The merge sources already read by one `merged_entries` or `lookup`, with the depth each was
@@ -139,4 +227,47 @@ fn lookup_in<'a>(doc: &'a Node, n: &'a Node, key: &str, depth: usize, visited: &
             _ => lookup_in(doc, m, key, depth + 1, visited),
         }
     })
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::{Anchors, anchored_by_walking};
+
+    #[test]
+    fn the_index_finds_what_the_walk_finds() {
+        let names = ["a", "b", "c"];
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..300 {
+            // Anchors on maps, lists and scalars at several depths, names reused (a later anchor
+            // of a name hides the earlier from the aliases after it).
+            let mut text = String::new();
+            for i in 0..12 {
+                let name = names[next(3)];
+                match next(4) {
+                    0 => text.push_str(&format!("k{i}: &{name} v{i}\n")),
+                    1 => text.push_str(&format!(
+                        "k{i}: &{name}\n  x: &{} 1\n  y: [&{} z]\n",
+                        names[next(3)],
+                        names[next(3)]
+                    )),
+                    2 => text.push_str(&format!("k{i}:\n  - &{name} {{p: 1}}\n  - q\n")),
+                    _ => text.push_str(&format!("k{i}: *{name}\n")),
+                }
+            }
+            let parse = crate::syntax::parse(&text);
+            let root = parse.root();
+            let index = Anchors::new(root);
+            for before in (0..=text.len()).step_by(7).chain([usize::MAX]) {
+                for name in names {
+                    let walked = anchored_by_walking(root, name, before).map(std::ptr::from_ref);
+                    let found = index.find(root, name, before).map(std::ptr::from_ref);
+                    assert_eq!(found, walked, "{text}\n{name} before {before}");
+                }
+            }
+        }
+    }
 }

@@ -413,6 +413,10 @@ impl Manifest {
     /// The manifest read from the parsed tree; `text` is the source the tree was parsed from
     /// (sub-ranges inside scalars are taken from it).
     pub fn from_yaml(root: &Node, text: &str) -> Manifest {
+        merge::with_anchors(root, || Self::read(root, text))
+    }
+
+    fn read(root: &Node, text: &str) -> Manifest {
         let mut m = Manifest { convox: decode::document(root).map(std::sync::Arc::new), ..Manifest::default() };
         for e in root.as_map().unwrap_or_default() {
             if let Some(key) = key_name(e) {
@@ -421,6 +425,11 @@ impl Manifest {
         }
         let convox = m.convox.clone();
         let doc = convox.as_deref().unwrap_or(root);
+        merge::with_anchors(doc, || Self::sections(m, doc, text))
+    }
+
+    /// The sections of the document as Convox reads it.
+    fn sections(mut m: Manifest, doc: &Node, text: &str) -> Manifest {
         let r = read::Reader { root: doc, text };
         let Some(entries) = doc.as_map() else { return m };
         for e in entries {

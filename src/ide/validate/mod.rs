@@ -106,6 +106,10 @@ fn code(s: &str) -> String {
 }
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
+    crate::model::merge::with_anchors(a.parse().root(), || validate_indexed(a))
+}
+
+fn validate_indexed(a: &Analysis) -> Vec<Diagnostic> {
     let root = a.parse().root();
     let interpolated = a.text().contains("${");
     let mut sink = Sink {
