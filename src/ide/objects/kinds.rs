@@ -162,7 +162,7 @@ impl AppObjects {
         };
         std::iter::once(kind)
             .chain(instead)
-            .find(|k| self.candidates(k, name, selector).iter().any(&found))
+            .find(|k| self.candidates(k, name, selector).any(|o| found(&o)))
             .and_then(kubectl_name)
     }
 
