@@ -60,23 +60,29 @@ struct Anchors {
 
 impl Anchors {
     fn new(root: &Node) -> Anchors {
-        let mut by_name: HashMap<String, Vec<(usize, Vec<u32>)>, crate::schema::FxBuild> = HashMap::default();
-        let mut stack: Vec<(&Node, Vec<u32>)> = vec![(root, Vec::new())];
-        while let Some((x, path)) = stack.pop() {
+        /// One path, extended and cut back as the walk goes down and up: a path is copied only
+        /// for an anchor (a manifest without anchors, most, allocates nothing here).
+        fn walk(
+            x: &Node,
+            path: &mut Vec<u32>,
+            by_name: &mut HashMap<String, Vec<(usize, Vec<u32>)>, crate::schema::FxBuild>,
+        ) {
             if let Some(a) = &x.anchor {
                 by_name.entry(a.0.clone()).or_default().push((x.range.start, path.clone()));
             }
-            let child = |i: usize| {
-                let mut p = path.clone();
-                p.push(i as u32);
-                p
+            let mut down = |i: usize, c: &Node| {
+                path.push(i as u32);
+                walk(c, path, by_name);
+                path.pop();
             };
             match &x.kind {
-                Kind::Map(entries) => stack.extend(entries.iter().enumerate().map(|(i, e)| (&e.value, child(i)))),
-                Kind::Seq(items) => stack.extend(items.iter().enumerate().map(|(i, n)| (n, child(i)))),
+                Kind::Map(entries) => entries.iter().enumerate().for_each(|(i, e)| down(i, &e.value)),
+                Kind::Seq(items) => items.iter().enumerate().for_each(|(i, n)| down(i, n)),
                 _ => {}
             }
         }
+        let mut by_name = HashMap::default();
+        walk(root, &mut Vec::new(), &mut by_name);
         for v in by_name.values_mut() {
             v.sort_by_key(|(start, _)| *start);
         }

@@ -106,6 +106,9 @@ fn code(s: &str) -> String {
 }
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
+    if memchr::memchr(b'&', a.text().as_bytes()).is_none() {
+        return validate_indexed(a);
+    }
     crate::model::merge::with_anchors(a.parse().root(), || validate_indexed(a))
 }
 
