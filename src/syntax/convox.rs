@@ -114,7 +114,7 @@ impl<'a> Count<'a> {
     /// The node's size once expanded (itself, its keys and values or items, and what its
     /// aliases stand for).
     fn node(&mut self, n: &'a Node) -> u64 {
-        self.decoded += 1;
+        self.decoded = self.decoded.saturating_add(1);
         self.check(n.range);
         let mut size = 1u64;
         match &n.kind {
