@@ -113,8 +113,12 @@ thread_local! {
 /// Runs `read` with the anchors of `root` indexed: every alias [`resolve`]s by a lookup instead
 /// of a walk of the document (thousands of aliases each walked it: quadratic). The index lives
 /// only while `root` is borrowed, so its address names this document alone; a document without
-/// anchors is not indexed.
-pub(crate) fn with_anchors<R>(root: &Node, read: impl FnOnce() -> R) -> R {
+/// anchors is not indexed, nor one whose `text` (when given) has no `&` (most manifests, read on
+/// every keystroke: not even walked).
+pub(crate) fn with_anchors<R>(root: &Node, text: Option<&str>, read: impl FnOnce() -> R) -> R {
+    if text.is_some_and(|t| memchr::memchr(b'&', t.as_bytes()).is_none()) {
+        return read();
+    }
     let current = INDEX.with(|i| i.borrow().as_ref().is_some_and(|x| std::ptr::eq(x.root, root)));
     if current {
         return read();

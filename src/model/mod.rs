@@ -413,11 +413,7 @@ impl Manifest {
     /// The manifest read from the parsed tree; `text` is the source the tree was parsed from
     /// (sub-ranges inside scalars are taken from it).
     pub fn from_yaml(root: &Node, text: &str) -> Manifest {
-        // No `&` in the text, no anchor: nothing to index (most manifests, on every keystroke).
-        if memchr::memchr(b'&', text.as_bytes()).is_none() {
-            return Self::read(root, text);
-        }
-        merge::with_anchors(root, || Self::read(root, text))
+        merge::with_anchors(root, Some(text), || Self::read(root, text))
     }
 
     fn read(root: &Node, text: &str) -> Manifest {
@@ -429,10 +425,7 @@ impl Manifest {
         }
         let convox = m.convox.clone();
         let doc = convox.as_deref().unwrap_or(root);
-        if memchr::memchr(b'&', text.as_bytes()).is_none() {
-            return Self::sections(m, doc, text);
-        }
-        merge::with_anchors(doc, || Self::sections(m, doc, text))
+        merge::with_anchors(doc, Some(text), || Self::sections(m, doc, text))
     }
 
     /// The sections of the document as Convox reads it.

@@ -538,7 +538,7 @@ pub fn written(root: &crate::syntax::yaml::Node, path: &str) -> bool {
 /// Renders the app as Convox does: every object of every service, timer, resource and balancer.
 pub fn objects(root: &crate::syntax::yaml::Node, model: &crate::model::Manifest, ctx: &RenderContext) -> AppObjects {
     let root = model.document(root);
-    crate::model::merge::with_anchors(root, || render(root, model, ctx))
+    crate::model::merge::with_anchors(root, None, || render(root, model, ctx))
 }
 
 fn render(root: &crate::syntax::yaml::Node, model: &crate::model::Manifest, ctx: &RenderContext) -> AppObjects {

@@ -106,10 +106,7 @@ fn code(s: &str) -> String {
 }
 
 pub(super) fn validate(a: &Analysis) -> Vec<Diagnostic> {
-    if memchr::memchr(b'&', a.text().as_bytes()).is_none() {
-        return validate_indexed(a);
-    }
-    crate::model::merge::with_anchors(a.parse().root(), || validate_indexed(a))
+    crate::model::merge::with_anchors(a.parse().root(), Some(a.text()), || validate_indexed(a))
 }
 
 fn validate_indexed(a: &Analysis) -> Vec<Diagnostic> {
