@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::files::read_capped_resolved;
 use crate::ide::Analysis;
-use crate::ide::build::{self, BuildFacts, Ignore, PathKind};
+use crate::ide::build::{self, BuildFacts, Ignore, PathKind, ToRead};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Entry {
@@ -63,7 +63,7 @@ pub struct Repo {
     ignores: ByPath<Option<Arc<Ignore>>>,
     /// The last facts answered, with the manifest and the paths they were asked for: most
     /// keystrokes change no build path, and everything else they depend on is in this cache.
-    last: Option<(PathBuf, Vec<String>, Arc<BuildFacts>)>,
+    last: Option<(PathBuf, ToRead, Arc<BuildFacts>)>,
     reads: usize,
 }
 
@@ -92,21 +92,23 @@ impl Repo {
         if let Some(facts) = self.cached(manifest, a) {
             return facts;
         }
-        let wanted = a.build_paths().to_vec();
+        let wanted = a.build_paths().clone();
         let facts = Arc::new(self.read_facts(manifest, &wanted));
         self.last = Some((manifest.to_path_buf(), wanted, facts.clone()));
         facts
     }
 
-    fn read_facts(&mut self, manifest: &Path, wanted: &[String]) -> BuildFacts {
+    fn read_facts(&mut self, manifest: &Path, wanted: &ToRead) -> BuildFacts {
         let mut facts = BuildFacts::default();
-        if wanted.is_empty() {
+        if wanted.paths.is_empty() {
             return facts;
         }
         let Some(root) = manifest.parent().and_then(|d| self.root(d)) else { return facts };
-        for rel in wanted {
+        let open: std::collections::HashSet<&str, crate::schema::FxBuild> =
+            wanted.args.iter().map(String::as_str).collect();
+        for rel in &wanted.paths {
             let (kind, real) = self.resolve(&root, rel);
-            if let (PathKind::File, Some(real)) = (kind, real) {
+            if let (PathKind::File, Some(real), true) = (kind, real, open.contains(rel.as_str())) {
                 facts.args.insert(rel.clone(), self.dockerfile_args(&real));
             }
             facts.paths.insert(rel.clone(), kind);

@@ -29,7 +29,7 @@ pub struct Analysis {
     interpolations: std::sync::OnceLock<Vec<crate::model::Interpolation>>,
     /// The build contexts and Dockerfiles named ([`super::build::paths_to_read`]), found once per
     /// version: the repository cache compares them on every keystroke, and reads them on open.
-    build_paths: std::sync::OnceLock<Vec<String>>,
+    build_paths: std::sync::OnceLock<super::build::ToRead>,
     /// The lines an indentation scan can stop at when it looks for a section
     /// ([`syntax::shallow_lines`]), found once per version (each completion on a blank line asks).
     shallow: std::sync::OnceLock<Vec<usize>>,
@@ -108,7 +108,7 @@ impl Analysis {
     }
 
     /// The paths the build checks read: every context and Dockerfile, found once per version.
-    pub fn build_paths(&self) -> &[String] {
+    pub fn build_paths(&self) -> &super::build::ToRead {
         self.build_paths.get_or_init(|| super::build::paths_to_read(self))
     }
 

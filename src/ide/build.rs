@@ -45,7 +45,7 @@ pub enum PathKind {
 pub struct BuildFacts {
     /// Every path of `paths_to_read`, relative to the manifest's folder (`.` for the folder).
     pub paths: HashMap<String, PathKind, crate::schema::FxBuild>,
-    /// The `ARG` names of each Dockerfile that exists (same keys).
+    /// The `ARG` names of each Dockerfile that exists and is in [`ToRead::args`] (same keys).
     pub args: HashMap<String, Arc<Vec<String>>, crate::schema::FxBuild>,
     /// The `.dockerignore` beside the manifest, when there is one.
     pub ignore: Option<Arc<Ignore>>,
@@ -84,14 +84,32 @@ pub fn builds(a: &Analysis) -> Vec<Build<'_>> {
     out
 }
 
-/// The paths the edge must look at for `a`: every context and Dockerfile.
-pub fn paths_to_read(a: &Analysis) -> Vec<String> {
+/// What the edge must look at for `a`: every context and Dockerfile, and which Dockerfiles it must
+/// open for their `ARG` lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ToRead {
+    /// Every context and Dockerfile, each once, in the order the services name them.
+    pub paths: Vec<String>,
+    /// The Dockerfiles (among `paths`) of builds with `build.args`: the only check that reads a
+    /// Dockerfile's text is `build-arg-undeclared`, so the others are looked up, never opened
+    /// (opening, reading and closing 200 of them was half of opening a manifest).
+    pub args: Vec<String>,
+}
+
+/// The paths the edge must look at for `a` ([`ToRead`]).
+pub fn paths_to_read(a: &Analysis) -> ToRead {
     let mut seen: std::collections::HashSet<String, crate::schema::FxBuild> = Default::default();
-    let mut out: Vec<String> = Vec::new();
+    let mut with_args: std::collections::HashSet<String, crate::schema::FxBuild> = Default::default();
+    let mut out = ToRead::default();
     for b in builds(a) {
+        if let (Some(d), true) = (&b.dockerfile, b.spec.is_some_and(|s| !s.args.is_empty()))
+            && with_args.insert(d.clone())
+        {
+            out.args.push(d.clone());
+        }
         for p in [b.context, b.dockerfile].into_iter().flatten() {
             if seen.insert(p.clone()) {
-                out.push(p);
+                out.paths.push(p);
             }
         }
     }

@@ -237,6 +237,27 @@ fn a_keystroke_costs_no_file_system_call() {
 }
 
 #[test]
+fn a_dockerfile_is_opened_only_for_a_build_with_args() {
+    let repo = TempRepo::new("open-for-args");
+    repo.file("api/Dockerfile", "FROM alpine\nARG A\n").file("worker/Dockerfile", "FROM alpine\n");
+    let path = repo.0.join("convox.yml");
+    let mut cache = Repo::default();
+    let plain = "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n";
+    let facts = cache.facts(&path, &Analysis::from_text(plain));
+    assert_eq!(facts.paths.get("api/Dockerfile"), Some(&PathKind::File));
+    assert!(facts.args.is_empty(), "a Dockerfile was opened for no check: {:?}", facts.args);
+    // `build.args` typed in: that Dockerfile, and only it, is read (one more read), and checked.
+    let before = cache.reads();
+    let with_args = "services:\n  api:\n    build:\n      path: ./api\n      args:\n        - A\n        - B\n  worker:\n    build: ./worker\n";
+    let a = Analysis::from_text(with_args);
+    let facts = cache.facts(&path, &a);
+    assert_eq!(cache.reads(), before + 1);
+    assert_eq!(facts.args.keys().collect::<Vec<_>>(), ["api/Dockerfile"]);
+    let codes: Vec<_> = build::diagnostics(&a, &facts).iter().map(|d| d.message.clone()).collect();
+    assert_eq!(codes, ["build arg `B`: `api/Dockerfile` has no `ARG B` line, so the build never receives it"]);
+}
+
+#[test]
 fn links_lead_to_the_dockerfile_or_the_folder() {
     let repo = TempRepo::new("links-build");
     repo.file("api/Dockerfile.prod", "FROM alpine\n").file("web/index.html", "");
