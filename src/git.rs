@@ -58,11 +58,48 @@ fn locate(file: &Path) -> Result<Located, GitError> {
             file.display()
         )));
     }
+    if let Err(why) = own_git_dir(&dot_git, &root) {
+        return Err(GitError::NoRepository(format!("{}: {why}: not read", file.display())));
+    }
     let rel = abs
         .strip_prefix(&root)
         .map_err(|_| GitError::NoRepository(format!("{}: outside the repository's work tree", file.display())))?
         .to_path_buf();
     Ok(Located { repo, rel })
+}
+
+/// A `.git` *file* (`gitdir: PATH`: a linked work tree, a submodule) names the repository this
+/// work tree belongs to; it is followed only where that repository says so too, so a `.git` file
+/// written to point at another repository does not show that repository's history as this one's:
+/// the repository is inside the work tree, or a work tree's back-link (`<gitdir>/gitdir`, what
+/// `git worktree add` writes) names this `.git`, or a submodule's `core.worktree` names this work
+/// tree. A `.git` directory (or none found here) is the work tree's own.
+fn own_git_dir(dot_git: &Path, root: &Path) -> Result<(), String> {
+    if !std::fs::symlink_metadata(dot_git).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let text = crate::files::read_capped(dot_git).ok_or("its .git file cannot be read")?;
+    let target =
+        text.lines().find_map(|l| l.strip_prefix("gitdir:")).map(str::trim).ok_or("its .git file names no gitdir")?;
+    let git_dir = std::fs::canonicalize(root.join(target)).map_err(|_| "its .git file names no repository")?;
+    if git_dir.starts_with(root) {
+        return Ok(());
+    }
+    // `git worktree add`: `<gitdir>/gitdir` holds the path of this `.git` file.
+    let back = crate::files::read_capped(&git_dir.join("gitdir"))
+        .and_then(|t| std::fs::canonicalize(git_dir.join(t.trim())).ok());
+    if back.is_some_and(|b| b == root.join(".git")) {
+        return Ok(());
+    }
+    // A submodule: the module's `config` sets `core.worktree` to this work tree.
+    let worktree = crate::files::read_capped(&git_dir.join("config")).and_then(|config| {
+        let line = config.lines().map(str::trim).find(|l| l.starts_with("worktree") && l.contains('='))?;
+        std::fs::canonicalize(git_dir.join(line.split_once('=')?.1.trim())).ok()
+    });
+    if worktree.is_some_and(|w| w == root) {
+        return Ok(());
+    }
+    Err(format!("its .git file leads to {}, a repository of another work tree", git_dir.display()))
 }
 
 fn commit<'r>(repo: &'r gix::Repository, rev: &str) -> Result<gix::Commit<'r>, GitError> {

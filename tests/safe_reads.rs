@@ -273,6 +273,34 @@ fn git_history_is_read_only_from_the_work_trees_own_repository_and_bounded() {
     let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(!all.to_lowercase().contains(&SECRET.to_lowercase()), "{all}");
     assert!(all.contains("link out of its work tree"), "{all}");
+    // `.git` a *file* naming another repository (`gitdir: ...`, as a linked work tree's or a
+    // submodule's does): not followed, since that repository does not name this work tree.
+    std::fs::remove_file(tree.0.join("ws/.git")).unwrap();
+    std::fs::write(tree.0.join("ws/.git"), format!("gitdir: {}\n", other.join(".git").display())).unwrap();
+    let out = run(&tree.ws(), &["plan", "--base", "HEAD", "convox.yml"]);
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.to_lowercase().contains(&SECRET.to_lowercase()), "{all}");
+    assert!(all.contains("a repository of another work tree"), "{all}");
+    // A real linked work tree (`git worktree add`) and a real submodule are followed: their
+    // repositories name them back.
+    let main = tree.0.join("outside/main");
+    std::fs::create_dir_all(&main).unwrap();
+    std::fs::write(main.join("convox.yml"), "services:\n  web:\n    image: x\n").unwrap();
+    commit(&main);
+    let linked = tree.0.join("outside/linked");
+    git(&main, &["worktree", "add", "-q", linked.to_str().unwrap()]);
+    std::fs::write(linked.join("convox.yml"), "services:\n  web:\n    image: y\n").unwrap();
+    let out = run(&linked, &["plan", "--base", "HEAD", "convox.yml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deploy plan"), "{}", String::from_utf8_lossy(&out.stdout));
+    let sup = tree.0.join("outside/super");
+    std::fs::create_dir_all(&sup).unwrap();
+    git(&sup, &["init", "-q"]);
+    git(&sup, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", main.to_str().unwrap(), "sub"]);
+    std::fs::write(sup.join("sub/convox.yml"), "services:\n  web:\n    image: z\n").unwrap();
+    let out = run(&sup.join("sub"), &["plan", "--base", "HEAD", "convox.yml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deploy plan"), "{}", String::from_utf8_lossy(&out.stdout));
     // A committed manifest of 30 MB (30 KB in .git): refused from its object's header, before it
     // is inflated.
     let bomb = tree.0.join("outside/bomb");
