@@ -1100,3 +1100,33 @@ async fn troubleshoot_lens_and_command() {
     assert!(bare["error"]["message"].as_str().unwrap().contains("takes the manifest's URI"), "{bare}");
     finish(client, server).await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// A document with thousands of problems: the most severe thousand, and how many more
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_with_thousands_of_problems_publishes_the_most_severe_thousand_and_a_count() {
+    let (mut client, server) = start_initialized(false).await;
+    // 1,500 warnings on one line (`${X}` declared nowhere), then one error at the end of the
+    // document (a resource that does not exist).
+    let text = format!(
+        "services:\n  web:\n    image: nginx\n    environment:\n      - A={}\n    resources:\n      - nope\n",
+        "${X}".repeat(1500)
+    );
+    let uri = "file:///tmp/convox-lsp-many/convox.yml";
+    client.did_open(uri, 1, &text).await;
+    let params = client.diagnostics(uri, Some(1)).await;
+    let items = params["diagnostics"].as_array().unwrap();
+    assert_eq!(items.len(), 1001);
+    let errors: Vec<&Value> = items.iter().filter(|d| d["severity"] == 1).collect();
+    assert_eq!(errors.len(), 1, "the error after 1,500 warnings is kept: {errors:?}");
+    assert_eq!(errors[0]["range"]["start"]["line"], 6);
+    let last = &items[1000];
+    assert_eq!(last["severity"], 3);
+    assert_eq!(
+        last["message"],
+        "501 more diagnostics are not shown: at most 1000 are sent for one document, the most severe \
+         first (`convox-lsp check` lists them all)"
+    );
+    finish(client, server).await;
+}

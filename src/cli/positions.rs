@@ -35,7 +35,7 @@ impl<'a> Positions<'a> {
         let offset = self.clamp(offset);
         let lc = self.t.position(offset, PositionEncoding::Utf8);
         let line_start = self.t.line_start(lc.line as usize);
-        Position { line: lc.line as usize + 1, column: self.text[line_start..offset].chars().count() + 1 }
+        Position { line: lc.line as usize + 1, column: self.t.chars_between(line_start, offset) + 1 }
     }
 
     pub(super) fn range(&self, r: TextRange) -> (Position, Position) {

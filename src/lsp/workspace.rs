@@ -21,6 +21,11 @@ pub const MAX_WORKSPACE_MANIFESTS: usize = 200;
 
 pub const WATCH_REGISTRATION: &str = "convox-lsp-watch";
 
+/// At most this many diagnostics of one document are sent to the client, errors first: 45,000
+/// `${X}` on one line gave 45,000 diagnostics, and building and sending them cost 1.1 s per
+/// keystroke. One more, at the top of the document, says how many are not shown.
+pub const MAX_PUBLISHED: usize = 1000;
+
 /// What a change re-reads: Dockerfiles, `.dockerignore`, `.convox/rack`, `.convox/app`, and the
 /// Convox CLI's current-rack file in each of its configuration directories (`crate::context`).
 pub fn watchers(config_dirs: &[PathBuf], relative_patterns: bool) -> Vec<FileSystemWatcher> {
@@ -130,7 +135,7 @@ impl Checks {
         let mut extra = super::committed::data_loss(uri, &snap.analysis, &snap.context);
         ide::apply_severities(&mut extra, &self.settings.severities);
         diags.extend(extra);
-        diags.iter().map(|d| convert::diagnostic(&snap.text, d, self.encoding)).collect()
+        published(&snap.text, diags, self.encoding)
     }
 
     /// The same, as the protocol's values.
@@ -141,9 +146,47 @@ impl Checks {
         analysis: &Analysis,
         env: Option<&Environment>,
     ) -> Vec<Diagnostic> {
-        let diags = self.diagnostics(path, analysis, env);
-        diags.iter().map(|d| convert::diagnostic(text, d, self.encoding)).collect()
+        published(text, self.diagnostics(path, analysis, env), self.encoding)
     }
+}
+
+/// A document's diagnostics as the protocol's values, at most [`MAX_PUBLISHED`] of them (the most
+/// severe kept, in the order they came) and then a note of how many more there are.
+fn published(text: &Text, mut diags: Vec<ide::Diagnostic>, encoding: PositionEncoding) -> Vec<Diagnostic> {
+    let more = diags.len().saturating_sub(MAX_PUBLISHED);
+    if more > 0 {
+        let rank = |d: &ide::Diagnostic| match d.severity {
+            ide::Severity::Error => 0,
+            ide::Severity::Warning => 1,
+            ide::Severity::Information => 2,
+            ide::Severity::Hint => 3,
+        };
+        let mut order: Vec<usize> = (0..diags.len()).collect();
+        order.sort_by_key(|&i| rank(&diags[i]));
+        let mut keep = vec![false; diags.len()];
+        for &i in &order[..MAX_PUBLISHED] {
+            keep[i] = true;
+        }
+        let mut i = 0;
+        diags.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
+    let mut out: Vec<Diagnostic> = diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect();
+    if more > 0 {
+        out.push(Diagnostic {
+            range: Range::default(),
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            source: Some("convox-lsp".to_string()),
+            message: format!(
+                "{more} more diagnostics are not shown: at most {MAX_PUBLISHED} are sent for one document, the \
+                 most severe first (`convox-lsp check` lists them all)"
+            ),
+            ..Default::default()
+        });
+    }
+    out
 }
 
 /// The repository cache; a panic while it was held leaves a usable (if partial) cache.
