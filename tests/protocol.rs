@@ -1130,3 +1130,55 @@ async fn a_document_with_thousands_of_problems_publishes_the_most_severe_thousan
     );
     finish(client, server).await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Completion documentation: in the list, or later through completionItem/resolve
+
+/// The key items at a blank line of a service, for a client with `capabilities`.
+async fn service_key_items(capabilities: Value) -> (Vec<Value>, TestClient<DuplexStream>, JoinHandle<i32>) {
+    let (mut client, server) = start();
+    let init = client.initialize(capabilities).await;
+    assert_eq!(init["capabilities"]["completionProvider"]["resolveProvider"], true);
+    let uri = "file:///tmp/convox-lsp-resolve/convox.yml";
+    client.did_open(uri, 1, "services:\n  web:\n    build: .\n    \n").await;
+    let list = client
+        .request_ok(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 4}}),
+        )
+        .await;
+    (list["items"].as_array().unwrap().clone(), client, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_documentation_is_resolved_later_for_clients_that_say_so() {
+    // Neovim's own completion resolves an item only once it is accepted: documentation in the list.
+    let nvim = json!({"textDocument": {"completion": {"completionItem": {
+        "resolveSupport": {"properties": ["additionalTextEdits", "command"]}}}}});
+    let (eager, client, server) = service_key_items(nvim).await;
+    finish(client, server).await;
+    let image = eager.iter().find(|i| i["label"] == "image").unwrap();
+    let doc = image["documentation"]["value"].as_str().unwrap().to_string();
+    assert!(doc.starts_with("`string (image reference)`"), "{doc}");
+    assert!(image.get("data").is_none());
+
+    // VS Code and Helix list `documentation`: the list carries the pattern, resolve the text.
+    let vscode = json!({"textDocument": {"completion": {"completionItem": {
+        "resolveSupport": {"properties": ["documentation", "detail", "additionalTextEdits"]}}}}});
+    let (lazy, mut client, server) = service_key_items(vscode).await;
+    assert_eq!(lazy.len(), eager.len());
+    assert!(lazy.iter().all(|i| i.get("documentation").is_none()), "{lazy:?}");
+    let item = lazy.iter().find(|i| i["label"] == "image").unwrap().clone();
+    assert_eq!(item["data"], "services.*.image");
+    assert_eq!(item["detail"], image["detail"], "the detail stays in the list");
+    let resolved = client.request_ok("completionItem/resolve", item.clone()).await;
+    assert_eq!(resolved["documentation"]["value"], doc.as_str());
+    assert_eq!(resolved["documentation"]["kind"], "markdown");
+    assert_eq!(resolved["textEdit"], item["textEdit"]);
+    // Every deferred item resolves to the documentation the list would have carried.
+    for (l, e) in lazy.iter().zip(&eager) {
+        let r = client.request_ok("completionItem/resolve", l.clone()).await;
+        assert_eq!(r["documentation"], e["documentation"], "{}", l["label"]);
+    }
+    finish(client, server).await;
+}

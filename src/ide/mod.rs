@@ -32,7 +32,7 @@ mod validate;
 
 pub use analysis::Analysis;
 pub use codes::{Code, Severity, Stage};
-pub use completion::{CompletionItem, CompletionKind};
+pub use completion::{CompletionItem, CompletionKind, documentation_of};
 pub use diagnostic::{Diagnostic, Fix};
 pub use diagnostics::{MAX_CHECKED_FIXES, apply_severities, safe_fixes};
 pub use evaluate::Evaluated;

@@ -33,6 +33,7 @@ pub fn server(encoding: PositionEncoding) -> ServerCapabilities {
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some([":", " ", "-", "{"].map(String::from).to_vec()),
+            resolve_provider: Some(true),
             ..Default::default()
         }),
         definition_provider: Some(OneOf::Left(true)),
@@ -96,6 +97,9 @@ pub fn read_client(state: &mut State, params: &InitializeParams) {
     }
     let completion_item = caps.text_document.as_ref().and_then(|t| t.completion.as_ref()?.completion_item.as_ref());
     state.snippets = completion_item.and_then(|c| c.snippet_support).unwrap_or(false);
+    state.resolve_documentation = completion_item
+        .and_then(|c| c.resolve_support.as_ref())
+        .is_some_and(|r| r.properties.iter().any(|p| p == "documentation"));
     state.pull_diagnostics = caps.text_document.as_ref().and_then(|t| t.diagnostic.as_ref()).is_some();
     state.diagnostic_refresh = ws.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false);
     let watch = ws.and_then(|w| w.did_change_watched_files.as_ref());

@@ -114,7 +114,10 @@ pub fn code_action(
 }
 
 /// A completion item, its `replace` range already converted (the items of one list share it).
-pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range) -> lsp::CompletionItem {
+/// With `defer`, documentation that comes from the knowledge base is left for
+/// `completionItem/resolve`: its pattern goes in `data` ([`resolved`]).
+pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range, defer: bool) -> lsp::CompletionItem {
+    let deferred = c.doc_pattern.as_ref().filter(|_| defer);
     lsp::CompletionItem {
         label: c.label.clone(),
         kind: Some(match c.kind {
@@ -125,9 +128,12 @@ pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range) -> lsp::Compl
             ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
         }),
         detail: c.detail.clone(),
-        documentation: c.documentation.as_ref().map(|d| {
-            lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d.clone() })
-        }),
+        documentation: c
+            .documentation
+            .as_ref()
+            .filter(|_| deferred.is_none())
+            .map(|d| markdown_documentation(d.clone())),
+        data: deferred.map(|p| serde_json::Value::String(p.clone())),
         sort_text: Some(c.sort.clone()),
         // What the protocol assumes when a field is absent is not written: the label is the
         // filter text, plain text the format (a list of 35 items was a third defaults, each a
@@ -139,6 +145,21 @@ pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range) -> lsp::Compl
         insert_text_mode: c.insert.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
         ..Default::default()
     }
+}
+
+fn markdown_documentation(value: String) -> lsp::Documentation {
+    lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value })
+}
+
+/// `completionItem/resolve`: the documentation of an item sent without it (its `data` is the
+/// knowledge-base pattern); any other item comes back as it was.
+pub fn resolved(mut item: lsp::CompletionItem) -> lsp::CompletionItem {
+    if item.documentation.is_none()
+        && let Some(doc) = item.data.as_ref().and_then(|d| d.as_str()).and_then(ide::documentation_of)
+    {
+        item.documentation = Some(markdown_documentation(doc));
+    }
+    item
 }
 
 pub fn location(text: &Text, uri: &lsp::Uri, r: TextRange, enc: PositionEncoding) -> lsp::Location {

@@ -88,6 +88,10 @@ impl LanguageServer for Server {
         h::completion::completion(self, params).await
     }
 
+    async fn completion_resolve(&self, params: CompletionItem) -> Result<CompletionItem> {
+        h::completion::resolve(params).await
+    }
+
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         h::navigation::definition(self, params).await
     }

@@ -36,6 +36,11 @@ pub struct State {
     /// The client expands snippets in completions (`$1`, `${1:default}`); otherwise they are sent
     /// as the plain text they stand for.
     pub snippets: bool,
+    /// The client lists `documentation` among the completion item properties it resolves later
+    /// (VS Code, Helix): items are sent without it, and `completionItem/resolve` adds it. Clients
+    /// that do not (Neovim's own completion, which resolves only when an item is accepted) get it
+    /// in the list.
+    pub resolve_documentation: bool,
 }
 
 /// A panic while the lock was held must not take every later request down with it.

@@ -17,6 +17,7 @@ pub(super) fn value_item(
         kind,
         detail,
         documentation: None,
+        doc_pattern: None,
         insert: label.to_string(),
         snippet: false,
         replace,

@@ -36,7 +36,7 @@ pub(super) fn keys(
     }
     .filter(|t| sch.resource_type(t).is_some());
     let mut items = Vec::new();
-    for (i, (key, _pattern, doc)) in sch.children(&m.pattern).enumerate() {
+    for (i, (key, pattern, doc)) in sch.children(&m.pattern).enumerate() {
         if key == "*" || present.iter().any(|p| p == key) || doc.status.is_some() {
             continue;
         }
@@ -52,6 +52,7 @@ pub(super) fn keys(
             kind: CompletionKind::Key,
             detail: Some(doc.summary.trim_end_matches('.').to_string()),
             documentation: Some(doc_markdown(doc)),
+            doc_pattern: Some(pattern.to_string()),
             insert,
             snippet,
             replace,
@@ -61,7 +62,7 @@ pub(super) fn keys(
     items
 }
 
-fn doc_markdown(doc: &KeyDoc) -> String {
+pub(super) fn doc_markdown(doc: &KeyDoc) -> String {
     let mut s = format!("`{}`", doc.ty);
     if let Some(d) = &doc.default {
         s.push_str(&format!(" · default `{d}`"));
@@ -155,6 +156,7 @@ fn skeleton(section: &str, m: &Manifest, replace: TextRange, indent: &str) -> Ve
         kind: CompletionKind::Snippet,
         detail: Some(detail.to_string()),
         documentation: None,
+        doc_pattern: None,
         insert: body,
         snippet: true,
         replace,

@@ -34,6 +34,9 @@ pub struct CompletionItem {
     pub detail: Option<String>,
     /// Markdown shown beside the list.
     pub documentation: Option<String>,
+    /// The knowledge-base pattern `documentation` comes from (`services.*.image`), when it does:
+    /// a client that resolves items later is sent this instead ([`documentation_of`]).
+    pub doc_pattern: Option<String>,
     /// The text that replaces `replace`; a snippet (`$1`, `${1:default}`) when `snippet` is set.
     /// Lines after the first carry their full indentation.
     pub insert: String,
@@ -41,6 +44,11 @@ pub struct CompletionItem {
     pub replace: TextRange,
     /// Sorts the list: likely choices first.
     pub sort: String,
+}
+
+/// The documentation of a key item, from its knowledge-base pattern ([`CompletionItem::doc_pattern`]).
+pub fn documentation_of(pattern: &str) -> Option<String> {
+    crate::schema::schema().get(pattern).map(keys::doc_markdown)
 }
 
 pub(super) fn completions(a: &Analysis, offset: usize) -> Vec<CompletionItem> {

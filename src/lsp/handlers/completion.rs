@@ -8,7 +8,10 @@ use crate::lsp::server::Server;
 
 pub async fn completion(server: &Server, params: CompletionParams) -> Result<Option<CompletionResponse>> {
     let pos = params.text_document_position;
-    let snippets = server.state().snippets;
+    let (snippets, defer) = {
+        let state = server.state();
+        (state.snippets, state.resolve_documentation)
+    };
     let Some(snap) = server.snapshot(&pos.text_document.uri).await else { return Ok(None) };
     let offset = convert::offset(&snap.text, pos.position, snap.encoding);
     // The items of a list replace the same range: converted once, not once per item.
@@ -27,8 +30,13 @@ pub async fn completion(server: &Server, params: CompletionParams) -> Result<Opt
                     converted
                 }
             };
-            convert::completion_at(&c, replace)
+            convert::completion_at(&c, replace, defer)
         })
         .collect();
     Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
+}
+
+/// `completionItem/resolve`: adds the documentation left out of the list ([`convert::resolved`]).
+pub async fn resolve(item: CompletionItem) -> Result<CompletionItem> {
+    Ok(convert::resolved(item))
 }
