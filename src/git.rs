@@ -92,11 +92,9 @@ fn own_git_dir(dot_git: &Path, root: &Path) -> Result<(), String> {
         return Ok(());
     }
     // A submodule: the module's `config` sets `core.worktree` to this work tree.
-    let worktree = crate::files::read_capped(&git_dir.join("config")).and_then(|config| {
-        let line = config.lines().map(str::trim).find(|l| l.starts_with("worktree") && l.contains('='))?;
-        std::fs::canonicalize(git_dir.join(line.split_once('=')?.1.trim())).ok()
-    });
-    if worktree.is_some_and(|w| w == root) {
+    let config = crate::files::read_capped(&git_dir.join("config")).unwrap_or_default();
+    let worktrees = config.lines().filter_map(|l| l.split_once('=')).filter(|(k, _)| k.trim() == "worktree");
+    if worktrees.filter_map(|(_, v)| std::fs::canonicalize(git_dir.join(v.trim())).ok()).any(|w| w == root) {
         return Ok(());
     }
     Err(format!("its .git file leads to {}, a repository of another work tree", git_dir.display()))
