@@ -47,18 +47,7 @@ fn locate(file: &Path) -> Result<Located, GitError> {
         .workdir()
         .and_then(|w| std::fs::canonicalize(w).ok())
         .ok_or_else(|| GitError::NoRepository(format!("{}: the repository has no work tree", file.display())))?;
-    // A `.git` that is a link out of the work tree (`.git -> ../other/.git`) would show another
-    // repository's history as this one's: not followed.
-    let dot_git = root.join(".git");
-    if std::fs::symlink_metadata(&dot_git).is_ok_and(|m| m.file_type().is_symlink())
-        && std::fs::canonicalize(&dot_git).map_or(true, |real| !real.starts_with(&root))
-    {
-        return Err(GitError::NoRepository(format!(
-            "{}: the repository's .git is a link out of its work tree: not read",
-            file.display()
-        )));
-    }
-    if let Err(why) = own_git_dir(&dot_git, &root) {
+    if let Err(why) = own_git_dir(&root) {
         return Err(GitError::NoRepository(format!("{}: {why}: not read", file.display())));
     }
     let rel = abs
@@ -68,17 +57,25 @@ fn locate(file: &Path) -> Result<Located, GitError> {
     Ok(Located { repo, rel })
 }
 
-/// A `.git` *file* (`gitdir: PATH`: a linked work tree, a submodule) names the repository this
-/// work tree belongs to; it is followed only where that repository says so too, so a `.git` file
-/// written to point at another repository does not show that repository's history as this one's:
-/// the repository is inside the work tree, or a work tree's back-link (`<gitdir>/gitdir`, what
-/// `git worktree add` writes) names this `.git`, or a submodule's `core.worktree` names this work
-/// tree. A `.git` directory (or none found here) is the work tree's own.
-fn own_git_dir(dot_git: &Path, root: &Path) -> Result<(), String> {
-    if !std::fs::symlink_metadata(dot_git).is_ok_and(|m| m.is_file()) {
+/// Whether the repository found for `root` (the work tree, canonical) is the work tree's own, so
+/// that another repository's history is never shown as this one's: a `.git` directory is; a
+/// `.git` link only when it stays inside the work tree (`.git -> ../other/.git` does not); a `.git`
+/// *file* (`gitdir: PATH`: a linked work tree, a submodule) only where the repository it names
+/// says so too: it is inside the work tree, or its back-link (`<gitdir>/gitdir`, what `git worktree
+/// add` writes) names this `.git`, or its `core.worktree` (a submodule's) names this work tree.
+fn own_git_dir(root: &Path) -> Result<(), String> {
+    let dot_git = root.join(".git");
+    let Ok(meta) = std::fs::symlink_metadata(&dot_git) else { return Ok(()) };
+    if meta.file_type().is_symlink() {
+        return match std::fs::canonicalize(&dot_git) {
+            Ok(real) if real.starts_with(root) => Ok(()),
+            _ => Err("the repository's .git is a link out of its work tree".to_string()),
+        };
+    }
+    if !meta.is_file() {
         return Ok(());
     }
-    let text = crate::files::read_capped(dot_git).ok_or("its .git file cannot be read")?;
+    let text = crate::files::read_capped(&dot_git).ok_or("its .git file cannot be read")?;
     let target =
         text.lines().find_map(|l| l.strip_prefix("gitdir:")).map(str::trim).ok_or("its .git file names no gitdir")?;
     let git_dir = std::fs::canonicalize(root.join(target)).map_err(|_| "its .git file names no repository")?;

@@ -114,10 +114,9 @@ pub fn code_action(
 }
 
 /// A completion item, its `replace` range already converted (the items of one list share it).
-/// With `defer`, documentation that comes from the knowledge base is left for
-/// `completionItem/resolve`: its pattern goes in `data` ([`resolved`]).
+/// With `defer`, the documentation is left for `completionItem/resolve`: its knowledge-base
+/// pattern goes in `data` ([`resolved`]).
 pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range, defer: bool) -> lsp::CompletionItem {
-    let deferred = c.doc_pattern.as_ref().filter(|_| defer);
     lsp::CompletionItem {
         label: c.label.clone(),
         kind: Some(match c.kind {
@@ -128,12 +127,8 @@ pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range, defer: bool) 
             ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
         }),
         detail: c.detail.clone(),
-        documentation: c
-            .documentation
-            .as_ref()
-            .filter(|_| deferred.is_none())
-            .map(|d| markdown_documentation(d.clone())),
-        data: deferred.map(|p| serde_json::Value::String(p.clone())),
+        documentation: if defer { None } else { c.documentation().map(markdown_documentation) },
+        data: c.doc_pattern.filter(|_| defer).map(|p| serde_json::Value::String(p.to_string())),
         sort_text: Some(c.sort.clone()),
         // What the protocol assumes when a field is absent is not written: the label is the
         // filter text, plain text the format (a list of 35 items was a third defaults, each a

@@ -155,22 +155,18 @@ impl Checks {
 fn published(text: &Text, mut diags: Vec<ide::Diagnostic>, encoding: PositionEncoding) -> Vec<Diagnostic> {
     let more = diags.len().saturating_sub(MAX_PUBLISHED);
     if more > 0 {
-        let rank = |d: &ide::Diagnostic| match d.severity {
-            ide::Severity::Error => 0,
-            ide::Severity::Warning => 1,
-            ide::Severity::Information => 2,
-            ide::Severity::Hint => 3,
-        };
-        let mut order: Vec<usize> = (0..diags.len()).collect();
-        order.sort_by_key(|&i| rank(&diags[i]));
-        let mut keep = vec![false; diags.len()];
-        for &i in &order[..MAX_PUBLISHED] {
-            keep[i] = true;
-        }
-        let mut i = 0;
-        diags.retain(|_| {
-            i += 1;
-            keep[i - 1]
+        // The least severe level kept (`Severity` orders the most severe first), and how many of
+        // it fit: every diagnostic more severe does.
+        let mut levels: Vec<ide::Severity> = diags.iter().map(|d| d.severity).collect();
+        let (_, &mut cut, _) = levels.select_nth_unstable(MAX_PUBLISHED - 1);
+        let mut room = MAX_PUBLISHED - diags.iter().filter(|d| d.severity < cut).count();
+        diags.retain(|d| match d.severity.cmp(&cut) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Equal if room > 0 => {
+                room -= 1;
+                true
+            }
+            _ => false,
         });
     }
     let mut out: Vec<Diagnostic> = diags.iter().map(|d| convert::diagnostic(text, d, encoding)).collect();

@@ -16,7 +16,6 @@ pub(super) fn value_item(
         label: label.to_string(),
         kind,
         detail,
-        documentation: None,
         doc_pattern: None,
         insert: label.to_string(),
         snippet: false,
