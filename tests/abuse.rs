@@ -123,3 +123,31 @@ async fn a_client_that_does_not_read_gets_backpressure_not_growth() {
     tokio::spawn(async move { while read_message(&mut reader).await.ok().flatten().is_some() {} });
     assert_eq!(tokio::time::timeout(TIMEOUT, server).await.unwrap().unwrap(), 0);
 }
+
+/// Hover and completion are answered beside tower-lsp-server's dispatch (`src/lsp/direct.rs`,
+/// their results written straight to JSON): the lifecycle still decides, as for any request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_and_completion_follow_the_lifecycle() {
+    let (mut client, server) = start();
+    let at = json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 3}});
+    for method in ["textDocument/hover", "textDocument/completion"] {
+        let early = client.request(method, at.clone()).await;
+        assert_eq!(early["error"]["code"], -32002, "before initialize: {early}");
+    }
+    client.initialize(json!({})).await;
+    client.did_open(URI, 1, "services:\n  web: {}\n").await;
+    let hover = client.request_ok("textDocument/hover", at.clone()).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("Deployment web"), "{hover}");
+    let blank = json!({"textDocument": {"uri": URI}, "position": {"line": 2, "character": 0}});
+    let list = client.request_ok("textDocument/completion", blank).await;
+    assert!(list["items"].as_array().unwrap().iter().any(|i| i["label"] == "timers"), "{list}");
+    let missing = client.request("textDocument/completion", json!({"textDocument": {"uri": URI}})).await;
+    assert_eq!(missing["error"]["code"], -32602, "{missing}");
+    client.request_ok("shutdown", Value::Null).await;
+    for method in ["textDocument/hover", "textDocument/completion"] {
+        let after = client.request(method, at.clone()).await;
+        assert_eq!(after["error"]["code"], -32600, "after shutdown: {after}");
+    }
+    client.notify("exit", Value::Null).await;
+    assert_eq!(server.await.unwrap(), 0);
+}

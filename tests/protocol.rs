@@ -925,6 +925,35 @@ async fn completion_snippets_only_for_clients_that_expand_them() {
     }
 }
 
+/// On a blank line no word touches the cursor: each item is inserted there (`insertText`, no
+/// range written per item); with a word typed, each item replaces the word (`textEdit`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_on_a_blank_line_inserts_at_the_cursor_and_replaces_a_typed_word() {
+    let (mut client, server) = start_initialized(false).await;
+    let uri = "untitled:convox.yml";
+    client.did_open(uri, 1, "services:\n  web:\n    \n    ima\n").await;
+    let image_at = async |client: &mut TestClient<DuplexStream>, line: u32, character: u32| {
+        let list = client
+            .request_ok(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+            )
+            .await;
+        // Written by the server's own types (`src/lsp/convert.rs`): the protocol's types read it.
+        let typed: tower_lsp_server::ls_types::CompletionList = serde_json::from_value(list.clone()).unwrap();
+        assert_eq!(typed.items.len(), list["items"].as_array().unwrap().len());
+        list["items"].as_array().unwrap().iter().find(|i| i["label"] == "image").expect("image offered").clone()
+    };
+    let blank = image_at(&mut client, 2, 4).await;
+    assert_eq!(blank["insertText"], "image: ", "{blank}");
+    assert!(blank.get("textEdit").is_none(), "{blank}");
+    let typed = image_at(&mut client, 3, 7).await;
+    assert_eq!(fmt_range(&typed["textEdit"]["range"]), "3:4-3:7", "{typed}");
+    assert_eq!(typed["textEdit"]["newText"], "image: ");
+    assert!(typed.get("insertText").is_none(), "{typed}");
+    finish(client, server).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // navigation and editor depth
 

@@ -113,33 +113,98 @@ pub fn code_action(
     }
 }
 
-/// A completion item, its `replace` range already converted (the items of one list share it).
-/// With `defer`, the documentation is left for `completionItem/resolve`: its knowledge-base
-/// pattern goes in `data` ([`resolved`]).
-pub fn completion_at(c: &ide::CompletionItem, replace: lsp::Range, defer: bool) -> lsp::CompletionItem {
-    lsp::CompletionItem {
-        label: c.label.clone(),
-        kind: Some(match c.kind {
+/// A completion list as it is written to the client: each item borrowed from the analysis's
+/// items as it is written, its documentation written once per knowledge-base pattern
+/// ([`documentation_json`]). Building `ls_types` items (every string copied), turning them into
+/// a JSON value tree and freeing both was most of a completion request.
+pub struct Completions {
+    /// Each item with the range it replaces, `None` when it is inserted at the cursor
+    /// (`insertText`: what every client does with an item without an edit where no word touches
+    /// the cursor; a list on a blank line was a fifth ranges, each an object a client decodes).
+    pub items: Vec<(ide::CompletionItem, Option<lsp::Range>)>,
+    /// The documentation is left for `completionItem/resolve`: the item's knowledge-base pattern
+    /// goes in `data` ([`resolved`]).
+    pub defer: bool,
+}
+
+/// One `CompletionItem` of the protocol, with only the fields this server sets; absent fields
+/// are what the protocol assumes (the label is the filter text, plain text the format).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Item<'a> {
+    label: &'a str,
+    kind: lsp::CompletionItemKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documentation: Option<&'static serde_json::value::RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'static str>,
+    sort_text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text_edit: Option<Edit<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    insert_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    insert_text_format: Option<lsp::InsertTextFormat>,
+    /// Lines after the first carry their full indentation already (a client's default may
+    /// indent them again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    insert_text_mode: Option<lsp::InsertTextMode>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Edit<'a> {
+    range: lsp::Range,
+    new_text: &'a str,
+}
+
+impl serde::Serialize for Completions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let items: Vec<Item> = self.items.iter().map(|(c, replace)| item(c, *replace, self.defer)).collect();
+        let mut list = s.serialize_struct("CompletionList", 2)?;
+        list.serialize_field("isIncomplete", &false)?;
+        list.serialize_field("items", &items)?;
+        list.end()
+    }
+}
+
+fn item(c: &ide::CompletionItem, replace: Option<lsp::Range>, defer: bool) -> Item<'_> {
+    Item {
+        label: &c.label,
+        kind: match c.kind {
             ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
             ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
             ide::CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
             ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
             ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
-        }),
-        detail: c.detail.clone(),
-        documentation: if defer { None } else { c.documentation().map(markdown_documentation) },
-        data: c.doc_pattern.filter(|_| defer).map(|p| serde_json::Value::String(p.to_string())),
-        sort_text: Some(c.sort.clone()),
-        // What the protocol assumes when a field is absent is not written: the label is the
-        // filter text, plain text the format (a list of 35 items was a third defaults, each a
-        // JSON value built, written and freed per request).
-        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: replace, new_text: c.insert.clone() })),
+        },
+        detail: c.detail.as_deref(),
+        documentation: if defer { None } else { c.doc_pattern.and_then(documentation_json) },
+        data: c.doc_pattern.filter(|_| defer),
+        sort_text: &c.sort,
+        text_edit: replace.map(|range| Edit { range, new_text: &c.insert }),
+        insert_text: replace.is_none().then_some(c.insert.as_str()),
         insert_text_format: c.snippet.then_some(lsp::InsertTextFormat::SNIPPET),
-        // Lines after the first carry their full indentation already (a client's default may
-        // indent them again).
         insert_text_mode: c.insert.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
-        ..Default::default()
     }
+}
+
+/// The documentation of a knowledge-base pattern as the JSON of its `MarkupContent`, made on
+/// first use and kept: it never changes, and escaping it for JSON was a third of writing a list.
+/// At most one per pattern of the knowledge base (a few hundred), so kept for the process.
+fn documentation_json(pattern: &'static str) -> Option<&'static serde_json::value::RawValue> {
+    type Made = std::collections::HashMap<&'static str, Option<&'static serde_json::value::RawValue>>;
+    static MADE: std::sync::LazyLock<std::sync::Mutex<Made>> = std::sync::LazyLock::new(Default::default);
+    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *made.entry(pattern).or_insert_with(|| {
+        let markdown = ide::documentation_of(pattern)?;
+        let content = lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: markdown };
+        let json = serde_json::to_string(&content).ok()?;
+        serde_json::value::RawValue::from_string(json).ok().map(|raw| &*Box::leak(raw))
+    })
 }
 
 fn markdown_documentation(value: String) -> lsp::Documentation {

@@ -21,6 +21,7 @@ impl LanguageServer for Server {
             capabilities::read_client(&mut state, &params);
             state.encoding
         };
+        self.initialized.store(true, Ordering::SeqCst);
         Ok(InitializeResult {
             capabilities: capabilities::server(encoding),
             offset_encoding: None,
@@ -80,13 +81,9 @@ impl LanguageServer for Server {
         h::links::document_link(self, params).await
     }
 
-    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        h::hover::hover(self, params).await
-    }
-
-    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        h::completion::completion(self, params).await
-    }
+    // `textDocument/hover` and `textDocument/completion` never reach this trait: `direct.rs`
+    // answers them (their results written straight to JSON), in every state where the service
+    // would call a handler.
 
     async fn completion_resolve(&self, params: CompletionItem) -> Result<CompletionItem> {
         h::completion::resolve(params).await

@@ -6,6 +6,7 @@
 mod capabilities;
 mod committed;
 mod convert;
+mod direct;
 mod dispatch;
 mod documents;
 mod handlers;
@@ -57,8 +58,13 @@ timers:
     service: web
 ";
 
-/// Builds the service for a transport. `shutdown` turns true when a `shutdown` request arrives.
-pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBool>) {
+/// The service as a transport runs it: the hot requests answered directly, then whatever
+/// panics answered as an error ([`CatchPanic`]), then tower-lsp-server.
+pub type Service = direct::Direct<CatchPanic<LspService<Server>>>;
+
+/// Builds the service for a transport, its direct answers sent to `frames` (the one queue to the
+/// output). `shutdown` turns true when a `shutdown` request arrives.
+pub fn service(frames: direct::Frames) -> (Service, ClientSocket, Arc<AtomicBool>) {
     // The knowledge base is read while the client starts up, not when the first document opens;
     // then a small manifest is analysed, so that the code of the analysis is paged in by the time
     // the first document arrives (opening it paid about a millisecond for that).
@@ -72,7 +78,8 @@ pub fn service() -> (CatchPanic<LspService<Server>>, ClientSocket, Arc<AtomicBoo
         .custom_method("convox/render", Server::render)
         .custom_method("convox/plan", Server::plan)
         .finish();
-    (CatchPanic(service), socket, shutdown)
+    let server = service.inner().clone();
+    (direct::Direct { inner: CatchPanic(service), server, frames }, socket, shutdown)
 }
 
 /// Serves on any pair of streams until `exit` (or end of input). Returns the process exit code
@@ -83,18 +90,26 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket, shutdown) = service();
+    // Every frame out goes through one queue: tower-lsp-server's (cut into frames by the gate)
+    // and the answers of `direct.rs`.
+    let (frames, queued) = tokio::sync::mpsc::channel(direct::QUEUE);
+    let (service, socket, shutdown) = service(frames.clone());
+    let gate = direct::FrameGate::new(frames);
     // Frames go through `transport::filter`, which answers bad ones instead of ending the input.
     let (filtered, sink) = tokio::io::duplex(8 << 10);
     let filter = transport::filter(input, sink);
-    let server = tower_lsp_server::Server::new(filtered, output, socket).serve(service);
-    tokio::pin!(filter, server);
-    let mut input_done = false;
-    loop {
-        tokio::select! {
-            () = &mut server => break,
-            () = &mut filter, if !input_done => input_done = true,
+    let server = async move {
+        let server = tower_lsp_server::Server::new(filtered, gate, socket).serve(service);
+        tokio::pin!(filter, server);
+        let mut input_done = false;
+        loop {
+            tokio::select! {
+                () = &mut server => break,
+                () = &mut filter, if !input_done => input_done = true,
+            }
         }
-    }
+        // Leaving drops the service and the gate: the queue ends once their frames are written.
+    };
+    tokio::join!(server, direct::write_frames(queued, output));
     if shutdown.load(Ordering::SeqCst) { 0 } else { 1 }
 }

@@ -2,7 +2,7 @@
 //! lock, the publisher's queue and the document snapshots. The dispatch of each method to its
 //! handler is in `dispatch.rs`, above the handlers.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::mpsc;
@@ -13,11 +13,15 @@ use super::documents::{self, Snapshot};
 use super::publisher::{Publish, publisher};
 use super::state::{State, lock};
 
+/// Cheap to clone: a handle on the same state (the requests answered in `direct.rs` hold one).
+#[derive(Clone)]
 pub struct Server {
     pub(super) client: Client,
     pub(super) state: Arc<Mutex<State>>,
     pub(super) publish: mpsc::UnboundedSender<Publish>,
     pub(super) shutdown: Arc<AtomicBool>,
+    /// `initialize` has been answered.
+    pub(super) initialized: Arc<AtomicBool>,
 }
 
 impl Server {
@@ -25,7 +29,12 @@ impl Server {
         let state = Arc::new(Mutex::new(State::default()));
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(publisher(client.clone(), state.clone(), rx));
-        Self { client, state, publish: tx, shutdown }
+        Self { client, state, publish: tx, shutdown, initialized: Arc::default() }
+    }
+
+    /// Initialized and not shut down: requests get their answers.
+    pub(super) fn serving(&self) -> bool {
+        self.initialized.load(Ordering::SeqCst) && !self.shutdown.load(Ordering::SeqCst)
     }
 
     /// The state, locked: copy out what is needed and let go.

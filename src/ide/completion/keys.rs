@@ -55,19 +55,40 @@ pub(super) fn keys(
             insert,
             snippet,
             replace,
-            sort: format!("{rank}{i:04}"),
+            sort: sort_text(rank, i),
         });
     }
     items
 }
 
+/// `{rank}{i:04}`, made without the formatting machinery (one per item of every list).
+fn sort_text(rank: u8, i: usize) -> String {
+    if i >= 10_000 {
+        return format!("{rank}{i:04}");
+    }
+    let mut s = String::with_capacity(5);
+    s.push(char::from(b'0' + rank));
+    for place in [1000, 100, 10, 1] {
+        s.push(char::from(b'0' + (i / place % 10) as u8));
+    }
+    s
+}
+
 pub(super) fn doc_markdown(doc: &KeyDoc) -> String {
-    let mut s = format!("`{}`", doc.ty);
-    if let Some(d) = &doc.default {
-        s.push_str(&format!(" · default `{d}`"));
+    // Pushed, not formatted: every key of a list has one, made for each completion request.
+    let description = doc.description.trim();
+    let default = doc.default.as_deref();
+    let mut s = String::with_capacity(doc.ty.len() + default.map_or(0, |d| d.len() + 16) + description.len() + 4);
+    s.push('`');
+    s.push_str(&doc.ty);
+    s.push('`');
+    if let Some(d) = default {
+        s.push_str(" · default `");
+        s.push_str(d);
+        s.push('`');
     }
     s.push_str("\n\n");
-    s.push_str(doc.description.trim());
+    s.push_str(description);
     s
 }
 
@@ -90,7 +111,7 @@ fn present_keys(a: &Analysis, path: &KeyPath) -> Vec<String> {
 /// What choosing a key inserts: `key: ` for a scalar, `key:` and the child indentation for a map,
 /// `key:` and `- ` for a list; the common shapes as snippets.
 fn key_insert(key: &str, doc: &KeyDoc, indent: &str) -> (String, bool) {
-    let nl = format!("\n{indent}");
+    let nl = ["\n", indent].concat();
     let snippet = match key {
         "health" if doc.accepts.contains(&Shape::Map) => {
             Some(format!("health:{nl}path: ${{1:/health}}{nl}interval: ${{2:5}}{nl}timeout: ${{3:4}}"))
@@ -109,12 +130,13 @@ fn key_insert(key: &str, doc: &KeyDoc, indent: &str) -> (String, bool) {
     }
     let scalar =
         doc.accepts.iter().any(|s| matches!(s, Shape::String | Shape::Integer | Shape::Number | Shape::Boolean));
+    // Concatenated, not formatted: one per key of a list, on every completion request.
     if scalar {
-        (format!("{key}: "), false)
+        ([key, ": "].concat(), false)
     } else if doc.accepts.contains(&Shape::List) {
-        (format!("{key}:{nl}- "), false)
+        ([key, ":", &nl, "- "].concat(), false)
     } else {
-        (format!("{key}:{nl}"), false)
+        ([key, ":", &nl].concat(), false)
     }
 }
 
