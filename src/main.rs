@@ -373,7 +373,13 @@ fn serve(launch: Launch) -> i32 {
             return 2;
         }
     };
-    let code = runtime.block_on(lsp::serve(tokio::io::stdin(), tokio::io::stdout()));
+    let code = match lsp::Stdout::new() {
+        Ok(stdout) => runtime.block_on(lsp::serve(tokio::io::stdin(), stdout)),
+        Err(e) => {
+            eprintln!("convox-lsp: cannot write to standard output: {e}");
+            return 2;
+        }
+    };
     // Do not wait for the runtime's blocking stdin reader: a client may keep the pipe open after
     // `exit`, and the process must end now.
     runtime.shutdown_background();

@@ -151,3 +151,63 @@ async fn hover_and_completion_follow_the_lifecycle() {
     client.notify("exit", Value::Null).await;
     assert_eq!(server.await.unwrap(), 0);
 }
+
+/// The binary writes its standard output in place (`lsp::Stdout`): a client that stops reading
+/// makes the server wait in its write (and so stop reading), and once the client reads again
+/// every request is answered, in a process that then exits cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_waits_for_a_client_that_does_not_read_then_answers_everything() {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut client_out = child.stdin.take().unwrap();
+    let mut reader = tokio::io::BufReader::new(child.stdout.take().unwrap());
+    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}});
+    client_out.write_all(&frame(&init)).await.unwrap();
+    assert_eq!(read_message(&mut reader).await.unwrap().unwrap()["id"], 0);
+    // 2,000 hovers of about 2 KB each: far more than the pipes hold.
+    let n = 2000;
+    let writer = tokio::spawn(async move {
+        client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))).await.unwrap();
+        let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": "services:\n  web:\n    port: 3000\n"}}});
+        client_out.write_all(&frame(&open)).await.unwrap();
+        for id in 1..=n {
+            let req = json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 3}}});
+            client_out.write_all(&frame(&req)).await.unwrap();
+        }
+        client_out
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!writer.is_finished(), "the server read everything without being read: unbounded buffering");
+    let mut answered = 0;
+    while answered < n {
+        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
+            .await
+            .expect("an answer in time")
+            .unwrap()
+            .unwrap();
+        if msg.get("id").is_some_and(|id| id.as_i64().is_some_and(|i| i >= 1)) {
+            assert!(msg["result"]["contents"]["value"].as_str().unwrap().contains("Deployment web"));
+            answered += 1;
+        }
+    }
+    let mut client_out = writer.await.unwrap();
+    client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}))).await.unwrap();
+    loop {
+        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
+            .await
+            .expect("shutdown answered")
+            .unwrap()
+            .unwrap();
+        if msg["id"] == 9999 {
+            break;
+        }
+    }
+    client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "exit"}))).await.unwrap();
+    let status = tokio::time::timeout(TIMEOUT, child.wait()).await.unwrap().unwrap();
+    assert_eq!(status.code(), Some(0));
+}

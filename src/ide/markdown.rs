@@ -53,6 +53,11 @@ pub fn prose(s: &str) -> String {
 
 /// Plain text: each whitespace-separated word checked on its own.
 fn words(out: &mut String, text: &str) {
+    // Most of the knowledge base's prose has no markup at all: copied whole.
+    if !text.contains(is_markup) {
+        out.push_str(text);
+        return;
+    }
     let mut start = 0;
     for (i, c) in text.char_indices() {
         if c.is_whitespace() {

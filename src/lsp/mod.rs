@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tower_lsp_server::{ClientSocket, LspService};
 
+pub use direct::Stdout;
 pub use panic::{CatchPanic, panic_message};
 pub use server::Server;
 pub use settings::Settings;

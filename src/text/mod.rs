@@ -142,6 +142,8 @@ impl Text {
         let line_start = self.rope.line_to_byte(line);
         let col = match enc {
             PositionEncoding::Utf8 => offset - line_start,
+            // ASCII before the offset (almost every line of a manifest): a byte is a unit.
+            PositionEncoding::Utf16 if self.is_ascii(line_start, offset) => offset - line_start,
             PositionEncoding::Utf16 => {
                 let c0 = self.rope.byte_to_char(line_start);
                 let c1 = self.rope.byte_to_char(offset);
@@ -165,6 +167,7 @@ impl Text {
         let col = pos.col as usize;
         match enc {
             PositionEncoding::Utf8 => self.floor_char_boundary((start + col).min(end)),
+            PositionEncoding::Utf16 if self.is_ascii(start, end) => (start + col).min(end),
             PositionEncoding::Utf16 => {
                 let c0 = self.rope.byte_to_char(start);
                 let u0 = self.rope.char_to_utf16_cu(c0);
@@ -178,8 +181,17 @@ impl Text {
     }
 
     fn floor_char_boundary(&self, offset: usize) -> usize {
+        // A byte that does not continue a character starts one (or is the end of the text).
+        if offset >= self.rope.len_bytes() || self.rope.byte(offset) & 0xC0 != 0x80 {
+            return offset;
+        }
         let ch = self.rope.byte_to_char(offset);
         self.rope.char_to_byte(ch)
+    }
+
+    /// Whether the text between two byte offsets is all ASCII (read in place, chunk by chunk).
+    fn is_ascii(&self, start: usize, end: usize) -> bool {
+        start >= end || self.rope.byte_slice(start..end).chunks().all(|c| c.is_ascii())
     }
 
     /// Replaces the text between two positions (or the whole text when `range` is `None`) and

@@ -65,6 +65,9 @@ pub(super) fn k8s_block(out: &mut String, key: &str, doc: &KeyDoc, b: &Bind) {
     // In first-seen order.
     let mut here: Vec<Line> = Vec::new();
     let mut not_here: Vec<String> = Vec::new();
+    // The fields each object has from the key, read once an object (several entries of the
+    // knowledge base name one object: walking it again was most of a hover on `port`).
+    let mut read: Vec<(&str, String, Vec<String>)> = Vec::new();
     for r in &doc.k8s {
         let (name, standing) = standing(b, r);
         let object = code(&format!("{} {name}", r.kind));
@@ -92,7 +95,14 @@ pub(super) fn k8s_block(out: &mut String, key: &str, doc: &KeyDoc, b: &Bind) {
                 here.len() - 1
             }
         };
-        let set = fields_set(b, key, &r.kind, &name);
+        let set = match read.iter().find(|(k, n, _)| *k == r.kind && *n == name) {
+            Some((.., set)) => set.clone(),
+            None => {
+                let set = fields_set(b, key, &r.kind, &name);
+                read.push((&r.kind, name.clone(), set.clone()));
+                set
+            }
+        };
         let fields = if set.is_empty() { r.field.iter().map(|f| b.fill(f)).collect() } else { set };
         for f in fields.iter().map(|f| code(f)) {
             if !here[i].1.contains(&f) {

@@ -275,15 +275,22 @@ impl Object {
         let metadata = self.from.first().is_some_and(from_key)
             || [&self.labels, &self.annotations].iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)));
         let matching = |f: &Field| f.from.iter().any(from_key);
-        if metadata {
-            // The object's key or a label's: the metadata [`Object::head`] puts together is read,
-            // then the body in place (a copy of the whole object per query was most of a hover).
+        if self.from.first().is_some_and(from_key) {
+            // The object's own key: the metadata [`Object::head`] puts together is read, then
+            // the body in place (a copy of the whole object per query was most of a hover).
             let head = self.head();
             let mut fields = Vec::new();
             head.walk("", &mut fields);
             for (p, f) in fields.into_iter().filter(|(_, f)| matching(f)) {
                 emit(&p, f);
             }
+        } else if metadata {
+            // A label's or an annotation's key: they are read in place, in the order of
+            // [`Object::head`] (building the metadata and every path of it was most of a hover).
+            let mut prefix = String::from("metadata.annotations");
+            value::walk_matching(&self.annotations, &mut prefix, &matching, &mut |p, f| emit(p, f));
+            let mut prefix = String::from("metadata.labels");
+            value::walk_matching(&self.labels, &mut prefix, &matching, &mut |p, f| emit(p, f));
         } else if !self.body.iter().any(|f| f.any_from(&from_key)) {
             // Nothing from the key in `apiVersion`, `kind`, `metadata` or the body (most objects
             // of an app have nothing from the key; a hover asks several).
