@@ -70,16 +70,26 @@ async fn requests_after_shutdown_are_refused() {
 /// stays bounded), and everything is answered once the client reads again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_does_not_read_gets_backpressure_not_growth() {
-    let (mut client_out, server_in) = tokio::io::duplex(4 * 1024);
+    let (client_out, server_in) = tokio::io::duplex(4 * 1024);
     let (server_out, client_in) = tokio::io::duplex(4 * 1024);
     let server = tokio::spawn(convox_lsp::lsp::serve(server_in, server_out));
+    let mut reader = tokio::io::BufReader::new(client_in);
+    pushed_back_then_answered(client_out, &mut reader, 400).await;
+    tokio::spawn(async move { while read_message(&mut reader).await.ok().flatten().is_some() {} });
+    assert_eq!(tokio::time::timeout(TIMEOUT, server).await.unwrap().unwrap(), 0);
+}
+
+/// Initializes, reads that answer only, then sends `n` hovers (from a task) while nobody reads:
+/// the writer must still be writing half a second later (the server pushes back). Then reads
+/// every answer, and ends the session as a client must (`exit` once `shutdown` is answered).
+async fn pushed_back_then_answered<W, R>(mut client_out: W, reader: &mut R, n: i64)
+where
+    W: tokio::io::AsyncWrite + Unpin + Send + 'static,
+    R: tokio::io::AsyncBufRead + Unpin,
+{
     let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}});
     client_out.write_all(&frame(&init)).await.unwrap();
-    // Read the initialize answer only, then stop reading.
-    let mut reader = tokio::io::BufReader::new(client_in);
-    let first = read_message(&mut reader).await.unwrap().unwrap();
-    assert_eq!(first["id"], 0);
-    let n = 400;
+    assert_eq!(read_message(reader).await.unwrap().unwrap()["id"], 0);
     let writer = tokio::spawn(async move {
         client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))).await.unwrap();
         let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": "services:\n  web:\n    port: 3000\n"}}});
@@ -96,11 +106,8 @@ async fn a_client_that_does_not_read_gets_backpressure_not_growth() {
     // Now read: every request is answered.
     let mut answered = 0;
     while answered < n {
-        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
-            .await
-            .expect("an answer in time")
-            .unwrap()
-            .unwrap();
+        let msg =
+            tokio::time::timeout(TIMEOUT, read_message(reader)).await.expect("an answer in time").unwrap().unwrap();
         if msg.get("id").is_some_and(|id| id.as_i64().is_some_and(|i| i >= 1)) {
             assert!(msg["result"]["contents"]["value"].as_str().unwrap().contains("Deployment web"));
             answered += 1;
@@ -108,20 +115,14 @@ async fn a_client_that_does_not_read_gets_backpressure_not_growth() {
     }
     let mut client_out = writer.await.unwrap();
     client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}))).await.unwrap();
-    // As a client must: `exit` only once `shutdown` is answered.
     loop {
-        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
-            .await
-            .expect("shutdown answered")
-            .unwrap()
-            .unwrap();
+        let msg =
+            tokio::time::timeout(TIMEOUT, read_message(reader)).await.expect("shutdown answered").unwrap().unwrap();
         if msg["id"] == 9999 {
             break;
         }
     }
     client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "exit"}))).await.unwrap();
-    tokio::spawn(async move { while read_message(&mut reader).await.ok().flatten().is_some() {} });
-    assert_eq!(tokio::time::timeout(TIMEOUT, server).await.unwrap().unwrap(), 0);
 }
 
 /// Hover and completion are answered beside tower-lsp-server's dispatch (`src/lsp/direct.rs`,
@@ -153,61 +154,14 @@ async fn hover_and_completion_follow_the_lifecycle() {
 }
 
 /// The binary writes its standard output in place (`lsp::Stdout`): a client that stops reading
-/// makes the server wait in its write (and so stop reading), and once the client reads again
-/// every request is answered, in a process that then exits cleanly.
+/// makes the server wait in its write (and so stop reading); once the client reads again every
+/// request is answered, and the process exits cleanly. 2,000 hovers of about 2 KB each: far more
+/// than the pipes hold.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_waits_for_a_client_that_does_not_read_then_answers_everything() {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut client_out = child.stdin.take().unwrap();
-    let mut reader = tokio::io::BufReader::new(child.stdout.take().unwrap());
-    let init = json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}});
-    client_out.write_all(&frame(&init)).await.unwrap();
-    assert_eq!(read_message(&mut reader).await.unwrap().unwrap()["id"], 0);
-    // 2,000 hovers of about 2 KB each: far more than the pipes hold.
-    let n = 2000;
-    let writer = tokio::spawn(async move {
-        client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))).await.unwrap();
-        let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": "services:\n  web:\n    port: 3000\n"}}});
-        client_out.write_all(&frame(&open)).await.unwrap();
-        for id in 1..=n {
-            let req = json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": URI}, "position": {"line": 1, "character": 3}}});
-            client_out.write_all(&frame(&req)).await.unwrap();
-        }
-        client_out
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert!(!writer.is_finished(), "the server read everything without being read: unbounded buffering");
-    let mut answered = 0;
-    while answered < n {
-        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
-            .await
-            .expect("an answer in time")
-            .unwrap()
-            .unwrap();
-        if msg.get("id").is_some_and(|id| id.as_i64().is_some_and(|i| i >= 1)) {
-            assert!(msg["result"]["contents"]["value"].as_str().unwrap().contains("Deployment web"));
-            answered += 1;
-        }
-    }
-    let mut client_out = writer.await.unwrap();
-    client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}))).await.unwrap();
-    loop {
-        let msg = tokio::time::timeout(TIMEOUT, read_message(&mut reader))
-            .await
-            .expect("shutdown answered")
-            .unwrap()
-            .unwrap();
-        if msg["id"] == 9999 {
-            break;
-        }
-    }
-    client_out.write_all(&frame(&json!({"jsonrpc": "2.0", "method": "exit"}))).await.unwrap();
+    let (mut child, stdin, stdout) = spawn_piped(env!("CARGO_BIN_EXE_convox-lsp"));
+    let mut reader = tokio::io::BufReader::new(stdout);
+    pushed_back_then_answered(stdin, &mut reader, 2000).await;
     let status = tokio::time::timeout(TIMEOUT, child.wait()).await.unwrap().unwrap();
     assert_eq!(status.code(), Some(0));
 }

@@ -8,7 +8,6 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use tokio::process::Command;
 
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -36,15 +35,9 @@ fn apply(text: &mut String, line: usize, col: usize, end_line: usize, end_col: u
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_random_edits_and_requests() {
     let edits: usize = std::env::var("SOAK_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_convox-lsp"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let (mut child, stdin, stdout) = spawn_piped(env!("CARGO_BIN_EXE_convox-lsp"));
     let pid = child.id().unwrap();
-    let mut client = TestClient::new(child.stdin.take().unwrap(), child.stdout.take().unwrap());
+    let mut client = TestClient::new(stdin, stdout);
     client.initialize(json!({})).await;
     let mut text = String::from(include_str!("../examples/convox.yml"));
     // ~900 lines, ASCII so that the client's UTF-16 columns are byte columns.

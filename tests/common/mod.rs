@@ -444,6 +444,20 @@ fn block(rng: &mut Rng, out: &mut String, indent: usize, depth: usize, k: usize)
     }
 }
 
+/// The binary `bin` with its standard input and output as bare pipes (nothing reads the output
+/// until the test does), its standard error dropped.
+pub fn spawn_piped(bin: &str) -> (tokio::process::Child, tokio::process::ChildStdin, tokio::process::ChildStdout) {
+    let mut child = tokio::process::Command::new(bin)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("cannot start convox-lsp");
+    let (stdin, stdout) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
+    (child, stdin, stdout)
+}
+
 /// The built binary `bin` (a test crate's `env!("CARGO_BIN_EXE_convox-lsp")`) on standard input
 /// and output, without the logging and rack variables of the environment.
 pub fn spawn_binary(bin: &str) -> (tokio::process::Child, TestClient<tokio::process::ChildStdin>) {
