@@ -30,7 +30,7 @@ use tokio_util::sync::PollSender;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 
 use super::handlers as h;
-use super::panic::panic_message;
+use super::panic::panicked;
 use super::server::Server;
 
 /// Whole frames (headers and body) on their way to the output.
@@ -78,12 +78,7 @@ where
             let body = match AssertUnwindSafe(answer(&server, &method, params, &id)).catch_unwind().await {
                 Ok(Ok(body)) => body,
                 Ok(Err(error)) => error_body(id, error),
-                Err(payload) => {
-                    let msg = panic_message(payload.as_ref());
-                    tracing::error!(method = %method, "handler panicked: {msg}");
-                    let message = format!("convox-lsp: internal error in {method}: {msg}");
-                    error_body(id, Error { code: ErrorCode::InternalError, message: message.into(), data: None })
-                }
+                Err(payload) => error_body(id, panicked(&method, payload.as_ref())),
             };
             // The output is gone only when the server is ending: nothing is left to answer to.
             let _ = frames.send(frame(&body)).await;

@@ -23,6 +23,17 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
+/// The error a request whose handler panicked is answered with (the panic logged).
+pub(super) fn panicked(method: &str, payload: &(dyn Any + Send)) -> Error {
+    let msg = panic_message(payload);
+    tracing::error!(method = %method, "handler panicked: {msg}");
+    Error {
+        code: ErrorCode::InternalError,
+        message: format!("convox-lsp: internal error in {method}: {msg}").into(),
+        data: None,
+    }
+}
+
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 impl<S> tower::Service<Request> for CatchPanic<S>
@@ -49,18 +60,8 @@ where
         let id = req.id().cloned();
         let method = req.method().to_string();
         let answer = move |payload: Box<dyn Any + Send>| {
-            let msg = panic_message(payload.as_ref());
-            tracing::error!(method = %method, "handler panicked: {msg}");
-            Ok(id.map(|id| {
-                Response::from_error(
-                    id,
-                    Error {
-                        code: ErrorCode::InternalError,
-                        message: format!("convox-lsp: internal error in {method}: {msg}").into(),
-                        data: None,
-                    },
-                )
-            }))
+            let error = panicked(&method, payload.as_ref());
+            Ok(id.map(|id| Response::from_error(id, error)))
         };
         match std::panic::catch_unwind(AssertUnwindSafe(|| self.0.call(req))) {
             Ok(fut) => Box::pin(async move {

@@ -75,20 +75,12 @@ fn sort_text(rank: u8, i: usize) -> String {
 }
 
 pub(super) fn doc_markdown(doc: &KeyDoc) -> String {
-    // Pushed, not formatted: every key of a list has one, made for each completion request.
-    let description = doc.description.trim();
-    let default = doc.default.as_deref();
-    let mut s = String::with_capacity(doc.ty.len() + default.map_or(0, |d| d.len() + 16) + description.len() + 4);
-    s.push('`');
-    s.push_str(&doc.ty);
-    s.push('`');
-    if let Some(d) = default {
-        s.push_str(" · default `");
-        s.push_str(d);
-        s.push('`');
+    let mut s = format!("`{}`", doc.ty);
+    if let Some(d) = &doc.default {
+        s.push_str(&format!(" · default `{d}`"));
     }
     s.push_str("\n\n");
-    s.push_str(description);
+    s.push_str(doc.description.trim());
     s
 }
 

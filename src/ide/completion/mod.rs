@@ -34,7 +34,7 @@ pub struct CompletionItem {
     pub detail: Option<String>,
     /// The knowledge-base pattern whose documentation is shown beside the list
     /// (`services.*.image`), for a key; made into Markdown only when it is sent
-    /// ([`CompletionItem::documentation`]): a client that resolves items later gets the pattern.
+    /// ([`documentation_of`]): a client that resolves items later gets the pattern.
     pub doc_pattern: Option<&'static str>,
     /// The text that replaces `replace`; a snippet (`$1`, `${1:default}`) when `snippet` is set.
     /// Lines after the first carry their full indentation.
@@ -43,13 +43,6 @@ pub struct CompletionItem {
     pub replace: TextRange,
     /// Sorts the list: likely choices first.
     pub sort: String,
-}
-
-impl CompletionItem {
-    /// Markdown shown beside the list.
-    pub fn documentation(&self) -> Option<String> {
-        self.doc_pattern.and_then(documentation_of)
-    }
 }
 
 /// The documentation of a key item, from its knowledge-base pattern ([`CompletionItem::doc_pattern`]).

@@ -272,8 +272,7 @@ impl Object {
         let below = format!("{key}.");
         let under_list = format!("{key}[]");
         let from_key = |k: &String| k == key || k.starts_with(&below) || k.starts_with(&under_list);
-        let metadata = self.from.first().is_some_and(from_key)
-            || [&self.labels, &self.annotations].iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)));
+        let labelled = || [&self.labels, &self.annotations].iter().any(|fs| fs.iter().any(|f| f.any_from(&from_key)));
         let matching = |f: &Field| f.from.iter().any(from_key);
         if self.from.first().is_some_and(from_key) {
             // The object's own key: the metadata [`Object::head`] puts together is read, then
@@ -284,7 +283,7 @@ impl Object {
             for (p, f) in fields.into_iter().filter(|(_, f)| matching(f)) {
                 emit(&p, f);
             }
-        } else if metadata {
+        } else if labelled() {
             // A label's or an annotation's key: they are read in place, in the order of
             // [`Object::head`] (building the metadata and every path of it was most of a hover).
             let mut prefix = String::from("metadata.annotations");
