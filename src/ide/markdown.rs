@@ -85,10 +85,13 @@ fn word(out: &mut String, w: &str) {
 
 /// Lines longer than `width`, outside fenced code blocks, broken at spaces outside code spans;
 /// a list item's continuation lines are indented under its text. A word that would start a new
-/// block at the start of a line (`- `, `# `, `1.` ...) stays on the line before.
+/// block at the start of a line (`- `, `# `, `1.` ...) stays on the line before, and a list item
+/// is never broken right after its marker (a lone `-` gains no room: its text is indented as far).
+/// One pass over each line: every hover goes through here.
 pub fn wrap(md: &str, width: usize) -> String {
     let mut out = String::with_capacity(md.len() + md.len() / 40);
     let mut fenced = false;
+    let mut breaks = Vec::new();
     for line in md.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
         if body.trim_start().starts_with("```") {
@@ -100,7 +103,12 @@ pub fn wrap(md: &str, width: usize) -> String {
             continue;
         }
         let indent = if body.starts_with("- ") { "  " } else { "" };
-        wrap_line(&mut out, body, width, indent);
+        breaks.clear();
+        find_breaks(body, &mut breaks);
+        if !indent.is_empty() {
+            breaks.retain(|b| b.0 > 1);
+        }
+        wrap_line(&mut out, body, &breaks, width, indent);
         if line.ends_with('\n') {
             out.push('\n');
         }
@@ -108,16 +116,16 @@ pub fn wrap(md: &str, width: usize) -> String {
     out
 }
 
-/// The places a line may break: spaces outside code spans, each with the word after it.
-fn breaks(line: &str) -> Vec<usize> {
-    let mut v = Vec::new();
-    let mut in_code: Option<usize> = None;
+/// The places a line may break: spaces outside code spans, each as its byte offset and the
+/// number of characters before it.
+fn find_breaks(line: &str, out: &mut Vec<(usize, usize)>) {
     let bytes = line.as_bytes();
-    let mut i = 0;
-    // From one backtick or space to the next (memchr): nothing else changes what is found.
-    while let Some(next) = memchr::memchr2(b'`', b' ', &bytes[i..]) {
-        i += next;
-        if bytes[i] == b'`' {
+    let mut in_code: Option<usize> = None;
+    // Characters before `i`: bytes that do not continue a UTF-8 sequence.
+    let (mut i, mut chars) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'`' {
             let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
             in_code = match in_code {
                 Some(r) if r == run => None,
@@ -125,48 +133,62 @@ fn breaks(line: &str) -> Vec<usize> {
                 keep => keep,
             };
             i += run;
+            chars += run;
             continue;
         }
-        if in_code.is_none() && i > 0 && !starts_block(&line[i + 1..]) {
-            v.push(i);
+        if b == b' ' && in_code.is_none() && i > 0 && !starts_block(&bytes[i + 1..]) {
+            out.push((i, chars));
         }
+        chars += usize::from(b & 0xC0 != 0x80);
         i += 1;
     }
-    v
 }
 
 /// Whether text at the start of a line would open a block instead of continuing a paragraph.
-fn starts_block(s: &str) -> bool {
-    let first = memchr::memchr(b' ', s.as_bytes()).map_or(s, |end| &s[..end]);
-    let ordered =
-        first.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-    ordered || first.is_empty() || first.starts_with(['-', '+', '*', '#', '>', '=', '|', '~'])
+fn starts_block(s: &[u8]) -> bool {
+    match s.first() {
+        None | Some(b' ') => true,
+        Some(b'-' | b'+' | b'*' | b'#' | b'>' | b'=' | b'|' | b'~') => true,
+        Some(b'0'..=b'9') => {
+            // An ordered list's marker: digits, then `.` or `)`, then a space or the end.
+            let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+            matches!(s.get(digits), Some(b'.' | b')')) && matches!(s.get(digits + 1), None | Some(b' '))
+        }
+        _ => false,
+    }
 }
 
-fn wrap_line(out: &mut String, line: &str, width: usize, indent: &str) {
-    let mut start = 0;
+/// `line` broken at `breaks` ([`find_breaks`]): each piece the longest that fits, else up to the
+/// first break (a long code span stays whole). The breaks are read once, front to back.
+fn wrap_line(out: &mut String, line: &str, breaks: &[(usize, usize)], width: usize, indent: &str) {
+    let total = line.chars().count();
+    let (mut start, mut start_chars) = (0, 0);
+    let mut next = 0;
     let mut first = true;
-    let candidates = breaks(line);
-    // Characters, counted only when a line has more than ASCII (almost never).
-    let ascii = line.is_ascii();
-    let chars = |s: &str| if ascii { s.len() } else { s.chars().count() };
     loop {
         let room = if first { width } else { width - indent.len() };
-        let rest = &line[start..];
-        if chars(rest) <= room {
-            out.push_str(rest);
+        if total - start_chars <= room {
+            out.push_str(&line[start..]);
             return;
         }
-        // The last break that fits, else the first one after (a long code span stays whole).
-        let fits = candidates.iter().filter(|&&b| b > start).take_while(|&&b| chars(&line[start..b]) <= room);
-        let Some(&at) = fits.last().or_else(|| candidates.iter().find(|&&b| b > start)) else {
-            out.push_str(rest);
+        while next < breaks.len() && breaks[next].0 <= start {
+            next += 1;
+        }
+        // The last break that fits, else the first one after.
+        let mut at = None;
+        while next < breaks.len() && breaks[next].1 - start_chars <= room {
+            at = Some(breaks[next]);
+            next += 1;
+        }
+        let Some((at, at_chars)) = at.or_else(|| breaks.get(next).copied()) else {
+            out.push_str(&line[start..]);
             return;
         };
         out.push_str(&line[start..at]);
         out.push('\n');
         out.push_str(indent);
         start = at + 1;
+        start_chars = at_chars + 1;
         first = false;
     }
 }
@@ -186,45 +208,133 @@ mod tests {
         assert_eq!(prose("an odd ` backtick_here"), "an odd \\` `backtick_here`");
     }
 
-    /// [`breaks`] jumps from backtick to space; read byte by byte, the same places are found.
-    #[test]
-    fn breaks_are_those_of_a_byte_by_byte_read() {
-        fn byte_by_byte(line: &str) -> Vec<usize> {
-            // Each byte marked inside a code span or not, then the spaces outside them.
-            let bytes = line.as_bytes();
-            let mut inside = vec![false; bytes.len()];
-            let (mut open, mut i) = (None::<usize>, 0);
-            while i < bytes.len() {
-                match bytes[i..].iter().take_while(|b| **b == b'`').count() {
-                    0 => {
-                        inside[i] = open.is_some();
-                        i += 1;
-                    }
-                    run => {
-                        open = if open.is_none() {
-                            Some(run)
-                        } else if open == Some(run) {
-                            None
-                        } else {
-                            open
-                        };
-                        i += run;
-                    }
+    /// The same places a byte-by-byte read finds: spaces outside code spans, with the characters
+    /// before each.
+    fn byte_by_byte(line: &str) -> Vec<(usize, usize)> {
+        let bytes = line.as_bytes();
+        let mut inside = vec![false; bytes.len()];
+        let (mut open, mut i) = (None::<usize>, 0);
+        while i < bytes.len() {
+            match bytes[i..].iter().take_while(|b| **b == b'`').count() {
+                0 => {
+                    inside[i] = open.is_some();
+                    i += 1;
+                }
+                run => {
+                    open = if open.is_none() {
+                        Some(run)
+                    } else if open == Some(run) {
+                        None
+                    } else {
+                        open
+                    };
+                    i += run;
                 }
             }
-            (1..bytes.len()).filter(|&i| bytes[i] == b' ' && !inside[i] && !starts_block(&line[i + 1..])).collect()
         }
-        let tokens = [" ", "  ", "`", "``", "word", "- x", "1.", "2)", "#", "é", "a_b", "> q", "``a b``"];
-        let mut seed: u64 = 7;
-        for _ in 0..2000 {
-            let mut line = String::new();
-            for _ in 0..(seed % 13) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                line.push_str(tokens[(seed >> 33) as usize % tokens.len()]);
+        let block = |s: &str| {
+            let first = s.split(' ').next().unwrap_or("");
+            let ordered =
+                first.strip_suffix(['.', ')']).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            ordered || first.is_empty() || first.starts_with(['-', '+', '*', '#', '>', '=', '|', '~'])
+        };
+        (1..bytes.len())
+            .filter(|&i| bytes[i] == b' ' && !inside[i] && !block(&line[i + 1..]))
+            .map(|i| (i, line[..i].chars().count()))
+            .collect()
+    }
+
+    /// The wrap as first written (every fitting break searched from the line's start), with the
+    /// list marker rule: what the one-pass [`wrap`] must give.
+    fn reference_wrap(md: &str, width: usize) -> String {
+        let mut out = String::new();
+        let mut fenced = false;
+        for line in md.split_inclusive('\n') {
+            let body = line.trim_end_matches('\n');
+            if body.trim_start().starts_with("```") {
+                fenced = !fenced;
             }
-            seed = seed.wrapping_add(1);
-            assert_eq!(breaks(&line), byte_by_byte(&line), "{line:?}");
+            if fenced || body.starts_with("```") || body.chars().count() <= width {
+                out.push_str(line);
+                continue;
+            }
+            let indent = if body.starts_with("- ") { "  " } else { "" };
+            let candidates: Vec<usize> =
+                byte_by_byte(body).into_iter().map(|b| b.0).filter(|b| indent.is_empty() || *b > 1).collect();
+            let chars = |s: &str| s.chars().count();
+            let (mut start, mut first) = (0, true);
+            loop {
+                let room = if first { width } else { width - indent.len() };
+                let rest = &body[start..];
+                if chars(rest) <= room {
+                    out.push_str(rest);
+                    break;
+                }
+                let fits = candidates.iter().filter(|&&b| b > start).take_while(|&&b| chars(&body[start..b]) <= room);
+                let Some(&at) = fits.last().or_else(|| candidates.iter().find(|&&b| b > start)) else {
+                    out.push_str(rest);
+                    break;
+                };
+                out.push_str(&body[start..at]);
+                out.push('\n');
+                out.push_str(indent);
+                start = at + 1;
+                first = false;
+            }
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
         }
+        out
+    }
+
+    fn random_line(seed: &mut u64, tokens: &[&str], max: u64) -> String {
+        let mut line = String::new();
+        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        for _ in 0..(*seed >> 33) % max {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            line.push_str(tokens[(*seed >> 33) as usize % tokens.len()]);
+        }
+        line
+    }
+
+    #[test]
+    fn breaks_are_those_of_a_byte_by_byte_read() {
+        let tokens =
+            [" ", "  ", "`", "``", "word", "- x", "1.", "2)", "#", "é", "a_b", "> q", "``a b``", "1.5", "12) "];
+        let mut seed: u64 = 7;
+        for _ in 0..3000 {
+            let line = random_line(&mut seed, &tokens, 13);
+            let mut found = Vec::new();
+            find_breaks(&line, &mut found);
+            assert_eq!(found, byte_by_byte(&line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn one_pass_wrap_is_the_reference_wrap() {
+        let tokens =
+            [" ", "word ", "longer-word ", "`code span` ", "`a much longer code span with spaces` ", "é ", "- ", "1. "];
+        let mut seed: u64 = 11;
+        for _ in 0..3000 {
+            let md = format!(
+                "{}\n{}\n- {}",
+                random_line(&mut seed, &tokens, 40),
+                random_line(&mut seed, &tokens, 40),
+                random_line(&mut seed, &tokens, 40)
+            );
+            for width in [20, 40, 78] {
+                assert_eq!(wrap(&md, width), reference_wrap(&md, width), "{md:?} at {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_item_is_not_broken_after_its_marker() {
+        let line = format!("- `kubectl describe pods -n {} -l service=svc0010,type=service`", "r".repeat(30));
+        assert_eq!(wrap(&line, 78), line);
+        let two = format!("- `{}` and then some words", "x".repeat(90));
+        assert_eq!(wrap(&two, 78), format!("- `{}`\n  and then some words", "x".repeat(90)));
     }
 
     #[test]

@@ -23,8 +23,15 @@ impl AppObjects {
 
     /// kubectl commands for an owner: for a service first one `kubectl get` of every kind the
     /// model renders for it, then its key's `kubectl` templates in the knowledge base whose
-    /// condition holds, filled in and fitted to the render.
+    /// condition holds, filled in and fitted to the render. Made once per owner and model.
     pub fn commands(&self, owner: &Owner) -> Vec<String> {
+        match self.positions(owner) {
+            Some(p) => p.commands.get_or_init(|| self.make_commands(owner)).clone(),
+            None => self.make_commands(owner),
+        }
+    }
+
+    fn make_commands(&self, owner: &Owner) -> Vec<String> {
         let pattern = match owner {
             Owner::App => return Vec::new(),
             Owner::Service(_) => "services.*",

@@ -414,12 +414,15 @@ struct Index {
     not_created: HashMap<String, HashMap<String, usize>>,
 }
 
-/// One owner's positions in `objects`, `conditions` and `not_created`.
+/// One owner's positions in `objects`, `conditions` and `not_created`, and its kubectl commands
+/// once asked ([`AppObjects::commands`]: a hover on the owner's name and its code lens read them;
+/// filling and fitting them was a sixth of such a hover).
 #[derive(Clone, Debug, Default)]
 struct Positions {
     objects: Vec<usize>,
     conditions: Vec<usize>,
     not_created: Vec<usize>,
+    commands: std::sync::OnceLock<Vec<String>>,
 }
 
 /// Derived from the rest: two models with the same objects are equal whether queried or not.
