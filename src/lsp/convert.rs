@@ -115,7 +115,7 @@ pub fn code_action(
 
 /// A completion list as it is written to the client: each item borrowed from the analysis's
 /// items as it is written, its documentation written once per knowledge-base pattern
-/// ([`documentation_json`]). Building `ls_types` items (every string copied), turning them into
+/// ([`Documentation`]). Building `ls_types` items (every string copied), turning them into
 /// a JSON value tree and freeing both was most of a completion request.
 pub struct Completions {
     /// Each item with the range it replaces, `None` when it is inserted at the cursor
@@ -163,7 +163,9 @@ struct Edit<'a> {
 impl serde::Serialize for Completions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let items: Vec<Item> = self.items.iter().map(|(c, replace)| item(c, *replace, self.defer)).collect();
+        let mut docs = Documentation::lock();
+        let items: Vec<Item> = self.items.iter().map(|(c, replace)| item(c, *replace, self.defer, &mut docs)).collect();
+        drop(docs);
         let mut list = s.serialize_struct("CompletionList", 2)?;
         list.serialize_field("isIncomplete", &false)?;
         list.serialize_field("items", &items)?;
@@ -171,7 +173,12 @@ impl serde::Serialize for Completions {
     }
 }
 
-fn item(c: &ide::CompletionItem, replace: Option<lsp::Range>, defer: bool) -> Item<'_> {
+fn item<'a>(
+    c: &'a ide::CompletionItem,
+    replace: Option<lsp::Range>,
+    defer: bool,
+    docs: &mut Documentation,
+) -> Item<'a> {
     Item {
         label: &c.label,
         kind: match c.kind {
@@ -182,7 +189,7 @@ fn item(c: &ide::CompletionItem, replace: Option<lsp::Range>, defer: bool) -> It
             ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
         },
         detail: c.detail.as_deref(),
-        documentation: if defer { None } else { c.doc_pattern.and_then(documentation_json) },
+        documentation: if defer { None } else { c.doc_pattern.and_then(|p| docs.json(p)) },
         data: c.doc_pattern.filter(|_| defer),
         sort_text: &c.sort,
         text_edit: replace.map(|range| Edit { range, new_text: &c.insert }),
@@ -192,19 +199,32 @@ fn item(c: &ide::CompletionItem, replace: Option<lsp::Range>, defer: bool) -> It
     }
 }
 
-/// The documentation of a knowledge-base pattern as the JSON of its `MarkupContent`, made on
+/// The documentation of each knowledge-base pattern as the JSON of its `MarkupContent`, made on
 /// first use and kept: it never changes, and escaping it for JSON was a third of writing a list.
-/// At most one per pattern of the knowledge base (a few hundred), so kept for the process.
-fn documentation_json(pattern: &'static str) -> Option<&'static serde_json::value::RawValue> {
-    type Made = std::collections::HashMap<&'static str, Option<&'static serde_json::value::RawValue>>;
-    static MADE: std::sync::LazyLock<std::sync::Mutex<Made>> = std::sync::LazyLock::new(Default::default);
-    let mut made = MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    *made.entry(pattern).or_insert_with(|| {
-        let markdown = ide::documentation_of(pattern)?;
-        let content = lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: markdown };
-        let json = serde_json::to_string(&content).ok()?;
-        serde_json::value::RawValue::from_string(json).ok().map(|raw| &*Box::leak(raw))
-    })
+/// At most one per pattern of the knowledge base (a few hundred), so kept for the process. A
+/// pattern is a string of the knowledge base, which lives as long as the process: it is known by
+/// its address (hashing its text for every item was a tenth of writing a list).
+struct Documentation(std::sync::MutexGuard<'static, DocumentationMade>);
+
+type DocumentationMade =
+    std::collections::HashMap<(usize, usize), Option<&'static serde_json::value::RawValue>, crate::schema::FxBuild>;
+
+impl Documentation {
+    /// The cache, held while one list is written.
+    fn lock() -> Documentation {
+        static MADE: std::sync::LazyLock<std::sync::Mutex<DocumentationMade>> =
+            std::sync::LazyLock::new(Default::default);
+        Documentation(MADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    fn json(&mut self, pattern: &'static str) -> Option<&'static serde_json::value::RawValue> {
+        *self.0.entry((pattern.as_ptr() as usize, pattern.len())).or_insert_with(|| {
+            let markdown = ide::documentation_of(pattern)?;
+            let content = lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: markdown };
+            let json = serde_json::to_string(&content).ok()?;
+            serde_json::value::RawValue::from_string(json).ok().map(|raw| &*Box::leak(raw))
+        })
+    }
 }
 
 fn markdown_documentation(value: String) -> lsp::Documentation {

@@ -8,7 +8,7 @@ pub mod ladder;
 mod load;
 pub mod reference;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use indexmap::IndexMap;
@@ -266,6 +266,9 @@ pub struct Schema {
     prefixes: HashSet<String, FxBuild>,
     /// The lists whose items have a pattern: `x` for each `x[]`.
     lists: HashSet<String, FxBuild>,
+    /// Each pattern's direct children ([`Schema::children`]) as positions in `keys`, in data
+    /// order (a completion or hover asked them by scanning every pattern).
+    children: HashMap<String, Vec<usize>, FxBuild>,
 }
 
 /// The multiply-rotate hash of rustc (FxHash): the schema's keys are short, trusted strings,
@@ -326,7 +329,15 @@ impl Schema {
             prefixes.insert(pattern[..end].to_string());
         }
         let lists = keys.keys().filter_map(|k| k.strip_suffix("[]")).map(str::to_string).collect();
-        Schema { keys, resource_types, prefixes, lists }
+        let mut children: HashMap<String, Vec<usize>, FxBuild> = HashMap::default();
+        for (i, pattern) in keys.keys().enumerate() {
+            // A child's own key is the last segment; it names no list item.
+            let (parent, key) = pattern.rsplit_once('.').unwrap_or(("", pattern));
+            if !key.is_empty() && !key.contains('[') {
+                children.entry(parent.to_string()).or_default().push(i);
+            }
+        }
+        Schema { keys, resource_types, prefixes, lists, children }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = (&str, &KeyDoc)> {
@@ -350,9 +361,10 @@ impl Schema {
         &'a self,
         parent: &'p str,
     ) -> impl Iterator<Item = (&'a str, &'a str, &'a KeyDoc)> + use<'a, 'p> {
-        self.keys.iter().filter_map(move |(p, d)| {
-            let rest = if parent.is_empty() { p.as_str() } else { p.strip_prefix(parent)?.strip_prefix('.')? };
-            (!rest.is_empty() && !rest.contains('.') && !rest.contains('[')).then_some((rest, p.as_str(), d))
+        let positions = self.children.get(parent).map_or(&[][..], Vec::as_slice);
+        positions.iter().filter_map(move |&i| {
+            let (p, d) = self.keys.get_index(i)?;
+            Some((p.rsplit_once('.').map_or(p.as_str(), |(_, key)| key), p.as_str(), d))
         })
     }
 

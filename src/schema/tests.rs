@@ -104,3 +104,27 @@ fn lookup_prefers_named_keys_over_stars() {
 fn the_reference_doc_is_current() {
     expect_test::expect_file!["../../docs/reference.md"].assert_eq(&reference::markdown(schema()));
 }
+
+/// The children index gives what a scan of every pattern gives, for every pattern and prefix.
+#[test]
+fn children_are_those_a_scan_finds() {
+    let s = schema();
+    let scan = |parent: &str| -> Vec<(String, String)> {
+        s.keys()
+            .filter_map(|(p, _)| {
+                let rest = if parent.is_empty() { p } else { p.strip_prefix(parent)?.strip_prefix('.')? };
+                (!rest.is_empty() && !rest.contains('.') && !rest.contains('['))
+                    .then(|| (rest.to_string(), p.to_string()))
+            })
+            .collect()
+    };
+    let mut parents: Vec<String> = vec![String::new(), "nope".into(), "services.".into(), "services.*.".into()];
+    parents.extend(s.keys().map(|(p, _)| p.to_string()));
+    parents.extend(s.prefixes.iter().cloned());
+    for parent in &parents {
+        let indexed: Vec<(String, String)> =
+            s.children(parent).map(|(k, p, _)| (k.to_string(), p.to_string())).collect();
+        assert_eq!(indexed, scan(parent), "{parent:?}");
+    }
+    assert!(s.children("services.*").count() > 20);
+}

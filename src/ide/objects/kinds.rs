@@ -1,6 +1,8 @@
 //! The kinds the model renders, with the names kubectl and the features give them (the one
 //! table), and [`AppObjects::fit`]: a kubectl command narrowed to the objects that are rendered.
 
+use std::borrow::Cow;
+
 use super::{AppObjects, Object};
 
 /// (kind, kubectl's short name, how hints and the outline abbreviate it).
@@ -47,46 +49,49 @@ pub fn of_kubectl(word: &str) -> Option<&'static str> {
 /// The words of a command line as a shell splits them; a line with no quote, escape, comment or
 /// whitespace but spaces is split on its spaces (most of the knowledge base's commands, several
 /// per hover).
-fn words(line: &str) -> Option<Vec<String>> {
+fn words(line: &str) -> Option<Vec<Cow<'_, str>>> {
     if line.bytes().any(|b| matches!(b, b'\'' | b'"' | b'\\' | b'#' | b'\t' | b'\n' | b'\r' | b'\x0c')) {
-        return shell_words::split(line).ok();
+        return shell_words::split(line).ok().map(|ws| ws.into_iter().map(Cow::Owned).collect());
     }
-    Some(line.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect())
+    Some(line.split(' ').filter(|w| !w.is_empty()).map(Cow::Borrowed).collect())
 }
 
-/// The parts of a `kubectl get|describe` line that name objects.
-struct Query {
+/// The parts of a `kubectl get|describe` line that name objects (borrowed from its words).
+struct Query<'w> {
     /// The resource word as written (`deploy,svc,pvc,cm`, `ing`).
-    kinds: String,
-    name: Option<String>,
-    namespace: Option<String>,
-    selector: Option<String>,
-    jsonpath: Option<String>,
+    kinds: &'w str,
+    name: Option<&'w str>,
+    namespace: Option<&'w str>,
+    selector: Option<&'w str>,
+    jsonpath: Option<&'w str>,
 }
 
-fn query(words: &[String]) -> Option<Query> {
-    let rest = words.strip_prefix(&["kubectl".to_string()])?;
-    let mut q = Query { kinds: String::new(), name: None, namespace: None, selector: None, jsonpath: None };
-    let mut positional = Vec::new();
-    let mut it = rest.iter();
+fn query<'w>(words: &'w [Cow<'_, str>]) -> Option<Query<'w>> {
+    let (first, rest) = words.split_first()?;
+    if first != "kubectl" {
+        return None;
+    }
+    let mut q = Query { kinds: "", name: None, namespace: None, selector: None, jsonpath: None };
+    let mut positional: Vec<&str> = Vec::new();
+    let mut it = rest.iter().map(|w| w.as_ref());
     while let Some(w) = it.next() {
-        match w.as_str() {
-            "-n" | "--namespace" => q.namespace = it.next().cloned(),
-            "-l" | "--selector" => q.selector = it.next().cloned(),
-            "-o" | "--output" => q.jsonpath = it.next().and_then(|o| o.strip_prefix("jsonpath=")).map(str::to_string),
+        match w {
+            "-n" | "--namespace" => q.namespace = it.next(),
+            "-l" | "--selector" => q.selector = it.next(),
+            "-o" | "--output" => q.jsonpath = it.next().and_then(|o| o.strip_prefix("jsonpath=")),
             "-L" | "-c" | "--sort-by" | "--field-selector" => {
                 it.next();
             }
             "--" | "|" => break,
             flag if flag.starts_with('-') => {}
-            word => positional.push(word.to_string()),
+            word => positional.push(word),
         }
     }
-    if !matches!(positional.first().map(String::as_str), Some("get" | "describe")) || positional.len() > 3 {
+    if !matches!(positional.first(), Some(&("get" | "describe"))) || positional.len() > 3 {
         return None;
     }
-    q.kinds = positional.get(1)?.clone();
-    q.name = positional.get(2).cloned();
+    q.kinds = positional.get(1)?;
+    q.name = positional.get(2).copied();
     if q.kinds.contains('/') {
         return None;
     }
@@ -133,7 +138,7 @@ impl AppObjects {
                     && q.jsonpath.as_ref().is_none_or(|p| has_path(o, p))
             };
             // The word as written when its kind is there, else the stand-in's.
-            match self.rendered_as(kind, q.name.as_deref(), q.selector.as_deref(), found) {
+            match self.rendered_as(kind, q.name, q.selector, found) {
                 Some(k) if kubectl_name(kind) == Some(k) => kept.push(word),
                 Some(k) if !kept.contains(&k) => kept.push(k),
                 _ => {}
@@ -168,7 +173,7 @@ impl AppObjects {
 
     /// `kubectl logs deploy/web`, `rollout status deploy/web`: each `kind/name` the render has, or
     /// its stand-in; `None` when one names nothing rendered.
-    fn fit_slashed(&self, line: &str, words: &[String]) -> Option<String> {
+    fn fit_slashed(&self, line: &str, words: &[Cow<'_, str>]) -> Option<String> {
         let mut out = line.to_string();
         for w in words.iter().skip(1).take_while(|w| *w != "--") {
             let Some((k, name)) = w.split_once('/') else { continue };
@@ -177,7 +182,7 @@ impl AppObjects {
                 continue;
             }
             let k2 = self.rendered_as(kind, Some(name), None, |o| o.name == name)?;
-            out = out.replacen(w.as_str(), &format!("{k2}/{name}"), 1);
+            out = out.replacen(w.as_ref(), &format!("{k2}/{name}"), 1);
         }
         Some(out)
     }
@@ -231,7 +236,11 @@ mod tests {
             "echo a\\ b",
             "",
         ] {
-            assert_eq!(super::words(line), shell_words::split(line).ok(), "{line}");
+            assert_eq!(
+                super::words(line).map(|ws| ws.into_iter().map(String::from).collect::<Vec<_>>()),
+                shell_words::split(line).ok(),
+                "{line}"
+            );
         }
     }
 }

@@ -22,9 +22,10 @@ impl Eq for SelectorIndex {}
 #[derive(Clone, Debug, Default)]
 struct Index {
     by_kind: HashMap<String, Vec<usize>>,
-    by_name: HashMap<(String, String), Vec<usize>>,
-    /// `(kind, "key=value")` of each object's own labels.
-    by_label: HashMap<(String, String), Vec<usize>>,
+    /// By kind, then name (nested, so that a lookup makes no key).
+    by_name: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// By kind, then `key=value` of each object's own labels.
+    by_label: HashMap<String, HashMap<String, Vec<usize>>>,
     /// Each pod template's labels (a workload's, a CronJob's job's), and by `key=value`.
     templates: Vec<Vec<(String, String)>>,
     templates_by_label: HashMap<String, Vec<usize>>,
@@ -41,10 +42,11 @@ impl AppObjects {
             let mut ix = Index::default();
             for (i, o) in self.objects.iter().chain(&self.outside).enumerate() {
                 ix.by_kind.entry(o.kind.clone()).or_default().push(i);
-                ix.by_name.entry((o.kind.clone(), o.name.clone())).or_default().push(i);
+                ix.by_name.entry(o.kind.clone()).or_default().entry(o.name.clone()).or_default().push(i);
+                let by_label = ix.by_label.entry(o.kind.clone()).or_default();
                 for l in &o.labels {
                     if let Some(v) = l.value.as_str() {
-                        ix.by_label.entry((o.kind.clone(), format!("{}={v}", l.key))).or_default().push(i);
+                        by_label.entry(format!("{}={v}", l.key)).or_default().push(i);
                     }
                 }
                 if let Some(labels) = template_labels(o) {
@@ -74,9 +76,9 @@ impl AppObjects {
         selector: Option<&str>,
     ) -> impl Iterator<Item = &Object> + '_ {
         let ix = self.selector_index();
-        let by_label = |term: &str| ix.by_label.get(&(kind.to_string(), term.to_string()));
+        let by_label = |term: &str| ix.by_label.get(kind)?.get(term);
         let list = match (name, selector) {
-            (Some(n), _) => ix.by_name.get(&(kind.to_string(), n.to_string())),
+            (Some(n), _) => ix.by_name.get(kind).and_then(|names| names.get(n)),
             (None, Some(s)) if equalities(s).next().is_some() => {
                 // A term no object carries: none can match.
                 let lists: Option<Vec<&Vec<usize>>> = equalities(s).map(by_label).collect();

@@ -87,8 +87,11 @@ impl Field {
         self.from.iter().any(pred) || self.value.any_from(pred)
     }
 
-    /// Adds a manifest key this field comes from.
+    /// Adds a manifest key this field comes from. The list is grown by one, exactly: most fields
+    /// come from one key, and a list grown by `push` starts with room for four, which the model's
+    /// [`shrink_fields`] then gave back one reallocation per field.
     pub fn from(mut self, key: impl Into<String>) -> Field {
+        self.from.reserve_exact(1);
         self.from.push(key.into());
         self
     }
