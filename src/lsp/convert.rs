@@ -127,76 +127,130 @@ pub struct Completions {
     pub defer: bool,
 }
 
-/// One `CompletionItem` of the protocol, with only the fields this server sets; absent fields
-/// are what the protocol assumes (the label is the filter text, plain text the format).
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Item<'a> {
-    label: &'a str,
-    kind: lsp::CompletionItemKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    documentation: Option<&'static serde_json::value::RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data: Option<&'static str>,
-    sort_text: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text_edit: Option<Edit<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    insert_text: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    insert_text_format: Option<lsp::InsertTextFormat>,
-    /// Lines after the first carry their full indentation already (a client's default may
-    /// indent them again).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    insert_text_mode: Option<lsp::InsertTextMode>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Edit<'a> {
-    range: lsp::Range,
-    new_text: &'a str,
-}
-
-impl serde::Serialize for Completions {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
+impl Completions {
+    /// The list as the JSON of a protocol `CompletionList`, with only the fields this server sets
+    /// (absent fields are what the protocol assumes: the label is the filter text, plain text the
+    /// format). Written by hand, field names as they are: through serde, escaping the names of
+    /// some 250 fields was most of writing a list.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
         let mut docs = Documentation::lock();
-        let items: Vec<Item> = self.items.iter().map(|(c, replace)| item(c, *replace, self.defer, &mut docs)).collect();
-        drop(docs);
-        let mut list = s.serialize_struct("CompletionList", 2)?;
-        list.serialize_field("isIncomplete", &false)?;
-        list.serialize_field("items", &items)?;
-        list.end()
+        out.extend_from_slice(br#"{"isIncomplete":false,"items":["#);
+        for (i, (c, replace)) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_item(out, c, *replace, self.defer, &mut docs);
+        }
+        out.extend_from_slice(b"]}");
     }
 }
 
-fn item<'a>(
-    c: &'a ide::CompletionItem,
+fn write_item(
+    out: &mut Vec<u8>,
+    c: &ide::CompletionItem,
     replace: Option<lsp::Range>,
     defer: bool,
     docs: &mut Documentation,
-) -> Item<'a> {
-    Item {
-        label: &c.label,
-        kind: match c.kind {
-            ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
-            ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
-            ide::CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
-            ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
-            ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
-        },
-        detail: c.detail.as_deref(),
-        documentation: if defer { None } else { c.doc_pattern.and_then(|p| docs.json(p)) },
-        data: c.doc_pattern.filter(|_| defer),
-        sort_text: &c.sort,
-        text_edit: replace.map(|range| Edit { range, new_text: &c.insert }),
-        insert_text: replace.is_none().then_some(c.insert.as_str()),
-        insert_text_format: c.snippet.then_some(lsp::InsertTextFormat::SNIPPET),
-        insert_text_mode: c.insert.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
+) {
+    let kind = completion_kind(c.kind);
+    out.extend_from_slice(br#"{"label":"#);
+    json_str(out, &c.label);
+    out.extend_from_slice(br#","kind":"#);
+    json_int(out, kind);
+    if let Some(detail) = &c.detail {
+        out.extend_from_slice(br#","detail":"#);
+        json_str(out, detail);
     }
+    if defer {
+        if let Some(pattern) = c.doc_pattern {
+            out.extend_from_slice(br#","data":"#);
+            json_str(out, pattern);
+        }
+    } else if let Some(doc) = c.doc_pattern.and_then(|p| docs.json(p)) {
+        out.extend_from_slice(br#","documentation":"#);
+        out.extend_from_slice(doc.get().as_bytes());
+    }
+    out.extend_from_slice(br#","sortText":"#);
+    json_str(out, &c.sort);
+    match replace {
+        Some(r) => {
+            out.extend_from_slice(br#","textEdit":{"range":"#);
+            json_range(out, r);
+            out.extend_from_slice(br#","newText":"#);
+            json_str(out, &c.insert);
+            out.push(b'}');
+        }
+        None => {
+            out.extend_from_slice(br#","insertText":"#);
+            json_str(out, &c.insert);
+        }
+    }
+    if c.snippet {
+        out.extend_from_slice(br#","insertTextFormat":2"#);
+    }
+    // Lines after the first carry their full indentation already (a client's default may indent
+    // them again): `asIs`.
+    if c.insert.contains('\n') {
+        out.extend_from_slice(br#","insertTextMode":1"#);
+    }
+    out.push(b'}');
+}
+
+/// The protocol's `CompletionItemKind` number (checked against `ls_types` in the tests).
+fn completion_kind(kind: ide::CompletionKind) -> i64 {
+    match kind {
+        ide::CompletionKind::Key => 10,
+        ide::CompletionKind::Value => 12,
+        ide::CompletionKind::Reference => 18,
+        ide::CompletionKind::Variable => 6,
+        ide::CompletionKind::Snippet => 15,
+    }
+}
+
+fn json_range(out: &mut Vec<u8>, r: lsp::Range) {
+    for (i, p) in [r.start, r.end].into_iter().enumerate() {
+        out.extend_from_slice(if i == 0 { br#"{"start":{"line":"# } else { br#","end":{"line":"# });
+        json_int(out, i64::from(p.line));
+        out.extend_from_slice(br#","character":"#);
+        json_int(out, i64::from(p.character));
+        out.push(b'}');
+    }
+    out.push(b'}');
+}
+
+fn json_int(out: &mut Vec<u8>, n: i64) {
+    out.extend_from_slice(n.to_string().as_bytes());
+}
+
+/// A JSON string: the text whole when nothing in it needs escaping (almost always), else each
+/// character that does escaped as serde_json escapes it.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => br#"\""#,
+            b'\\' => br"\\",
+            b'\n' => br"\n",
+            b'\r' => br"\r",
+            b'\t' => br"\t",
+            0x08 => br"\b",
+            0x0c => br"\f",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[from..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        from = i + 1;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    out.push(b'"');
 }
 
 /// The documentation of each knowledge-base pattern as the JSON of its `MarkupContent`, made on
@@ -447,4 +501,85 @@ pub fn format_error(text: &Text, e: &ide::format::FormatError) -> tower_lsp_serv
 /// The file path of a `file:` URI.
 pub fn file_path(uri: &lsp::Uri) -> Option<std::path::PathBuf> {
     (uri.scheme().as_str() == "file").then(|| uri.to_file_path().map(|p| p.into_owned())).flatten()
+}
+
+#[cfg(test)]
+mod completion_json {
+    use super::*;
+
+    /// The item as `ls_types` writes it: what the hand-written list must mean.
+    fn reference(c: &ide::CompletionItem, replace: Option<lsp::Range>, defer: bool) -> lsp::CompletionItem {
+        let kind = match c.kind {
+            ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
+            ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+            ide::CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
+            ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
+            ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
+        };
+        lsp::CompletionItem {
+            label: c.label.clone(),
+            kind: Some(kind),
+            detail: c.detail.clone(),
+            documentation: if defer {
+                None
+            } else {
+                c.doc_pattern.and_then(ide::documentation_of).map(markdown_documentation)
+            },
+            data: c.doc_pattern.filter(|_| defer).map(|p| serde_json::Value::String(p.to_string())),
+            sort_text: Some(c.sort.clone()),
+            text_edit: replace.map(|range| lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(range, c.insert.clone()))),
+            insert_text: replace.is_none().then(|| c.insert.clone()),
+            insert_text_format: c.snippet.then_some(lsp::InsertTextFormat::SNIPPET),
+            insert_text_mode: c.insert.contains('\n').then_some(lsp::InsertTextMode::AS_IS),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_written_list_is_the_protocol_list() {
+        let strings = ["web", "a \"quoted\" \\ path", "line\nnext\tx\r", "\u{1}\u{8}\u{c}\u{1f}", "é ünï 🙂", ""];
+        let patterns = [None, Some("services.*.image"), Some("services.*.health"), Some("not.a.pattern")];
+        let kinds = [
+            ide::CompletionKind::Key,
+            ide::CompletionKind::Value,
+            ide::CompletionKind::Reference,
+            ide::CompletionKind::Variable,
+            ide::CompletionKind::Snippet,
+        ];
+        let mut seed = 3u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for round in 0..400 {
+            let items: Vec<(ide::CompletionItem, Option<lsp::Range>)> = (0..next(4))
+                .map(|_| {
+                    let item = ide::CompletionItem {
+                        label: strings[next(strings.len())].to_string(),
+                        kind: kinds[next(kinds.len())],
+                        detail: [None, Some(strings[next(strings.len())].to_string())][next(2)].clone(),
+                        doc_pattern: patterns[next(patterns.len())],
+                        insert: strings[next(strings.len())].to_string(),
+                        snippet: next(2) == 0,
+                        replace: crate::text::TextRange::default(),
+                        sort: format!("{}{:04}", next(2), next(10_000)),
+                    };
+                    let at = |n: usize| lsp::Position::new(n as u32, (n * 7) as u32);
+                    (item, [None, Some(lsp::Range::new(at(next(90)), at(next(90) + 90)))][next(2)])
+                })
+                .collect();
+            let defer = round % 2 == 0;
+            let list = Completions { items, defer };
+            let mut out = Vec::new();
+            list.write_json(&mut out);
+            let written: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
+            let expected = serde_json::to_value(lsp::CompletionList {
+                is_incomplete: false,
+                items: list.items.iter().map(|(c, r)| reference(c, *r, defer)).collect(),
+            })
+            .unwrap();
+            assert_eq!(written, expected, "{}", String::from_utf8_lossy(&out));
+            let _: lsp::CompletionList = serde_json::from_slice(&out).expect("a protocol list");
+        }
+    }
 }

@@ -93,7 +93,11 @@ async fn answer(server: &Server, method: &str, params: Option<Value>, id: &Id) -
     match method {
         "textDocument/hover" => result_body(id, &h::hover::hover(server, params_of(params)?).await?, 4 << 10),
         "textDocument/completion" => {
-            result_body(id, &h::completion::completion(server, params_of(params)?).await?, 32 << 10)
+            let list = h::completion::completion(server, params_of(params)?).await?;
+            Ok(body_with(id, 32 << 10, |out| match &list {
+                Some(list) => list.write_json(out),
+                None => out.extend_from_slice(b"null"),
+            }))
         }
         _ => Err(Error::method_not_found()),
     }
@@ -107,17 +111,24 @@ fn params_of<P: DeserializeOwned>(params: Option<Value>) -> Result<P, Error> {
 
 /// `{"jsonrpc":"2.0","result":...,"id":...}`, written in one buffer of `capacity` bytes to start.
 fn result_body<T: Serialize>(id: &Id, result: &T, capacity: usize) -> Result<Vec<u8>, Error> {
+    let mut failed = None;
+    let body = body_with(id, capacity, |out| {
+        if let Err(e) = serde_json::to_writer(&mut *out, result) {
+            failed = Some(Error { code: ErrorCode::InternalError, message: e.to_string().into(), data: None });
+        }
+    });
+    failed.map_or(Ok(body), Err)
+}
+
+/// `{"jsonrpc":"2.0","result":...,"id":...}` with the result written by `result`.
+fn body_with(id: &Id, capacity: usize, result: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     let mut body = Vec::with_capacity(capacity);
     body.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
-    serde_json::to_writer(&mut body, result).map_err(|e| Error {
-        code: ErrorCode::InternalError,
-        message: e.to_string().into(),
-        data: None,
-    })?;
+    result(&mut body);
     body.extend_from_slice(br#","id":"#);
     serde_json::to_writer(&mut body, id).expect("an id is JSON");
     body.push(b'}');
-    Ok(body)
+    body
 }
 
 fn error_body(id: Id, error: Error) -> Vec<u8> {

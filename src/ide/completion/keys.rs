@@ -22,6 +22,8 @@ pub(super) fn keys(
     let line = &text[line_start..offset];
     let indent = replace.start.saturating_sub(line_start).min(line.len());
     let child_indent = " ".repeat(indent + 2);
+    // A line break and the children's indentation, made once for every item's insert text.
+    let nl = ["\n", &child_indent].concat();
     let present = present_keys(a, parent);
     let keys: Vec<&str> = parent.keys().collect();
 
@@ -37,7 +39,7 @@ pub(super) fn keys(
     .filter(|t| sch.resource_type(t).is_some());
     let mut items = Vec::new();
     for (i, (key, pattern, doc)) in sch.children(&m.pattern).enumerate() {
-        if key == "*" || present.iter().any(|p| p == key) || doc.status.is_some() {
+        if key == "*" || present.contains(&key) || doc.status.is_some() {
             continue;
         }
         if let Some(t) = &resource_type
@@ -45,7 +47,7 @@ pub(super) fn keys(
         {
             continue;
         }
-        let (insert, snippet) = key_insert(key, doc, &child_indent);
+        let (insert, snippet) = key_insert(key, doc, &nl);
         let rank = if doc.required { 0 } else { 1 };
         items.push(CompletionItem {
             label: key.to_string(),
@@ -85,7 +87,7 @@ pub(super) fn doc_markdown(doc: &KeyDoc) -> String {
 }
 
 /// The keys already written in the map at `path`.
-fn present_keys(a: &Analysis, path: &KeyPath) -> Vec<String> {
+fn present_keys<'a>(a: &'a Analysis, path: &KeyPath) -> Vec<&'a str> {
     let mut node = a.parse().root();
     for seg in &path.0 {
         let next = match seg {
@@ -97,13 +99,13 @@ fn present_keys(a: &Analysis, path: &KeyPath) -> Vec<String> {
             None => return Vec::new(),
         }
     }
-    node.as_map().unwrap_or_default().iter().filter_map(|e| e.key.as_str().map(str::to_string)).collect()
+    node.as_map().unwrap_or_default().iter().filter_map(|e| e.key.as_str()).collect()
 }
 
 /// What choosing a key inserts: `key: ` for a scalar, `key:` and the child indentation for a map,
-/// `key:` and `- ` for a list; the common shapes as snippets.
-fn key_insert(key: &str, doc: &KeyDoc, indent: &str) -> (String, bool) {
-    let nl = ["\n", indent].concat();
+/// `key:` and `- ` for a list; the common shapes as snippets. `nl` is a line break and the
+/// children's indentation.
+fn key_insert(key: &str, doc: &KeyDoc, nl: &str) -> (String, bool) {
     let snippet = match key {
         "health" if doc.accepts.contains(&Shape::Map) => {
             Some(format!("health:{nl}path: ${{1:/health}}{nl}interval: ${{2:5}}{nl}timeout: ${{3:4}}"))
@@ -126,9 +128,9 @@ fn key_insert(key: &str, doc: &KeyDoc, indent: &str) -> (String, bool) {
     if scalar {
         ([key, ": "].concat(), false)
     } else if doc.accepts.contains(&Shape::List) {
-        ([key, ":", &nl, "- "].concat(), false)
+        ([key, ":", nl, "- "].concat(), false)
     } else {
-        ([key, ":", &nl].concat(), false)
+        ([key, ":", nl].concat(), false)
     }
 }
 
