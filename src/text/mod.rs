@@ -137,6 +137,12 @@ impl Text {
     /// Converts a byte offset to a line and column in `enc` units. Offsets past the end clamp
     /// to the end; an offset inside a multi-byte character counts from that character's start.
     pub fn position(&self, offset: usize, enc: PositionEncoding) -> LineCol {
+        let offset = offset.min(self.rope.len_bytes());
+        self.position_in_chunk(offset, enc).unwrap_or_else(|| self.position_walked(offset, enc))
+    }
+
+    /// [`Text::position`] through the rope's line index (any text).
+    fn position_walked(&self, offset: usize, enc: PositionEncoding) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.rope.len_bytes()));
         let line = self.rope.byte_to_line(offset);
         let line_start = self.rope.line_to_byte(line);
@@ -163,6 +169,16 @@ impl Text {
             return self.rope.len_bytes();
         }
         let start = self.rope.line_to_byte(line);
+        self.offset_in_chunk(start, pos.col as usize, enc).unwrap_or_else(|| self.offset_walked(pos, enc))
+    }
+
+    /// [`Text::offset`] through the rope's line index (any text).
+    fn offset_walked(&self, pos: LineCol, enc: PositionEncoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let start = self.rope.line_to_byte(line);
         let end = self.line_end(line);
         let col = pos.col as usize;
         match enc {
@@ -178,6 +194,67 @@ impl Text {
                 self.rope.char_to_byte(ch)
             }
         }
+    }
+
+    /// [`Text::position`] read from the one chunk of the rope that holds `offset` and the start
+    /// of its line (one walk down the rope, where the general path takes four): `None` when the
+    /// line starts in an earlier chunk, when a `\r` comes before `offset` in the chunk, or when
+    /// `offset` is inside a character; the general path answers those.
+    fn position_in_chunk(&self, offset: usize, enc: PositionEncoding) -> Option<LineCol> {
+        let (chunk, chunk_start, _, chunk_line) = self.rope.chunk_at_byte(offset);
+        let bytes = chunk.as_bytes();
+        let at = offset - chunk_start;
+        if bytes.get(at).is_some_and(|b| b & 0xC0 == 0x80) {
+            return None;
+        }
+        let before = &bytes[..at];
+        if memchr::memchr(b'\r', before).is_some() {
+            return None;
+        }
+        let line_start = memchr::memrchr(b'\n', before)? + 1;
+        let line = chunk_line + memchr::memchr_iter(b'\n', before).count();
+        let col_bytes = &chunk[line_start..at];
+        let col = match enc {
+            PositionEncoding::Utf16 if !col_bytes.is_ascii() => col_bytes.encode_utf16().count(),
+            _ => col_bytes.len(),
+        };
+        Some(LineCol::new(line as u32, col as u32))
+    }
+
+    /// [`Text::offset`] for the line starting at `start`, read from the one chunk that holds the
+    /// whole line (its break included, or the end of the text): `None` otherwise.
+    fn offset_in_chunk(&self, start: usize, col: usize, enc: PositionEncoding) -> Option<usize> {
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(start);
+        let rest = &chunk[start - chunk_start..];
+        let len = match memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
+            Some(i) => i,
+            // The line runs to the end of the chunk: only the text's last chunk holds it whole.
+            None if chunk_start + chunk.len() == self.rope.len_bytes() => rest.len(),
+            None => return None,
+        };
+        let line = &rest[..len];
+        let within = match enc {
+            PositionEncoding::Utf16 if !line.is_ascii() => {
+                // The first character that would pass `col` units starts where the column falls
+                // (in the middle of a surrogate pair, the pair's start).
+                let mut units = 0;
+                line.char_indices()
+                    .find(|(_, c)| {
+                        units += c.len_utf16();
+                        units > col
+                    })
+                    .map_or(len, |(i, _)| i)
+            }
+            PositionEncoding::Utf16 => col.min(len),
+            PositionEncoding::Utf8 => {
+                let mut i = col.min(len);
+                while !line.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            }
+        };
+        Some(start + within)
     }
 
     fn floor_char_boundary(&self, offset: usize) -> usize {

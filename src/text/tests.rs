@@ -124,3 +124,41 @@ fn reversed_and_out_of_range_changes_do_not_panic() {
     t.apply_change(Some((LineCol::new(9, 9), LineCol::new(12, 0))), "!", U8);
     assert_eq!(t.to_string(), "abc\ndeXf!");
 }
+
+/// The conversions read from one chunk give what the rope's line index gives, on texts long enough
+/// to span many chunks, with every kind of line break and characters of one to four bytes.
+#[test]
+fn conversions_in_a_chunk_are_those_through_the_line_index() {
+    let pieces = ["key: value", "\n", "\r\n", "\r", "é", "🚀", "  - item", "\u{2028}", "x", "\n\n"];
+    let mut seed = 5u64;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for round in 0..6 {
+        let mut text = String::new();
+        // Some texts almost without breaks: lines longer than a chunk.
+        let breaks = if round % 3 == 2 { 1 } else { pieces.len() };
+        while text.len() < 6_000 + round * 700 {
+            let p = pieces[next(pieces.len())];
+            if breaks == 1 && p.contains(['\n', '\r']) && next(50) != 0 {
+                continue;
+            }
+            text.push_str(p);
+        }
+        let t = Text::new(&text);
+        for offset in 0..=text.len() + 2 {
+            for enc in [U8, U16] {
+                assert_eq!(t.position(offset, enc), t.position_walked(offset, enc), "offset {offset} {enc:?}");
+            }
+        }
+        for line in 0..t.line_count() as u32 + 2 {
+            for col in [0, 1, 2, 3, 5, 8, 13, 40, 200, 5_000] {
+                let pos = LineCol::new(line, col);
+                for enc in [U8, U16] {
+                    assert_eq!(t.offset(pos, enc), t.offset_walked(pos, enc), "{pos:?} {enc:?}");
+                }
+            }
+        }
+    }
+}
