@@ -16,6 +16,10 @@ pub mod schema;
 pub mod syntax;
 pub mod text;
 
+/// The seeded sequence of the unit tests' generated inputs.
+#[cfg(test)]
+mod seeded;
+
 /// Indented raw-string fixtures for the unit tests (the integration tests' helper).
 #[cfg(test)]
 #[path = "../tests/fixture/mod.rs"]

@@ -939,7 +939,7 @@ async fn completion_on_a_blank_line_inserts_at_the_cursor_and_replaces_a_typed_w
                 json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
             )
             .await;
-        // Written by the server's own types (`src/lsp/convert.rs`): the protocol's types read it.
+        // Written by hand (`convert::Completions::write_json`): the protocol's types must read it.
         let typed: tower_lsp_server::ls_types::CompletionList = serde_json::from_value(list.clone()).unwrap();
         assert_eq!(typed.items.len(), list["items"].as_array().unwrap().len());
         list["items"].as_array().unwrap().iter().find(|i| i["label"] == "image").expect("image offered").clone()

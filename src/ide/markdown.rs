@@ -289,12 +289,10 @@ mod tests {
         out
     }
 
-    fn random_line(seed: &mut u64, tokens: &[&str], max: u64) -> String {
+    fn random_line(rng: &mut crate::seeded::Seeded, tokens: &[&str], max: usize) -> String {
         let mut line = String::new();
-        *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        for _ in 0..(*seed >> 33) % max {
-            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            line.push_str(tokens[(*seed >> 33) as usize % tokens.len()]);
+        for _ in 0..rng.below(max) {
+            line.push_str(rng.pick(tokens));
         }
         line
     }
@@ -303,9 +301,9 @@ mod tests {
     fn breaks_are_those_of_a_byte_by_byte_read() {
         let tokens =
             [" ", "  ", "`", "``", "word", "- x", "1.", "2)", "#", "é", "a_b", "> q", "``a b``", "1.5", "12) "];
-        let mut seed: u64 = 7;
+        let mut rng = crate::seeded::Seeded::new(7);
         for _ in 0..3000 {
-            let line = random_line(&mut seed, &tokens, 13);
+            let line = random_line(&mut rng, &tokens, 13);
             let mut found = Vec::new();
             find_breaks(&line, &mut found);
             assert_eq!(found, byte_by_byte(&line), "{line:?}");
@@ -316,13 +314,13 @@ mod tests {
     fn one_pass_wrap_is_the_reference_wrap() {
         let tokens =
             [" ", "word ", "longer-word ", "`code span` ", "`a much longer code span with spaces` ", "é ", "- ", "1. "];
-        let mut seed: u64 = 11;
+        let mut rng = crate::seeded::Seeded::new(11);
         for _ in 0..3000 {
             let md = format!(
                 "{}\n{}\n- {}",
-                random_line(&mut seed, &tokens, 40),
-                random_line(&mut seed, &tokens, 40),
-                random_line(&mut seed, &tokens, 40)
+                random_line(&mut rng, &tokens, 40),
+                random_line(&mut rng, &tokens, 40),
+                random_line(&mut rng, &tokens, 40)
             );
             for width in [20, 40, 78] {
                 assert_eq!(wrap(&md, width), reference_wrap(&md, width), "{md:?} at {width}");

@@ -152,11 +152,10 @@ fn write_item(
     defer: bool,
     docs: &mut Documentation,
 ) {
-    let kind = completion_kind(c.kind);
     out.extend_from_slice(br#"{"label":"#);
     json_str(out, &c.label);
     out.extend_from_slice(br#","kind":"#);
-    json_int(out, kind);
+    serde_json::to_writer(&mut *out, &completion_kind(c.kind)).expect("a number is JSON");
     if let Some(detail) = &c.detail {
         out.extend_from_slice(br#","detail":"#);
         json_str(out, detail);
@@ -196,30 +195,30 @@ fn write_item(
     out.push(b'}');
 }
 
-/// The protocol's `CompletionItemKind` number (checked against `ls_types` in the tests).
-fn completion_kind(kind: ide::CompletionKind) -> i64 {
+fn completion_kind(kind: ide::CompletionKind) -> lsp::CompletionItemKind {
     match kind {
-        ide::CompletionKind::Key => 10,
-        ide::CompletionKind::Value => 12,
-        ide::CompletionKind::Reference => 18,
-        ide::CompletionKind::Variable => 6,
-        ide::CompletionKind::Snippet => 15,
+        ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
+        ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
+        ide::CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
+        ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
+        ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
     }
 }
 
 fn json_range(out: &mut Vec<u8>, r: lsp::Range) {
     for (i, p) in [r.start, r.end].into_iter().enumerate() {
         out.extend_from_slice(if i == 0 { br#"{"start":{"line":"# } else { br#","end":{"line":"# });
-        json_int(out, i64::from(p.line));
+        json_int(out, p.line);
         out.extend_from_slice(br#","character":"#);
-        json_int(out, i64::from(p.character));
+        json_int(out, p.character);
         out.push(b'}');
     }
     out.push(b'}');
 }
 
-fn json_int(out: &mut Vec<u8>, n: i64) {
-    out.extend_from_slice(n.to_string().as_bytes());
+fn json_int(out: &mut Vec<u8>, n: u32) {
+    use std::io::Write;
+    let _ = write!(out, "{n}");
 }
 
 /// A JSON string: the text whole when nothing in it needs escaping (almost always), else each
@@ -509,16 +508,9 @@ mod completion_json {
 
     /// The item as `ls_types` writes it: what the hand-written list must mean.
     fn reference(c: &ide::CompletionItem, replace: Option<lsp::Range>, defer: bool) -> lsp::CompletionItem {
-        let kind = match c.kind {
-            ide::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
-            ide::CompletionKind::Value => lsp::CompletionItemKind::VALUE,
-            ide::CompletionKind::Reference => lsp::CompletionItemKind::REFERENCE,
-            ide::CompletionKind::Variable => lsp::CompletionItemKind::VARIABLE,
-            ide::CompletionKind::Snippet => lsp::CompletionItemKind::SNIPPET,
-        };
         lsp::CompletionItem {
             label: c.label.clone(),
-            kind: Some(kind),
+            kind: Some(completion_kind(c.kind)),
             detail: c.detail.clone(),
             documentation: if defer {
                 None
@@ -546,11 +538,8 @@ mod completion_json {
             ide::CompletionKind::Variable,
             ide::CompletionKind::Snippet,
         ];
-        let mut seed = 3u64;
-        let mut next = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut rng = crate::seeded::Seeded::new(3);
+        let mut next = |n: usize| rng.below(n);
         for round in 0..400 {
             let items: Vec<(ide::CompletionItem, Option<lsp::Range>)> = (0..next(4))
                 .map(|_| {

@@ -32,6 +32,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response};
 use super::handlers as h;
 use super::panic::panicked;
 use super::server::Server;
+use super::transport::{self, frame};
 
 /// Whole frames (headers and body) on their way to the output.
 pub type Frames = mpsc::Sender<Vec<u8>>;
@@ -135,15 +136,6 @@ fn error_body(id: Id, error: Error) -> Vec<u8> {
     serde_json::to_vec(&Response::from_error(id, error)).expect("an error response is JSON")
 }
 
-/// A frame: the `Content-Length` header, then the body.
-pub fn frame(body: &[u8]) -> Vec<u8> {
-    let header = format!("Content-Length: {}\r\n\r\n", body.len());
-    let mut out = Vec::with_capacity(header.len() + body.len());
-    out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(body);
-    out
-}
-
 /// Writes the frames to `output`, in the order they come, until every sender is gone; flushes
 /// when no frame is waiting.
 pub async fn write_frames<O: AsyncWrite>(mut frames: mpsc::Receiver<Vec<u8>>, output: O) {
@@ -180,10 +172,7 @@ impl FrameGate {
         let rest = &self.pending[self.start..];
         let end = rest.windows(4).take(1024).position(|w| w == b"\r\n\r\n")? + 4;
         let headers = std::str::from_utf8(&rest[..end]).ok()?;
-        let length: usize = headers.lines().find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim().eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
-        })?;
+        let length = headers.lines().find_map(|line| transport::content_length(line).ok().flatten())?;
         (rest.len() >= end + length).then_some(end + length)
     }
 

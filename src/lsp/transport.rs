@@ -83,11 +83,21 @@ async fn header<I: AsyncRead + Unpin>(input: &mut BufReader<I>) -> Result<Option
             return length.map(Some).ok_or_else(|| "a frame without Content-Length".to_string());
         }
         seen = true;
-        let (name, value) = line.split_once(':').ok_or_else(|| format!("not a header: {line:?}"))?;
-        if name.trim().eq_ignore_ascii_case("content-length") {
-            length = Some(value.trim().parse().map_err(|_| format!("a bad Content-Length: {value:?}"))?);
+        if let Some(n) = content_length(line)? {
+            length = Some(n);
         }
     }
+}
+
+/// The length a header line gives: `None` for a header other than `Content-Length`, an error for
+/// a line that is no header or a length that is no number. (The output's gate reads the server's
+/// own frames with it too: `direct::FrameGate`.)
+pub(super) fn content_length(line: &str) -> Result<Option<usize>, String> {
+    let (name, value) = line.split_once(':').ok_or_else(|| format!("not a header: {line:?}"))?;
+    if !name.trim().eq_ignore_ascii_case("content-length") {
+        return Ok(None);
+    }
+    value.trim().parse().map(Some).map_err(|_| format!("a bad Content-Length: {value:?}"))
 }
 
 type Checked = Result<Vec<u8>, (i64, String)>;
@@ -216,8 +226,11 @@ fn depth(json: &[u8]) -> usize {
     max
 }
 
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+/// A frame: the `Content-Length` header, then the body (in one buffer of their size).
+pub(super) fn frame(body: &[u8]) -> Vec<u8> {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    let mut out = Vec::with_capacity(header.len() + body.len());
+    out.extend_from_slice(header.as_bytes());
     out.extend_from_slice(body);
     out
 }

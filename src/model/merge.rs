@@ -246,11 +246,8 @@ mod index_tests {
     #[test]
     fn the_index_finds_what_the_walk_finds() {
         let names = ["a", "b", "c"];
-        let mut seed = 5u64;
-        let mut next = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut rng = crate::seeded::Seeded::new(5);
+        let mut next = |n: usize| rng.below(n);
         for _ in 0..300 {
             // Anchors on maps, lists and scalars at several depths, names reused (a later anchor
             // of a name hides the earlier from the aliases after it).

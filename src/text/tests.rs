@@ -130,11 +130,8 @@ fn reversed_and_out_of_range_changes_do_not_panic() {
 #[test]
 fn conversions_in_a_chunk_are_those_through_the_line_index() {
     let pieces = ["key: value", "\n", "\r\n", "\r", "é", "🚀", "  - item", "\u{2028}", "x", "\n\n"];
-    let mut seed = 5u64;
-    let mut next = |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    };
+    let mut rng = crate::seeded::Seeded::new(5);
+    let mut next = |n: usize| rng.below(n);
     for round in 0..6 {
         let mut text = String::new();
         // Some texts almost without breaks: lines longer than a chunk.

@@ -411,11 +411,8 @@ mod tests {
     #[test]
     fn overridden_is_removing_the_earlier_and_appending_each() {
         use super::{f, int, overridden};
-        let mut seed = 11u64;
-        let mut next = |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut rng = crate::seeded::Seeded::new(11);
+        let mut next = |n: u64| rng.below(n as usize) as u64;
         for _ in 0..2_000 {
             let (nb, nl) = (next(5), next(6));
             let mut make = |n: u64| (0..n).map(|i| f(format!("k{}", next(5)), int(i as i64))).collect::<Vec<_>>();

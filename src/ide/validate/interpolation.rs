@@ -193,12 +193,11 @@ mod tests {
     #[test]
     fn comments_are_found_once_per_line_as_the_prefix_reads_them() {
         let parts = ["${A}", " ", "#", " #", "x", "\t", "  ", "\n", "- ", "k: ", "${B}#"];
-        let mut seed = 7u64;
+        let mut rng = crate::seeded::Seeded::new(7);
         for _ in 0..3_000 {
             let mut text = String::new();
             for _ in 0..12 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                text.push_str(parts[(seed >> 33) as usize % parts.len()]);
+                text.push_str(rng.pick(&parts));
             }
             let mut comments = Comments::default();
             for (start, _) in text.match_indices("${") {
